@@ -1,0 +1,209 @@
+using Multiproc.Protocol;
+using Multiproc.Proxies;
+using Multiproc.Serialization;
+using Multiproc.Server;
+using Multiproc.Transport;
+
+namespace Multiproc;
+
+/// <summary>
+/// A manager of shared objects: start one (and own it) or connect to one by address and key, then
+/// create, publish and look up objects and get proxies to them.
+/// </summary>
+/// <remarks>
+/// <para>All members are thread-safe. Every process talks to a manager over one multiplexed
+/// connection; async calls pipeline on it.</para>
+/// <para>Disposing the owner (the <see cref="StartAsync"/> result) shuts the server down: calls from
+/// any process then fail with <see cref="ManagerUnavailableException"/>. Disposing a connector
+/// (<see cref="ConnectAsync"/>) only closes its connection, releasing every reference it held.</para>
+/// </remarks>
+public sealed class Manager : IAsyncDisposable
+{
+    private static readonly ValueReader s_sharedObjectReader = ValueCodec.GetReader(typeof(SharedObject));
+    private static readonly ValueReader s_boolReader = ValueCodec.GetReader(typeof(bool));
+    private static readonly ValueReader s_stringReader = ValueCodec.GetReader(typeof(string));
+    private static readonly ValueReader s_statsReader = ValueCodec.GetReader(typeof(ManagerStats));
+
+    private readonly ManagerServer? _server;
+    private readonly ClientConnection _connection;
+    private int _disposed;
+
+    private Manager(ManagerServer? server, ClientConnection connection)
+    {
+        _server = server;
+        _connection = connection;
+    }
+
+    /// <summary>Gets the address other processes connect to: <c>unix:/path</c> or <c>tcp://host:port</c>.</summary>
+    public string Address => _connection.Address.Text;
+
+    /// <summary>Gets the authentication key other processes need to connect.</summary>
+    public ReadOnlyMemory<byte> AuthKey => _connection.AuthKey;
+
+    /// <summary>Gets whether this instance owns the server (started it) rather than connecting to it.</summary>
+    public bool IsOwner => _server is not null;
+
+    internal ClientConnection Connection => _connection;
+
+    /// <summary>Starts a manager that serves <paramref name="options"/>' registered types, and connects to it.</summary>
+    /// <param name="options">Registrations, address, key and limits; default: no user types, a fresh Unix socket, a random key.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The owning manager.</returns>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
+    public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ManagerOptions();
+        if (options.Hosting != ManagerHosting.InProcess)
+        {
+            throw new NotSupportedException("ManagerHosting.ChildProcess is not available yet; use ManagerHosting.InProcess.");
+        }
+
+        ManagerServer server = ManagerServer.Start(options);
+        try
+        {
+            ClientConnection connection = await ClientConnection.ConnectAsync(
+                ManagerAddress.Parse(server.Address), server.AuthKey, options.MaxFrameSize, cancellationToken).ConfigureAwait(false);
+            return new Manager(server, connection);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Connects to a running manager.</summary>
+    /// <param name="address"><c>unix:/path</c> or <c>tcp://host:port</c>.</param>
+    /// <param name="authKey">The manager's key.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>A connector; disposing it closes only this connection.</returns>
+    /// <exception cref="FormatException">The address is malformed.</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing listens at the address.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
+    public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken = default)
+    {
+        ClientConnection connection = await ClientConnection.ConnectAsync(
+            ManagerAddress.Parse(address), authKey.ToArray(), ProtocolConstants.DefaultMaxFrameSize, cancellationToken).ConfigureAwait(false);
+        return new Manager(null, connection);
+    }
+
+    /// <summary>Creates a shared object of the type registered for <typeparamref name="TInterface"/> and returns its proxy.</summary>
+    /// <typeparam name="TInterface">The registered interface; its full name is the type id.</typeparam>
+    /// <param name="args">Constructor arguments; the manager picks the public constructor they fit.</param>
+    /// <returns>A proxy implementing <typeparamref name="TInterface"/>.</returns>
+    /// <exception cref="ArgumentException">No such type is registered, or no constructor fits the arguments.</exception>
+    public async Task<TInterface> CreateAsync<TInterface>(params object?[] args)
+        where TInterface : class
+    {
+        SharedObject handle = await CreateAsync(typeof(TInterface).FullName!, args).ConfigureAwait(false);
+        return ProxyFactory.Create<TInterface>(handle);
+    }
+
+    /// <summary>Creates a shared object by type id and returns its untyped handle.</summary>
+    /// <param name="typeId">The type id it was registered under.</param>
+    /// <param name="args">Constructor arguments.</param>
+    /// <returns>The handle; use <see cref="SharedObject.InvokeAsync{T}(string, object?[])"/> or <c>dynamic</c>.</returns>
+    /// <exception cref="ArgumentException">No such type is registered, or no constructor fits the arguments.</exception>
+    public Task<SharedObject> CreateAsync(string typeId, params object?[] args)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeId);
+        object?[] values = new object?[(args?.Length ?? 0) + 1];
+        values[0] = typeId;
+        args?.CopyTo(values, 1);
+        return ControlAsync<SharedObject>(ControlCalls.Create, values, s_sharedObjectReader, default);
+    }
+
+    /// <summary>Publishes a shared object under a name, replacing what the name held.</summary>
+    /// <param name="name">The name other processes look it up by.</param>
+    /// <param name="proxy">A proxy or <see cref="SharedObject"/> of this manager.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the name is bound.</returns>
+    /// <remarks>A published object stays alive until it is unpublished, even with no proxies left.</remarks>
+    public Task PublishAsync(string name, object proxy, CancellationToken cancellationToken = default)
+        => PublishCoreAsync(name, proxy, replace: true, cancellationToken);
+
+    /// <summary>Publishes a shared object under a name unless the name is taken (create-or-join races).</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="proxy">A proxy or <see cref="SharedObject"/> of this manager.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>True if this call bound the name (or it was already bound to the same object); false if it is taken.</returns>
+    public Task<bool> TryPublishAsync(string name, object proxy, CancellationToken cancellationToken = default)
+        => PublishCoreAsync(name, proxy, replace: false, cancellationToken);
+
+    /// <summary>Looks up a published object and returns a new proxy to it.</summary>
+    /// <typeparam name="T">The interface to proxy, or <see cref="SharedObject"/>.</typeparam>
+    /// <param name="name">The published name.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The proxy.</returns>
+    /// <exception cref="KeyNotFoundException">Nothing is published under the name.</exception>
+    public async Task<T> LookupAsync<T>(string name, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        SharedObject handle = await ControlAsync<SharedObject>(ControlCalls.Lookup, [name], s_sharedObjectReader, cancellationToken).ConfigureAwait(false);
+        return typeof(T) == typeof(SharedObject) ? (T)(object)handle : ProxyFactory.Create<T>(handle);
+    }
+
+    /// <summary>Removes a name; the object lives on while other references hold it.</summary>
+    /// <param name="name">The published name.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>True if the name was bound.</returns>
+    public Task<bool> UnpublishAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return ControlAsync<bool>(ControlCalls.Unpublish, [name], s_boolReader, cancellationToken);
+    }
+
+    /// <summary>Returns counts of objects, connections, references and calls.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A snapshot.</returns>
+    public Task<ManagerStats> GetStatsAsync(CancellationToken cancellationToken = default)
+        => ControlAsync<ManagerStats>(ControlCalls.Stats, [], s_statsReader, cancellationToken);
+
+    /// <summary>Shuts the server down (owner) or closes this connection (connector).</summary>
+    /// <returns>A task that completes when done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _connection.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Turns a reference this process owns into a token another process can adopt.</summary>
+    internal Task<string> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
+        => ControlAsync<string>(ControlCalls.Handover, [handle.ObjectId], s_stringReader, cancellationToken);
+
+    /// <summary>Adopts a reference handed over by another process.</summary>
+    internal Task<SharedObject> AdoptAsync(string token, CancellationToken cancellationToken)
+        => ControlAsync<SharedObject>(ControlCalls.Adopt, [token], s_sharedObjectReader, cancellationToken);
+
+    private async Task<bool> PublishCoreAsync(string name, object proxy, bool replace, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(proxy);
+        SharedObject handle = SharedObject.FromProxy(proxy);
+        handle.ThrowIfDisposed();
+        if (handle.Connection.ServerId != _connection.ServerId)
+        {
+            throw new ArgumentException("The proxy belongs to a different manager.", nameof(proxy));
+        }
+
+        return await ControlAsync<bool>(ControlCalls.Publish, [name, handle.ObjectId, replace], s_boolReader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ControlAsync<T>(string member, object?[] args, ValueReader reader, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        Reply reply = await _connection.CallAsync(ProtocolConstants.ControlObjectId, member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
+        return (T)reply.Decode(reader, _connection.SerializerOptions)!;
+    }
+}

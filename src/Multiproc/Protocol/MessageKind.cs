@@ -1,0 +1,20 @@
+namespace Multiproc.Protocol;
+
+/// <summary>The first element of every message array.</summary>
+internal enum MessageKind : byte
+{
+    /// <summary>Client to server: [1, callId, objectId, member, args...].</summary>
+    Call = 1,
+
+    /// <summary>Server to client: [2, callId, value].</summary>
+    Result = 2,
+
+    /// <summary>Server to client: [3, callId, exceptionTypeName, message, remoteStackTrace].</summary>
+    Error = 3,
+
+    /// <summary>Client to server: [4, callId]; asks the server to cancel a call in flight.</summary>
+    Cancel = 4,
+
+    /// <summary>Client to server: [5, objectId, count]; drops references the connection owns. No reply.</summary>
+    Release = 5,
+}

@@ -1,0 +1,23 @@
+namespace Multiproc.Protocol;
+
+/// <summary>Fixed numbers of the wire protocol; see docs/protocol.md.</summary>
+internal static class ProtocolConstants
+{
+    /// <summary>Bumped on any incompatible change to frames, messages or the handshake.</summary>
+    public const ushort Version = 1;
+
+    /// <summary>Bytes of the little-endian length prefix in front of every frame.</summary>
+    public const int LengthPrefixSize = 4;
+
+    /// <summary>The default largest frame payload either side accepts (64 MiB).</summary>
+    public const int DefaultMaxFrameSize = 64 * 1024 * 1024;
+
+    /// <summary>Object id of the manager's control object (create, publish, lookup, stats...).</summary>
+    public const long ControlObjectId = 0;
+
+    /// <summary>MessagePack extension type code of a shared-object reference.</summary>
+    public const sbyte ReferenceExtensionCode = 42;
+
+    /// <summary>"MPRC": the first bytes each side sends, so garbage is rejected at once.</summary>
+    public static ReadOnlySpan<byte> Magic => "MPRC"u8;
+}

@@ -1,0 +1,44 @@
+using Multiproc.Serialization;
+using Multiproc.Transport;
+
+namespace Multiproc.Proxies;
+
+/// <summary>The client side of references: proxies go out as ids, ids come back as new proxies.</summary>
+internal sealed class ClientReferenceCodec : IReferenceCodec
+{
+    private readonly ClientConnection _connection;
+
+    public ClientReferenceCodec(ClientConnection connection)
+    {
+        _connection = connection;
+    }
+
+    public bool TryEncode(object value, Type declaredType, out long objectId, out string typeId)
+    {
+        SharedObject? handle = value as SharedObject ?? (value as IProxy)?.Handle;
+        if (handle is null)
+        {
+            objectId = 0;
+            typeId = string.Empty;
+            return false;
+        }
+
+        handle.ThrowIfDisposed();
+        if (handle.Connection.ServerId != _connection.ServerId)
+        {
+            throw new ArgumentException($"The proxy of object {handle.ObjectId} belongs to the manager at {handle.Connection.Address}, not to {_connection.Address}.");
+        }
+
+        objectId = handle.ObjectId;
+        typeId = handle.TypeId;
+        return true;
+    }
+
+    public object Decode(long objectId, string typeId, Type declaredType)
+    {
+        var handle = new SharedObject(_connection, objectId, typeId);
+        return declaredType == typeof(SharedObject) || declaredType == typeof(object)
+            ? handle
+            : ProxyFactory.Create(declaredType, handle);
+    }
+}

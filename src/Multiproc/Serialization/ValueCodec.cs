@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using MessagePack;
+
+namespace Multiproc.Serialization;
+
+/// <summary>Reads one value of a known type from a MessagePack reader.</summary>
+internal delegate object? ValueReader(ref MessagePackReader reader, MessagePackSerializerOptions options);
+
+/// <summary>Writes one value of a known type to a MessagePack writer.</summary>
+internal delegate void ValueWriter(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options);
+
+/// <summary>
+/// Untyped read/write delegates per type, built once, so dispatch tables can encode and decode
+/// arguments and results without reflection per call.
+/// </summary>
+internal static class ValueCodec
+{
+    private static readonly ConcurrentDictionary<Type, ValueReader> s_readers = new();
+    private static readonly ConcurrentDictionary<Type, ValueWriter> s_writers = new();
+    private static readonly MethodInfo s_readMethod = typeof(ValueCodec).GetMethod(nameof(Read), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo s_writeMethod = typeof(ValueCodec).GetMethod(nameof(Write), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+    public static ValueReader GetReader(Type type)
+        => s_readers.GetOrAdd(type, static t => s_readMethod.MakeGenericMethod(t).CreateDelegate<ValueReader>());
+
+    public static ValueWriter GetWriter(Type type)
+        => s_writers.GetOrAdd(type, static t => s_writeMethod.MakeGenericMethod(t).CreateDelegate<ValueWriter>());
+
+    /// <summary>Writes a value by its runtime type (null as nil); used for untyped calls.</summary>
+    public static void WriteUntyped(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
+    {
+        if (value is null)
+        {
+            writer.WriteNil();
+            return;
+        }
+
+        Type type = value is SharedObject ? typeof(SharedObject) : value is Proxies.IProxy ? typeof(object) : value.GetType();
+        GetWriter(type)(ref writer, value, options);
+    }
+
+    private static object? Read<T>(ref MessagePackReader reader, MessagePackSerializerOptions options)
+        => options.Resolver.GetFormatterWithVerify<T>().Deserialize(ref reader, options);
+
+    private static void Write<T>(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
+        => options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, (T)value!, options);
+}

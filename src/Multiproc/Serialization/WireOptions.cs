@@ -1,0 +1,16 @@
+using MessagePack;
+
+namespace Multiproc.Serialization;
+
+/// <summary>Builds the serializer options of one connection.</summary>
+internal static class WireOptions
+{
+    /// <remarks>
+    /// UntrustedData: hash-flooding resistant dictionaries and a depth limit, since every byte
+    /// comes from another process, even after authentication.
+    /// </remarks>
+    public static MessagePackSerializerOptions Create(IReferenceCodec codec)
+        => MessagePackSerializerOptions.Standard
+            .WithResolver(new WireResolver(codec))
+            .WithSecurity(MessagePackSecurity.UntrustedData);
+}

@@ -1,0 +1,46 @@
+using System.Collections.Concurrent;
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
+
+namespace Multiproc.Serialization;
+
+/// <summary>
+/// The resolver of one connection: contractless MessagePack for data, references for shared objects.
+/// </summary>
+/// <remarks>
+/// Only declared types are decoded; no type names are read from the wire. One instance per
+/// connection because the reference codec is bound to that connection.
+/// </remarks>
+internal sealed class WireResolver : IFormatterResolver
+{
+    private readonly IReferenceCodec _codec;
+    private readonly ConcurrentDictionary<Type, object?> _formatters = new();
+
+    public WireResolver(IReferenceCodec codec)
+    {
+        _codec = codec;
+    }
+
+    public IMessagePackFormatter<T>? GetFormatter<T>()
+        => (IMessagePackFormatter<T>?)_formatters.GetOrAdd(typeof(T), static (_, codec) => Create<T>(codec), _codec);
+
+    private static object? Create<T>(IReferenceCodec codec)
+    {
+        Type type = typeof(T);
+        if (type == typeof(SharedObject))
+        {
+            return new ReferenceAwareFormatter<T>(codec, null);
+        }
+
+        if (type.IsInterface || type == typeof(object))
+        {
+            IMessagePackFormatter<T>? inner = type == typeof(object)
+                ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
+                : ContractlessStandardResolver.Instance.GetFormatter<T>();
+            return new ReferenceAwareFormatter<T>(codec, inner);
+        }
+
+        return ContractlessStandardResolver.Instance.GetFormatter<T>();
+    }
+}

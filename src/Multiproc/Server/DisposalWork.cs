@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Multiproc.Server;
+
+/// <summary>Disposes an object that left the table; failures are logged, never thrown into the server.</summary>
+internal sealed partial class DisposalWork : IThreadPoolWorkItem
+{
+    private readonly object _instance;
+    private readonly ILogger _logger;
+
+    public DisposalWork(object instance, ILogger logger)
+    {
+        _instance = instance;
+        _logger = logger;
+    }
+
+    public void Execute()
+    {
+        try
+        {
+            if (_instance is IAsyncDisposable asyncDisposable)
+            {
+                asyncDisposable.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+            else if (_instance is IDisposable disposable)
+            {
+                disposable.Dispose();
+            }
+        }
+#pragma warning disable CA1031 // A user's Dispose must not take the server down.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogDisposeFailed(_logger, ex, _instance.GetType().FullName);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Disposing a released {Type} failed.")]
+    private static partial void LogDisposeFailed(ILogger logger, Exception exception, string? type);
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// References in transit to another process: the sender turns a reference into a token, the
+/// receiver adopts it, and the object cannot vanish in between.
+/// </summary>
+/// <remarks>A token not adopted is released when the connection that made it closes.</remarks>
+internal sealed class Handovers
+{
+    private readonly ObjectTable _table;
+    private readonly ConcurrentDictionary<string, (ObjectEntry Entry, long Owner)> _tokens = new(StringComparer.Ordinal);
+
+    public Handovers(ObjectTable table)
+    {
+        _table = table;
+    }
+
+    public string Add(ServerConnection owner, ObjectEntry entry)
+    {
+        if (!_table.TryAddReference(entry))
+        {
+            throw new ObjectDisposedException(null, "The object was released.");
+        }
+
+        string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
+        _tokens[token] = (entry, owner.Id);
+        return token;
+    }
+
+    /// <exception cref="KeyNotFoundException">The token is unknown or was already adopted.</exception>
+    public ObjectEntry Take(string token)
+        => _tokens.TryRemove(token, out (ObjectEntry Entry, long Owner) handover)
+            ? handover.Entry
+            : throw new KeyNotFoundException("The handover token is unknown, already adopted, or its sender disconnected.");
+
+    public void ReleaseOwnedBy(long connectionId)
+    {
+        foreach ((string token, (ObjectEntry entry, long owner)) in _tokens)
+        {
+            if (owner == connectionId && _tokens.TryRemove(token, out _))
+            {
+                _table.Release(entry);
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Multiproc.Protocol;
+using Multiproc.Transport;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The manager's server: accepts connections, authenticates them, and owns the object table.
+/// </summary>
+/// <remarks>
+/// Each authenticated connection gets a reader thread; calls run on the thread pool. Shutdown
+/// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
+/// the objects the manager created and removes the socket file.
+/// </remarks>
+internal sealed partial class ManagerServer : IAsyncDisposable
+{
+    private readonly SocketListener _listener;
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
+    private readonly Task _acceptLoop;
+    private long _nextConnectionId;
+    private long _calls;
+    private long _errors;
+    private int _disposed;
+
+    private ManagerServer(ManagerOptions options, SocketListener listener, byte[] authKey)
+    {
+        Options = options;
+        _listener = listener;
+        AuthKey = authKey;
+        Logger = options.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
+        Table = new ObjectTable(Logger);
+        Handovers = new Handovers(Table);
+        Registry = new TypeRegistry(options.Registrations);
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public ManagerOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public ObjectTable Table { get; }
+
+    public Handovers Handovers { get; }
+
+    public TypeRegistry Registry { get; }
+
+    public Guid ServerId { get; } = Guid.NewGuid();
+
+    public byte[] AuthKey { get; }
+
+    public string Address => _listener.Address.Text;
+
+    public static ManagerServer Start(ManagerOptions options)
+    {
+        options.Validate();
+        byte[] key = options.AuthKey?.ToArray() ?? RandomNumberGenerator.GetBytes(32);
+        SocketListener listener = SocketListener.Bind(options.Address is null ? null : ManagerAddress.Parse(options.Address));
+        return new ManagerServer(options, listener, key);
+    }
+
+    public void CountCall() => Interlocked.Increment(ref _calls);
+
+    public void CountError() => Interlocked.Increment(ref _errors);
+
+    public ManagerStats GetStats()
+        => new(Table.Count, _connections.Count, Table.ReferenceCount, Table.PublishedCount,
+            Interlocked.Read(ref _calls), Interlocked.Read(ref _errors), Table.CountByType());
+
+    public void OnConnectionClosed(ServerConnection connection)
+    {
+        _connections.TryRemove(connection.Id, out _);
+        Handovers.ReleaseOwnedBy(connection.Id);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        await _acceptLoop.ConfigureAwait(false);
+        foreach (ServerConnection connection in _connections.Values)
+        {
+            connection.Close();
+        }
+
+        Table.Clear();
+        _shutdown.Dispose();
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_shutdown.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                if (_shutdown.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                LogAcceptFailed(Logger, ex);
+                continue;
+            }
+
+            _ = AuthenticateAsync(socket);
+        }
+    }
+
+    private async Task AuthenticateAsync(Socket socket)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        timeout.CancelAfter(Options.HandshakeTimeout);
+        bool accepted = false;
+        try
+        {
+            accepted = await Handshake.AcceptAsync(socket, AuthKey, ServerId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or EndOfStreamException or ObjectDisposedException)
+        {
+            LogHandshakeFailed(Logger, ex.Message);
+        }
+
+        if (!accepted || _shutdown.IsCancellationRequested)
+        {
+            LogRejected(Logger);
+            socket.Dispose();
+            return;
+        }
+
+        var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
+        _connections[connection.Id] = connection;
+        connection.Start();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed.")]
+    private static partial void LogAcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Handshake failed: {Reason}.")]
+    private static partial void LogHandshakeFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A connection was rejected during authentication.")]
+    private static partial void LogRejected(ILogger logger);
+}

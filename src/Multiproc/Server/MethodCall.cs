@@ -1,0 +1,35 @@
+using Multiproc.Serialization;
+
+namespace Multiproc.Server;
+
+/// <summary>A call of a method on a shared object.</summary>
+internal sealed class MethodCall : ServerCall
+{
+    private readonly object _target;
+    private readonly ServerMethod _method;
+    private readonly object?[] _arguments;
+
+    public MethodCall(ServerConnection connection, uint callId, ObjectEntry entry, ServerMethod method, object?[] arguments)
+        : base(connection, callId, entry.Gate, method.CancellationTokenIndex >= 0)
+    {
+        _target = entry.Instance;
+        _method = method;
+        _arguments = arguments;
+    }
+
+    protected override async ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync()
+    {
+        if (_method.CancellationTokenIndex >= 0)
+        {
+            _arguments[_method.CancellationTokenIndex] = CancellationToken;
+        }
+
+        object? result = _method.Invoker(_target, _arguments);
+        if (_method.Awaiter is not null)
+        {
+            result = await _method.Awaiter(result).ConfigureAwait(false);
+        }
+
+        return (result, _method.ResultWriter);
+    }
+}

@@ -1,0 +1,47 @@
+namespace Multiproc.Server;
+
+/// <summary>
+/// Runs the calls on one object one at a time, in arrival order.
+/// </summary>
+/// <remarks>
+/// Waiting calls hold no thread: they sit in a queue and are scheduled on the thread pool when the
+/// call ahead of them finishes (including the awaited part of an async method).
+/// </remarks>
+internal sealed class ObjectGate
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<IThreadPoolWorkItem> _waiting = new();
+    private bool _busy;
+
+    /// <summary>Returns true when the caller may run <paramref name="work"/> now; otherwise it is queued.</summary>
+    public bool TryEnter(IThreadPoolWorkItem work)
+    {
+        lock (_lock)
+        {
+            if (!_busy)
+            {
+                _busy = true;
+                return true;
+            }
+
+            _waiting.Enqueue(work);
+            return false;
+        }
+    }
+
+    /// <summary>Ends the current call and schedules the next waiting one, if any.</summary>
+    public void Exit()
+    {
+        IThreadPoolWorkItem? next;
+        lock (_lock)
+        {
+            if (!_waiting.TryDequeue(out next))
+            {
+                _busy = false;
+                return;
+            }
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(next, preferLocal: false);
+    }
+}

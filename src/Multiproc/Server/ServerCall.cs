@@ -1,0 +1,96 @@
+using MessagePack;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// One call accepted by a connection: runs on the thread pool (behind the object's gate) and sends
+/// the result or the error.
+/// </summary>
+internal abstract class ServerCall : IThreadPoolWorkItem
+{
+    private readonly CancellationTokenSource? _cancellation;
+
+    protected ServerCall(ServerConnection connection, uint callId, ObjectGate? gate, bool cancellable)
+    {
+        Connection = connection;
+        CallId = callId;
+        Gate = gate;
+        _cancellation = cancellable ? CancellationTokenSource.CreateLinkedTokenSource(connection.Closing) : null;
+    }
+
+    public ServerConnection Connection { get; }
+
+    public uint CallId { get; }
+
+    public ObjectGate? Gate { get; }
+
+    /// <summary>Gets a token cancelled by the client's Cancel message or the connection closing (none unless cancellable).</summary>
+    protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
+
+    public void Cancel()
+    {
+        try
+        {
+            _cancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call finished first.
+        }
+    }
+
+    public void Execute() => _ = RunAsync();
+
+    /// <summary>Runs the call; returns the result and the writer for it (null writer: no value).</summary>
+    protected abstract ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            (object? result, ValueWriter? writer) = await InvokeAsync().ConfigureAwait(false);
+            SendResult(result, writer);
+        }
+#pragma warning disable CA1031 // Every failure of user code goes back to its caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Connection.SendError(CallId, ex);
+        }
+        finally
+        {
+            Gate?.Exit();
+            Connection.CallFinished(CallId);
+            _cancellation?.Dispose();
+        }
+    }
+
+    private void SendResult(object? result, ValueWriter? valueWriter)
+    {
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(3);
+            writer.Write((byte)MessageKind.Result);
+            writer.Write(CallId);
+            if (valueWriter is null)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                valueWriter(ref writer, result, Connection.SerializerOptions);
+            }
+
+            writer.Flush();
+            Connection.Send(frame);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+}

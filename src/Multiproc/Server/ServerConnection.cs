@@ -1,0 +1,292 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The server end of one client connection: reads frames on a dedicated thread, dispatches calls,
+/// sends replies, and owns the references its client holds.
+/// </summary>
+/// <remarks>
+/// Closing (peer gone, bad frame, shutdown) cancels the connection's calls in flight and releases
+/// every reference and handover it owned; other connections are unaffected.
+/// </remarks>
+internal sealed partial class ServerConnection : IDisposable
+{
+    private readonly ManagerServer _server;
+    private readonly Socket _socket;
+    private readonly FrameReader _reader;
+    private readonly FrameSender _sender;
+    private readonly ILogger _logger;
+    private readonly Lock _ownedLock = new();
+    private readonly Dictionary<ObjectEntry, int> _owned = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<uint, ServerCall> _active = new();
+    private readonly CancellationTokenSource _closing = new();
+    private int _closed;
+
+    public ServerConnection(ManagerServer server, Socket socket, long id)
+    {
+        _server = server;
+        _socket = socket;
+        Id = id;
+        _reader = new FrameReader(socket, server.Options.MaxFrameSize);
+        _sender = new FrameSender(socket);
+        _logger = server.Logger;
+        SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
+    }
+
+    public long Id { get; }
+
+    public ManagerServer Server => _server;
+
+    public MessagePackSerializerOptions SerializerOptions { get; }
+
+    public CancellationToken Closing => _closing.Token;
+
+    public void Start()
+    {
+        var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"multiproc-server-{Id}" };
+        thread.Start();
+    }
+
+    /// <summary>Records that this connection's client now holds one more reference (already counted in the table).</summary>
+    public void AdoptReference(ObjectEntry entry)
+    {
+        lock (_ownedLock)
+        {
+            if (Volatile.Read(ref _closed) == 0)
+            {
+                _owned[entry] = _owned.GetValueOrDefault(entry) + 1;
+                return;
+            }
+        }
+
+        _server.Table.Release(entry);
+    }
+
+    public void Dispose() => Close();
+
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _closing.Cancel();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already gone.
+        }
+
+        _socket.Dispose();
+        KeyValuePair<ObjectEntry, int>[] owned;
+        lock (_ownedLock)
+        {
+            owned = [.. _owned];
+            _owned.Clear();
+        }
+
+        foreach ((ObjectEntry entry, int count) in owned)
+        {
+            _server.Table.Release(entry, count);
+        }
+
+        _server.OnConnectionClosed(this);
+        _closing.Dispose();
+    }
+
+    internal void CallFinished(uint callId) => _active.TryRemove(callId, out _);
+
+    internal void Send(FrameBuffer frame)
+    {
+        try
+        {
+            frame.Seal(_server.Options.MaxFrameSize);
+            _sender.Send(frame.Frame);
+        }
+        catch (IOException)
+        {
+            // The client is gone; its reader thread closes the connection.
+        }
+    }
+
+    private void ReadLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                ReadOnlyMemory<byte> payload = _reader.ReadFrame();
+                HandleFrame(payload);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            LogClosed(_logger, Id, "the client closed the connection");
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            LogClosed(_logger, Id, ex.Message);
+        }
+        catch (Exception ex) when (ex is ProtocolViolationException or MessagePackSerializationException or InvalidOperationException or OverflowException)
+        {
+            LogProtocolViolation(_logger, ex, Id);
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    private void HandleFrame(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new MessagePackReader(payload);
+        int length = reader.ReadArrayHeader();
+        if (length < 2)
+        {
+            throw new ProtocolViolationException("A message must be an array of at least two elements.");
+        }
+
+        var kind = (MessageKind)reader.ReadByte();
+        switch (kind)
+        {
+            case MessageKind.Call when length >= 4:
+                uint callId = reader.ReadUInt32();
+                long objectId = reader.ReadInt64();
+                string member = reader.ReadString() ?? throw new ProtocolViolationException("A call needs a member name.");
+                HandleCall(callId, objectId, member, ref reader, length - 4);
+                break;
+            case MessageKind.Cancel:
+                if (_active.TryGetValue(reader.ReadUInt32(), out ServerCall? call))
+                {
+                    call.Cancel();
+                }
+
+                break;
+            case MessageKind.Release when length >= 3:
+                ReleaseOwned(reader.ReadInt64(), reader.ReadInt32());
+                break;
+            default:
+                throw new ProtocolViolationException($"Unexpected message kind {kind} with {length} elements.");
+        }
+    }
+
+    private void HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    {
+        _server.CountCall();
+        if (_active.Count >= _server.Options.MaxPendingCallsPerConnection)
+        {
+            SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Options.MaxPendingCallsPerConnection})."));
+            return;
+        }
+
+        ServerCall? call;
+        try
+        {
+            call = objectId == ProtocolConstants.ControlObjectId
+                ? ControlCalls.Prepare(this, callId, member, ref reader, argumentCount)
+                : CallBinder.Bind(this, callId, objectId, member, ref reader, argumentCount);
+        }
+#pragma warning disable CA1031 // Any failure to bind is the caller's error, reported to the caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            SendError(callId, ex);
+            return;
+        }
+
+        if (!_active.TryAdd(callId, call))
+        {
+            SendError(callId, new InvalidOperationException($"Call id {callId} is already in flight."));
+            return;
+        }
+
+        if (call.Gate is null || call.Gate.TryEnter(call))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+        }
+    }
+
+    private void ReleaseOwned(long objectId, int count)
+    {
+        if (!_server.Table.TryGet(objectId, out ObjectEntry entry) || count <= 0)
+        {
+            return;
+        }
+
+        lock (_ownedLock)
+        {
+            int owned = _owned.GetValueOrDefault(entry);
+            count = Math.Min(count, owned);
+            if (count == 0)
+            {
+                return;
+            }
+
+            if (owned == count)
+            {
+                _owned.Remove(entry);
+            }
+            else
+            {
+                _owned[entry] = owned - count;
+            }
+        }
+
+        _server.Table.Release(entry, count);
+    }
+
+    /// <summary>Moves one owned reference out of this connection (for a handover); false if it owns none.</summary>
+    internal bool TryDetachReference(ObjectEntry entry)
+    {
+        lock (_ownedLock)
+        {
+            int owned = _owned.GetValueOrDefault(entry);
+            if (owned == 0)
+            {
+                return false;
+            }
+
+            if (owned == 1)
+            {
+                _owned.Remove(entry);
+            }
+            else
+            {
+                _owned[entry] = owned - 1;
+            }
+
+            return true;
+        }
+    }
+
+    internal void SendError(uint callId, Exception exception)
+    {
+        _server.CountError();
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            RemoteError.Write(frame, callId, exception);
+            Send(frame);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} closed: {Reason}.")]
+    private static partial void LogClosed(ILogger logger, long id, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {Id} sent an invalid frame and was closed.")]
+    private static partial void LogProtocolViolation(ILogger logger, Exception exception, long id);
+}

@@ -1,0 +1,58 @@
+using Multiproc.Serialization;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The server side of references: real objects in, table entries out. Every reference written
+/// gives the receiving connection one reference it owns.
+/// </summary>
+internal sealed class ServerReferenceCodec : IReferenceCodec
+{
+    private readonly ServerConnection _connection;
+    private readonly ObjectTable _table;
+    private readonly TypeRegistry _registry;
+
+    public ServerReferenceCodec(ServerConnection connection, ObjectTable table, TypeRegistry registry)
+    {
+        _connection = connection;
+        _table = table;
+        _registry = registry;
+    }
+
+    public bool TryEncode(object value, Type declaredType, out long objectId, out string typeId)
+    {
+        ObjectEntry? entry = _table.TryGetByInstance(value);
+        if (entry is null || !_table.TryAddReference(entry))
+        {
+            SharedTypeBinding? binding = _registry.FindFor(value, declaredType);
+            if (binding is null)
+            {
+                objectId = 0;
+                typeId = string.Empty;
+                return false;
+            }
+
+            entry = _table.AddReference(value, binding, disposeWhenReleased: false);
+        }
+
+        _connection.AdoptReference(entry);
+        objectId = entry.Id;
+        typeId = entry.Binding.TypeId;
+        return true;
+    }
+
+    public object Decode(long objectId, string typeId, Type declaredType)
+    {
+        if (!_table.TryGet(objectId, out ObjectEntry entry))
+        {
+            throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
+        }
+
+        if (!declaredType.IsInstanceOfType(entry.Instance))
+        {
+            throw new ArgumentException($"Shared object {objectId} ({entry.Binding.TypeId}) is not a {declaredType.Name}.");
+        }
+
+        return entry.Instance;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Net.Sockets;
+using MessagePack;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+
+namespace Multiproc.Transport;
+
+/// <summary>The reading half: the read role, the background reader, reply dispatch and failure.</summary>
+internal sealed partial class ClientConnection
+{
+    private bool TryTakeReadRole() => Interlocked.CompareExchange(ref _readRole, 1, 0) == 0;
+
+    private void ReleaseReadRole()
+    {
+        Interlocked.Exchange(ref _readRole, 0);
+        // Someone may have registered a call while we held the role and counted on us to read it.
+        if (Volatile.Read(ref _pendingCount) > 0)
+        {
+            RequestWake();
+        }
+    }
+
+    private void WakeReaderIfIdle()
+    {
+        if (Volatile.Read(ref _readRole) == 0)
+        {
+            RequestWake();
+        }
+    }
+
+    private void RequestWake()
+    {
+        if (Interlocked.Exchange(ref _wakeRequested, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    private void BackgroundReadLoop()
+    {
+        while (_failure is null)
+        {
+            _wake.Wait();
+            Volatile.Write(ref _wakeRequested, 0);
+            while (_failure is null && Volatile.Read(ref _pendingCount) > 0 && TryTakeReadRole())
+            {
+                try
+                {
+                    while (Volatile.Read(ref _pendingCount) > 0)
+                    {
+                        Dispatch(_reader.ReadFrame());
+                    }
+                }
+                catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException)
+                {
+                    Fail(ex);
+                }
+                finally
+                {
+                    ReleaseReadRole();
+                }
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlyMemory<byte> payload)
+    {
+        var reader = new MessagePackReader(payload);
+        if (reader.ReadArrayHeader() < 3)
+        {
+            throw new ProtocolViolationException("A reply must have at least three elements.");
+        }
+
+        var kind = (MessageKind)reader.ReadByte();
+        if (kind is not (MessageKind.Result or MessageKind.Error))
+        {
+            throw new ProtocolViolationException($"Unexpected message kind {kind} from the manager.");
+        }
+
+        uint callId = reader.ReadUInt32();
+        PendingCall? call = Complete(callId);
+        if (call is not null)
+        {
+            call.TryComplete(new Reply(payload.Span));
+        }
+        else if (kind == MessageKind.Result)
+        {
+            // The caller gave up (cancelled); references the server handed us in this reply must go back.
+            ReleaseOrphanedReferences(ref reader);
+        }
+    }
+
+    private void ReleaseOrphanedReferences(ref MessagePackReader reader)
+    {
+        foreach (long objectId in ReferenceScanner.Find(ref reader))
+        {
+            Release(objectId);
+        }
+    }
+
+    /// <summary>Removes a pending call; null if it was already completed or abandoned.</summary>
+    private PendingCall? Complete(uint callId)
+    {
+        if (!_pending.TryRemove(callId, out PendingCall? call))
+        {
+            return null;
+        }
+
+        Interlocked.Decrement(ref _pendingCount);
+        return call;
+    }
+
+    private void Fail(Exception cause)
+    {
+        lock (_pending)
+        {
+            if (_failure is not null)
+            {
+                return;
+            }
+
+            _failure = cause;
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already closed by the peer.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed.
+        }
+
+        _socket.Dispose();
+        foreach (uint callId in _pending.Keys)
+        {
+            Complete(callId)?.TryFail(Unavailable());
+        }
+
+        _wake.Release();
+    }
+}

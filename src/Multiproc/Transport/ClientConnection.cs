@@ -1,0 +1,275 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using MessagePack;
+using Multiproc.Protocol;
+using Multiproc.Proxies;
+using Multiproc.Serialization;
+
+namespace Multiproc.Transport;
+
+/// <summary>
+/// A client's one connection to a manager, multiplexed by call id: many calls in flight, replies
+/// matched as they come.
+/// </summary>
+/// <remarks>
+/// Reading is a role, not a thread. A synchronous caller that finds nobody reading reads the socket
+/// itself until its reply arrives (no thread hop on the hot path); otherwise a background reader
+/// thread reads while calls are pending. When the connection breaks, every pending call fails with
+/// <see cref="ManagerUnavailableException"/> and later calls fail fast with it.
+/// </remarks>
+internal sealed partial class ClientConnection : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly FrameReader _reader;
+    private readonly FrameSender _sender;
+    private readonly int _maxFrameSize;
+    private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
+    private static readonly Action<object?, CancellationToken> s_abandon = OnCancelled;
+
+    private readonly SemaphoreSlim _wake = new(0);
+    private int _pendingCount;
+    private int _readRole;
+    private int _wakeRequested;
+    private uint _nextCallId;
+    private volatile Exception? _failure;
+
+    private ClientConnection(Socket socket, ManagerAddress address, ReadOnlyMemory<byte> authKey, Guid serverId, int maxFrameSize)
+    {
+        _socket = socket;
+        Address = address;
+        AuthKey = authKey;
+        ServerId = serverId;
+        _maxFrameSize = maxFrameSize;
+        _reader = new FrameReader(socket, maxFrameSize);
+        _sender = new FrameSender(socket);
+        SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
+        var backgroundReader = new Thread(BackgroundReadLoop) { IsBackground = true, Name = "multiproc-client-reader" };
+        backgroundReader.Start();
+    }
+
+    public ManagerAddress Address { get; }
+
+    public ReadOnlyMemory<byte> AuthKey { get; }
+
+    /// <summary>Gets the id the server announced in the handshake; proxies only travel to their own server.</summary>
+    public Guid ServerId { get; }
+
+    public MessagePackSerializerOptions SerializerOptions { get; }
+
+    public bool IsBroken => _failure is not null;
+
+    /// <exception cref="ManagerUnavailableException">Nothing listens at the address.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
+    public static async Task<ClientConnection> ConnectAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, int maxFrameSize, CancellationToken cancellationToken)
+    {
+        Socket socket = await SocketConnector.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Guid serverId;
+            try
+            {
+                serverId = await Handshake.ConnectAsync(socket, authKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or EndOfStreamException)
+            {
+                throw new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex);
+            }
+
+            return new ClientConnection(socket, address, authKey, serverId, maxFrameSize);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Calls a member and blocks until the reply arrives.</summary>
+    public Reply Call(long objectId, string member, in CallArguments arguments, CancellationToken cancellationToken = default)
+    {
+        PendingCall call = Send(objectId, member, arguments);
+        if (cancellationToken.CanBeCanceled)
+        {
+            // A cancellable caller must not sit in a blocking receive, so the background reader reads for it.
+            using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_abandon, (this, call));
+            WakeReaderIfIdle();
+            return call.Wait();
+        }
+
+        while (!call.IsCompleted)
+        {
+            if (!TryTakeReadRole())
+            {
+                return call.Wait();
+            }
+
+            try
+            {
+                while (!call.IsCompleted)
+                {
+                    Dispatch(_reader.ReadFrame());
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException)
+            {
+                Fail(ex);
+            }
+            finally
+            {
+                ReleaseReadRole();
+            }
+        }
+
+        return call.Result();
+    }
+
+    /// <summary>Calls a member; the reply is awaited, never blocking a thread.</summary>
+    public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        PendingCall call = Send(objectId, member, arguments);
+        WakeReaderIfIdle();
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await call.AsValueTask().ConfigureAwait(false);
+        }
+
+        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_abandon, (this, call));
+        return await call.AsValueTask().ConfigureAwait(false);
+    }
+
+    /// <summary>Drops references this connection owns on the server. Fire-and-forget; a broken connection has none left.</summary>
+    public void Release(long objectId, int count = 1)
+    {
+        if (_failure is not null)
+        {
+            return;
+        }
+
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(3);
+            writer.Write((byte)MessageKind.Release);
+            writer.Write(objectId);
+            writer.Write(count);
+            writer.Flush();
+            frame.Seal(_maxFrameSize);
+            _sender.Send(frame.Frame);
+        }
+        catch (IOException ex)
+        {
+            Fail(ex);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+
+    public void Dispose()
+    {
+        Fail(new ObjectDisposedException(nameof(Manager), "The manager connection was disposed."));
+    }
+
+    private PendingCall Send(long objectId, string member, in CallArguments arguments)
+    {
+        ThrowIfBroken();
+        uint callId = Interlocked.Increment(ref _nextCallId);
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(4 + arguments.Count);
+            writer.Write((byte)MessageKind.Call);
+            writer.Write(callId);
+            writer.Write(objectId);
+            writer.Write(member);
+            arguments.WriteTo(ref writer, SerializerOptions);
+            writer.Flush();
+            frame.Seal(_maxFrameSize);
+
+            var call = new PendingCall(callId);
+            _pending[callId] = call;
+            Interlocked.Increment(ref _pendingCount);
+            if (_failure is not null)
+            {
+                Complete(callId)?.TryFail(Unavailable());
+                ThrowIfBroken();
+            }
+
+            try
+            {
+                _sender.Send(frame.Frame);
+            }
+            catch (IOException ex)
+            {
+                Fail(ex);
+            }
+
+            return call;
+        }
+        catch (ProtocolViolationException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(arguments), ex);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+
+    private static void OnCancelled(object? state, CancellationToken token)
+    {
+        (ClientConnection connection, PendingCall call) = ((ClientConnection, PendingCall))state!;
+        connection.Abandon(call, token);
+    }
+
+    /// <summary>Gives up on a call at once; the server is asked to cancel it and its late reply is dropped.</summary>
+    private void Abandon(PendingCall call, CancellationToken token)
+    {
+        if (Complete(call.CallId) is null)
+        {
+            return;
+        }
+
+        call.TryFail(new OperationCanceledException("The call was cancelled.", token));
+        if (_failure is not null)
+        {
+            return;
+        }
+
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(2);
+            writer.Write((byte)MessageKind.Cancel);
+            writer.Write(call.CallId);
+            writer.Flush();
+            frame.Seal(_maxFrameSize);
+            _sender.Send(frame.Frame);
+        }
+        catch (IOException ex)
+        {
+            Fail(ex);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+
+    private void ThrowIfBroken()
+    {
+        if (_failure is not null)
+        {
+            throw Unavailable();
+        }
+    }
+
+    private ManagerUnavailableException Unavailable()
+        => new($"The manager at {Address} is not available: {_failure?.Message}", _failure);
+}
