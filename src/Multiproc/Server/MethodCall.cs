@@ -17,6 +17,8 @@ internal sealed class MethodCall : ServerCall
         _arguments = arguments;
     }
 
+    public override bool RunsInline => _method.Inline.RunsInline;
+
     protected override async ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync()
     {
         if (_method.CancellationTokenIndex >= 0)
@@ -24,7 +26,9 @@ internal sealed class MethodCall : ServerCall
             _arguments[_method.CancellationTokenIndex] = CancellationToken;
         }
 
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         object? result = _method.Invoker(_target, _arguments);
+        _method.Inline.Record(start);
         if (_method.Awaiter is not null)
         {
             result = await _method.Awaiter(result).ConfigureAwait(false);

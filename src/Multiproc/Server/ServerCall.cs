@@ -29,6 +29,9 @@ internal abstract class ServerCall : IThreadPoolWorkItem
     /// <summary>Gets a token cancelled by the client's Cancel message or the connection closing (none unless cancellable).</summary>
     protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
 
+    /// <summary>Gets whether the call may run on the connection's reader thread (it is known to be short).</summary>
+    public virtual bool RunsInline => false;
+
     public void Cancel()
     {
         try

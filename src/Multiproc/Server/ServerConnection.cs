@@ -26,6 +26,10 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly Dictionary<ObjectEntry, int> _owned = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<uint, ServerCall> _active = new();
     private readonly CancellationTokenSource _closing = new();
+    private const int CorkLimit = 256 * 1024;
+
+    private readonly List<byte> _cork = [];
+    private int _readerThreadId;
     private int _closed;
 
     public ServerConnection(ManagerServer server, Socket socket, long id)
@@ -51,6 +55,7 @@ internal sealed partial class ServerConnection : IDisposable
     {
         var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"multiproc-server-{Id}" };
         thread.Start();
+        _readerThreadId = thread.ManagedThreadId;
     }
 
     /// <summary>Records that this connection's client now holds one more reference (already counted in the table).</summary>
@@ -111,6 +116,13 @@ internal sealed partial class ServerConnection : IDisposable
         try
         {
             frame.Seal(_server.Options.MaxFrameSize);
+            if (Environment.CurrentManagedThreadId == _readerThreadId)
+            {
+                // Replies produced while the reader works through a batch leave together when it ends.
+                _cork.AddRange(frame.Frame);
+                return;
+            }
+
             _sender.Send(frame.Frame);
         }
         catch (IOException)
@@ -127,13 +139,17 @@ internal sealed partial class ServerConnection : IDisposable
             {
                 ReadOnlyMemory<byte> payload = _reader.ReadFrame();
                 HandleFrame(payload);
+                if (_cork.Count > 0 && (!_reader.HasBufferedFrame || _cork.Count > CorkLimit))
+                {
+                    FlushCork();
+                }
             }
         }
         catch (EndOfStreamException)
         {
             LogClosed(_logger, Id, "the client closed the connection");
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
         {
             LogClosed(_logger, Id, ex.Message);
         }
@@ -144,6 +160,18 @@ internal sealed partial class ServerConnection : IDisposable
         finally
         {
             Close();
+        }
+    }
+
+    private void FlushCork()
+    {
+        try
+        {
+            _sender.Send(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_cork));
+        }
+        finally
+        {
+            _cork.Clear();
         }
     }
 
@@ -212,7 +240,14 @@ internal sealed partial class ServerConnection : IDisposable
 
         if (call.Gate is null || call.Gate.TryEnter(call))
         {
-            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+            if (call.RunsInline)
+            {
+                call.Execute();
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+            }
         }
     }
 

@@ -54,6 +54,9 @@ internal sealed class ServerMethod
 
     public Func<object, object?[], object?> Invoker { get; }
 
+    /// <summary>Gets whether calls of this method currently run on the reader thread.</summary>
+    public InlinePolicy Inline { get; } = new();
+
     public static ServerMethod Create(MethodInfo method, Type contract) => new(method, contract);
 
     private static Func<object, object?[], object?> CompileInvoker(MethodInfo method, Type contract)
