@@ -36,6 +36,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         Table = new ObjectTable(Logger);
         Handovers = new Handovers(Table);
         Registry = new TypeRegistry(options.Registrations);
+        Watchdog = new InlineWatchdog(() => _connections.Values);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -48,6 +49,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public Handovers Handovers { get; }
 
     public TypeRegistry Registry { get; }
+
+    public InlineWatchdog Watchdog { get; }
 
     public Guid ServerId { get; } = Guid.NewGuid();
 
@@ -93,6 +96,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         }
 
         Table.Clear();
+        Watchdog.Dispose();
         _shutdown.Dispose();
     }
 

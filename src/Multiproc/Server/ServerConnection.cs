@@ -28,8 +28,13 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly CancellationTokenSource _closing = new();
     private const int CorkLimit = 256 * 1024;
 
+    private static readonly TimeSpan s_stallLimit = TimeSpan.FromMilliseconds(2);
+
     private readonly List<byte> _cork = [];
+    private readonly Lock _roleLock = new();
     private int _readerThreadId;
+    private int _role;
+    private long _inlineSince;
     private int _closed;
 
     public ServerConnection(ManagerServer server, Socket socket, long id)
@@ -53,7 +58,38 @@ internal sealed partial class ServerConnection : IDisposable
 
     public void Start()
     {
-        var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"multiproc-server-{Id}" };
+        lock (_roleLock)
+        {
+            StartReader();
+        }
+    }
+
+    /// <summary>
+    /// If the reader thread has been running one call inline for too long, a new thread takes over
+    /// reading; the old one finishes its call, sends its reply directly and exits.
+    /// </summary>
+    public void HandOffIfStalled()
+    {
+        long since = Volatile.Read(ref _inlineSince);
+        if (since == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(since) < s_stallLimit)
+        {
+            return;
+        }
+
+        lock (_roleLock)
+        {
+            if (_inlineSince == since && Volatile.Read(ref _closed) == 0)
+            {
+                _inlineSince = 0;
+                StartReader();
+            }
+        }
+    }
+
+    private void StartReader()
+    {
+        int role = ++_role;
+        var thread = new Thread(() => ReadLoop(role)) { IsBackground = true, Name = $"multiproc-server-{Id}" };
         thread.Start();
         _readerThreadId = thread.ManagedThreadId;
     }
@@ -116,11 +152,17 @@ internal sealed partial class ServerConnection : IDisposable
         try
         {
             frame.Seal(_server.Options.MaxFrameSize);
-            if (Environment.CurrentManagedThreadId == _readerThreadId)
+            if (Environment.CurrentManagedThreadId == Volatile.Read(ref _readerThreadId))
             {
-                // Replies produced while the reader works through a batch leave together when it ends.
-                _cork.AddRange(frame.Frame);
-                return;
+                lock (_roleLock)
+                {
+                    // Replies produced while the reader works through a batch leave together when it ends.
+                    if (Environment.CurrentManagedThreadId == _readerThreadId)
+                    {
+                        _cork.AddRange(frame.Frame);
+                        return;
+                    }
+                }
             }
 
             _sender.Send(frame.Frame);
@@ -131,14 +173,23 @@ internal sealed partial class ServerConnection : IDisposable
         }
     }
 
-    private void ReadLoop()
+    private void ReadLoop(int role)
     {
+        bool handedOff = false;
         try
         {
+            FlushCork();
             while (true)
             {
                 ReadOnlyMemory<byte> payload = _reader.ReadFrame();
                 HandleFrame(payload);
+                if (Volatile.Read(ref _role) != role)
+                {
+                    // A call ran long and another thread took over reading; this one is done.
+                    handedOff = true;
+                    return;
+                }
+
                 if (_cork.Count > 0 && (!_reader.HasBufferedFrame || _cork.Count > CorkLimit))
                 {
                     FlushCork();
@@ -159,20 +210,28 @@ internal sealed partial class ServerConnection : IDisposable
         }
         finally
         {
-            Close();
+            if (!handedOff)
+            {
+                Close();
+            }
         }
     }
 
     private void FlushCork()
     {
-        try
+        byte[] batch;
+        lock (_roleLock)
         {
-            _sender.Send(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_cork));
-        }
-        finally
-        {
+            if (_cork.Count == 0)
+            {
+                return;
+            }
+
+            batch = [.. _cork];
             _cork.Clear();
         }
+
+        _sender.Send(batch);
     }
 
     private void HandleFrame(ReadOnlyMemory<byte> payload)
@@ -242,7 +301,11 @@ internal sealed partial class ServerConnection : IDisposable
         {
             if (call.RunsInline)
             {
+                _server.Watchdog.NoteInlineCall();
+                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                Volatile.Write(ref _inlineSince, started);
                 call.Execute();
+                Interlocked.CompareExchange(ref _inlineSince, 0, started);
             }
             else
             {

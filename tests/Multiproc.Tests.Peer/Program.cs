@@ -1,0 +1,56 @@
+using System.Globalization;
+using Multiproc;
+using Multiproc.Tests.Fixtures;
+
+// Roles (first argument):
+//   client ADDRESS KEYHEX NAME   looks up NAME, raises it 10 times, creates and publishes "from-peer", prints results
+//   serve                         starts a manager with the fixtures registered, prints address and key, runs until stdin closes
+//   hold ADDRESS KEYHEX NAME      looks up NAME, prints "holding", then waits to be killed
+switch (args[0])
+{
+    case "client":
+        {
+            await using Manager manager = await Manager.ConnectAsync(args[1], Convert.FromHexString(args[2]));
+            IEmployee employee = await manager.LookupAsync<IEmployee>(args[3]);
+            decimal last = 0;
+            for (int i = 0; i < 10; i++)
+            {
+                last = employee.Raise(1m);
+            }
+
+            IEmployee created = await manager.CreateAsync<IEmployee>("Peer", 7m);
+            created.Manager = employee;
+            await manager.PublishAsync("from-peer", created);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raised {employee.Name} to {last}; pid {Environment.ProcessId}"));
+            return 0;
+        }
+
+    case "serve":
+        {
+            var options = new ManagerOptions().Register<IEmployee, Employee>();
+            if (args.Length > 1)
+            {
+                options.Address = args[1];
+            }
+
+            await using Manager manager = await Manager.StartAsync(options);
+            Console.WriteLine(manager.Address);
+            Console.WriteLine(Convert.ToHexString(manager.AuthKey.Span));
+            await Console.In.ReadToEndAsync();
+            return 0;
+        }
+
+    case "hold":
+        {
+            await using Manager manager = await Manager.ConnectAsync(args[1], Convert.FromHexString(args[2]));
+            IEmployee employee = await manager.LookupAsync<IEmployee>(args[3]);
+            _ = employee.Name;
+            Console.WriteLine("holding");
+            await Console.In.ReadToEndAsync();
+            return 0;
+        }
+
+    default:
+        Console.Error.WriteLine($"unknown role {args[0]}");
+        return 2;
+}

@@ -1,0 +1,86 @@
+using Multiproc.Tests.Fixtures;
+using Multiproc.Tests.Infrastructure;
+
+namespace Multiproc.Tests.Core;
+
+public sealed class LifetimeTests : IAsyncLifetime
+{
+    private Manager _manager = null!;
+
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+
+    public async Task DisposeAsync() => await _manager.DisposeAsync();
+
+    [Fact(Timeout = 20_000)]
+    public async Task DisposingTheLastProxy_RemovesAndDisposesTheObject()
+    {
+        ITracked tracked = await _manager.CreateAsync<ITracked>("last-proxy");
+        Assert.Equal(1, (await _manager.GetStatsAsync()).ObjectCount);
+
+        ((IDisposable)tracked).Dispose();
+
+        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()).ObjectCount == 0);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed("last-proxy")));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task CallOnDisposedProxy_ThrowsObjectDisposedException()
+    {
+        IEmployee employee = await _manager.CreateAsync<IEmployee>("Gone");
+        ((IDisposable)employee).Dispose();
+        Assert.Throws<ObjectDisposedException>(() => employee.Raise(1m));
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => employee.RaiseAsync(1m));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task ClosedConnection_ReleasesEverythingItOwned()
+    {
+        await using (Manager client = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                await client.CreateAsync<ITracked>($"owned-{i}");
+            }
+
+            Assert.Equal(3, (await _manager.GetStatsAsync()).ObjectCount);
+            Assert.Equal(2, (await _manager.GetStatsAsync()).ConnectionCount);
+        }
+
+        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()) is { ObjectCount: 0, ConnectionCount: 1 });
+        Assert.True(Tracked.WasDisposed("owned-2"));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Finalizer_ReleasesAProxyThatWasNeverDisposed()
+    {
+        await CreateAndDropAsync();
+        await TestTimeout.UntilAsync(async () =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return (await _manager.GetStatsAsync()).ObjectCount == 0;
+        });
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task SharedFactoryInstance_IsOneObject_AndNotDisposedByTheManager()
+    {
+        var shared = new Tracked("factory-shared");
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions().Register<ITracked>(() => shared));
+        ITracked first = await manager.CreateAsync<ITracked>();
+        ITracked second = await manager.CreateAsync<ITracked>();
+        Assert.Equal(SharedObject.FromProxy(first).ObjectId, SharedObject.FromProxy(second).ObjectId);
+
+        ((IDisposable)first).Dispose();
+        ((IDisposable)second).Dispose();
+        await TestTimeout.UntilAsync(async () => (await manager.GetStatsAsync()).ObjectCount == 0);
+        Assert.False(Tracked.WasDisposed("factory-shared"));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private async Task CreateAndDropAsync()
+    {
+        ITracked dropped = await _manager.CreateAsync<ITracked>("dropped");
+        Assert.Equal("dropped", dropped.Tag);
+    }
+}
