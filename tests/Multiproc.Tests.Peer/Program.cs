@@ -5,7 +5,7 @@ using Multiproc.Tests.Fixtures;
 // Roles (first argument):
 //   client ADDRESS KEYHEX NAME   looks up NAME, raises it 10 times, creates and publishes "from-peer", prints results
 //   serve                         starts a manager with the fixtures registered, prints address and key, runs until stdin closes
-//   hold ADDRESS KEYHEX NAME      looks up NAME, prints "holding", then waits to be killed
+//   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 switch (args[0])
 {
     case "client":
@@ -43,9 +43,9 @@ switch (args[0])
     case "hold":
         {
             await using Manager manager = await Manager.ConnectAsync(args[1], Convert.FromHexString(args[2]));
-            IEmployee employee = await manager.LookupAsync<IEmployee>(args[3]);
-            _ = employee.Name;
-            Console.WriteLine("holding");
+            SharedObject held = await manager.LookupAsync<SharedObject>(args[3]);
+            Console.WriteLine($"holding");
+            GC.KeepAlive(held);
             await Console.In.ReadToEndAsync();
             return 0;
         }
