@@ -17,7 +17,7 @@ namespace Multiproc;
 /// any process then fail with <see cref="ManagerUnavailableException"/>. Disposing a connector
 /// (<see cref="ConnectAsync"/>) only closes its connection, releasing every reference it held.</para>
 /// </remarks>
-public sealed class Manager : IAsyncDisposable
+public sealed partial class Manager : IAsyncDisposable
 {
     private static readonly ValueReader s_sharedObjectReader = ValueCodec.GetReader(typeof(SharedObject));
     private static readonly ValueReader s_boolReader = ValueCodec.GetReader(typeof(bool));

@@ -19,6 +19,11 @@ internal static class ProxyFactory
 
     private static Func<SharedObject, object> Build(Type contract)
     {
+        if (Shared.BuiltInProxies.TryGetFactory(contract) is { } builtIn)
+        {
+            return builtIn;
+        }
+
         if (!contract.IsInterface)
         {
             throw new ArgumentException($"{contract.FullName} is not an interface; use SharedObject for untyped access.");

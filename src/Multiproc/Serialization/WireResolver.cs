@@ -28,6 +28,13 @@ internal sealed class WireResolver : IFormatterResolver
     private static object? Create<T>(IReferenceCodec codec)
     {
         Type type = typeof(T);
+        if (type == typeof(Shared.Server.EncodedValue))
+        {
+            return codec is Server.ServerReferenceCodec server
+                ? new Shared.Server.EncodedValueFormatter(server)
+                : throw new NotSupportedException("Encoded values are read only by the manager.");
+        }
+
         if (type == typeof(SharedObject))
         {
             return new ReferenceAwareFormatter<T>(codec, null);

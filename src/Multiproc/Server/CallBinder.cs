@@ -53,7 +53,7 @@ internal static class CallBinder
         int wireIndex = 0;
         for (int i = 0; i < arguments.Length; i++)
         {
-            if (i == method.CancellationTokenIndex)
+            if (i == method.CancellationTokenIndex || i == method.CallerIndex)
             {
                 continue;
             }

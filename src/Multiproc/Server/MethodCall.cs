@@ -26,6 +26,11 @@ internal sealed class MethodCall : ServerCall
             _arguments[_method.CancellationTokenIndex] = CancellationToken;
         }
 
+        if (_method.CallerIndex >= 0)
+        {
+            _arguments[_method.CallerIndex] = Connection.Caller;
+        }
+
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         object? result = _method.Invoker(_target, _arguments);
         _method.Inline.Record(start);

@@ -7,14 +7,17 @@ namespace Multiproc.Server;
 /// </remarks>
 internal sealed class ObjectEntry
 {
-    public ObjectEntry(long id, object instance, SharedTypeBinding binding, bool disposeWhenReleased)
+    public ObjectEntry(ObjectTable table, long id, object instance, SharedTypeBinding binding, bool disposeWhenReleased)
     {
+        Table = table;
         Id = id;
         Instance = instance;
         Binding = binding;
         DisposeWhenReleased = disposeWhenReleased;
         Gate = binding.AllowsConcurrentCalls ? null : new ObjectGate();
     }
+
+    public ObjectTable Table { get; }
 
     public long Id { get; }
 

@@ -58,7 +58,7 @@ internal sealed class ObjectTable
         {
             if (!_byInstance.TryGetValue(instance, out ObjectEntry? entry))
             {
-                entry = new ObjectEntry(++_nextId, instance, binding, disposeWhenReleased);
+                entry = new ObjectEntry(this, ++_nextId, instance, binding, disposeWhenReleased);
                 _byInstance.Add(instance, entry);
                 _byId[entry.Id] = entry;
             }

@@ -46,6 +46,7 @@ internal sealed partial class ServerConnection : IDisposable
         _sender = new FrameSender(socket);
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
+        Caller = new Caller(id, _closing.Token);
     }
 
     public long Id { get; }
@@ -55,6 +56,8 @@ internal sealed partial class ServerConnection : IDisposable
     public MessagePackSerializerOptions SerializerOptions { get; }
 
     public CancellationToken Closing => _closing.Token;
+
+    public Caller Caller { get; }
 
     public void Start()
     {

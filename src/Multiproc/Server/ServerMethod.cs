@@ -19,7 +19,8 @@ internal sealed class ServerMethod
         ParameterInfo[] parameters = method.GetParameters();
         ParameterCount = parameters.Length;
         CancellationTokenIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
-        ParameterInfo[] wire = [.. parameters.Where(p => p.ParameterType != typeof(CancellationToken))];
+        CallerIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(Caller));
+        ParameterInfo[] wire = [.. parameters.Where(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(Caller))];
         WireParameters = wire;
         ArgumentReaders = [.. wire.Select(p => ValueCodec.GetReader(p.ParameterType))];
         ResultType = ContractValidator.UnwrapAwaitable(method.ReturnType);
@@ -39,6 +40,9 @@ internal sealed class ServerMethod
 
     /// <summary>Gets the position of the CancellationToken parameter, or -1; it is never sent as data.</summary>
     public int CancellationTokenIndex { get; }
+
+    /// <summary>Gets the position of the <see cref="Caller"/> parameter, or -1; supplied by the server.</summary>
+    public int CallerIndex { get; }
 
     public IReadOnlyList<ParameterInfo> WireParameters { get; }
 

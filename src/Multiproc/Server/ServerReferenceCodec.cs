@@ -43,10 +43,7 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
 
     public object Decode(long objectId, string typeId, Type declaredType)
     {
-        if (!_table.TryGet(objectId, out ObjectEntry entry))
-        {
-            throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
-        }
+        ObjectEntry entry = Resolve(objectId);
 
         if (!declaredType.IsInstanceOfType(entry.Instance))
         {
@@ -54,5 +51,25 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
         }
 
         return entry.Instance;
+    }
+
+    /// <exception cref="KeyNotFoundException">No live object has the id.</exception>
+    public ObjectEntry Resolve(long objectId)
+        => _table.TryGet(objectId, out ObjectEntry entry)
+            ? entry
+            : throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
+
+    /// <summary>Moves a reference a container held to the receiving connection (the value left the container).</summary>
+    public void Transfer(ObjectEntry entry) => _connection.AdoptReference(entry);
+
+    /// <summary>Gives the receiving connection one reference to an object that is being sent inside a stored value.</summary>
+    public void HandOut(ObjectEntry entry)
+    {
+        if (!_table.TryAddReference(entry))
+        {
+            throw new ObjectDisposedException(null, $"Shared object {entry.Id} was released.");
+        }
+
+        _connection.AdoptReference(entry);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class TypeRegistry
 
     public TypeRegistry(IEnumerable<Registration> registrations)
     {
-        SharedTypeBinding[] bindings = [.. registrations.Select(r => new SharedTypeBinding(r))];
+        SharedTypeBinding[] bindings = [.. registrations.Concat(Shared.Server.BuiltInTypes.Registrations).Select(r => new SharedTypeBinding(r))];
         _byTypeId = bindings.ToFrozenDictionary(b => b.TypeId, StringComparer.Ordinal);
         _byContract = bindings.GroupBy(b => b.Contract).ToFrozenDictionary(g => g.Key, g => g.First());
         _byImplementation = bindings.Where(b => b.Registration.Implementation is not null)

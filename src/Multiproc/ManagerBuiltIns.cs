@@ -1,0 +1,29 @@
+using Multiproc.Proxies;
+using Multiproc.Shared;
+using Multiproc.Shared.Server;
+
+namespace Multiproc;
+
+/// <summary>Creation of the built-in shared objects.</summary>
+public sealed partial class Manager
+{
+    /// <summary>Creates a shared list (Python's <c>manager.list()</c>).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="items">Initial items, or null.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The list's proxy.</returns>
+    public async Task<ISharedList<T>> CreateListAsync<T>(IEnumerable<T>? items = null, CancellationToken cancellationToken = default)
+    {
+        (ValueKind kind, bool nullable) = ValueKinds.Of(typeof(T));
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.List, [(int)kind, nullable, items?.ToArray() ?? []], cancellationToken).ConfigureAwait(false);
+        return ProxyFactory.Create<ISharedList<T>>(handle);
+    }
+
+    private Task<SharedObject> CreateBuiltInAsync(string typeId, object?[] args, CancellationToken cancellationToken)
+    {
+        object?[] values = new object?[args.Length + 1];
+        values[0] = typeId;
+        args.CopyTo(values, 1);
+        return ControlAsync<SharedObject>(Server.ControlCalls.Create, values, s_sharedObjectReader, cancellationToken);
+    }
+}

@@ -1,0 +1,9 @@
+namespace Multiproc.Server;
+
+/// <summary>
+/// Who is calling: given to built-in server methods that declare a parameter of this type (it is
+/// never sent on the wire), so ownership can belong to a connection rather than a thread.
+/// </summary>
+/// <param name="ConnectionId">The calling connection; unique for the manager's lifetime.</param>
+/// <param name="Disconnected">Cancelled when that connection closes (its process exited or was killed).</param>
+internal sealed record Caller(long ConnectionId, CancellationToken Disconnected);
