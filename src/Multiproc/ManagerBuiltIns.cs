@@ -19,6 +19,22 @@ public sealed partial class Manager
         return ProxyFactory.Create<ISharedList<T>>(handle);
     }
 
+    /// <summary>Creates a shared dictionary (Python's <c>manager.dict()</c>).</summary>
+    /// <typeparam name="TKey">The key type; see <see cref="ISharedDictionary{TKey, TValue}"/> for what is supported.</typeparam>
+    /// <typeparam name="TValue">The value type.</typeparam>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The dictionary's proxy.</returns>
+    /// <exception cref="NotSupportedException"><typeparamref name="TKey"/> does not encode deterministically.</exception>
+    public async Task<ISharedDictionary<TKey, TValue>> CreateDictionaryAsync<TKey, TValue>(CancellationToken cancellationToken = default)
+        where TKey : notnull
+    {
+        KeyTypes.Validate(typeof(TKey));
+        (ValueKind keyKind, _) = ValueKinds.Of(typeof(TKey));
+        (ValueKind valueKind, bool nullable) = ValueKinds.Of(typeof(TValue));
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Dictionary, [(int)keyKind, (int)valueKind, nullable], cancellationToken).ConfigureAwait(false);
+        return ProxyFactory.Create<ISharedDictionary<TKey, TValue>>(handle);
+    }
+
     private Task<SharedObject> CreateBuiltInAsync(string typeId, object?[] args, CancellationToken cancellationToken)
     {
         object?[] values = new object?[args.Length + 1];

@@ -8,6 +8,7 @@ internal static class BuiltInProxies
     private static readonly Dictionary<Type, Type> s_proxyTypes = new()
     {
         [typeof(ISharedList<>)] = typeof(SharedList<>),
+        [typeof(ISharedDictionary<,>)] = typeof(SharedDictionary<,>),
     };
 
     /// <summary>Returns a factory for the proxy of <paramref name="contract"/> when it is a built-in interface.</summary>

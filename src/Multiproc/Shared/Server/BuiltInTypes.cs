@@ -22,6 +22,7 @@ internal static class BuiltInTypes
     public static IReadOnlyList<Registration> Registrations { get; } =
     [
         Create(List, typeof(SharedListServer)),
+        Create(Dictionary, typeof(SharedDictionaryServer)),
     ];
 
     private static Registration Create(string typeId, Type serverType) => new(typeId, serverType, serverType, null);
