@@ -17,10 +17,12 @@ manager is always shut down. Diagnostics go to stderr.
 """
 
 import argparse
+import faulthandler
 import json
 import multiprocessing
 import os
 import platform
+import signal
 import statistics
 import sys
 import threading
@@ -28,9 +30,11 @@ import time
 from multiprocessing.managers import SyncManager
 
 OVERALL_TIMEOUT_S = 120
+SETUP_TIMEOUT_S = 20
 RUNS = 3
 THREADS = 64
-MIN_ITERATIONS = 20
+MIN_ITERATIONS = 5
+WARMUP_OPS = 50
 MAX_ITERATIONS = 200000
 KEYS = ["k%d" % i for i in range(64)]
 
@@ -63,10 +67,15 @@ def _timed_runs(run, n, target_s):
     n is chosen so one timed run lasts about target_s, which keeps the total time steady
     on fast and on loaded machines alike.
     """
-    warmup = 50 if n is None else max(10, n // 10)
+    warmup, elapsed = 0, 0.0
     start = time.perf_counter()
-    run(warmup)
-    per_op = (time.perf_counter() - start) / warmup
+    # One op at a time, so that a slow op (a TCP proxy creation can take 100+ ms) stops early.
+    while warmup < (WARMUP_OPS if n is None else max(10, n // 10)) and elapsed < target_s:
+        keep = run(1)
+        del keep
+        warmup += 1
+        elapsed = time.perf_counter() - start
+    per_op = elapsed / warmup
     if n is None:
         n = int(min(MAX_ITERATIONS, max(MIN_ITERATIONS, target_s / per_op)))
     means = []
@@ -79,52 +88,73 @@ def _timed_runs(run, n, target_s):
     return n, means
 
 
-def _threads_run(client, duration):
-    """64 threads, each with its own Counter proxy, call add(1) until the deadline; returns calls/s."""
+def _threads_run(client, duration, held):
+    """64 threads, each with its own Counter proxy, call add(1) for `duration` seconds, RUNS times.
+
+    The threads and their proxies are set up once, concurrently, then reused for every run.
+    Returns (calls/s of each run, None) or (None, reason) when setup does not finish in
+    SETUP_TIMEOUT_S: CPython has no connect timeouts, and on TCP a burst of 64 connections
+    can stall its accept loop (it authenticates each connection inside accept()).
+    """
     barrier = threading.Barrier(THREADS + 1)
     counts = [0] * THREADS
     errors = []
     deadline = [0.0]
+    wait_s = duration + SETUP_TIMEOUT_S
 
     def worker(slot):
         try:
             counter = client.Counter()
-            counter.add(0)  # opens this thread's connection before the clock starts
-            barrier.wait(30)
-            add, end, calls = counter.add, deadline[0], 0
-            while time.perf_counter() < end:
-                add(1)
-                calls += 1
-            counts[slot] = calls
-            if counter.value() != calls:
-                errors.append("counter %d: %d calls but value %d" % (slot, calls, counter.value()))
-        except Exception as e:  # reported below; a broken barrier must not hang the others
+            counter.add(0)  # opens this thread's connection before any clock starts
+            total = 0
+            for _ in range(RUNS):
+                barrier.wait(wait_s)
+                add, end, calls = counter.add, deadline[0], 0
+                while time.perf_counter() < end:
+                    add(1)
+                    calls += 1
+                counts[slot] = calls
+                total += calls
+                barrier.wait(wait_s)
+            if counter.value() != total:
+                errors.append("counter %d: %d calls but value %d" % (slot, total, counter.value()))
+            held.append(counter)  # its decref (a new connection) waits until the client exits
+            barrier.wait(wait_s)
+        except threading.BrokenBarrierError:
+            pass
+        except Exception as e:  # reported by the caller; the barrier is broken so nobody waits for this thread
             errors.append(repr(e))
             barrier.abort()
 
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(THREADS)]
     for t in threads:
         t.start()
-    deadline[0] = time.perf_counter() + 3600  # placeholder until every thread is ready
+    setup_end = time.perf_counter() + SETUP_TIMEOUT_S
+    while barrier.n_waiting < THREADS and not errors and time.perf_counter() < setup_end:
+        time.sleep(0.005)
+    if barrier.n_waiting < THREADS:
+        barrier.abort()
+        return None, errors[0] if errors else "only %d of %d threads connected within %d s" % (
+            barrier.n_waiting, THREADS, SETUP_TIMEOUT_S)
+    rates = []
     try:
-        # The deadline is set before releasing the barrier, so every thread reads the real one.
-        while barrier.n_waiting < THREADS and not errors and any(t.is_alive() for t in threads):
-            time.sleep(0.001)
-        start = time.perf_counter()
-        deadline[0] = start + duration
-        barrier.wait(30)
+        for _ in range(RUNS):
+            # Set before the start barrier releases the threads, so each reads this run's deadline.
+            deadline[0] = time.perf_counter() + duration
+            barrier.wait(wait_s)
+            start = time.perf_counter()
+            barrier.wait(wait_s)
+            rates.append(sum(counts) / (time.perf_counter() - start))
+        barrier.wait(wait_s)  # every thread has checked its counter
     except threading.BrokenBarrierError:
-        pass
-    for t in threads:
-        t.join(duration + 30)
-    elapsed = time.perf_counter() - start
-    if errors:
-        raise RuntimeError("thread benchmark failed: %s" % errors[:3])
-    return sum(counts) / elapsed
+        return None, errors[0] if errors else "a thread stopped responding"
+    return (None, errors[0]) if errors else (rates, None)
 
 
 def run_client(address, authkey, n, run_target_s, threads_duration, results):
     """Runs in the client process: connect, measure, send the results through the pipe."""
+    # A hang shows where it is stuck (on stderr) before the parent's watchdog fires.
+    faulthandler.dump_traceback_later(OVERALL_TIMEOUT_S - 15, exit=True)
     client = BenchManager(address=address, authkey=authkey)
     client.connect()
 
@@ -196,10 +226,16 @@ def run_client(address, authkey, n, run_target_s, threads_duration, results):
         runs[name] = [round(m, 2) for m in means]
         print("%-22s %10.2f us/op  n=%-6d runs=%s" % (name, out[name], counts[name], runs[name]), file=sys.stderr)
 
-    rates = [_threads_run(client, threads_duration) for _ in range(RUNS)]
-    out["threads_64_calls_per_s"] = round(statistics.median(rates))
-    runs["threads_64_calls_per_s"] = [round(r) for r in rates]
-    print("%-22s %10d calls/s runs=%s" % ("threads_64_calls_per_s", out["threads_64_calls_per_s"], runs["threads_64_calls_per_s"]), file=sys.stderr)
+    held = []
+    rates, failure = _threads_run(client, threads_duration, held)
+    if rates is None:
+        out["threads_64_calls_per_s"] = None
+        runs["threads_64_calls_per_s"] = failure
+        print("threads_64_calls_per_s failed: %s" % failure, file=sys.stderr)
+    else:
+        out["threads_64_calls_per_s"] = round(statistics.median(rates))
+        runs["threads_64_calls_per_s"] = [round(r) for r in rates]
+        print("%-22s %10d calls/s runs=%s" % ("threads_64_calls_per_s", out["threads_64_calls_per_s"], runs["threads_64_calls_per_s"]), file=sys.stderr)
     results.send((out, runs, counts))
     results.close()
 
@@ -220,8 +256,28 @@ def _parse_args(argv):
     return args
 
 
+def _stop(process, timeout):
+    if process is not None and process.is_alive():
+        process.kill()
+        process.join(timeout)
+
+
+def _shutdown(manager):
+    """manager.shutdown(), bounded: it connects to the server, which can be wedged."""
+    stopper = threading.Thread(target=manager.shutdown, daemon=True)
+    stopper.start()
+    stopper.join(10)
+    _stop(getattr(manager, "_process", None), 5)
+
+
+def _on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None):
     args = _parse_args(argv)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _on_sigterm)  # so that `finally` still shuts the manager down
     ctx = multiprocessing.get_context("spawn")
     authkey = os.urandom(32)
     address = ("127.0.0.1", 0) if args.transport == "tcp" else None
@@ -229,9 +285,8 @@ def main(argv=None):
     client = None
 
     def watchdog():
-        for proc in (client, getattr(manager, "_process", None)):
-            if proc is not None and proc.is_alive():
-                proc.kill()
+        _stop(client, 1)
+        _stop(getattr(manager, "_process", None), 1)
         print(json.dumps({"error": "timed out after %d s" % OVERALL_TIMEOUT_S}), flush=True)
         os._exit(3)
 
@@ -239,44 +294,43 @@ def main(argv=None):
     timer.daemon = True
     timer.start()
     started = time.perf_counter()
+    client_exit = None
     try:
         manager.start()
         receiver, sender = ctx.Pipe(duplex=False)
         client = ctx.Process(target=run_client, name="bench-client",
-                             args=(manager.address, authkey, args.iterations, args.run_target_s, args.threads_duration, sender))
+                             args=(manager.address, authkey, args.iterations, args.run_target_s,
+                                   args.threads_duration, sender))
         client.start()
         sender.close()
         if not receiver.poll(OVERALL_TIMEOUT_S - 5):
             raise RuntimeError("the client process produced no results")
         results, runs, counts = receiver.recv()
-        client.join(10)
-        if client.exitcode != 0:
-            raise RuntimeError("the client process exited with %s" % client.exitcode)
+        client.join(15)
+        client_exit = client.exitcode if client.exitcode is not None else "killed: still running 15 s after its results"
     except (EOFError, RuntimeError) as e:
-        print(json.dumps({"error": str(e)}), flush=True)
+        reason = str(e) or "the client process exited with %s before sending results" % (client and client.exitcode)
+        print(json.dumps({"error": reason}), flush=True)
         return 2
     finally:
-        if client is not None and client.is_alive():
-            client.kill()
-            client.join(5)
-        manager.shutdown()
+        _stop(client, 5)
+        _shutdown(manager)
         timer.cancel()
 
-    results.update({
-        "meta": {
-            "implementation": platform.python_implementation(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "transport": args.transport,
-            "iterations": counts,
-            "runs": RUNS,
-            "threads": THREADS,
-            "threads_duration_s": args.threads_duration,
-            "unit": "microseconds per operation, median of %d runs; threads_64_calls_per_s in calls/s" % RUNS,
-            "runs_detail": runs,
-            "wall_s": round(time.perf_counter() - started, 2),
-        }
-    })
+    results["meta"] = {
+        "implementation": platform.python_implementation(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "transport": args.transport,
+        "iterations": counts,
+        "runs": RUNS,
+        "threads": THREADS,
+        "threads_duration_s": args.threads_duration,
+        "unit": "microseconds per operation, median of %d runs; threads_64_calls_per_s in calls/s" % RUNS,
+        "runs_detail": runs,
+        "client_exit": client_exit,
+        "wall_s": round(time.perf_counter() - started, 2),
+    }
     print(json.dumps(results), flush=True)
     return 0
 
