@@ -8,6 +8,9 @@ each operation's mean microseconds per operation (median of 3 timed runs, after 
 that also calibrates the iteration count unless --iterations is given),
 plus ``threads_64_calls_per_s``: 64 threads, each calling its own proxy for ~1 s.
 
+--transport unix (the default, as CPython's on Unix) or tcp (127.0.0.1; there each new
+connection, hence each proxy creation, pays CPython's Nagle/delayed-ACK stalls).
+
 Standard library only; Python 3.8+. The whole run is bounded by a 120 s watchdog, and the
 manager is always shut down. Diagnostics go to stderr.
 

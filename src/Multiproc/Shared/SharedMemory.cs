@@ -48,12 +48,24 @@ public sealed unsafe class SharedMemory : IDisposable
         Length = length;
         IsOwner = isOwner;
         _path = path;
-        _file = MemoryMappedFile.CreateFromFile(
-            stream, mapName: null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
-        _view = _file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
-        byte* pointer = null;
-        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _pointer = pointer + _view.PointerOffset;
+        try
+        {
+            _file = MemoryMappedFile.CreateFromFile(
+                stream, mapName: null, length, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            _view = _file.CreateViewAccessor(0, length, MemoryMappedFileAccess.ReadWrite);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _pointer = pointer + _view.PointerOffset;
+        }
+        catch
+        {
+            // The caller removes the file; a finalizer running later could remove a new
+            // block that reused the name.
+            GC.SuppressFinalize(this);
+            _view?.Dispose();
+            _file?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -197,7 +209,12 @@ public sealed unsafe class SharedMemory : IDisposable
     }
 
     /// <summary>Removes the backing file, so the name can no longer be opened; existing mappings keep working.</summary>
-    /// <remarks>Idempotent, and allowed on any instance, owner or not. Unlinking a block that another process already removed is not an error.</remarks>
+    /// <remarks>
+    /// Idempotent, and allowed on any instance, owner or not. Unlinking a block that another
+    /// process already removed is not an error. Removal is by name: if someone else unlinks the
+    /// block and a new one is created under the same name, the old owner's unlink removes the
+    /// new file (as with POSIX <c>shm_unlink</c>); random names make this practically impossible.
+    /// </remarks>
     public void Unlink()
     {
         if (Interlocked.Exchange(ref _unlinked, 1) != 0)
