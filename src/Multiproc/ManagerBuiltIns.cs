@@ -35,6 +35,27 @@ public sealed partial class Manager
         return ProxyFactory.Create<ISharedDictionary<TKey, TValue>>(handle);
     }
 
+    /// <summary>Creates a shared value (Python's <c>manager.Value</c>).</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="initial">The initial value.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The value's proxy.</returns>
+    public async Task<ISharedValue<T>> CreateValueAsync<T>(T initial, CancellationToken cancellationToken = default)
+    {
+        (ValueKind kind, bool nullable) = ValueKinds.Of(typeof(T));
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Value, [(int)kind, nullable, initial], cancellationToken).ConfigureAwait(false);
+        return ProxyFactory.Create<ISharedValue<T>>(handle);
+    }
+
+    /// <summary>Creates a shared namespace (Python's <c>manager.Namespace()</c>).</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The namespace's proxy; also usable as <c>dynamic</c>.</returns>
+    public async Task<ISharedNamespace> CreateNamespaceAsync(CancellationToken cancellationToken = default)
+    {
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Namespace, [], cancellationToken).ConfigureAwait(false);
+        return ProxyFactory.Create<ISharedNamespace>(handle);
+    }
+
     private Task<SharedObject> CreateBuiltInAsync(string typeId, object?[] args, CancellationToken cancellationToken)
     {
         object?[] values = new object?[args.Length + 1];

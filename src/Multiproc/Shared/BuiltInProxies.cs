@@ -9,6 +9,8 @@ internal static class BuiltInProxies
     {
         [typeof(ISharedList<>)] = typeof(SharedList<>),
         [typeof(ISharedDictionary<,>)] = typeof(SharedDictionary<,>),
+        [typeof(ISharedValue<>)] = typeof(SharedValue<>),
+        [typeof(ISharedNamespace)] = typeof(SharedNamespace),
     };
 
     /// <summary>Returns a factory for the proxy of <paramref name="contract"/> when it is a built-in interface.</summary>

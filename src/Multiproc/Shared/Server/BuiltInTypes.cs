@@ -23,6 +23,8 @@ internal static class BuiltInTypes
     [
         Create(List, typeof(SharedListServer)),
         Create(Dictionary, typeof(SharedDictionaryServer)),
+        Create(Value, typeof(SharedValueServer)),
+        Create(Namespace, typeof(SharedNamespaceServer)),
     ];
 
     private static Registration Create(string typeId, Type serverType) => new(typeId, serverType, serverType, null);
