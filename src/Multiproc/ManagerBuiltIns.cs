@@ -56,6 +56,35 @@ public sealed partial class Manager
         return ProxyFactory.Create<ISharedNamespace>(handle);
     }
 
+    /// <summary>Creates an array in shared memory that every process on this machine maps directly (no proxy calls per element).</summary>
+    /// <typeparam name="T">An unmanaged element type.</typeparam>
+    /// <param name="length">The number of elements (zero-filled).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The array; disposing it unmaps it and releases the manager's reference. The block is removed when the last reference goes or the manager shuts down.</returns>
+    /// <exception cref="NotSupportedException">The manager is reached over TCP on another machine: shared memory needs the same machine.</exception>
+    public async Task<SharedArray<T>> CreateArrayAsync<T>(int length, CancellationToken cancellationToken = default)
+        where T : unmanaged
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (_connection.Address is { IsUnix: false, Host: not ("127.0.0.1" or "localhost" or "::1") })
+        {
+            throw new NotSupportedException("Shared arrays need the manager on this machine; this manager is reached over TCP.");
+        }
+
+        int elementSize = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Array, [elementSize, length], cancellationToken).ConfigureAwait(false);
+        try
+        {
+            string name = await handle.InvokeAsync<string>(nameof(SharedArrayServer.Name), cancellationToken).ConfigureAwait(false);
+            return SharedArray<T>.OpenHeld(new SharedArrayDescriptor(name, elementSize, length), handle);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
     private Task<SharedObject> CreateBuiltInAsync(string typeId, object?[] args, CancellationToken cancellationToken)
     {
         object?[] values = new object?[args.Length + 1];

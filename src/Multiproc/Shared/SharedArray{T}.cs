@@ -55,6 +55,9 @@ public sealed unsafe class SharedArray<T> : IDisposable
     /// <exception cref="ObjectDisposedException">The array has been disposed.</exception>
     public Span<T> Span => new(Data, Length);
 
+    /// <summary>Gets the manager's reference that keeps a manager-created block alive, or null.</summary>
+    internal SharedObject? Handle { get; private set; }
+
     /// <summary>Gets the shared memory block behind the array.</summary>
     internal SharedMemory Memory { get; }
 
@@ -213,7 +216,19 @@ public sealed unsafe class SharedArray<T> : IDisposable
 
     /// <summary>Unmaps the array and, if this instance created it, removes its file.</summary>
     /// <remarks>Spans and references obtained from this instance must not be used afterwards.</remarks>
-    public void Dispose() => Memory.Dispose();
+    public void Dispose()
+    {
+        Memory.Dispose();
+        Handle?.Dispose();
+    }
+
+    /// <summary>Opens a block the manager created and ties this instance to the manager's reference.</summary>
+    internal static SharedArray<T> OpenHeld(SharedArrayDescriptor descriptor, SharedObject handle)
+    {
+        SharedArray<T> array = Open(descriptor);
+        array.Handle = handle;
+        return array;
+    }
 
     private static SharedArray<T> Open(string name, int? expectedLength)
     {

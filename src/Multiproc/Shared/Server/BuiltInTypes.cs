@@ -25,6 +25,7 @@ internal static class BuiltInTypes
         Create(Dictionary, typeof(SharedDictionaryServer)),
         Create(Value, typeof(SharedValueServer)),
         Create(Namespace, typeof(SharedNamespaceServer)),
+        Create(Array, typeof(SharedArrayServer)),
     ];
 
     private static Registration Create(string typeId, Type serverType) => new(typeId, serverType, serverType, null);
