@@ -168,7 +168,7 @@ internal sealed partial class ServerConnection : IDisposable
                 }
             }
 
-            _sender.Send(frame.Frame);
+            _sender.SendDeferred(frame.Frame);
         }
         catch (IOException)
         {
