@@ -54,7 +54,7 @@ internal static class WorkerArgumentCodec
         {
             MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, value, Options);
         }
-        catch (MessagePackSerializationException ex)
+        catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
         {
             throw new ArgumentException(
                 $"Argument {parameter.Position} ('{parameter.Name}') of {TargetMethod.Describe(target)} cannot be sent to a worker " +
@@ -91,7 +91,73 @@ internal static class WorkerArgumentCodec
     public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
         => MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
 
-    /// <summary>Gets the formatter for <typeparamref name="T"/>, for hot loops over many values of one type.</summary>
-    public static IMessagePackFormatter<T> GetFormatter<T>()
-        => Options.Resolver.GetFormatterWithVerify<T>();
+    /// <summary>Encodes map items as an array, each as the target's declared parameter type.</summary>
+    /// <param name="items">The items of one chunk.</param>
+    /// <param name="parameter">The target's parameter.</param>
+    /// <param name="firstIndex">The index of the first item among all items, for messages.</param>
+    /// <exception cref="ArgumentException">An item cannot be encoded; the message gives its index.</exception>
+    public static byte[] EncodeItems<T>(ReadOnlySpan<T> items, ParameterInfo parameter, int firstIndex)
+    {
+        MessagePackSerializerOptions options = Options;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 + (items.Length * 8));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(items.Length);
+        int index = 0;
+        try
+        {
+            if (parameter.ParameterType == typeof(T))
+            {
+                IMessagePackFormatter<T> formatter = options.Resolver.GetFormatterWithVerify<T>();
+                for (; index < items.Length; index++)
+                {
+                    formatter.Serialize(ref writer, items[index], options);
+                }
+            }
+            else
+            {
+                for (; index < items.Length; index++)
+                {
+                    MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, items[index], options);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
+        {
+            throw new ArgumentException(
+                $"Item {firstIndex + index} cannot be sent to a worker as {parameter.ParameterType}: {ex.InnerException?.Message ?? ex.Message}",
+                nameof(items),
+                ex);
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes a result array into <paramref name="destination"/>, each read as <paramref name="declaredType"/>.</summary>
+    /// <exception cref="InvalidDataException">The array does not have <c>destination.Length</c> elements.</exception>
+    public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
+    {
+        MessagePackSerializerOptions options = Options;
+        var reader = new MessagePackReader(encoded);
+        if (reader.ReadArrayHeader() != destination.Length)
+        {
+            throw new InvalidDataException("A worker returned the wrong number of results.");
+        }
+
+        if (declaredType == typeof(TResult))
+        {
+            IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = formatter.Deserialize(ref reader, options);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = (TResult)MessagePackSerializer.Deserialize(declaredType, ref reader, options)!;
+            }
+        }
+    }
 }
