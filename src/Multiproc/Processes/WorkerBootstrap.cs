@@ -31,13 +31,13 @@ internal sealed class WorkerBootstrap
     public WorkerHostCommand? HostCommand { get; set; }
 
     /// <summary>Gets or sets the encoded identity of the target, for a single-target worker.</summary>
-    public ReadOnlyMemory<byte>? Target { get; init; }
+    public byte[]? Target { get; init; }
 
     /// <summary>Gets or sets the encoded argument array, for a single-target worker.</summary>
-    public ReadOnlyMemory<byte>? Arguments { get; init; }
+    public byte[]? Arguments { get; init; }
 
     /// <summary>Gets or sets the encoded identity of the pool initializer.</summary>
-    public ReadOnlyMemory<byte>? Initializer { get; init; }
+    public byte[]? Initializer { get; init; }
 
     /// <summary>Writes the bootstrap as one complete frame into <paramref name="buffer"/>.</summary>
     public void WriteFrame(FrameBuffer buffer)
@@ -81,18 +81,18 @@ internal sealed class WorkerBootstrap
         };
     }
 
-    private static void WriteOptional(ref MessagePackWriter writer, ReadOnlyMemory<byte>? value)
+    private static void WriteOptional(ref MessagePackWriter writer, byte[]? value)
     {
-        if (value is { } bytes)
-        {
-            writer.Write(bytes.Span);
-        }
-        else
+        if (value is null)
         {
             writer.WriteNil();
         }
+        else
+        {
+            writer.Write(value);
+        }
     }
 
-    private static ReadOnlyMemory<byte>? ReadOptional(ref MessagePackReader reader)
+    private static byte[]? ReadOptional(ref MessagePackReader reader)
         => reader.TryReadNil() ? null : reader.ReadBytes()!.Value.ToArray();
 }

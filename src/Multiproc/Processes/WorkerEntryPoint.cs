@@ -75,9 +75,9 @@ internal static class WorkerEntryPoint
         int exitCode = 0;
         try
         {
-            MethodInfo method = TargetMethod.DecodeIdentity(bootstrap.Target!.Value);
+            MethodInfo method = TargetMethod.DecodeIdentity(bootstrap.Target!);
             ParameterInfo[] parameters = method.GetParameters();
-            object?[] arguments = parameters.Length == 0 ? [] : WorkerArgumentCodec.DecodeArguments(parameters, bootstrap.Arguments!.Value);
+            object?[] arguments = parameters.Length == 0 ? [] : WorkerArgumentCodec.DecodeArguments(parameters, bootstrap.Arguments!);
             object? result = Invoke(method, TargetMethod.CreateInstance(method), arguments);
             frame.Begin(WorkerFrameKind.Result);
             if (method.ReturnType != typeof(void))

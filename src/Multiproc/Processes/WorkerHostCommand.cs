@@ -125,10 +125,10 @@ internal sealed record WorkerHostCommand(string HostPath, string? RuntimeConfigP
         return index >= 0 && index + 1 < arguments.Length ? Path.GetFullPath(arguments[index + 1]) : null;
     }
 
-    // The host lists the application's deps file first, then the frameworks'.
+    // The host lists the application's deps file first, then the frameworks', separated by ';' on every OS.
     private static string? FirstAppDepsFile()
         => (AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string)?
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Split(';', StringSplitOptions.RemoveEmptyEntries)
             .FirstOrDefault(path => path.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase));
 
     private static string? ExistingOrNull(string? path) => path is not null && File.Exists(path) ? path : null;
