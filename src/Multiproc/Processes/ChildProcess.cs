@@ -18,14 +18,12 @@ internal sealed class ChildProcess : IDisposable
     private static readonly ConcurrentDictionary<ChildProcess, bool> s_running = new();
 
     private readonly Process _process;
-    private readonly byte[] _token;
-    private readonly Task<Socket> _connection;
+    private readonly WorkerListener _listener;
 
-    private ChildProcess(Process process, byte[] token, Task<Socket> connection)
+    private ChildProcess(Process process, WorkerListener listener)
     {
         _process = process;
-        _token = token;
-        _connection = connection;
+        _listener = listener;
         Id = process.Id;
         s_running[this] = true;
         Exited = WatchExitAsync();
@@ -47,10 +45,9 @@ internal sealed class ChildProcess : IDisposable
     public static ChildProcess Start(WorkerBootstrap bootstrap)
     {
         WorkerHostCommand command = WorkerHostCommand.Current;
-        WorkerListener listener = WorkerListener.Shared;
-        (byte[] token, Task<Socket> connection) = listener.Register();
+        var listener = new WorkerListener();
         bootstrap.SocketPath = listener.SocketPath;
-        bootstrap.Token = token;
+        bootstrap.Token = listener.Token;
         bootstrap.HostCommand = command;
         var frame = new FrameBuffer(512);
         bootstrap.WriteFrame(frame);
@@ -63,11 +60,11 @@ internal sealed class ChildProcess : IDisposable
         }
         catch
         {
-            listener.Unregister(token);
+            listener.Dispose();
             throw;
         }
 
-        var child = new ChildProcess(process, token, connection);
+        var child = new ChildProcess(process, listener);
         try
         {
             Stream input = process.StandardInput.BaseStream;
@@ -82,12 +79,8 @@ internal sealed class ChildProcess : IDisposable
         return child;
     }
 
-    /// <summary>Waits for the worker to connect back; <see langword="null"/> if it exited first.</summary>
-    public async Task<Socket?> ConnectAsync(CancellationToken cancellationToken)
-    {
-        await Task.WhenAny(_connection, Exited).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _connection.IsCompletedSuccessfully ? _connection.Result : null;
-    }
+    /// <summary>Waits for the worker to connect back; <see langword="null"/> if it exited without connecting. Call once.</summary>
+    public Task<Socket?> ConnectAsync(CancellationToken cancellationToken) => _listener.AcceptAsync(Exited, cancellationToken);
 
     /// <summary>Creates the exception for a worker that exited (<see cref="Exited"/> completed) early.</summary>
     public WorkerCrashedException CreateCrashException(string when)
@@ -130,6 +123,7 @@ internal sealed class ChildProcess : IDisposable
         }
 
         CloseInput();
+        _listener.Dispose();
         _process.Dispose();
     }
 
@@ -141,7 +135,6 @@ internal sealed class ChildProcess : IDisposable
         }
         finally
         {
-            WorkerListener.Shared.Unregister(_token);
             s_running.TryRemove(this, out _);
         }
     }

@@ -1,134 +1,152 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace Multiproc.Processes;
 
-/// <summary>
-/// The Unix socket this process's workers connect back to; one per process, created on first use.
-/// </summary>
+/// <summary>The Unix socket one worker connects back to; accepts exactly that worker, once.</summary>
 /// <remarks>
-/// The socket lives in a fresh directory readable only by the current user (mode 0700) and is
-/// deleted when the process exits. A worker proves which start it belongs to by sending the 16
-/// random bytes it received on its stdin; a connection with an unknown token is closed.
+/// <para>
+/// Sockets live in one fresh directory per parent process, readable only by the current user
+/// (mode 0700) and deleted when the process exits; each socket file is deleted as soon as its
+/// worker connected or exited. The worker proves it is the one started by sending the 16 random
+/// bytes it received on its stdin.
+/// </para>
+/// <para>
+/// One socket per worker makes "did it connect before it exited?" decidable: a connection made
+/// before the exit is already queued on this socket, so after the exit a non-blocking check
+/// finds it or proves there is none.
+/// </para>
 /// </remarks>
 internal sealed class WorkerListener : IDisposable
 {
     /// <summary>The length of a worker's connection token.</summary>
     public const int TokenLength = 16;
 
-    private static readonly Lazy<WorkerListener> s_shared = new(() => new WorkerListener());
+    private static readonly Lazy<string> s_directory = new(CreateDirectory);
+    private static int s_next;
 
-    private readonly ConcurrentDictionary<Guid, TaskCompletionSource<Socket>> _pending = new();
     private readonly Socket _socket;
-    private readonly string _directory;
+    private int _disposed;
 
-    private WorkerListener()
+    /// <summary>Creates and binds a listener with a fresh path and token.</summary>
+    public WorkerListener()
     {
-        string name = "multiproc-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        _directory = Path.Combine(Path.GetTempPath(), name);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(_directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(_directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        SocketPath = Path.Combine(_directory, "w");
+        SocketPath = Path.Combine(s_directory.Value, Interlocked.Increment(ref s_next).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Token = RandomNumberGenerator.GetBytes(TokenLength);
         _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
-        _socket.Listen(512);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
-        _ = Task.Run(AcceptLoopAsync);
-    }
-
-    /// <summary>Gets the listener of this process.</summary>
-    public static WorkerListener Shared => s_shared.Value;
-
-    /// <summary>Gets the path workers connect to.</summary>
-    public string SocketPath { get; }
-
-    /// <summary>Reserves a token; the task completes with the worker's connected socket.</summary>
-    public (byte[] Token, Task<Socket> Connection) Register()
-    {
-        byte[] token = RandomNumberGenerator.GetBytes(TokenLength);
-        var connection = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[new Guid(token)] = connection;
-        return (token, connection.Task);
-    }
-
-    /// <summary>Forgets a token whose worker will never connect (it exited or was abandoned).</summary>
-    public void Unregister(ReadOnlySpan<byte> token)
-    {
-        if (_pending.TryRemove(new Guid(token), out TaskCompletionSource<Socket>? connection))
-        {
-            connection.TrySetCanceled();
-        }
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (true)
-        {
-            Socket accepted;
-            try
-            {
-                accepted = await _socket.AcceptAsync().ConfigureAwait(false);
-            }
-            catch (SocketException)
-            {
-                continue;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = IdentifyAsync(accepted);
-        }
-    }
-
-    private async Task IdentifyAsync(Socket accepted)
-    {
-        byte[] token = new byte[TokenLength];
         try
         {
-            // A real worker sends its token right after connecting; anything slower is not one of ours.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            int received = 0;
-            while (received < TokenLength)
+            _socket.Bind(new UnixDomainSocketEndPoint(SocketPath));
+            _socket.Listen(1);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the path the worker connects to.</summary>
+    public string SocketPath { get; }
+
+    /// <summary>Gets the token the worker must send first.</summary>
+    public byte[] Token { get; }
+
+    /// <summary>Waits for the worker's connection; <see langword="null"/> if it exited without connecting.</summary>
+    /// <param name="exited">Completes when the worker process has exited.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<Socket?> AcceptAsync(Task exited, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Socket? accepted;
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                int read = await accepted.ReceiveAsync(token.AsMemory(received), SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                if (read == 0)
+                Task<Socket> accept = _socket.AcceptAsync(stop.Token).AsTask();
+                if (await Task.WhenAny(accept, exited).WaitAsync(cancellationToken).ConfigureAwait(false) != accept)
                 {
-                    break;
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    await ((Task)accept).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 }
 
-                received += read;
+                // After an exit, a connection the worker made is queued already: Poll(0) finds it without waiting.
+                accepted = accept.IsCompletedSuccessfully ? accept.Result
+                    : _socket.Poll(0, SelectMode.SelectRead) ? _socket.Accept()
+                    : null;
             }
 
-            if (received == TokenLength && _pending.TryRemove(new Guid(token), out TaskCompletionSource<Socket>? connection)
-                && connection.TrySetResult(accepted))
+            if (accepted is not null && !await HasTokenAsync(accepted).ConfigureAwait(false))
             {
-                return;
+                accepted.Dispose();
+                accepted = null;
+            }
+
+            return accepted;
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>Closes the socket and deletes its file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _socket.Dispose();
+            File.Delete(SocketPath);
+        }
+    }
+
+    private async Task<bool> HasTokenAsync(Socket socket)
+    {
+        byte[] received = new byte[TokenLength];
+        int count = 0;
+        try
+        {
+            // A worker sends its token right after connecting, so this never waits long for a real one.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (count < TokenLength)
+            {
+                int read = await socket.ReceiveAsync(received.AsMemory(count), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                count += read;
             }
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException)
         {
+            return false;
         }
 
-        accepted.Dispose();
+        return CryptographicOperations.FixedTimeEquals(received, Token);
     }
 
-    /// <summary>Closes the socket and deletes its directory; runs when the process exits.</summary>
-    public void Dispose()
+    private static string CreateDirectory()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "multiproc-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteDirectory(path);
+        return path;
+    }
+
+    private static void DeleteDirectory(string path)
     {
         try
         {
-            _socket.Dispose();
-            Directory.Delete(_directory, recursive: true);
+            Directory.Delete(path, recursive: true);
         }
         catch (IOException)
         {
