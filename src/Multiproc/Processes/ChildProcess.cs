@@ -16,6 +16,7 @@ namespace Multiproc.Processes;
 internal sealed class ChildProcess : IDisposable
 {
     private static readonly ConcurrentDictionary<ChildProcess, bool> s_running = new();
+    private static long s_started;
 
     private readonly Process _process;
     private readonly WorkerListener _listener;
@@ -28,6 +29,9 @@ internal sealed class ChildProcess : IDisposable
         s_running[this] = true;
         Exited = WatchExitAsync();
     }
+
+    /// <summary>Gets how many worker processes this process started so far.</summary>
+    public static long StartedCount => Interlocked.Read(ref s_started);
 
     /// <summary>Gets the process id.</summary>
     public int Id { get; }
@@ -64,6 +68,7 @@ internal sealed class ChildProcess : IDisposable
             throw;
         }
 
+        Interlocked.Increment(ref s_started);
         var child = new ChildProcess(process, listener);
         try
         {

@@ -193,9 +193,12 @@ internal sealed class TargetMethod
             return;
         }
 
+        string fieldNames = string.Join(", ", fields.Select(f => $"'{f.Name}'"));
         string why = IsClosure(instanceType)
             ? "captures " + string.Join(", ", fields.SelectMany(DescribeCapture).Distinct())
-            : $"is an instance method of {instanceType.Name}, which has the field(s) {string.Join(", ", fields.Select(f => $"'{f.Name}'"))}";
+            : method.Name.StartsWith('<')
+                ? $"captures 'this' (an instance of {instanceType.Name}, which has the field(s) {fieldNames})"
+                : $"is an instance method of {instanceType.Name}, which has the field(s) {fieldNames}";
         throw new ArgumentException(
             $"The worker target {Describe(method)} {why}. A worker runs in another process, so its target must be a " +
             "static method or a lambda that captures nothing; pass the value as an argument instead.",

@@ -58,7 +58,7 @@ internal static class WorkerArgumentCodec
         {
             throw new ArgumentException(
                 $"Argument {parameter.Position} ('{parameter.Name}') of {TargetMethod.Describe(target)} cannot be sent to a worker " +
-                $"as {parameter.ParameterType}: {ex.InnerException?.Message ?? ex.Message}",
+                $"as {parameter.ParameterType}: {ex.GetBaseException().Message}",
                 argumentName,
                 ex);
         }
@@ -124,7 +124,7 @@ internal static class WorkerArgumentCodec
         catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
         {
             throw new ArgumentException(
-                $"Item {firstIndex + index} cannot be sent to a worker as {parameter.ParameterType}: {ex.InnerException?.Message ?? ex.Message}",
+                $"Item {firstIndex + index} cannot be sent to a worker as {parameter.ParameterType}: {ex.GetBaseException().Message}",
                 nameof(items),
                 ex);
         }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Multiproc.Tests.Processes;
 
 /// <summary>Static methods the process tests run in workers.</summary>
@@ -72,15 +70,27 @@ public static class WorkerTargets
         return inner.Result.WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
     }
 
-    /// <summary>Starts a grandchild that blocks forever and returns its pid without waiting for it.</summary>
-    public static int StartBlockingGrandchild()
+    /// <summary>Starts a grandchild that blocks forever, reports its pid over the Unix socket at <paramref name="reportPath"/>, then blocks.</summary>
+    public static void StartGrandchildAndBlock(string reportPath)
     {
         WorkerProcess grandchild = WorkerProcess.Start(BlockForever);
-        s_keep = grandchild;
-        return grandchild.Id;
+        using (var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+        {
+            socket.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(reportPath));
+            socket.Send(BitConverter.GetBytes(grandchild.Id));
+        }
+
+        GC.KeepAlive(grandchild);
+        BlockForever();
     }
 
-    private static WorkerProcess? s_keep;
+    public static int ReadStream(Stream stream) => stream.ReadByte();
+
+    public static int InvokeCallback(Action callback, int value)
+    {
+        callback();
+        return value;
+    }
 
     private static void Expect(bool condition, string details)
     {
