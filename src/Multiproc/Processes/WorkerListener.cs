@@ -6,10 +6,11 @@ namespace Multiproc.Processes;
 /// <summary>The Unix socket one worker connects back to; accepts exactly that worker, once.</summary>
 /// <remarks>
 /// <para>
-/// Sockets live in one fresh directory per parent process, readable only by the current user
-/// (mode 0700) and deleted when the process exits; each socket file is deleted as soon as its
-/// worker connected or exited. The worker proves it is the one started by sending the 16 random
-/// bytes it received on its stdin.
+/// The socket lives in its own fresh directory, usable only by the current user (mode 0700);
+/// both are deleted as soon as the worker connected or exited, so nothing stays on disk unless
+/// the parent is killed in that window; such leftovers are swept by the next process that starts
+/// a worker (the directory name carries its creator's pid). The worker proves it is the one started by sending the
+/// 16 random bytes it received on its stdin.
 /// </para>
 /// <para>
 /// One socket per worker makes "did it connect before it exited?" decidable: a connection made
@@ -22,16 +23,24 @@ internal sealed class WorkerListener : IDisposable
     /// <summary>The length of a worker's connection token.</summary>
     public const int TokenLength = 16;
 
-    private static readonly Lazy<string> s_directory = new(CreateDirectory);
-    private static int s_next;
+    private const string DirectoryPrefix = "multiproc-w-";
+
+    private static int s_swept;
 
     private readonly Socket _socket;
+    private readonly string _directory;
     private int _disposed;
 
     /// <summary>Creates and binds a listener with a fresh path and token.</summary>
     public WorkerListener()
     {
-        SocketPath = Path.Combine(s_directory.Value, Interlocked.Increment(ref s_next).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Interlocked.Exchange(ref s_swept, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(_ => SweepLeftovers(), null);
+        }
+
+        _directory = CreateDirectory();
+        SocketPath = Path.Combine(_directory, "s");
         Token = RandomNumberGenerator.GetBytes(TokenLength);
         _socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
@@ -89,13 +98,19 @@ internal sealed class WorkerListener : IDisposable
         }
     }
 
-    /// <summary>Closes the socket and deletes its file.</summary>
+    /// <summary>Closes the socket and deletes its file and directory.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _socket.Dispose();
-            File.Delete(SocketPath);
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
@@ -128,7 +143,8 @@ internal sealed class WorkerListener : IDisposable
 
     private static string CreateDirectory()
     {
-        string path = Path.Combine(Path.GetTempPath(), "multiproc-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        string name = $"{DirectoryPrefix}{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
+        string path = Path.Combine(Path.GetTempPath(), name);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(path);
@@ -138,21 +154,43 @@ internal sealed class WorkerListener : IDisposable
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteDirectory(path);
         return path;
     }
 
-    private static void DeleteDirectory(string path)
+    private static void SweepLeftovers()
     {
         try
         {
-            Directory.Delete(path, recursive: true);
+            foreach (string path in Directory.EnumerateDirectories(Path.GetTempPath(), DirectoryPrefix + "*"))
+            {
+                string name = Path.GetFileName(path);
+                int dash = name.IndexOf('-', DirectoryPrefix.Length);
+                if (dash > 0 && int.TryParse(name.AsSpan(DirectoryPrefix.Length, dash - DirectoryPrefix.Length), out int pid) && !IsRunning(pid))
+                {
+                    Directory.Delete(path, recursive: true);
+                }
+            }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // Best effort: another process may be sweeping the same leftovers.
         }
-        catch (UnauthorizedAccessException)
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
         {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }
