@@ -13,12 +13,12 @@ internal sealed class PoolTarget
     private readonly Exception? _resolveError;
     private MapInvoker? _mapInvoker;
 
-    /// <summary>Resolves the identity at the reader's position.</summary>
-    public PoolTarget(ref MessagePackReader identity)
+    /// <summary>Resolves an identity encoded by <see cref="TargetMethod.EncodeIdentity"/>.</summary>
+    public PoolTarget(ReadOnlySpan<byte> identity)
     {
         try
         {
-            _method = TargetMethod.ReadIdentity(ref identity);
+            _method = TargetMethod.DecodeIdentity(identity);
             _instance = TargetMethod.CreateInstance(_method);
             _parameters = _method.GetParameters();
         }

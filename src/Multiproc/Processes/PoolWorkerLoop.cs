@@ -43,7 +43,7 @@ internal static class PoolWorkerLoop
             {
                 case WorkerFrameKind.DefineTarget:
                     int id = bodyReader.ReadInt32();
-                    targets[id] = new PoolTarget(ref bodyReader);
+                    targets[id] = new PoolTarget(body.Span[(int)bodyReader.Consumed..]);
                     break;
                 case WorkerFrameKind.Apply:
                 case WorkerFrameKind.MapChunk:

@@ -1,6 +1,3 @@
-using System.Buffers;
-using MessagePack;
-
 namespace Multiproc.Processes;
 
 /// <summary>
@@ -8,10 +5,10 @@ namespace Multiproc.Processes;
 /// or in the environment).
 /// </summary>
 /// <remarks>
-/// Body: <c>[version, isPool, socketPath, token, hostCommand, target, arguments, initializer]</c>,
-/// where target and initializer are encoded <see cref="TargetMethod"/> identities and arguments an
-/// encoded argument array (each may be nil). Readers ignore trailing fields they do not know, so
-/// later versions (the manager address and auth key) append fields.
+/// A plain binary body (<see cref="BinaryFieldWriter"/>), not MessagePack, so a starting worker
+/// decodes it without paying MessagePack's JIT cost: version, isPool, socket path, token, host
+/// command, then the optional target identity, argument bytes and initializer identity. Readers
+/// ignore trailing bytes, so later versions (the manager address and auth key) append fields.
 /// </remarks>
 internal sealed class WorkerBootstrap
 {
@@ -24,8 +21,8 @@ internal sealed class WorkerBootstrap
     /// <summary>Gets or sets the Unix socket path the worker connects to.</summary>
     public string SocketPath { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the 16 random bytes the worker sends first on the socket to say who it is.</summary>
-    public ReadOnlyMemory<byte> Token { get; set; }
+    /// <summary>Gets or sets the random bytes the worker sends first on the socket to say who it is.</summary>
+    public byte[] Token { get; set; } = [];
 
     /// <summary>Gets or sets the command the worker uses to start its own workers.</summary>
     public WorkerHostCommand? HostCommand { get; set; }
@@ -33,7 +30,7 @@ internal sealed class WorkerBootstrap
     /// <summary>Gets or sets the encoded identity of the target, for a single-target worker.</summary>
     public byte[]? Target { get; init; }
 
-    /// <summary>Gets or sets the encoded argument array, for a single-target worker.</summary>
+    /// <summary>Gets or sets the encoded argument array (MessagePack, see <see cref="WorkerArgumentCodec"/>), for a single-target worker.</summary>
     public byte[]? Arguments { get; init; }
 
     /// <summary>Gets or sets the encoded identity of the pool initializer.</summary>
@@ -42,29 +39,26 @@ internal sealed class WorkerBootstrap
     /// <summary>Writes the bootstrap as one complete frame into <paramref name="buffer"/>.</summary>
     public void WriteFrame(FrameBuffer buffer)
     {
-        buffer.Begin(WorkerFrameKind.Bootstrap);
-        var writer = new MessagePackWriter(buffer.Body);
-        writer.WriteArrayHeader(8);
+        var writer = new BinaryFieldWriter();
         writer.Write(Version);
         writer.Write(IsPool);
         writer.Write(SocketPath);
-        writer.Write(Token.Span);
-        HostCommand!.Write(ref writer);
-        WriteOptional(ref writer, Target);
-        WriteOptional(ref writer, Arguments);
-        WriteOptional(ref writer, Initializer);
-        writer.Flush();
-        buffer.End();
+        writer.Write(Token);
+        HostCommand!.Write(writer);
+        writer.WriteOptional(Target);
+        writer.WriteOptional(Arguments);
+        writer.WriteOptional(Initializer);
+        buffer.Append(WorkerFrameKind.Bootstrap, writer.WrittenSpan);
     }
 
     /// <summary>Reads a bootstrap body.</summary>
     /// <exception cref="InvalidDataException">The body is of another protocol version.</exception>
-    public static WorkerBootstrap Read(ReadOnlyMemory<byte> body)
+    /// <exception cref="EndOfStreamException">The body is truncated.</exception>
+    public static WorkerBootstrap Read(ReadOnlySpan<byte> body)
     {
-        var reader = new MessagePackReader(body);
-        int count = reader.ReadArrayHeader();
+        var reader = new BinaryFieldReader(body);
         int version = reader.ReadInt32();
-        if (version != Version || count < 8)
+        if (version != Version)
         {
             throw new InvalidDataException($"Worker bootstrap version {version} is not {Version}; parent and worker run different Multiproc builds.");
         }
@@ -72,27 +66,12 @@ internal sealed class WorkerBootstrap
         return new WorkerBootstrap
         {
             IsPool = reader.ReadBoolean(),
-            SocketPath = reader.ReadString()!,
-            Token = reader.ReadBytes()!.Value.ToArray(),
+            SocketPath = reader.ReadString(),
+            Token = reader.ReadBytes().ToArray(),
             HostCommand = WorkerHostCommand.Read(ref reader),
-            Target = ReadOptional(ref reader),
-            Arguments = ReadOptional(ref reader),
-            Initializer = ReadOptional(ref reader),
+            Target = reader.ReadOptionalBytes(),
+            Arguments = reader.ReadOptionalBytes(),
+            Initializer = reader.ReadOptionalBytes(),
         };
     }
-
-    private static void WriteOptional(ref MessagePackWriter writer, byte[]? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNil();
-        }
-        else
-        {
-            writer.Write(value);
-        }
-    }
-
-    private static byte[]? ReadOptional(ref MessagePackReader reader)
-        => reader.TryReadNil() ? null : reader.ReadBytes()!.Value.ToArray();
 }

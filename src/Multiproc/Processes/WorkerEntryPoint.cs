@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Reflection;
 using MessagePack;
 
@@ -15,7 +14,7 @@ namespace Multiproc.Processes;
 /// </remarks>
 internal static class WorkerEntryPoint
 {
-    /// <summary>The exit code when the bootstrap is missing or unreadable.</summary>
+    /// <summary>The exit code when the bootstrap is missing or unreadable, or the parent's socket unreachable.</summary>
     public const int UsageExitCode = 2;
 
     /// <summary>The exit code of a worker whose target threw.</summary>
@@ -24,7 +23,10 @@ internal static class WorkerEntryPoint
     /// <summary>Runs the worker.</summary>
     public static int Main()
     {
-        Stream input = Console.OpenStandardInput();
+        // A FileStream over fd 0 rather than Console.OpenStandardInput: it skips the console's initialization.
+        Stream input = OperatingSystem.IsWindows()
+            ? Console.OpenStandardInput()
+            : new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
         WorkerBootstrap bootstrap;
         try
         {
@@ -34,40 +36,43 @@ internal static class WorkerEntryPoint
                 throw new InvalidDataException("No bootstrap on stdin.");
             }
 
-            bootstrap = WorkerBootstrap.Read(body);
+            bootstrap = WorkerBootstrap.Read(body.Span);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or MessagePackSerializationException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
         {
             Console.Error.WriteLine($"Multiproc worker: {ex.Message} This entry point is started by WorkerProcess.Start and ProcessPool, not by hand.");
             return UsageExitCode;
         }
-
         WorkerHostCommand.Inherit(bootstrap.HostCommand!);
         ParentWatch.Start(input);
-        using Socket socket = Connect(bootstrap);
-        using var stream = new NetworkStream(socket, ownsSocket: false);
+        Stream channel;
         try
         {
-            return bootstrap.IsPool ? PoolWorkerLoop.Run(bootstrap, stream) : RunTarget(bootstrap, stream);
+            channel = UnixSocketClient.Connect(bootstrap.SocketPath);
+            channel.Write(bootstrap.Token);
         }
-        catch (IOException)
+        catch (IOException ex)
         {
-            // The parent closed the channel; there is no one left to report to.
-            return 0;
+            Console.Error.WriteLine($"Multiproc worker: cannot reach the parent: {ex.Message}");
+            return UsageExitCode;
+        }
+        using (channel)
+        {
+            try
+            {
+                return bootstrap.IsPool ? PoolWorkerLoop.Run(bootstrap, channel) : RunTarget(bootstrap, channel);
+            }
+            catch (IOException)
+            {
+                // The parent closed the channel; there is no one left to report to.
+                return 0;
+            }
         }
     }
 
     /// <summary>Invokes a resolved target, unwrapping nothing: the target's own exception propagates.</summary>
     public static object? Invoke(MethodInfo method, object? instance, object?[] arguments)
         => method.Invoke(instance, BindingFlags.DoNotWrapExceptions, binder: null, arguments, culture: null);
-
-    private static Socket Connect(WorkerBootstrap bootstrap)
-    {
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        socket.Connect(new UnixDomainSocketEndPoint(bootstrap.SocketPath));
-        socket.Send(bootstrap.Token.Span);
-        return socket;
-    }
 
     private static int RunTarget(WorkerBootstrap bootstrap, Stream stream)
     {
@@ -82,9 +87,7 @@ internal static class WorkerEntryPoint
             frame.Begin(WorkerFrameKind.Result);
             if (method.ReturnType != typeof(void))
             {
-                var writer = new MessagePackWriter(frame.Body);
-                WorkerArgumentCodec.WriteValue(ref writer, method.ReturnType, result);
-                writer.Flush();
+                WriteResult(frame, method.ReturnType, result);
             }
 
             frame.End();
@@ -95,9 +98,16 @@ internal static class WorkerEntryPoint
             WriteError(frame, ex);
             exitCode = TargetFailedExitCode;
         }
-
         frame.WriteTo(stream);
         return exitCode;
+    }
+
+    // Separate from RunTarget so a worker whose target returns nothing never loads MessagePack.
+    private static void WriteResult(FrameBuffer frame, Type declaredType, object? result)
+    {
+        var writer = new MessagePackWriter(frame.Body);
+        WorkerArgumentCodec.WriteValue(ref writer, declaredType, result);
+        writer.Flush();
     }
 
     /// <summary>Writes an <see cref="WorkerFrameKind.Error"/> frame describing <paramref name="exception"/>.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using MessagePack;
 
 namespace Multiproc.Processes;
 
@@ -54,22 +53,18 @@ internal sealed record WorkerHostCommand(string HostPath, string? RuntimeConfigP
         return info;
     }
 
-    /// <summary>Writes the command as <c>[host, runtimeconfig, deps, entry]</c>.</summary>
-    public void Write(ref MessagePackWriter writer)
+    /// <summary>Writes the command: host, runtimeconfig, deps, entry (the middle two optional).</summary>
+    public void Write(BinaryFieldWriter writer)
     {
-        writer.WriteArrayHeader(4);
         writer.Write(HostPath);
-        writer.Write(RuntimeConfigPath);
-        writer.Write(DepsPath);
+        writer.WriteOptional(RuntimeConfigPath);
+        writer.WriteOptional(DepsPath);
         writer.Write(EntryAssemblyPath);
     }
 
     /// <summary>Reads a command written by <see cref="Write"/>.</summary>
-    public static WorkerHostCommand Read(ref MessagePackReader reader)
-    {
-        reader.ReadArrayHeader();
-        return new WorkerHostCommand(reader.ReadString()!, reader.ReadString(), reader.ReadString(), reader.ReadString()!);
-    }
+    public static WorkerHostCommand Read(ref BinaryFieldReader reader)
+        => new(reader.ReadString(), reader.ReadOptionalString(), reader.ReadOptionalString(), reader.ReadString());
 
     private static WorkerHostCommand Discover()
     {
