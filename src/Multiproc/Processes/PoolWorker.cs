@@ -20,14 +20,16 @@ internal sealed class PoolWorker
     private readonly FrameBuffer _frame = new(4096);
     private readonly HashSet<int> _defined = [];
     private readonly object _sendLock = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<PoolScheduler?> _scheduler = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private PoolScheduler? _scheduler;
 
-    private PoolWorker(ChildProcess child, NetworkStream stream, FrameReader reader)
+    // The stream is released by the reader thread when the channel ends (see Release).
+    private PoolWorker(ChildProcess child, NetworkStream stream)
     {
         _child = child;
         _stream = stream;
-        _reader = reader;
+        _reader = new FrameReader(stream, 64 * 1024);
     }
 
     /// <summary>Gets the process id.</summary>
@@ -48,47 +50,43 @@ internal sealed class PoolWorker
     /// <summary>Starts a worker process and waits until its initializer ran.</summary>
     /// <exception cref="RemoteException">The initializer threw.</exception>
     /// <exception cref="WorkerCrashedException">The worker exited while starting.</exception>
+    /// <remarks>
+    /// The socket is only ever used synchronously, by the reader thread and by senders: an
+    /// asynchronous read would switch it to non-blocking mode and add a thread hop to every answer.
+    /// </remarks>
     public static async Task<PoolWorker> StartAsync(byte[]? initializer, CancellationToken cancellationToken)
     {
         ChildProcess child = ChildProcess.Start(new WorkerBootstrap { IsPool = true, Initializer = initializer });
-        NetworkStream? stream = null;
+        PoolWorker? worker = null;
         try
         {
             Socket? socket = await child.ConnectAsync(cancellationToken).ConfigureAwait(false);
-            if (socket is not null)
+            if (socket is null)
             {
-                stream = new NetworkStream(socket, ownsSocket: true);
-                var reader = new FrameReader(stream, 64 * 1024);
-                var first = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                if (first is { Kind: WorkerFrameKind.Ready })
-                {
-                    return new PoolWorker(child, stream, reader);
-                }
-
-                if (first is { Kind: WorkerFrameKind.Error } error)
-                {
-                    throw RemoteError.Read(error.Body);
-                }
+                await child.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
+                throw child.CreateCrashException("while starting");
             }
 
-            await child.Exited.WaitAsync(cancellationToken).ConfigureAwait(false);
-            throw child.CreateCrashException("while starting");
+            worker = new PoolWorker(child, new NetworkStream(socket, ownsSocket: true));
+            var thread = new Thread(worker.ReadLoop) { IsBackground = true, Name = $"Multiproc pool worker {child.Id}" };
+            thread.Start();
+            await worker._ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return worker;
+        }
+        catch when (worker is not null)
+        {
+            worker.Abandon();
+            throw;
         }
         catch
         {
-            stream?.Dispose();
             child.Dispose();
             throw;
         }
     }
 
-    /// <summary>Starts the reader thread; answers and the loss go to <paramref name="scheduler"/>.</summary>
-    public void Run(PoolScheduler scheduler)
-    {
-        _scheduler = scheduler;
-        var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"Multiproc pool worker {Id}" };
-        thread.Start();
-    }
+    /// <summary>Hands the worker's answers and its loss to <paramref name="scheduler"/>.</summary>
+    public void Run(PoolScheduler scheduler) => _scheduler.TrySetResult(scheduler);
 
     /// <summary>Sends a started task, preceded by its target's identity the first time.</summary>
     /// <remarks>A send that fails means the worker is dying; the reader thread reports the task with the crash.</remarks>
@@ -131,12 +129,11 @@ internal sealed class PoolWorker
     /// <summary>Creates the exception for the task a crashed worker held.</summary>
     public WorkerCrashedException CreateCrashException() => _child.CreateCrashException("while running a task");
 
-    /// <summary>Releases a worker that never ran (the pool failed to start).</summary>
+    /// <summary>Kills a worker that never joined a pool (the pool failed to start); its reader releases it.</summary>
     public void Abandon()
     {
+        _scheduler.TrySetResult(null);
         _child.Kill();
-        _stream.Dispose();
-        _child.Dispose();
     }
 
     private void WriteId(int id)
@@ -159,11 +156,18 @@ internal sealed class PoolWorker
 
     private void ReadLoop()
     {
-        PoolScheduler scheduler = _scheduler!;
         try
         {
+            if (!ReadReady())
+            {
+                return;
+            }
+
+            PoolScheduler? scheduler = null;
             while (_reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body))
             {
+                // An answer means a task was sent, which only happens once the worker joined its scheduler.
+                scheduler ??= _scheduler.Task.Result!;
                 PoolTask? finished = scheduler.OnTaskFinished(this);
                 if (finished is null)
                 {
@@ -191,14 +195,56 @@ internal sealed class PoolWorker
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException)
         {
         }
+        finally
+        {
+            Release();
+        }
+    }
 
+    private bool ReadReady()
+    {
+        try
+        {
+            if (!_reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body))
+            {
+                return false;
+            }
+
+            if (kind == WorkerFrameKind.Ready)
+            {
+                _ready.TrySetResult();
+                return true;
+            }
+
+            if (kind == WorkerFrameKind.Error)
+            {
+                _ready.TrySetException(RemoteError.Read(body));
+            }
+
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidDataException)
+        {
+            return false;
+        }
+    }
+
+    // The channel ended: the worker exited, was stopped or was killed.
+    private void Release()
+    {
         if (!_child.Exited.Wait(TimeSpan.FromSeconds(5)))
         {
             _child.Kill();
             _child.Exited.Wait(TimeSpan.FromSeconds(30));
         }
 
-        scheduler.OnWorkerLost(this);
+        _ready.TrySetException(_child.CreateCrashException("while starting"));
+        if (_ready.Task.IsCompletedSuccessfully)
+        {
+            _scheduler.Task.Wait();
+            _scheduler.Task.Result?.OnWorkerLost(this);
+        }
+
         _stream.Dispose();
         _child.Dispose();
         _lost.TrySetResult();

@@ -84,7 +84,7 @@ internal sealed class WorkerListener : IDisposable
                     : null;
             }
 
-            if (accepted is not null && !await HasTokenAsync(accepted).ConfigureAwait(false))
+            if (accepted is not null && !HasToken(accepted))
             {
                 accepted.Dispose();
                 accepted = null;
@@ -114,17 +114,20 @@ internal sealed class WorkerListener : IDisposable
         }
     }
 
-    private async Task<bool> HasTokenAsync(Socket socket)
+    // Synchronous on purpose: one asynchronous operation would switch the socket to non-blocking
+    // mode for good, and a pool's reader thread would then wait through the epoll thread (an extra
+    // thread hop on every answer) instead of blocking in recv. A worker sends its token right after
+    // connecting, so the data is there; the timeout only bounds a stranger's connection.
+    private bool HasToken(Socket socket)
     {
         byte[] received = new byte[TokenLength];
         int count = 0;
         try
         {
-            // A worker sends its token right after connecting, so this never waits long for a real one.
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            socket.ReceiveTimeout = 30_000;
             while (count < TokenLength)
             {
-                int read = await socket.ReceiveAsync(received.AsMemory(count), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                int read = socket.Receive(received, count, TokenLength - count, SocketFlags.None);
                 if (read == 0)
                 {
                     return false;
@@ -132,8 +135,10 @@ internal sealed class WorkerListener : IDisposable
 
                 count += read;
             }
+
+            socket.ReceiveTimeout = 0;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (SocketException)
         {
             return false;
         }
