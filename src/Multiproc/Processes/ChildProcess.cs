@@ -59,7 +59,7 @@ internal sealed class ChildProcess : IDisposable
         Process process;
         try
         {
-            process = Process.Start(command.CreateStartInfo())
+            process = Process.Start(command.CreateStartInfo(longLived: bootstrap.IsPool))
                 ?? throw new InvalidOperationException("The worker process did not start.");
         }
         catch

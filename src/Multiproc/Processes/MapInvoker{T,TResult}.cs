@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using MessagePack;
 using MessagePack.Formatters;
 
@@ -16,6 +17,7 @@ internal sealed class MapInvoker<T, TResult> : MapInvoker
     }
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Invoke(ref MessagePackReader items, ref MessagePackWriter results)
     {
         MessagePackSerializerOptions options = WorkerArgumentCodec.Options;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
@@ -96,6 +97,7 @@ internal static class WorkerArgumentCodec
     /// <param name="parameter">The target's parameter.</param>
     /// <param name="firstIndex">The index of the first item among all items, for messages.</param>
     /// <exception cref="ArgumentException">An item cannot be encoded; the message gives its index.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static byte[] EncodeItems<T>(ReadOnlySpan<T> items, ParameterInfo parameter, int firstIndex)
     {
         MessagePackSerializerOptions options = Options;
@@ -135,6 +137,7 @@ internal static class WorkerArgumentCodec
 
     /// <summary>Decodes a result array into <paramref name="destination"/>, each read as <paramref name="declaredType"/>.</summary>
     /// <exception cref="InvalidDataException">The array does not have <c>destination.Length</c> elements.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
     {
         MessagePackSerializerOptions options = Options;
