@@ -196,8 +196,11 @@ internal sealed class PoolScheduler
             worker.Stop();
         }
 
-        Task allExited = Task.WhenAll(workers.Select(w => w.Exited));
-        if (await Task.WhenAny(allExited, Task.Delay(_shutdownTimeout)).ConfigureAwait(false) != allExited)
+        try
+        {
+            await Task.WhenAll(workers.Select(w => w.Exited)).WaitAsync(_shutdownTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
         {
             foreach (PoolWorker worker in workers)
             {
