@@ -19,9 +19,8 @@ namespace Multiproc.Processes;
 /// </remarks>
 internal static class WorkerArgumentCodec
 {
-    private static MessagePackSerializerOptions s_options = MessagePackSerializerOptions.Standard
-        .WithResolver(ContractlessStandardResolver.Instance)
-        .WithSecurity(MessagePackSecurity.UntrustedData);
+    // Proxies among the values are handed over to the receiving process (Serialization/ProcessResolver).
+    private static MessagePackSerializerOptions s_options = Serialization.ProcessResolver.Options;
 
     /// <summary>Gets or sets the serializer options every worker value goes through.</summary>
     public static MessagePackSerializerOptions Options
