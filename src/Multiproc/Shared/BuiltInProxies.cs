@@ -8,6 +8,12 @@ internal static class BuiltInProxies
     private static readonly Dictionary<Type, Type> s_proxyTypes = new()
     {
         [typeof(ISharedList<>)] = typeof(SharedList<>),
+        [typeof(ISharedQueue<>)] = typeof(SharedQueue<>),
+        [typeof(ISharedLock)] = typeof(SharedLock),
+        [typeof(ISharedSemaphore)] = typeof(SharedSemaphore),
+        [typeof(ISharedEvent)] = typeof(SharedEvent),
+        [typeof(ISharedCondition)] = typeof(SharedCondition),
+        [typeof(ISharedBarrier)] = typeof(SharedBarrier),
     };
 
     /// <summary>Returns a factory for the proxy of <paramref name="contract"/> when it is a built-in interface.</summary>

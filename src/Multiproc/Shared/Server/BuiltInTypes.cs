@@ -22,6 +22,12 @@ internal static class BuiltInTypes
     public static IReadOnlyList<Registration> Registrations { get; } =
     [
         Create(List, typeof(SharedListServer)),
+        Create(Queue, typeof(SharedQueueServer)),
+        Create(Lock, typeof(SharedLockServer)),
+        Create(Semaphore, typeof(SharedSemaphoreServer)),
+        Create(Event, typeof(SharedEventServer)),
+        Create(Condition, typeof(SharedConditionServer)),
+        Create(Barrier, typeof(SharedBarrierServer)),
     ];
 
     private static Registration Create(string typeId, Type serverType) => new(typeId, serverType, serverType, null);
