@@ -65,6 +65,18 @@ internal sealed class SharedQueueServer : IDisposable
         }
     }
 
+    /// <summary>Gets how many takes are waiting (for tests and diagnostics; not callable remotely).</summary>
+    internal int WaitingTakers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _takers.Count;
+            }
+        }
+    }
+
     /// <summary>Adds an item, waiting up to <paramref name="timeout"/> for space.</summary>
     /// <returns>False when the time ran out (nothing was added).</returns>
     /// <exception cref="InvalidOperationException">Adding was completed.</exception>
