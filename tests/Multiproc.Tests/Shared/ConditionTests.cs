@@ -35,6 +35,22 @@ public sealed class ConditionTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task PassedLock_IsKeptAliveByTheCondition_AndReleasedWithIt()
+    {
+        ISharedLock lk = await _manager.CreateLockAsync();
+        ISharedCondition condition = await _manager.CreateConditionAsync(lk);
+        lk.Dispose();
+
+        condition.Acquire();
+        Assert.True(condition.IsLocked);
+        condition.Release();
+        Assert.Equal(2, (await _manager.GetStatsAsync()).ObjectCount);
+
+        condition.Dispose();
+        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()).ObjectCount == 0);
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task WaitOrNotify_WithoutTheLock_ThrowsSynchronizationLockException()
     {
         ISharedCondition condition = await _manager.CreateConditionAsync();

@@ -30,6 +30,45 @@ public sealed class LockTests : IAsyncLifetime
         Assert.False(lk.IsLocked);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Lock_ThreeConnectionsIncrementing_NoUpdateIsLost()
+    {
+        const int Increments = 150;
+        ISharedLock lk = await _manager.CreateLockAsync();
+        ISharedList<int> counter = await _manager.CreateListAsync<int>([0]);
+        OtherProcess[] others = [await OtherProcess.ConnectAsync(_manager), await OtherProcess.ConnectAsync(_manager), await OtherProcess.ConnectAsync(_manager)];
+        try
+        {
+            Task[] workers = new Task[others.Length];
+            for (int w = 0; w < others.Length; w++)
+            {
+                ISharedLock workerLock = await others[w].GetAsync(lk);
+                ISharedList<int> workerCounter = await others[w].GetAsync(counter);
+                workers[w] = Task.Run(async () =>
+                {
+                    for (int i = 0; i < Increments; i++)
+                    {
+                        await using (await workerLock.LockAsync(TestTimeout.Token()))
+                        {
+                            workerCounter[0] = workerCounter[0] + 1;
+                        }
+                    }
+                });
+            }
+
+            await Task.WhenAll(workers).WaitAsync(TestTimeout.Token(25));
+            Assert.Equal(Increments * others.Length, counter[0]);
+            Assert.False(lk.IsLocked);
+        }
+        finally
+        {
+            foreach (OtherProcess other in others)
+            {
+                await other.DisposeAsync();
+            }
+        }
+    }
+
     [Fact(Timeout = 20_000)]
     public async Task Release_NotOwnedByTheCaller_ThrowsSynchronizationLockException()
     {

@@ -6,8 +6,6 @@ namespace Multiproc.Tests.Shared;
 
 public sealed class QueueTests : IAsyncLifetime
 {
-    private static readonly TimeSpan s_pending = TimeSpan.FromMilliseconds(100);
-
     private Manager _manager = null!;
 
     public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
@@ -94,13 +92,51 @@ public sealed class QueueTests : IAsyncLifetime
         Assert.False(queue.TryPut(2, TimeSpan.Zero));
 
         Task blockedPut = queue.PutAsync(3, TestTimeout.Token());
-        Assert.NotSame(blockedPut, await Task.WhenAny(blockedPut, Task.Delay(s_pending)));
+        SharedQueueServer server = ServerObjects.Get<SharedQueueServer>(_manager, queue);
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Putters == 1));
+        Assert.False(blockedPut.IsCompleted);
         Assert.Equal(1, queue.Count);
 
         Assert.Equal(1, queue.Take());
         await blockedPut.WaitAsync(TestTimeout.Token());
         Assert.Equal(3, queue.Take());
         Assert.Equal(0, queue.Count);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task PutMany_MoreThanTheCapacity_CompletesAsTakesMakeSpace_InOrder()
+    {
+        ISharedQueue<int> queue = await _manager.CreateQueueAsync<int>(capacity: 2);
+        Task putMany = queue.PutManyAsync(Enumerable.Range(0, 7), TestTimeout.Token());
+        var taken = new List<int>();
+        while (taken.Count < 7)
+        {
+            taken.AddRange(await queue.TakeManyAsync(3, TestTimeout.Token()));
+        }
+
+        await putMany.WaitAsync(TestTimeout.Token());
+        Assert.Equal(Enumerable.Range(0, 7), taken);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Put_WaitingOnAConnectionThatDies_AddsNothing_AndCompleteAddingFailsOtherWaitingPuts()
+    {
+        ISharedQueue<int> queue = await _manager.CreateQueueAsync<int>(capacity: 1);
+        queue.Put(1);
+        OtherProcess doomed = await OtherProcess.ConnectAsync(_manager);
+        ISharedQueue<int> doomedQueue = await doomed.GetAsync(queue);
+        Task doomedPut = doomedQueue.PutAsync(2);
+        Task waitingPut = queue.PutAsync(3, TestTimeout.Token());
+        SharedQueueServer server = ServerObjects.Get<SharedQueueServer>(_manager, queue);
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Putters == 2));
+
+        await doomed.DieAsync();
+        Assert.Equal(1, server.Waiting.Putters);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => doomedPut);
+        queue.CompleteAdding();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => waitingPut.WaitAsync(TestTimeout.Token()));
+        Assert.Equal([1], queue.GetConsumingEnumerable(TestTimeout.Token()));
     }
 
     [Fact(Timeout = 20_000)]
@@ -164,7 +200,7 @@ public sealed class QueueTests : IAsyncLifetime
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(150), TimeSpan.FromSeconds(10));
         Assert.Equal((false, 0), await queue.TryTakeAsync(TimeSpan.FromMilliseconds(50), TestTimeout.Token()));
         Assert.Throws<ArgumentOutOfRangeException>(() => queue.TryTake(out _, TimeSpan.FromSeconds(-2)));
-        Assert.Equal(0, ServerObjects.Get<SharedQueueServer>(_manager, queue).WaitingTakers);
+        Assert.Equal(0, ServerObjects.Get<SharedQueueServer>(_manager, queue).Waiting.Takers);
     }
 
     [Fact(Timeout = 20_000)]
@@ -175,11 +211,11 @@ public sealed class QueueTests : IAsyncLifetime
         ISharedQueue<int> doomedQueue = await doomed.GetAsync(queue);
         Task<int> doomedTake = doomedQueue.TakeAsync();
         SharedQueueServer server = ServerObjects.Get<SharedQueueServer>(_manager, queue);
-        await TestTimeout.UntilAsync(() => Task.FromResult(server.WaitingTakers == 1));
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Takers == 1));
 
         await doomed.DieAsync();
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => doomedTake);
-        Assert.Equal(0, server.WaitingTakers);
+        Assert.Equal(0, server.Waiting.Takers);
 
         queue.Put(42);
         Assert.True(queue.TryTake(out int item, TimeSpan.FromSeconds(5)));
@@ -193,13 +229,13 @@ public sealed class QueueTests : IAsyncLifetime
         SharedQueueServer server = ServerObjects.Get<SharedQueueServer>(_manager, queue);
         using var cts = new CancellationTokenSource();
         Task<int> take = queue.TakeAsync(cts.Token);
-        await TestTimeout.UntilAsync(() => Task.FromResult(server.WaitingTakers == 1));
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Takers == 1));
 
         await cts.CancelAsync();
 
         OperationCanceledException error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => take.WaitAsync(TestTimeout.Token()));
         Assert.Equal(cts.Token, error.CancellationToken);
-        Assert.Equal(0, server.WaitingTakers);
+        Assert.Equal(0, server.Waiting.Takers);
         queue.Put(1);
         Assert.Equal(1, queue.Take());
     }
@@ -246,7 +282,7 @@ public sealed class QueueTests : IAsyncLifetime
 
         Assert.Equal(Rounds, taken + cancelled);
         Assert.Equal(0, queue.Count);
-        Assert.Equal(0, ServerObjects.Get<SharedQueueServer>(_manager, queue).WaitingTakers);
+        Assert.Equal(0, ServerObjects.Get<SharedQueueServer>(_manager, queue).Waiting.Takers);
     }
 
     [Fact(Timeout = 20_000)]
@@ -256,7 +292,7 @@ public sealed class QueueTests : IAsyncLifetime
         ISharedQueue<int> other = await _manager.CreateQueueAsync<int>();
         Task<int> blockingTake = Task.Factory.StartNew(() => queue.Take(), TaskCreationOptions.LongRunning);
         SharedQueueServer server = ServerObjects.Get<SharedQueueServer>(_manager, queue);
-        await TestTimeout.UntilAsync(() => Task.FromResult(server.WaitingTakers == 1));
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Takers == 1));
 
         other.Put(1);
         Assert.Equal(1, await other.TakeAsync(TestTimeout.Token()));

@@ -65,14 +65,14 @@ internal sealed class SharedQueueServer : IDisposable
         }
     }
 
-    /// <summary>Gets how many takes are waiting (for tests and diagnostics; not callable remotely).</summary>
-    internal int WaitingTakers
+    /// <summary>Gets how many takes and puts are waiting (for tests and diagnostics; not callable remotely).</summary>
+    internal (int Takers, int Putters) Waiting
     {
         get
         {
             lock (_lock)
             {
-                return _takers.Count;
+                return (_takers.Count, _putters.Count);
             }
         }
     }
