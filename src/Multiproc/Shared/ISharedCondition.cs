@@ -12,6 +12,8 @@ namespace Multiproc;
 /// <para>A wait releases the lock completely, waits for a notification, and acquires the lock again
 /// before it returns — also when it times out or is cancelled. As with any condition variable,
 /// re-check the predicate in a loop after waking.</para>
+/// <para>Waits of a process that dies are withdrawn; a notification that reached such a waiter is
+/// passed on to the next one rather than lost. A wait holds no thread in the manager.</para>
 /// </remarks>
 public interface ISharedCondition : ISharedLock
 {

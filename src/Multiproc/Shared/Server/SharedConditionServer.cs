@@ -81,7 +81,14 @@ internal sealed class SharedConditionServer : IDisposable
 
         try
         {
-            return (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
+            bool notified = (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
+            if (notified && caller.Disconnected.IsCancellationRequested)
+            {
+                // The waiter's process is gone: pass its notification on rather than lose it.
+                Wake(1);
+            }
+
+            return notified;
         }
         finally
         {
@@ -96,17 +103,7 @@ internal sealed class SharedConditionServer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ThrowIfNotOwner(caller);
-        int woken = 0;
-        lock (_sync)
-        {
-            while (woken < count && _waiters.Dequeue() is { } waiter)
-            {
-                waiter.TrySetResult(true);
-                woken++;
-            }
-        }
-
-        return woken;
+        return Wake(count);
     }
 
     /// <summary>Wakes every waiter; the caller must hold the lock.</summary>
@@ -135,6 +132,21 @@ internal sealed class SharedConditionServer : IDisposable
         {
             _lockReference.Release();
         }
+    }
+
+    private int Wake(int count)
+    {
+        int woken = 0;
+        lock (_sync)
+        {
+            while (woken < count && _waiters.Dequeue() is { } waiter)
+            {
+                waiter.TrySetResult(true);
+                woken++;
+            }
+        }
+
+        return woken;
     }
 
     private void ThrowIfNotOwner(Caller caller)
