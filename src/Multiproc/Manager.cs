@@ -51,6 +51,9 @@ public sealed partial class Manager : IAsyncDisposable
 
     internal ClientConnection Connection => _connection;
 
+    /// <summary>Gets the server of an owning manager (null for a connector); tests inspect objects through it.</summary>
+    internal ManagerServer? OwnedServer => _server;
+
     /// <summary>Starts a manager that serves <paramref name="options"/>' registered types, and connects to it.</summary>
     /// <param name="options">Registrations, address, key and limits; default: no user types, a fresh Unix socket, a random key.</param>
     /// <param name="cancellationToken">Cancels the start.</param>

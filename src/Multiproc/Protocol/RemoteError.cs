@@ -37,6 +37,7 @@ internal static class RemoteError
         [typeof(MissingMethodException).FullName!] = m => new MissingMethodException(m),
         [typeof(SynchronizationLockException).FullName!] = m => new SynchronizationLockException(m),
         [typeof(BarrierPostPhaseException).FullName!] = m => new BarrierPostPhaseException(m),
+        [typeof(SemaphoreFullException).FullName!] = m => new SemaphoreFullException(m),
         [typeof(AuthenticationException).FullName!] = m => new AuthenticationException(m),
     };
 

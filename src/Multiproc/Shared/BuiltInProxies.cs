@@ -11,6 +11,12 @@ internal static class BuiltInProxies
         [typeof(ISharedDictionary<,>)] = typeof(SharedDictionary<,>),
         [typeof(ISharedValue<>)] = typeof(SharedValue<>),
         [typeof(ISharedNamespace)] = typeof(SharedNamespace),
+        [typeof(ISharedQueue<>)] = typeof(SharedQueue<>),
+        [typeof(ISharedLock)] = typeof(SharedLock),
+        [typeof(ISharedSemaphore)] = typeof(SharedSemaphore),
+        [typeof(ISharedEvent)] = typeof(SharedEvent),
+        [typeof(ISharedCondition)] = typeof(SharedCondition),
+        [typeof(ISharedBarrier)] = typeof(SharedBarrier),
     };
 
     /// <summary>Returns a factory for the proxy of <paramref name="contract"/> when it is a built-in interface.</summary>

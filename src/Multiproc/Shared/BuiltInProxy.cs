@@ -67,4 +67,37 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
         Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, connection.SerializerOptions);
     }
+
+    /// <summary>
+    /// Calls a waiting member synchronously; cancellation asks the manager to stop waiting, and a
+    /// result it already committed to is still returned (never dropped).
+    /// </summary>
+    protected TResult CallSettled<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
+    {
+        ClientConnection connection = Handle.ConnectionForCall();
+        try
+        {
+            return (TResult)connection.CallUntilSettled(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
+                .Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+    }
+
+    /// <summary>The asynchronous form of <see cref="CallSettled{TResult}"/>.</summary>
+    protected async Task<TResult> CallSettledAsync<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
+    {
+        ClientConnection connection = Handle.ConnectionForCall();
+        try
+        {
+            Reply reply = await connection.CallUntilSettledAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+            return (TResult)reply.Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+    }
 }

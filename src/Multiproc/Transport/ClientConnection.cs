@@ -244,6 +244,12 @@ internal sealed partial class ClientConnection : IDisposable
         }
 
         call.TryFail(new OperationCanceledException("The call was cancelled.", token));
+        SendCancel(call.CallId);
+    }
+
+    /// <summary>Asks the server to cancel a call; best effort (a call that already finished ignores it).</summary>
+    private void SendCancel(uint callId)
+    {
         if (_failure is not null)
         {
             return;
@@ -255,7 +261,7 @@ internal sealed partial class ClientConnection : IDisposable
             var writer = new MessagePackWriter(frame);
             writer.WriteArrayHeader(2);
             writer.Write((byte)MessageKind.Cancel);
-            writer.Write(call.CallId);
+            writer.Write(callId);
             writer.Flush();
             frame.Seal(_maxFrameSize);
             _sender.Send(frame.Frame);

@@ -26,6 +26,12 @@ internal static class BuiltInTypes
         Create(Value, typeof(SharedValueServer)),
         Create(Namespace, typeof(SharedNamespaceServer)),
         Create(Array, typeof(SharedArrayServer)),
+        Create(Queue, typeof(SharedQueueServer)),
+        Create(Lock, typeof(SharedLockServer)),
+        Create(Semaphore, typeof(SharedSemaphoreServer)),
+        Create(Event, typeof(SharedEventServer)),
+        Create(Condition, typeof(SharedConditionServer)),
+        Create(Barrier, typeof(SharedBarrierServer)),
     ];
 
     private static Registration Create(string typeId, Type serverType) => new(typeId, serverType, serverType, null);

@@ -1,0 +1,130 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Multiproc;
+
+/// <summary>
+/// A FIFO queue held by a manager and shared by every process with a proxy (Python's
+/// <c>manager.Queue()</c> / <c>JoinableQueue</c>, shaped like <see cref="System.Collections.Concurrent.BlockingCollection{T}"/>).
+/// </summary>
+/// <typeparam name="T">The item type: primitives, strings, records, arrays, or shared-object proxies (stored as references).</typeparam>
+/// <remarks>
+/// <para>Thread-safe; each member is one round trip, atomic on the manager. A waiting take or put
+/// holds no manager thread and never delays other calls on the same connection.</para>
+/// <para>Bounded queues (capacity &gt; 0) make puts wait for space. <see cref="CompleteAdding"/>
+/// replaces Python's <c>None</c> sentinels: consumers' enumerations end once the queue is completed
+/// and empty. <see cref="TaskDone"/>/<see cref="Join()"/> give the joinable-queue pattern.</para>
+/// <para>Delivery: each item goes to exactly one taker. Cancelling a take (or a timeout) never loses
+/// an item: either the take returns it or the item stays in the queue. A take waiting on behalf of a
+/// process that dies is withdrawn, and items handed to it while it was dying go back to the front;
+/// only items already sent to a process when it dies are lost with it.</para>
+/// </remarks>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The public contract (DESIGN.md §2) names it after Python's Queue.")]
+public interface ISharedQueue<T> : IDisposable
+{
+    /// <summary>Gets the number of items stored (not counting puts still waiting for space).</summary>
+    int Count { get; }
+
+    /// <summary>Gets the maximum number of items stored; 0 means unbounded.</summary>
+    int Capacity { get; }
+
+    /// <summary>Gets whether <see cref="CompleteAdding"/> has been called.</summary>
+    bool IsAddingCompleted { get; }
+
+    /// <summary>Gets whether adding is completed and the queue is empty: no item will ever be taken again.</summary>
+    bool IsCompleted { get; }
+
+    /// <summary>Adds an item, blocking while a bounded queue is full.</summary>
+    /// <param name="item">The item.</param>
+    /// <exception cref="InvalidOperationException">Adding has been completed.</exception>
+    void Put(T item);
+
+    /// <summary>Adds an item if there is space within <paramref name="timeout"/>.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait for space; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <returns>False when the time ran out (the item was not added).</returns>
+    /// <exception cref="InvalidOperationException">Adding has been completed.</exception>
+    bool TryPut(T item, TimeSpan timeout);
+
+    /// <summary>Adds an item, waiting asynchronously while a bounded queue is full.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels the wait; the item is then not added.</param>
+    /// <returns>A task that completes when the item is in the queue.</returns>
+    /// <exception cref="InvalidOperationException">Adding has been completed.</exception>
+    Task PutAsync(T item, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds many items in order in one round trip, blocking while a bounded queue is full.</summary>
+    /// <param name="items">The items.</param>
+    /// <exception cref="InvalidOperationException">Adding has been completed.</exception>
+    void PutMany(IEnumerable<T> items);
+
+    /// <summary>Adds many items in order in one round trip, waiting asynchronously for space.</summary>
+    /// <param name="items">The items.</param>
+    /// <param name="cancellationToken">Cancels the wait; items added before it fired stay added.</param>
+    /// <returns>A task that completes when every item is in the queue.</returns>
+    Task PutManyAsync(IEnumerable<T> items, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes and returns the oldest item, blocking until there is one.</summary>
+    /// <returns>The item.</returns>
+    /// <exception cref="InvalidOperationException">The queue is completed (adding completed and empty).</exception>
+    T Take();
+
+    /// <summary>Removes and returns the oldest item, waiting asynchronously until there is one.</summary>
+    /// <param name="cancellationToken">Cancels the wait; no item is lost.</param>
+    /// <returns>The item.</returns>
+    /// <exception cref="InvalidOperationException">The queue is completed.</exception>
+    Task<T> TakeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the oldest item if one arrives within <paramref name="timeout"/>.</summary>
+    /// <param name="item">The item taken.</param>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <returns>False when the time ran out or the queue is completed.</returns>
+    bool TryTake(out T item, TimeSpan timeout);
+
+    /// <summary>Removes the oldest item if one arrives within <paramref name="timeout"/>, without blocking a thread.</summary>
+    /// <param name="timeout">How long to wait; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <param name="cancellationToken">Cancels the wait; no item is lost.</param>
+    /// <returns>(true, item), or (false, default) when the time ran out or the queue is completed.</returns>
+    Task<(bool Success, T Item)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes up to <paramref name="maxCount"/> items in one round trip, blocking until there is at least one.</summary>
+    /// <param name="maxCount">The most items to return (at least 1).</param>
+    /// <returns>1..<paramref name="maxCount"/> items, oldest first; empty once the queue is completed.</returns>
+    T[] TakeMany(int maxCount);
+
+    /// <summary>Removes up to <paramref name="maxCount"/> items in one round trip, waiting asynchronously for at least one.</summary>
+    /// <param name="maxCount">The most items to return (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the wait; no item is lost.</param>
+    /// <returns>1..<paramref name="maxCount"/> items, oldest first; empty once the queue is completed.</returns>
+    Task<T[]> TakeManyAsync(int maxCount, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the queue as accepting no more items; takers finish the remaining items, then their enumerations end.</summary>
+    /// <remarks>Puts waiting for space fail with <see cref="InvalidOperationException"/>. Idempotent.</remarks>
+    void CompleteAdding();
+
+    /// <summary>Takes items as they arrive until the queue is completed (adding completed and empty).</summary>
+    /// <param name="cancellationToken">Ends the enumeration with <see cref="OperationCanceledException"/>; no item is lost.</param>
+    /// <returns>A blocking enumerable; each step is one take.</returns>
+    IEnumerable<T> GetConsumingEnumerable(CancellationToken cancellationToken = default);
+
+    /// <summary>Takes items as they arrive, without blocking a thread, until the queue is completed.</summary>
+    /// <param name="cancellationToken">Ends the enumeration with <see cref="OperationCanceledException"/>; no item is lost.</param>
+    /// <returns>An asynchronous enumerable; each step is one take.</returns>
+    IAsyncEnumerable<T> ReadAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks one taken item as processed (Python's <c>task_done</c>).</summary>
+    /// <exception cref="InvalidOperationException">Called more times than items were put.</exception>
+    void TaskDone();
+
+    /// <summary>Blocks until every item ever put has been marked done with <see cref="TaskDone"/>.</summary>
+    void Join();
+
+    /// <summary>Waits until every item put has been marked done, within <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <returns>False when the time ran out.</returns>
+    bool Join(TimeSpan timeout);
+
+    /// <summary>Waits asynchronously until every item put has been marked done.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when no item is unfinished.</returns>
+    Task JoinAsync(CancellationToken cancellationToken = default);
+}

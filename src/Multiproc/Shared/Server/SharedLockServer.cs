@@ -1,0 +1,170 @@
+using Multiproc.Server;
+
+namespace Multiproc.Shared.Server;
+
+/// <summary>
+/// The manager's side of <see cref="ISharedLock"/>: a mutex owned by a connection (never a thread),
+/// optionally reentrant, handed to waiters in arrival order.
+/// </summary>
+/// <remarks>
+/// Calls overlap (a waiting <see cref="Acquire"/> must not block <see cref="Release"/>); state
+/// changes happen under one lock that is never held across an await. When the owning connection
+/// closes, the lock passes to the next waiter.
+/// </remarks>
+[AllowConcurrentCalls]
+internal sealed class SharedLockServer : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly WaitQueue<bool> _waiters;
+    private readonly ClosingWatch _watch;
+    private readonly bool _reentrant;
+    private long _owner;
+    private int _depth;
+    private bool _disposed;
+
+    public SharedLockServer(bool reentrant)
+    {
+        _reentrant = reentrant;
+        _waiters = new WaitQueue<bool>(_lock);
+        _watch = new ClosingWatch(OnClosed);
+    }
+
+    public bool IsLocked()
+    {
+        lock (_lock)
+        {
+            return _owner != 0;
+        }
+    }
+
+    /// <summary>Acquires the lock for the caller's connection within <paramref name="timeout"/>.</summary>
+    /// <returns>False when the time ran out.</returns>
+    public ValueTask<bool> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    {
+        WaitTimeout.Validate(timeout);
+        Waiter<bool> waiter;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _watch.Watch(caller);
+            if (_owner == 0)
+            {
+                _owner = caller.ConnectionId;
+                _depth = 1;
+                return ValueTask.FromResult(true);
+            }
+
+            if (_reentrant && _owner == caller.ConnectionId)
+            {
+                _depth++;
+                return ValueTask.FromResult(true);
+            }
+
+            if (timeout == TimeSpan.Zero)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            waiter = _waiters.Enqueue(caller.ConnectionId);
+        }
+
+        return WaitAsync(waiter, timeout, cancellationToken);
+    }
+
+    /// <summary>Releases one level of the caller's hold; the last level passes the lock on.</summary>
+    /// <exception cref="SynchronizationLockException">The caller's connection does not hold the lock.</exception>
+    public void Release(Caller caller)
+    {
+        lock (_lock)
+        {
+            ThrowIfNotOwner(caller.ConnectionId);
+            if (--_depth == 0)
+            {
+                PassOn();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _waiters.FailAll(new ObjectDisposedException(nameof(ISharedLock), "The shared lock was released while waiting."));
+            _watch.Dispose();
+        }
+    }
+
+    internal bool IsOwnedBy(long connectionId)
+    {
+        lock (_lock)
+        {
+            return _owner == connectionId;
+        }
+    }
+
+    /// <summary>Releases every level the connection holds (a condition wait); returns how many to restore.</summary>
+    /// <exception cref="SynchronizationLockException">The connection does not hold the lock.</exception>
+    internal int ReleaseAll(long connectionId)
+    {
+        lock (_lock)
+        {
+            ThrowIfNotOwner(connectionId);
+            int depth = _depth;
+            PassOn();
+            return depth;
+        }
+    }
+
+    /// <summary>Acquires again after a condition wait and restores the levels <see cref="ReleaseAll"/> took.</summary>
+    internal async ValueTask ReacquireAsync(Caller caller, int depth, CancellationToken cancellationToken)
+    {
+        await Acquire(Timeout.InfiniteTimeSpan, caller, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_owner == caller.ConnectionId)
+            {
+                _depth += depth - 1;
+            }
+        }
+    }
+
+    private async ValueTask<bool> WaitAsync(Waiter<bool> waiter, TimeSpan timeout, CancellationToken cancellationToken)
+        => (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
+
+    private void ThrowIfNotOwner(long connectionId)
+    {
+        if (_owner != connectionId)
+        {
+            throw new SynchronizationLockException(_owner == 0
+                ? "The shared lock is not held; release only what this connection acquired."
+                : "The shared lock is held by another connection (process); only its owner can release it.");
+        }
+    }
+
+    /// <summary>Frees the lock and hands it to the first waiter (under the lock).</summary>
+    private void PassOn()
+    {
+        _owner = 0;
+        _depth = 0;
+        if (_waiters.Dequeue() is { } next)
+        {
+            _owner = next.Owner;
+            _depth = 1;
+            next.TrySetResult(true);
+        }
+    }
+
+    private void OnClosed(long connectionId)
+    {
+        lock (_lock)
+        {
+            _watch.Forget(connectionId);
+            _waiters.CancelOwner(connectionId);
+            if (_owner == connectionId)
+            {
+                PassOn();
+            }
+        }
+    }
+}

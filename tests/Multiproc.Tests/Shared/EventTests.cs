@@ -1,0 +1,49 @@
+using Multiproc.Tests.Infrastructure;
+
+namespace Multiproc.Tests.Shared;
+
+public sealed class EventTests : IAsyncLifetime
+{
+    private Manager _manager = null!;
+
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+
+    public async Task DisposeAsync() => await _manager.DisposeAsync();
+
+    [Fact(Timeout = 20_000)]
+    public async Task Set_WakesWaitersOnEveryConnection()
+    {
+        ISharedEvent ev = await _manager.CreateEventAsync();
+        await using OtherProcess first = await OtherProcess.ConnectAsync(_manager);
+        await using OtherProcess second = await OtherProcess.ConnectAsync(_manager);
+        ISharedEvent firstEvent = await first.GetAsync(ev);
+        ISharedEvent secondEvent = await second.GetAsync(ev);
+        Task asyncWaiter = firstEvent.WaitAsync(TestTimeout.Token());
+        Task<bool> blockingWaiter = Task.Factory.StartNew(() => secondEvent.Wait(TimeSpan.FromSeconds(15)), TaskCreationOptions.LongRunning);
+
+        ev.Set();
+
+        await asyncWaiter.WaitAsync(TestTimeout.Token());
+        Assert.True(await blockingWaiter.WaitAsync(TestTimeout.Token()));
+        Assert.True(secondEvent.IsSet);
+        secondEvent.Wait();
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Wait_NotSetWithinTheTimeout_ReturnsFalse()
+    {
+        ISharedEvent ev = await _manager.CreateEventAsync(initialState: true);
+        Assert.True(ev.IsSet);
+        Assert.True(ev.Wait(TimeSpan.Zero));
+        ev.Clear();
+        Assert.False(ev.IsSet);
+        Assert.False(ev.Wait(TimeSpan.Zero));
+        Assert.False(ev.Wait(TimeSpan.FromMilliseconds(50)));
+        Assert.False(await ev.WaitAsync(TimeSpan.FromMilliseconds(50), TestTimeout.Token()));
+
+        using var cts = new CancellationTokenSource();
+        Task waiting = ev.WaitAsync(cts.Token);
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TestTimeout.Token()));
+    }
+}
