@@ -43,6 +43,7 @@ internal static class WorkerEntryPoint
             Console.Error.WriteLine($"Multiproc worker: {ex.Message} This entry point is started by WorkerProcess.Start and ProcessPool, not by hand.");
             return UsageExitCode;
         }
+
         WorkerHostCommand.Inherit(bootstrap.HostCommand!);
         ParentWatch.Start(input);
         Stream channel;
@@ -56,6 +57,7 @@ internal static class WorkerEntryPoint
             Console.Error.WriteLine($"Multiproc worker: cannot reach the parent: {ex.Message}");
             return UsageExitCode;
         }
+
         using (channel)
         {
             try
@@ -98,6 +100,7 @@ internal static class WorkerEntryPoint
             WriteError(frame, ex);
             exitCode = TargetFailedExitCode;
         }
+
         frame.WriteTo(stream);
         return exitCode;
     }
