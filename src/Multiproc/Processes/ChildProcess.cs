@@ -54,7 +54,7 @@ internal sealed class ChildProcess : IDisposable
         bootstrap.SocketPath = listener.SocketPath;
         bootstrap.Token = listener.Token;
         bootstrap.HostCommand = command;
-        var frame = new FrameBuffer(512);
+        var frame = new WorkerFrameBuffer(512);
         bootstrap.WriteFrame(frame);
 
         Process process;

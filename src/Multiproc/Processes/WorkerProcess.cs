@@ -120,11 +120,11 @@ public partial class WorkerProcess : IAsyncDisposable, IDisposable
             if (socket is not null)
             {
                 using var stream = new NetworkStream(socket, ownsSocket: false);
-                var reader = new FrameReader(stream, 256);
+                var reader = new WorkerFrameReader(stream, 256);
                 if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } frame)
                 {
                     _ = frame.Kind == WorkerFrameKind.Error
-                        ? _outcome.TrySetException(RemoteError.Read(frame.Body))
+                        ? _outcome.TrySetException(WorkerRemoteError.Read(frame.Body))
                         : _outcome.TrySetResult(frame.Body.ToArray());
                 }
             }
