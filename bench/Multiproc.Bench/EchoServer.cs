@@ -40,29 +40,21 @@ internal static class EchoServer
         return socket;
     }
 
-    public static double MeasureRoundTripMicroseconds(Socket socket, int iterations)
+    private static readonly byte[] s_frame = CreateFrame();
+    private static readonly byte[] s_reply = new byte[s_frame.Length];
+
+    /// <summary>One 24-byte request and its echo: about the size of a small proxied call.</summary>
+    public static void RoundTrip(Socket socket)
+    {
+        socket.Send(s_frame);
+        ReadExactly(socket, s_reply);
+    }
+
+    private static byte[] CreateFrame()
     {
         byte[] frame = new byte[4 + 24];
         BinaryPrimitives.WriteInt32LittleEndian(frame, 24);
-        byte[] reply = new byte[frame.Length];
-        for (int i = 0; i < iterations / 10; i++)
-        {
-            RoundTrip(socket, frame, reply);
-        }
-
-        long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        for (int i = 0; i < iterations; i++)
-        {
-            RoundTrip(socket, frame, reply);
-        }
-
-        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
-    }
-
-    private static void RoundTrip(Socket socket, byte[] frame, byte[] reply)
-    {
-        socket.Send(frame);
-        ReadExactly(socket, reply);
+        return frame;
     }
 
     private static void ReadExactly(Socket socket, Span<byte> target)

@@ -1,9 +1,13 @@
-using System.Diagnostics;
+using System.Globalization;
 using Multiproc;
 using Multiproc.Bench;
 
-// Side-by-side benchmark: Multiproc against the raw socket floor (and CPython's managers, when
-// python3 is present), in one run. Each figure is the median of several runs; compare ratios.
+// Side-by-side benchmark, one run: Multiproc against the raw Unix-socket floor and CPython's
+// multiprocessing managers (bench/cpython/managers_bench.py). In both, the manager runs in its
+// own process and the measuring client is another process. Figures are medians of 3 runs;
+// compare ratios, not absolute times.
+//
+//   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
     EchoServer.Serve(args[1]);
@@ -20,15 +24,15 @@ if (args.Length >= 1 && args[0] == "serve-manager")
 }
 
 bool quick = args.Contains("--quick");
-int iterations = quick ? 5_000 : 40_000;
-var results = new Dictionary<string, double>();
+int iterations = quick ? 5_000 : 30_000;
+var ours = new Dictionary<string, double>();
 
 string echoPath = Path.Combine(Path.GetTempPath(), $"mp-echo-{Guid.NewGuid():N}"[..24]);
 using (ChildProcess echo = ChildProcess.Start("serve-echo", echoPath))
 {
     echo.ReadLine();
     using System.Net.Sockets.Socket socket = EchoServer.Connect(echoPath);
-    results["raw_echo_us"] = Median(3, () => EchoServer.MeasureRoundTripMicroseconds(socket, iterations));
+    ours["raw_echo"] = Measure.MicrosecondsPerOperation(iterations, () => EchoServer.RoundTrip(socket));
 }
 
 using (ChildProcess server = ChildProcess.Start("serve-manager"))
@@ -36,55 +40,9 @@ using (ChildProcess server = ChildProcess.Start("serve-manager"))
     string address = server.ReadLine();
     byte[] key = Convert.FromHexString(server.ReadLine());
     await using Manager manager = await Manager.ConnectAsync(address, key);
-    ICounter counter = await manager.CreateAsync<ICounter>();
-    results["call_int_us"] = Median(3, () => Measure(iterations, () => counter.Add(1)));
-    results["pipelined_64_calls_per_s"] = Median(3, () => PipelinedCallsPerSecond(counter, 64, quick ? 0.3 : 1.0));
+    await MultiprocOperations.MeasureAsync(manager, iterations, quick, ours);
 }
 
-Console.WriteLine();
-Console.WriteLine("| operation | Multiproc | raw socket floor | ratio |");
-Console.WriteLine("|---|---|---|---|");
-Console.WriteLine($"| sync call, int arg (µs) | {results["call_int_us"]:F1} | {results["raw_echo_us"]:F1} | {results["call_int_us"] / results["raw_echo_us"]:F2}× |");
-Console.WriteLine($"| 64 concurrent async calls, one connection (calls/s) | {results["pipelined_64_calls_per_s"]:N0} | | |");
+Dictionary<string, double>? cpython = CPython.Run(quick);
+Report.Print(ours, cpython, quick);
 return 0;
-
-static double Measure(int iterations, Action action)
-{
-    for (int i = 0; i < iterations / 10; i++)
-    {
-        action();
-    }
-
-    long start = Stopwatch.GetTimestamp();
-    for (int i = 0; i < iterations; i++)
-    {
-        action();
-    }
-
-    return Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
-}
-
-static double PipelinedCallsPerSecond(ICounter counter, int concurrency, double seconds)
-{
-    long calls = 0;
-    var deadline = Stopwatch.StartNew();
-    Task[] workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-    {
-        long local = 0;
-        while (deadline.Elapsed.TotalSeconds < seconds)
-        {
-            await counter.AddAsync(1);
-            local++;
-        }
-
-        Interlocked.Add(ref calls, local);
-    }))];
-    Task.WaitAll(workers);
-    return calls / deadline.Elapsed.TotalSeconds;
-}
-
-static double Median(int runs, Func<double> measure)
-{
-    double[] values = [.. Enumerable.Range(0, runs).Select(_ => measure()).Order()];
-    return values[runs / 2];
-}

@@ -28,6 +28,12 @@ public sealed partial class Manager : IAsyncDisposable
     private readonly ClientConnection _connection;
     private int _disposed;
 
+    /// <summary>Wraps an existing connection without owning it (for handovers on a proxy's own connection).</summary>
+    internal Manager(ClientConnection connection)
+        : this(null, connection)
+    {
+    }
+
     private Manager(ManagerServer? server, ClientConnection connection)
     {
         _server = server;

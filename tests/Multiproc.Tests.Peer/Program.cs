@@ -5,6 +5,7 @@ using Multiproc.Tests.Fixtures;
 // Roles (first argument):
 //   client ADDRESS KEYHEX NAME   looks up NAME, raises it 10 times, creates and publishes "from-peer", prints results
 //   serve                         starts a manager with the fixtures registered, prints address and key, runs until stdin closes
+//   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 switch (args[0])
 {
@@ -47,6 +48,21 @@ switch (args[0])
             Console.WriteLine($"holding");
             GC.KeepAlive(held);
             await Console.In.ReadToEndAsync();
+            return 0;
+        }
+
+    case "array-sum":
+        {
+            // Maps a shared array by name and works on it with no manager calls at all.
+            using SharedArray<long> array = SharedArray<long>.Open(args[1]);
+            long sum = 0;
+            foreach (long item in array.Span)
+            {
+                sum += item;
+            }
+
+            array[0] = sum;
+            Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
 

@@ -11,7 +11,7 @@ namespace Multiproc.Protocol;
 /// go out in one batch when it finishes, which is what makes pipelined calls cheap.
 /// A failed send faults the sender: every later <see cref="Send"/> throws.
 /// </remarks>
-internal sealed class FrameSender
+internal sealed class FrameSender : IThreadPoolWorkItem
 {
     private readonly Socket _socket;
     private readonly Lock _lock = new();
@@ -19,11 +19,69 @@ internal sealed class FrameSender
     private byte[] _spare = new byte[16 * 1024];
     private int _queuedLength;
     private bool _sending;
+    private bool _flushScheduled;
     private Exception? _fault;
 
-    public FrameSender(Socket socket)
+    public FrameSender(Socket socket, Action<Exception>? onFault = null)
     {
         _socket = socket;
+        OnFault = onFault;
+    }
+
+    /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
+    private Action<Exception>? OnFault { get; }
+
+    /// <summary>
+    /// Queues a frame to leave with the next batch: a flush is scheduled at the back of the thread
+    /// pool's queue, so frames written by continuations already queued join the same send.
+    /// </summary>
+    /// <remarks>For pipelined async calls; a caller waiting on its reply should use <see cref="Send"/>.</remarks>
+    /// <exception cref="IOException">The socket already failed.</exception>
+    public void SendDeferred(ReadOnlySpan<byte> frame)
+    {
+        lock (_lock)
+        {
+            ThrowIfFaulted();
+            Enqueue(frame);
+            if (_sending || _flushScheduled)
+            {
+                return;
+            }
+
+            _flushScheduled = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Runs a scheduled flush.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        lock (_lock)
+        {
+            _flushScheduled = false;
+            if (_sending || _fault is not null)
+            {
+                return;
+            }
+
+            _sending = true;
+        }
+
+        try
+        {
+            DrainQueue();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            lock (_lock)
+            {
+                _fault ??= new IOException("The connection is closed.", ex);
+                _sending = false;
+            }
+
+            OnFault?.Invoke(_fault);
+        }
     }
 
     /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>

@@ -7,11 +7,13 @@ internal sealed partial class DisposalWork : IThreadPoolWorkItem
 {
     private readonly object _instance;
     private readonly ILogger _logger;
+    private readonly Action? _done;
 
-    public DisposalWork(object instance, ILogger logger)
+    public DisposalWork(object instance, ILogger logger, Action? done)
     {
         _instance = instance;
         _logger = logger;
+        _done = done;
     }
 
     public void Execute()
@@ -32,6 +34,10 @@ internal sealed partial class DisposalWork : IThreadPoolWorkItem
 #pragma warning restore CA1031
         {
             LogDisposeFailed(_logger, ex, _instance.GetType().FullName);
+        }
+        finally
+        {
+            _done?.Invoke();
         }
     }
 

@@ -96,6 +96,17 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         }
 
         Table.Clear();
+        // Objects released by the closing connections are disposed on the pool; shutdown waits for them
+        // (bounded, so a user's Dispose that hangs cannot hang the owner).
+        try
+        {
+            await Table.WhenDisposalsDoneAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDisposalsSlow(Logger);
+        }
+
         Watchdog.Dispose();
         _shutdown.Dispose();
     }
@@ -149,6 +160,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         _connections[connection.Id] = connection;
         connection.Start();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown went on without waiting longer for objects still being disposed.")]
+    private static partial void LogDisposalsSlow(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed.")]
     private static partial void LogAcceptFailed(ILogger logger, Exception exception);

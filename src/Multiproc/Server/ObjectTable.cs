@@ -20,6 +20,8 @@ internal sealed class ObjectTable
     private readonly ILogger _logger;
     private long _nextId;
     private long _references;
+    private int _disposalsRunning;
+    private TaskCompletionSource? _disposalsDone;
 
     public ObjectTable(ILogger logger)
     {
@@ -102,7 +104,8 @@ internal sealed class ObjectTable
 
         if (entry.DisposeWhenReleased && entry.Instance is IDisposable or IAsyncDisposable)
         {
-            var disposal = new DisposalWork(entry.Instance, _logger);
+            Interlocked.Increment(ref _disposalsRunning);
+            var disposal = new DisposalWork(entry.Instance, _logger, OnDisposalDone);
             if (entry.Gate is null || entry.Gate.TryEnter(disposal))
             {
                 ThreadPool.UnsafeQueueUserWorkItem(disposal, preferLocal: false);
@@ -165,6 +168,21 @@ internal sealed class ObjectTable
     public Dictionary<string, int> CountByType()
         => _byId.Values.GroupBy(e => e.Binding.TypeId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
+    /// <summary>Completes when every disposal queued by a release has run (used at shutdown).</summary>
+    public Task WhenDisposalsDoneAsync()
+    {
+        lock (_lock)
+        {
+            if (Volatile.Read(ref _disposalsRunning) == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _disposalsDone ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _disposalsDone.Task;
+        }
+    }
+
     /// <summary>Empties the table at shutdown, disposing what the manager created.</summary>
     public void Clear()
     {
@@ -180,7 +198,24 @@ internal sealed class ObjectTable
 
         foreach (ObjectEntry entry in entries.Where(e => e.DisposeWhenReleased))
         {
-            new DisposalWork(entry.Instance, _logger).Execute();
+            new DisposalWork(entry.Instance, _logger, null).Execute();
         }
+    }
+
+    private void OnDisposalDone()
+    {
+        if (Interlocked.Decrement(ref _disposalsRunning) != 0)
+        {
+            return;
+        }
+
+        TaskCompletionSource? done;
+        lock (_lock)
+        {
+            done = _disposalsDone;
+            _disposalsDone = null;
+        }
+
+        done?.TrySetResult();
     }
 }

@@ -29,6 +29,9 @@ internal abstract class ServerCall : IThreadPoolWorkItem
     /// <summary>Gets a token cancelled by the client's Cancel message or the connection closing (none unless cancellable).</summary>
     protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
 
+    /// <summary>Gets whether the call has a token a Cancel message can cancel.</summary>
+    public bool IsCancellable => _cancellation is not null;
+
     /// <summary>Gets whether the call may run on the connection's reader thread (it is known to be short).</summary>
     public virtual bool RunsInline => false;
 
@@ -65,7 +68,7 @@ internal abstract class ServerCall : IThreadPoolWorkItem
         finally
         {
             Gate?.Exit();
-            Connection.CallFinished(CallId);
+            Connection.CallFinished(this);
             _cancellation?.Dispose();
         }
     }

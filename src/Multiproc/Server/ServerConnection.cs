@@ -24,7 +24,9 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _ownedLock = new();
     private readonly Dictionary<ObjectEntry, int> _owned = new(ReferenceEqualityComparer.Instance);
-    private readonly ConcurrentDictionary<uint, ServerCall> _active = new();
+    // Only calls that can observe cancellation are tracked by id; every call is counted.
+    private readonly ConcurrentDictionary<uint, ServerCall> _cancellable = new();
+    private int _inFlight;
     private readonly CancellationTokenSource _closing = new();
     private const int CorkLimit = 256 * 1024;
 
@@ -148,7 +150,14 @@ internal sealed partial class ServerConnection : IDisposable
         _closing.Dispose();
     }
 
-    internal void CallFinished(uint callId) => _active.TryRemove(callId, out _);
+    internal void CallFinished(ServerCall call)
+    {
+        Interlocked.Decrement(ref _inFlight);
+        if (call.IsCancellable)
+        {
+            _cancellable.TryRemove(call.CallId, out _);
+        }
+    }
 
     internal void Send(FrameBuffer frame)
     {
@@ -168,7 +177,7 @@ internal sealed partial class ServerConnection : IDisposable
                 }
             }
 
-            _sender.Send(frame.Frame);
+            _sender.SendDeferred(frame.Frame);
         }
         catch (IOException)
         {
@@ -256,7 +265,7 @@ internal sealed partial class ServerConnection : IDisposable
                 HandleCall(callId, objectId, member, ref reader, length - 4);
                 break;
             case MessageKind.Cancel:
-                if (_active.TryGetValue(reader.ReadUInt32(), out ServerCall? call))
+                if (_cancellable.TryGetValue(reader.ReadUInt32(), out ServerCall? call))
                 {
                     call.Cancel();
                 }
@@ -273,7 +282,7 @@ internal sealed partial class ServerConnection : IDisposable
     private void HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
     {
         _server.CountCall();
-        if (_active.Count >= _server.Options.MaxPendingCallsPerConnection)
+        if (Volatile.Read(ref _inFlight) >= _server.Options.MaxPendingCallsPerConnection)
         {
             SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Options.MaxPendingCallsPerConnection})."));
             return;
@@ -294,11 +303,13 @@ internal sealed partial class ServerConnection : IDisposable
             return;
         }
 
-        if (!_active.TryAdd(callId, call))
+        if (call.IsCancellable && !_cancellable.TryAdd(callId, call))
         {
             SendError(callId, new InvalidOperationException($"Call id {callId} is already in flight."));
             return;
         }
+
+        Interlocked.Increment(ref _inFlight);
 
         if (call.Gate is null || call.Gate.TryEnter(call))
         {

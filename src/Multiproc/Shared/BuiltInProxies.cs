@@ -8,6 +8,9 @@ internal static class BuiltInProxies
     private static readonly Dictionary<Type, Type> s_proxyTypes = new()
     {
         [typeof(ISharedList<>)] = typeof(SharedList<>),
+        [typeof(ISharedDictionary<,>)] = typeof(SharedDictionary<,>),
+        [typeof(ISharedValue<>)] = typeof(SharedValue<>),
+        [typeof(ISharedNamespace)] = typeof(SharedNamespace),
         [typeof(ISharedQueue<>)] = typeof(SharedQueue<>),
         [typeof(ISharedLock)] = typeof(SharedLock),
         [typeof(ISharedSemaphore)] = typeof(SharedSemaphore),

@@ -34,6 +34,20 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
             .Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
     }
 
+    protected TResult Call<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader)
+    {
+        ClientConnection connection = Handle.ConnectionForCall();
+        return (TResult)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers))
+            .Decode(reader, connection.SerializerOptions)!;
+    }
+
+    protected async Task<TResult> CallAsync<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader, CancellationToken cancellationToken)
+    {
+        ClientConnection connection = Handle.ConnectionForCall();
+        Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+        return (TResult)reply.Decode(reader, connection.SerializerOptions)!;
+    }
+
     protected void Call(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken = default)
     {
         ClientConnection connection = Handle.ConnectionForCall();

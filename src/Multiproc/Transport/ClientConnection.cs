@@ -41,7 +41,7 @@ internal sealed partial class ClientConnection : IDisposable
         ServerId = serverId;
         _maxFrameSize = maxFrameSize;
         _reader = new FrameReader(socket, maxFrameSize);
-        _sender = new FrameSender(socket);
+        _sender = new FrameSender(socket, Fail);
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
         var backgroundReader = new Thread(BackgroundReadLoop) { IsBackground = true, Name = "multiproc-client-reader" };
         backgroundReader.Start();
@@ -128,7 +128,8 @@ internal sealed partial class ClientConnection : IDisposable
     public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        PendingCall call = Send(objectId, member, arguments);
+        // On a pool thread we are likely one of many continuations: let their frames leave together.
+        PendingCall call = Send(objectId, member, arguments, deferred: Thread.CurrentThread.IsThreadPoolThread);
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {
@@ -174,7 +175,7 @@ internal sealed partial class ClientConnection : IDisposable
         Fail(new ObjectDisposedException(nameof(Manager), "The manager connection was disposed."));
     }
 
-    private PendingCall Send(long objectId, string member, in CallArguments arguments)
+    private PendingCall Send(long objectId, string member, in CallArguments arguments, bool deferred = false)
     {
         ThrowIfBroken();
         uint callId = Interlocked.Increment(ref _nextCallId);
@@ -202,7 +203,14 @@ internal sealed partial class ClientConnection : IDisposable
 
             try
             {
-                _sender.Send(frame.Frame);
+                if (deferred)
+                {
+                    _sender.SendDeferred(frame.Frame);
+                }
+                else
+                {
+                    _sender.Send(frame.Frame);
+                }
             }
             catch (IOException ex)
             {

@@ -22,6 +22,10 @@ internal static class BuiltInTypes
     public static IReadOnlyList<Registration> Registrations { get; } =
     [
         Create(List, typeof(SharedListServer)),
+        Create(Dictionary, typeof(SharedDictionaryServer)),
+        Create(Value, typeof(SharedValueServer)),
+        Create(Namespace, typeof(SharedNamespaceServer)),
+        Create(Array, typeof(SharedArrayServer)),
         Create(Queue, typeof(SharedQueueServer)),
         Create(Lock, typeof(SharedLockServer)),
         Create(Semaphore, typeof(SharedSemaphoreServer)),

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MessagePack;
 using Multiproc.Server;
 
@@ -39,13 +38,6 @@ internal readonly struct EncodedValue : IEquatable<EncodedValue>
     public bool IsNil => _bytes is [MessagePackCode.Nil];
 
     public MessagePackType Kind => new MessagePackReader(_bytes).NextMessagePackType;
-
-    public static EncodedValue FromWriter(Action<IBufferWriter<byte>> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(16);
-        write(buffer);
-        return new EncodedValue(buffer.WrittenSpan.ToArray(), null);
-    }
 
     /// <summary>Returns this value marked so that sending it hands the container's references to the receiver instead of releasing them.</summary>
     public EncodedValue Removed() => new(_bytes, References, transfersReferences: true);

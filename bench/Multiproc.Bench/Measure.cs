@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Multiproc.Bench;
+
+/// <summary>Timing loops: warm up, then the median of several timed runs (machines here are noisy).</summary>
+internal static class Measure
+{
+    public static double MicrosecondsPerOperation(int iterations, Action operation, int runs = 3)
+        => Median(runs, () =>
+        {
+            for (int i = 0; i < Math.Max(10, iterations / 10); i++)
+            {
+                operation();
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < iterations; i++)
+            {
+                operation();
+            }
+
+            return Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
+        });
+
+    public static double CallsPerSecond(int concurrency, double seconds, Func<Task> call, int runs = 3)
+        => Median(runs, () =>
+        {
+            long calls = 0;
+            var clock = Stopwatch.StartNew();
+            Task[] workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                long local = 0;
+                while (clock.Elapsed.TotalSeconds < seconds)
+                {
+                    await call();
+                    local++;
+                }
+
+                Interlocked.Add(ref calls, local);
+            }))];
+            Task.WaitAll(workers);
+            return calls / clock.Elapsed.TotalSeconds;
+        });
+
+    private static double Median(int runs, Func<double> measure)
+    {
+        double[] values = [.. Enumerable.Range(0, runs).Select(_ => measure()).Order()];
+        return values[runs / 2];
+    }
+}

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Multiproc.Bench;
+
+/// <summary>Prints the comparison as a Markdown table (what README shows).</summary>
+internal static class Report
+{
+    private static readonly (string Key, string Label)[] s_operations =
+    [
+        ("call_int", "user-class method call, int argument (sync)"),
+        ("create_proxy", "create a shared object + proxy"),
+        ("list_append", "list append"),
+        ("list_getitem", "list element read"),
+        ("dict_set", "dict set"),
+        ("dict_get", "dict get"),
+        ("queue_put_get", "queue put + get"),
+        ("lock_acquire_release", "lock acquire + release"),
+        ("value_get", "Value read"),
+    ];
+
+    public static void Print(Dictionary<string, double> ours, Dictionary<string, double>? cpython, bool quick)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine($"Multiproc {typeof(Manager).Assembly.GetName().Version} vs {(cpython is null ? "(CPython skipped)" : CPython.Version)}; {Environment.ProcessorCount} cores; {(quick ? "quick" : "full")} run; µs per operation, median of 3");
+        Console.WriteLine();
+        Console.WriteLine("| operation | Multiproc µs | CPython µs | CPython ÷ Multiproc |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach ((string key, string label) in s_operations)
+        {
+            if (!ours.TryGetValue(key, out double mine))
+            {
+                continue;
+            }
+
+            string theirs = cpython is not null && cpython.TryGetValue(key, out double c) ? c.ToString("F1", invariant) : "–";
+            string ratio = cpython is not null && cpython.TryGetValue(key, out double c2) ? (c2 / mine).ToString("F1", invariant) + "×" : "–";
+            Console.WriteLine(string.Create(invariant, $"| {label} | {mine:F1} | {theirs} | {ratio} |"));
+        }
+
+        double calls = ours["pipelined_64_calls_per_s"];
+        double t = cpython?.GetValueOrDefault("threads_64_calls_per_s") ?? 0;
+        string threads = t > 0 ? t.ToString("N0", invariant) + " (64 threads)" : "–";
+        Console.WriteLine(string.Create(invariant, $"| 64 concurrent calls on one connection, calls/s | {calls:N0} | {threads} | {(t > 0 ? (calls / t).ToString("F1", invariant) + "× more" : "–")} |"));
+        Console.WriteLine();
+        Console.WriteLine("| floor comparison | µs | ratio |");
+        Console.WriteLine("|---|---:|---:|");
+        Console.WriteLine(string.Create(invariant, $"| raw length-prefixed echo over a Unix socket, two processes | {ours["raw_echo"]:F1} | 1.00× |"));
+        Console.WriteLine(string.Create(invariant, $"| Multiproc sync call (int argument) | {ours["call_int"]:F1} | {ours["call_int"] / ours["raw_echo"]:F2}× |"));
+        Console.WriteLine(string.Create(invariant, $"| shared-array element write (no proxy) vs proxied list read | {ours["array_write"]:F4} | {ours["list_getitem"] / ours["array_write"]:N0}× faster |"));
+    }
+}

@@ -1,0 +1,3 @@
+namespace Multiproc.Tests.Processes;
+
+public sealed record Point(int X, int Y);

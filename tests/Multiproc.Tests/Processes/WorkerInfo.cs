@@ -1,0 +1,3 @@
+namespace Multiproc.Tests.Processes;
+
+public sealed record WorkerInfo(int ProcessId, int Initializations, int TasksSeen);
