@@ -248,6 +248,11 @@ internal sealed partial class ClientConnection : IDisposable
     }
 
     /// <summary>Asks the server to cancel a call; best effort (a call that already finished ignores it).</summary>
+    /// <remarks>
+    /// Deferred like pipelined calls, so it queues behind its call's frame: a direct send could
+    /// overtake a call still waiting in the deferred queue, and the server would then run that call
+    /// uncancelled (a take that swallows an item, a wait that never ends).
+    /// </remarks>
     private void SendCancel(uint callId)
     {
         if (_failure is not null)
@@ -264,7 +269,7 @@ internal sealed partial class ClientConnection : IDisposable
             writer.Write(callId);
             writer.Flush();
             frame.Seal(_maxFrameSize);
-            _sender.Send(frame.Frame);
+            _sender.SendDeferred(frame.Frame);
         }
         catch (IOException ex)
         {
