@@ -97,6 +97,12 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             }
 
             _sending = true;
+            if (_queuedLength > 0)
+            {
+                // Deferred frames were queued first; they must leave first.
+                Enqueue(frame);
+                frame = default;
+            }
         }
 
         try

@@ -116,6 +116,8 @@ public interface ISharedQueue<T> : IDisposable
     void TaskDone();
 
     /// <summary>Blocks until every item ever put has been marked done with <see cref="TaskDone"/>.</summary>
+    /// <remarks>An item taken by a process that dies before calling <see cref="TaskDone"/> stays
+    /// unfinished (its work may not have happened), so prefer <see cref="Join(TimeSpan)"/> when consumers may crash.</remarks>
     void Join();
 
     /// <summary>Waits until every item put has been marked done, within <paramref name="timeout"/>.</summary>

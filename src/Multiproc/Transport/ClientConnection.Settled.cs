@@ -32,7 +32,7 @@ internal sealed partial class ClientConnection
     public async ValueTask<Reply> CallUntilSettledAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        PendingCall call = Send(objectId, member, arguments);
+        PendingCall call = Send(objectId, member, arguments, deferred: Thread.CurrentThread.IsThreadPoolThread);
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {

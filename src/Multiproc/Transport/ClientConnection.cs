@@ -224,6 +224,11 @@ internal sealed partial class ClientConnection : IDisposable
     private void SendCancel(uint callId) => SendNotice(MessageKind.Cancel, callId, null);
 
     /// <summary>Sends a message that has no reply ([kind, id] or [kind, id, count]); a broken connection drops it.</summary>
+    /// <remarks>
+    /// Deferred like pipelined calls, so it queues behind the frames sent before it: a direct send
+    /// could overtake a call still waiting in the deferred queue, and the server would then run that
+    /// call uncancelled (a take that swallows an item) or after its proxy was released.
+    /// </remarks>
     private void SendNotice(MessageKind kind, long id, int? count)
     {
         if (_failure is not null)
@@ -245,7 +250,7 @@ internal sealed partial class ClientConnection : IDisposable
 
             writer.Flush();
             frame.Seal(_maxFrameSize);
-            _sender.Send(frame.Frame);
+            _sender.SendDeferred(frame.Frame);
         }
         catch (IOException ex)
         {

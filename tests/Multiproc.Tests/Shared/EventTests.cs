@@ -30,6 +30,25 @@ public sealed class EventTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task WaitAsync_CancelledRightAfterTheCall_AlwaysEnds_AndLeavesNoWaiter()
+    {
+        ISharedEvent ev = await _manager.CreateEventAsync();
+        await Task.Run(async () =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                using var cts = new CancellationTokenSource();
+                Task waiting = ev.WaitAsync(cts.Token);
+                cts.Cancel();
+                await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TestTimeout.Token(5)));
+            }
+        });
+
+        ev.Set();
+        Assert.True(ev.Wait(TimeSpan.Zero));
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task Wait_NotSetWithinTheTimeout_ReturnsFalse()
     {
         ISharedEvent ev = await _manager.CreateEventAsync(initialState: true);
