@@ -67,6 +67,23 @@ public sealed class ProxyTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 2_000).Select(i => (decimal)i), results.Order());
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task AsyncThenSyncCall_FromOneThread_RunInIssueOrder()
+    {
+        IEmployee counter = await _manager.CreateAsync<IEmployee>("Order", 0m);
+        await Task.Run(async () =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                // The async call's frame may wait in the batching queue; the sync call must not overtake it.
+                Task<decimal> first = counter.RaiseAsync(1m);
+                decimal second = counter.Raise(1m);
+                Assert.Equal((2 * i) + 1, await first);
+                Assert.Equal((2 * i) + 2, second);
+            }
+        });
+    }
+
     [Fact(Timeout = 20_000)]
     public async Task CreateAsync_NoConstructorFits_ThrowsClearError()
     {
