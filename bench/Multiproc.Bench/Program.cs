@@ -24,11 +24,23 @@ if (args.Length >= 1 && args[0] == "serve-manager")
     return 0;
 }
 
+// Diagnostics: the article's scenario alone, three times in one process.
+if (args.Length >= 2 && args[0] == "article")
+{
+    for (int i = 0; i < 3; i++)
+    {
+        Console.WriteLine(await ArticleScenario.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture)));
+    }
+
+    return 0;
+}
+
 bool quick = args.Contains("--quick");
-int iterations = quick ? 5_000 : 30_000;
-int employeeCount = quick ? 5_000 : 20_000;
+int iterations = quick ? 3_000 : 30_000;
+int employeeCount = quick ? 2_000 : 20_000;
 string command = "dotnet run -c Release --project bench/Multiproc.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
 Console.WriteLine($"Command: {command}");
+var clock = System.Diagnostics.Stopwatch.StartNew();
 var ours = new Dictionary<string, double>();
 var cpython = new Dictionary<string, double>();
 
@@ -49,16 +61,31 @@ using (ChildProcess server = ChildProcess.Start("serve-manager"))
 }
 
 // Each CPython script runs right after the matching Multiproc section: the machine's load drifts.
+Section("Multiproc manager operations");
 bool python = Merge(cpython, CPython.RunManagers(quick));
+Section("CPython managers_bench.py");
 await ProcessFigures.MeasureAsync(quick, ours);
+Section("Multiproc process figures");
 python &= Merge(cpython, CPython.RunProcesses(quick));
+Section("CPython process_bench.py");
 ours["employees_s"] = await ArticleScenario.RunAsync(employeeCount);
+Section("Multiproc article scenario");
 python &= Merge(cpython, CPython.RunEmployees(employeeCount));
+Section("CPython employees_bench.py");
 
 Report.Print(ours, cpython, quick, employeeCount);
 Console.WriteLine();
 Console.WriteLine("CPython commands: " + string.Join("; ", CPython.Commands));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured in {clock.Elapsed.TotalSeconds:F0} s (after the build); load average at the end: {LoadAverage()}."));
 return python ? 0 : 1;
+
+void Section(string name)
+{
+    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:F1} s] {name} done"));
+}
+
+static string LoadAverage()
+    => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 static bool Merge(Dictionary<string, double> into, Dictionary<string, double>? figures)
 {
