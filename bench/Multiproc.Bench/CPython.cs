@@ -3,31 +3,61 @@ using System.Text.Json;
 
 namespace Multiproc.Bench;
 
-/// <summary>Runs bench/cpython/managers_bench.py in the same run and reads its JSON figures.</summary>
+/// <summary>Runs the bench/cpython scripts in the same run and reads the JSON figures each prints.</summary>
 internal static class CPython
 {
-    public static Dictionary<string, double>? Run(bool quick)
+    private static readonly List<string> s_commands = [];
+
+    public static string Version { get; private set; } = "python3";
+
+    /// <summary>The command lines run so far, relative to the repository root.</summary>
+    public static IReadOnlyList<string> Commands => s_commands;
+
+    /// <summary>bench/cpython/managers_bench.py: latency of manager proxy calls.</summary>
+    public static Dictionary<string, double>? RunManagers(bool quick)
+        => Run("managers_bench.py", quick ? ["--quick"] : [], TimeSpan.FromSeconds(180));
+
+    /// <summary>bench/cpython/process_bench.py: spawn start+join, Pool.apply, Pool.map.</summary>
+    public static Dictionary<string, double>? RunProcesses(bool quick)
+        => Run("process_bench.py",
+            ["--workers", $"{ProcessFigures.Workers}", "--items", $"{ProcessFigures.MapItems}",
+             "--spawn-runs", quick ? "5" : "10", "--apply-calls", quick ? "500" : "2000", "--map-runs", quick ? "2" : "3"],
+            TimeSpan.FromSeconds(180));
+
+    /// <summary>bench/cpython/employees_bench.py: the article's scenario with multiprocessing.Manager().</summary>
+    public static Dictionary<string, double>? RunEmployees(int employees)
+        => Run("employees_bench.py", ["--employees", $"{employees}"], TimeSpan.FromSeconds(300));
+
+    private static Dictionary<string, double>? Run(string scriptName, string[] arguments, TimeSpan timeout)
     {
-        string script = FindScript();
+        string script = FindScript(scriptName);
         var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
-        if (quick)
+        foreach (string argument in arguments)
         {
-            info.ArgumentList.Add("--quick");
+            info.ArgumentList.Add(argument);
         }
 
+        s_commands.Add(string.Join(' ', ["python3", "bench/cpython/" + scriptName, .. arguments]));
         try
         {
             using Process python = Process.Start(info)!;
             Task<string> stderr = python.StandardError.ReadToEndAsync();
-            string output = python.StandardOutput.ReadToEnd();
-            if (!python.WaitForExit(180_000) || python.ExitCode != 0)
+            Task<string> output = python.StandardOutput.ReadToEndAsync();
+            if (!python.WaitForExit(timeout))
             {
-                Console.Error.WriteLine($"CPython benchmark failed: {stderr.Result}");
+                python.Kill(entireProcessTree: true);
+                Console.Error.WriteLine($"{scriptName} timed out after {timeout.TotalSeconds} s.");
                 return null;
             }
 
-            using JsonDocument json = JsonDocument.Parse(output);
+            if (python.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"{scriptName} failed: {stderr.Result}");
+                return null;
+            }
+
+            using JsonDocument json = JsonDocument.Parse(output.Result);
             var figures = new Dictionary<string, double>();
             foreach (JsonProperty property in json.RootElement.EnumerateObject())
             {
@@ -37,8 +67,11 @@ internal static class CPython
                 }
             }
 
-            figures["python_version"] = 0;
-            Version = json.RootElement.TryGetProperty("meta", out JsonElement meta) && meta.TryGetProperty("python", out JsonElement v) ? v.ToString() : "python3";
+            if (json.RootElement.TryGetProperty("meta", out JsonElement meta) && meta.TryGetProperty("python", out JsonElement v))
+            {
+                Version = "CPython " + v;
+            }
+
             return figures;
         }
         catch (System.ComponentModel.Win32Exception)
@@ -48,19 +81,17 @@ internal static class CPython
         }
     }
 
-    public static string Version { get; private set; } = "python3";
-
-    private static string FindScript()
+    private static string FindScript(string name)
     {
         for (string? directory = AppContext.BaseDirectory; directory is not null; directory = Path.GetDirectoryName(directory))
         {
-            string candidate = Path.Combine(directory, "bench", "cpython", "managers_bench.py");
+            string candidate = Path.Combine(directory, "bench", "cpython", name);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new FileNotFoundException("bench/cpython/managers_bench.py not found above " + AppContext.BaseDirectory);
+        throw new FileNotFoundException($"bench/cpython/{name} not found above {AppContext.BaseDirectory}");
     }
 }

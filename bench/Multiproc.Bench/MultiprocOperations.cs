@@ -25,6 +25,20 @@ internal static class MultiprocOperations
         results["dict_set"] = Measure.MicrosecondsPerOperation(iterations, () => dictionary[keys[next++ & 63]] = next);
         results["dict_get"] = Measure.MicrosecondsPerOperation(iterations, () => _ = dictionary[keys[next++ & 63]]);
 
+        using ISharedQueue<int> queue = await manager.CreateQueueAsync<int>();
+        results["queue_put_get"] = Measure.MicrosecondsPerOperation(iterations, () =>
+        {
+            queue.Put(1);
+            queue.Take();
+        });
+
+        using ISharedLock sharedLock = await manager.CreateLockAsync();
+        results["lock_acquire_release"] = Measure.MicrosecondsPerOperation(iterations, () =>
+        {
+            sharedLock.Acquire();
+            sharedLock.Release();
+        });
+
         ISharedValue<int> value = await manager.CreateValueAsync(0);
         results["value_get"] = Measure.MicrosecondsPerOperation(iterations, () => _ = value.Value);
 

@@ -3,9 +3,10 @@ using Multiproc;
 using Multiproc.Bench;
 
 // Side-by-side benchmark, one run: Multiproc against the raw Unix-socket floor and CPython's
-// multiprocessing managers (bench/cpython/managers_bench.py). In both, the manager runs in its
-// own process and the measuring client is another process. Figures are medians of 3 runs;
-// compare ratios, not absolute times.
+// multiprocessing (bench/cpython/*.py): manager calls (the manager in its own process, measured
+// from another process; medians of 3 runs), worker processes and pools (2 workers; see
+// bench/process-figures.md), and the article's scenario (samples/Employees, 2 workers).
+// Compare ratios, not absolute times.
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
 if (args.Length >= 2 && args[0] == "serve-echo")
@@ -25,7 +26,11 @@ if (args.Length >= 1 && args[0] == "serve-manager")
 
 bool quick = args.Contains("--quick");
 int iterations = quick ? 5_000 : 30_000;
+int employeeCount = quick ? 5_000 : 20_000;
+string command = "dotnet run -c Release --project bench/Multiproc.Bench" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+Console.WriteLine($"Command: {command}");
 var ours = new Dictionary<string, double>();
+var cpython = new Dictionary<string, double>();
 
 string echoPath = Path.Combine(Path.GetTempPath(), $"mp-echo-{Guid.NewGuid():N}"[..24]);
 using (ChildProcess echo = ChildProcess.Start("serve-echo", echoPath))
@@ -43,6 +48,24 @@ using (ChildProcess server = ChildProcess.Start("serve-manager"))
     await MultiprocOperations.MeasureAsync(manager, iterations, quick, ours);
 }
 
-Dictionary<string, double>? cpython = CPython.Run(quick);
-Report.Print(ours, cpython, quick);
-return 0;
+// Each CPython script runs right after the matching Multiproc section: the machine's load drifts.
+bool python = Merge(cpython, CPython.RunManagers(quick));
+await ProcessFigures.MeasureAsync(quick, ours);
+python &= Merge(cpython, CPython.RunProcesses(quick));
+ours["employees_s"] = await ArticleScenario.RunAsync(employeeCount);
+python &= Merge(cpython, CPython.RunEmployees(employeeCount));
+
+Report.Print(ours, cpython, quick, employeeCount);
+Console.WriteLine();
+Console.WriteLine("CPython commands: " + string.Join("; ", CPython.Commands));
+return python ? 0 : 1;
+
+static bool Merge(Dictionary<string, double> into, Dictionary<string, double>? figures)
+{
+    foreach ((string key, double value) in figures ?? [])
+    {
+        into[key] = value;
+    }
+
+    return figures is not null;
+}

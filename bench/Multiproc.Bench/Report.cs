@@ -18,11 +18,11 @@ internal static class Report
         ("value_get", "Value read"),
     ];
 
-    public static void Print(Dictionary<string, double> ours, Dictionary<string, double>? cpython, bool quick)
+    public static void Print(Dictionary<string, double> ours, Dictionary<string, double> cpython, bool quick, int employees)
     {
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine($"Multiproc {typeof(Manager).Assembly.GetName().Version} vs {(cpython is null ? "(CPython skipped)" : CPython.Version)}; {Environment.ProcessorCount} cores; {(quick ? "quick" : "full")} run; µs per operation, median of 3");
+        Console.WriteLine($"Multiproc {typeof(Manager).Assembly.GetName().Version} vs {CPython.Version}; {Environment.ProcessorCount} cores; {(quick ? "quick" : "full")} run; µs per operation, median of 3");
         Console.WriteLine();
         Console.WriteLine("| operation | Multiproc µs | CPython µs | CPython ÷ Multiproc |");
         Console.WriteLine("|---|---:|---:|---:|");
@@ -33,20 +33,35 @@ internal static class Report
                 continue;
             }
 
-            string theirs = cpython is not null && cpython.TryGetValue(key, out double c) ? c.ToString("F1", invariant) : "–";
-            string ratio = cpython is not null && cpython.TryGetValue(key, out double c2) ? (c2 / mine).ToString("F1", invariant) + "×" : "–";
+            string theirs = cpython.TryGetValue(key, out double c) ? c.ToString("F1", invariant) : "–";
+            string ratio = cpython.TryGetValue(key, out double c2) ? (c2 / mine).ToString("F1", invariant) + "×" : "–";
             Console.WriteLine(string.Create(invariant, $"| {label} | {mine:F1} | {theirs} | {ratio} |"));
         }
 
         double calls = ours["pipelined_64_calls_per_s"];
-        double t = cpython?.GetValueOrDefault("threads_64_calls_per_s") ?? 0;
+        double t = cpython.GetValueOrDefault("threads_64_calls_per_s");
         string threads = t > 0 ? t.ToString("N0", invariant) + " (64 threads)" : "–";
         Console.WriteLine(string.Create(invariant, $"| 64 concurrent calls on one connection, calls/s | {calls:N0} | {threads} | {(t > 0 ? (calls / t).ToString("F1", invariant) + "× more" : "–")} |"));
+        Console.WriteLine();
+        Console.WriteLine($"| processes ({ProcessFigures.Workers} workers, spawn on CPython) | Multiproc | CPython | CPython ÷ Multiproc |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Row("empty worker start → exit (WorkerProcess.Start vs Process.start+join), median", "spawn_start_join_ms", "ms", "F1");
+        Row("pool single-call round trip (ApplyAsync vs Pool.apply), median", "pool_apply_us", "µs", "F1");
+        Row(string.Create(invariant, $"pool map, trivial function, {ProcessFigures.MapItems:N0} items, auto chunk size, per item (best run)"), "pool_map_us_per_item", "µs", "F3");
+        Row(string.Create(invariant, $"article scenario: {employees:N0} employees, 2 worker processes, list → both finished"), "employees_s", "s", "F2");
         Console.WriteLine();
         Console.WriteLine("| floor comparison | µs | ratio |");
         Console.WriteLine("|---|---:|---:|");
         Console.WriteLine(string.Create(invariant, $"| raw length-prefixed echo over a Unix socket, two processes | {ours["raw_echo"]:F1} | 1.00× |"));
         Console.WriteLine(string.Create(invariant, $"| Multiproc sync call (int argument) | {ours["call_int"]:F1} | {ours["call_int"] / ours["raw_echo"]:F2}× |"));
         Console.WriteLine(string.Create(invariant, $"| shared-array element write (no proxy) vs proxied list read | {ours["array_write"]:F4} | {ours["list_getitem"] / ours["array_write"]:N0}× faster |"));
+
+        void Row(string label, string key, string unit, string format)
+        {
+            string mine = ours.TryGetValue(key, out double m) ? m.ToString(format, invariant) + " " + unit : "–";
+            string theirs = cpython.TryGetValue(key, out double c) ? c.ToString(format, invariant) + " " + unit : "–";
+            string ratio = ours.ContainsKey(key) && cpython.ContainsKey(key) ? (c / m).ToString("F1", invariant) + "×" : "–";
+            Console.WriteLine($"| {label} | {mine} | {theirs} | {ratio} |");
+        }
     }
 }

@@ -6,16 +6,29 @@ namespace Employees;
 /// <summary>What each worker process runs: pop employees until the list is empty.</summary>
 public static class Worker
 {
-    public static void Work(ISharedList<Employee> employees, IPayroll payroll, ISharedDictionary<string, decimal> departmentTotals, WorkerSettings settings)
+    public static void Work(ISharedList<Employee> employees, IPayroll payroll, Ledger ledger, WorkerSettings settings)
     {
         int processed = 0;
         while (employees.TryPop(out Employee? employee))
         {
+            // The "processing" of an employee: a pause the demo can see, zero when benchmarking.
+            Thread.Sleep(settings.WorkMilliseconds);
             decimal percent = employee.Department == "Engineering" ? 10m : 5m;
             decimal newSalary = payroll.GiveRaise(employee, percent, settings.Name);
 
-            // A read-modify-write of shared state: atomic on the manager, no lost updates.
-            departmentTotals.Increment(employee.Department, newSalary);
+            // One atomic call on the manager: no lost updates between the two workers.
+            ledger.DepartmentTotals.Increment(employee.Department, newSalary);
+
+            // Several calls that must be seen together: done under the shared lock.
+            using (ledger.TopEarnerLock.Lock())
+            {
+                if (!ledger.TopEarner.TryGetValue("salary", out decimal top) || newSalary > top)
+                {
+                    ledger.TopEarner.SetValue("salary", newSalary);
+                    ledger.TopEarner.SetValue("name", employee.Name);
+                }
+            }
+
             processed++;
             if (settings.Verbose)
             {
@@ -28,5 +41,8 @@ public static class Worker
     }
 }
 
-/// <summary>A worker's name and whether to print every employee.</summary>
-public sealed record WorkerSettings(string Name, bool Verbose);
+/// <summary>A worker's name, whether to print every employee, and how long processing one takes.</summary>
+public sealed record WorkerSettings(string Name, bool Verbose, int WorkMilliseconds);
+
+/// <summary>Shared state the workers update; a record of proxies travels to a worker as one argument.</summary>
+public sealed record Ledger(ISharedDictionary<string, decimal> DepartmentTotals, ISharedLock TopEarnerLock, ISharedNamespace TopEarner);

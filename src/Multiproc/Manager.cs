@@ -26,6 +26,8 @@ public sealed partial class Manager : IAsyncDisposable
 
     private readonly ManagerServer? _server;
     private readonly ClientConnection _connection;
+    private WorkerProcess? _host;
+    private string? _hostDirectory;
     private int _disposed;
 
     /// <summary>Wraps an existing connection without owning it (for handovers on a proxy's own connection).</summary>
@@ -47,7 +49,10 @@ public sealed partial class Manager : IAsyncDisposable
     public ReadOnlyMemory<byte> AuthKey => _connection.AuthKey;
 
     /// <summary>Gets whether this instance owns the server (started it) rather than connecting to it.</summary>
-    public bool IsOwner => _server is not null;
+    public bool IsOwner => _server is not null || _host is not null;
+
+    /// <summary>Gets the process id of the manager's server: this process, or its child process with <see cref="ManagerHosting.ChildProcess"/>; 0 for a connector.</summary>
+    public int ServerProcessId => _host?.Id ?? (_server is not null ? Environment.ProcessId : 0);
 
     internal ClientConnection Connection => _connection;
 
@@ -63,9 +68,10 @@ public sealed partial class Manager : IAsyncDisposable
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ManagerOptions();
-        if (options.Hosting != ManagerHosting.InProcess)
+        if (options.Hosting == ManagerHosting.ChildProcess)
         {
-            throw new NotSupportedException("ManagerHosting.ChildProcess is not available yet; use ManagerHosting.InProcess.");
+            (WorkerProcess host, ClientConnection hosted, string? directory) = await Processes.ManagerHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
         }
 
         ManagerServer server = ManagerServer.Start(options);
@@ -177,6 +183,12 @@ public sealed partial class Manager : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
+            return;
+        }
+
+        if (_host is not null)
+        {
+            await Processes.ManagerHost.StopAsync(_host, _connection, _hostDirectory).ConfigureAwait(false);
             return;
         }
 

@@ -6,6 +6,7 @@ using Multiproc.Tests.Fixtures;
 //   client ADDRESS KEYHEX NAME   looks up NAME, raises it 10 times, creates and publishes "from-peer", prints results
 //   serve                         starts a manager with the fixtures registered, prints address and key, runs until stdin closes
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
+//   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 switch (args[0])
 {
@@ -37,6 +38,17 @@ switch (args[0])
             await using Manager manager = await Manager.StartAsync(options);
             Console.WriteLine(manager.Address);
             Console.WriteLine(Convert.ToHexString(manager.AuthKey.Span));
+            await Console.In.ReadToEndAsync();
+            return 0;
+        }
+
+    case "serve-child":
+        {
+            // Owns a manager hosted in a child process; a test kills this process to orphan it.
+            var options = new ManagerOptions().Register<IEmployee, Employee>();
+            options.Hosting = ManagerHosting.ChildProcess;
+            await using Manager manager = await Manager.StartAsync(options);
+            Console.WriteLine(manager.ServerProcessId.ToString(CultureInfo.InvariantCulture));
             await Console.In.ReadToEndAsync();
             return 0;
         }

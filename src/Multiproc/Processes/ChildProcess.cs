@@ -20,6 +20,7 @@ internal sealed class ChildProcess : IDisposable
 
     private readonly Process _process;
     private readonly WorkerListener _listener;
+    private int _exitCode;
 
     private ChildProcess(Process process, WorkerListener listener)
     {
@@ -39,11 +40,11 @@ internal sealed class ChildProcess : IDisposable
     /// <summary>Gets a task that completes when the process has exited.</summary>
     public Task Exited { get; }
 
-    /// <summary>Gets whether the process has exited.</summary>
-    public bool HasExited => Exited.IsCompleted || _process.HasExited;
+    /// <summary>Gets whether the process has exited (and <see cref="ExitCode"/> is known).</summary>
+    public bool HasExited => Exited.IsCompleted;
 
-    /// <summary>Gets the exit code; valid once <see cref="Exited"/> completed.</summary>
-    public int ExitCode => _process.ExitCode;
+    /// <summary>Gets the exit code; valid once <see cref="Exited"/> completed, also after disposal.</summary>
+    public int ExitCode => Volatile.Read(ref _exitCode);
 
     /// <summary>Starts a worker and sends it <paramref name="bootstrap"/> (completed with socket, token and command).</summary>
     public static ChildProcess Start(WorkerBootstrap bootstrap)
@@ -53,7 +54,7 @@ internal sealed class ChildProcess : IDisposable
         bootstrap.SocketPath = listener.SocketPath;
         bootstrap.Token = listener.Token;
         bootstrap.HostCommand = command;
-        var frame = new FrameBuffer(512);
+        var frame = new WorkerFrameBuffer(512);
         bootstrap.WriteFrame(frame);
 
         Process process;
@@ -137,6 +138,7 @@ internal sealed class ChildProcess : IDisposable
         try
         {
             await _process.WaitForExitAsync().ConfigureAwait(false);
+            Volatile.Write(ref _exitCode, _process.ExitCode);
         }
         finally
         {

@@ -16,8 +16,8 @@ internal sealed class PoolWorker
 {
     private readonly ChildProcess _child;
     private readonly NetworkStream _stream;
-    private readonly FrameReader _reader;
-    private readonly FrameBuffer _frame = new(4096);
+    private readonly WorkerFrameReader _reader;
+    private readonly WorkerFrameBuffer _frame = new(4096);
     private readonly HashSet<int> _defined = [];
     private readonly object _sendLock = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +29,7 @@ internal sealed class PoolWorker
     {
         _child = child;
         _stream = stream;
-        _reader = new FrameReader(stream, 64 * 1024);
+        _reader = new WorkerFrameReader(stream, 64 * 1024);
     }
 
     /// <summary>Gets the process id.</summary>
@@ -178,7 +178,7 @@ internal sealed class PoolWorker
                 {
                     if (kind == WorkerFrameKind.Error)
                     {
-                        finished.Fail(RemoteError.Read(body));
+                        finished.Fail(WorkerRemoteError.Read(body));
                     }
                     else
                     {
@@ -218,7 +218,7 @@ internal sealed class PoolWorker
 
             if (kind == WorkerFrameKind.Error)
             {
-                _ready.TrySetException(RemoteError.Read(body));
+                _ready.TrySetException(WorkerRemoteError.Read(body));
             }
 
             return false;

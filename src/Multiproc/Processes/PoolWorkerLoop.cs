@@ -15,7 +15,7 @@ internal static class PoolWorkerLoop
     /// <summary>Serves tasks over <paramref name="stream"/> until stopped.</summary>
     public static int Run(WorkerBootstrap bootstrap, Stream stream)
     {
-        var frame = new FrameBuffer(64 * 1024);
+        var frame = new WorkerFrameBuffer(64 * 1024);
         if (bootstrap.Initializer is { } initializer)
         {
             try
@@ -35,7 +35,7 @@ internal static class PoolWorkerLoop
         frame.WriteTo(stream);
 
         var targets = new Dictionary<int, PoolTarget>();
-        var reader = new FrameReader(stream, 64 * 1024);
+        var reader = new WorkerFrameReader(stream, 64 * 1024);
         while (reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body))
         {
             var bodyReader = new MessagePackReader(body);
@@ -60,7 +60,7 @@ internal static class PoolWorkerLoop
         return 0;
     }
 
-    private static void RunTask(WorkerFrameKind kind, ref MessagePackReader body, Dictionary<int, PoolTarget> targets, FrameBuffer frame)
+    private static void RunTask(WorkerFrameKind kind, ref MessagePackReader body, Dictionary<int, PoolTarget> targets, WorkerFrameBuffer frame)
     {
         try
         {

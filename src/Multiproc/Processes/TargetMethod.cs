@@ -63,6 +63,14 @@ internal sealed class TargetMethod
             RejectState(method, instance.GetType(), parameterName);
         }
 
+        if (method.IsDefined(typeof(AsyncStateMachineAttribute), inherit: false) || IsAwaitable(method.ReturnType))
+        {
+            throw new ArgumentException(
+                $"The worker target {Describe(method)} is asynchronous; worker targets run synchronously. " +
+                "Block on the work inside a synchronous method instead.",
+                parameterName);
+        }
+
         foreach (ParameterInfo parameter in method.GetParameters())
         {
             if (parameter.ParameterType.IsByRef || parameter.ParameterType.IsPointer)
@@ -220,6 +228,9 @@ internal sealed class TargetMethod
             "static method or a lambda that captures nothing; pass the value as an argument instead.",
             parameterName);
     }
+
+    private static bool IsAwaitable(Type type)
+        => typeof(Task).IsAssignableFrom(type) || type == typeof(ValueTask) || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>));
 
     private static bool IsClosure(Type type) => type.Name.Contains("DisplayClass", StringComparison.Ordinal);
 

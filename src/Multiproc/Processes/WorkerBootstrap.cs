@@ -37,7 +37,7 @@ internal sealed class WorkerBootstrap
     public byte[]? Initializer { get; init; }
 
     /// <summary>Writes the bootstrap as one complete frame into <paramref name="buffer"/>.</summary>
-    public void WriteFrame(FrameBuffer buffer)
+    public void WriteFrame(WorkerFrameBuffer buffer)
     {
         var writer = new BinaryFieldWriter();
         writer.Write(Version);

@@ -30,7 +30,7 @@ internal static class WorkerEntryPoint
         WorkerBootstrap bootstrap;
         try
         {
-            var reader = new FrameReader(input, 1024);
+            var reader = new WorkerFrameReader(input, 1024);
             if (!reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body) || kind != WorkerFrameKind.Bootstrap)
             {
                 throw new InvalidDataException("No bootstrap on stdin.");
@@ -43,6 +43,7 @@ internal static class WorkerEntryPoint
             Console.Error.WriteLine($"Multiproc worker: {ex.Message} This entry point is started by WorkerProcess.Start and ProcessPool, not by hand.");
             return UsageExitCode;
         }
+
         WorkerHostCommand.Inherit(bootstrap.HostCommand!);
         ParentWatch.Start(input);
         Stream channel;
@@ -56,6 +57,7 @@ internal static class WorkerEntryPoint
             Console.Error.WriteLine($"Multiproc worker: cannot reach the parent: {ex.Message}");
             return UsageExitCode;
         }
+
         using (channel)
         {
             try
@@ -76,7 +78,7 @@ internal static class WorkerEntryPoint
 
     private static int RunTarget(WorkerBootstrap bootstrap, Stream stream)
     {
-        var frame = new FrameBuffer(256);
+        var frame = new WorkerFrameBuffer(256);
         int exitCode = 0;
         try
         {
@@ -98,12 +100,13 @@ internal static class WorkerEntryPoint
             WriteError(frame, ex);
             exitCode = TargetFailedExitCode;
         }
+
         frame.WriteTo(stream);
         return exitCode;
     }
 
     // Separate from RunTarget so a worker whose target returns nothing never loads MessagePack.
-    private static void WriteResult(FrameBuffer frame, Type declaredType, object? result)
+    private static void WriteResult(WorkerFrameBuffer frame, Type declaredType, object? result)
     {
         var writer = new MessagePackWriter(frame.Body);
         WorkerArgumentCodec.WriteValue(ref writer, declaredType, result);
@@ -111,11 +114,11 @@ internal static class WorkerEntryPoint
     }
 
     /// <summary>Writes an <see cref="WorkerFrameKind.Error"/> frame describing <paramref name="exception"/>.</summary>
-    public static void WriteError(FrameBuffer frame, Exception exception)
+    public static void WriteError(WorkerFrameBuffer frame, Exception exception)
     {
         frame.Begin(WorkerFrameKind.Error);
         var writer = new MessagePackWriter(frame.Body);
-        RemoteError.Write(ref writer, exception);
+        WorkerRemoteError.Write(ref writer, exception);
         writer.Flush();
         frame.End();
     }

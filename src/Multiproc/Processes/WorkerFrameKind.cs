@@ -17,7 +17,7 @@ internal enum WorkerFrameKind : byte
     /// <summary>Child to parent: the encoded return value(s) of the target.</summary>
     Result = 3,
 
-    /// <summary>Child to parent: the target threw; body is a <see cref="RemoteError"/>.</summary>
+    /// <summary>Child to parent: the target threw; body is a <see cref="WorkerRemoteError"/>.</summary>
     Error = 4,
 
     /// <summary>Parent to pool child: <c>[id, target identity]</c>, sent once per target and worker.</summary>

@@ -15,8 +15,10 @@ namespace Multiproc;
 /// target's assembly by name.
 /// </para>
 /// <para>
-/// The worker's stdout and stderr are this process's own. The worker exits when this process exits
-/// (for any reason, including being killed). Dispose a worker to kill it if it still runs.
+/// The worker's stdout and stderr are this process's own (inherited, so lines interleave as they are
+/// written). Its stdin is not: Multiproc uses it to send the target and to notice this process going
+/// away, so the worker exits when this process exits for any reason, including being killed.
+/// Dispose a worker to kill it if it still runs. In the worker, the entry assembly is Multiproc.
 /// </para>
 /// <para>
 /// Outcome: <see cref="Completion"/> completes once the process exited: successfully if the target
@@ -118,11 +120,11 @@ public partial class WorkerProcess : IAsyncDisposable, IDisposable
             if (socket is not null)
             {
                 using var stream = new NetworkStream(socket, ownsSocket: false);
-                var reader = new FrameReader(stream, 256);
+                var reader = new WorkerFrameReader(stream, 256);
                 if (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } frame)
                 {
                     _ = frame.Kind == WorkerFrameKind.Error
-                        ? _outcome.TrySetException(RemoteError.Read(frame.Body))
+                        ? _outcome.TrySetException(WorkerRemoteError.Read(frame.Body))
                         : _outcome.TrySetResult(frame.Body.ToArray());
                 }
             }

@@ -17,6 +17,7 @@ internal static class ControlCalls
     public const string Stats = "stats";
     public const string Handover = "handover";
     public const string Adopt = "adopt";
+    public const string Shutdown = "shutdown";
 
     private static readonly ValueWriter s_boolWriter = ValueCodec.GetWriter(typeof(bool));
     private static readonly ValueWriter s_stringWriter = ValueCodec.GetWriter(typeof(string));
@@ -61,6 +62,12 @@ internal static class ControlCalls
                     ObjectEntry entry = server.Handovers.Take(token);
                     connection.AdoptReference(entry);
                     return (entry, ReferenceWriter);
+                });
+            case Shutdown:
+                return new ControlCall(connection, callId, () =>
+                {
+                    server.RequestShutdown();
+                    return (null, null);
                 });
             default:
                 throw new MissingMethodException($"The manager has no control member '{member}'.");

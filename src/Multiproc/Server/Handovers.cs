@@ -7,7 +7,10 @@ namespace Multiproc.Server;
 /// References in transit to another process: the sender turns a reference into a token, the
 /// receiver adopts it, and the object cannot vanish in between.
 /// </summary>
-/// <remarks>A token not adopted is released when the connection that made it closes.</remarks>
+/// <remarks>
+/// A token not adopted is released <see cref="GracePeriod"/> after the connection that made it closes:
+/// a worker that returns a proxy as its result and exits at once must not take the object with it.
+/// </remarks>
 internal sealed class Handovers
 {
     private readonly ObjectTable _table;
@@ -36,14 +39,25 @@ internal sealed class Handovers
             ? handover.Entry
             : throw new KeyNotFoundException("The handover token is unknown, already adopted, or its sender disconnected.");
 
+    public static TimeSpan GracePeriod { get; } = TimeSpan.FromSeconds(60);
+
     public void ReleaseOwnedBy(long connectionId)
     {
-        foreach ((string token, (ObjectEntry entry, long owner)) in _tokens)
+        foreach ((string token, (ObjectEntry _, long owner)) in _tokens)
         {
-            if (owner == connectionId && _tokens.TryRemove(token, out _))
+            if (owner == connectionId)
             {
-                _table.Release(entry);
+                _ = ExpireAsync(token);
             }
+        }
+    }
+
+    private async Task ExpireAsync(string token)
+    {
+        await Task.Delay(GracePeriod).ConfigureAwait(false);
+        if (_tokens.TryRemove(token, out (ObjectEntry Entry, long Owner) handover))
+        {
+            _table.Release(handover.Entry);
         }
     }
 }

@@ -22,6 +22,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private readonly Task _acceptLoop;
+    private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextConnectionId;
     private long _calls;
     private long _errors;
@@ -65,6 +66,11 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         SocketListener listener = SocketListener.Bind(options.Address is null ? null : ManagerAddress.Parse(options.Address));
         return new ManagerServer(options, listener, key);
     }
+
+    /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
+    public Task ShutdownRequested => _shutdownRequested.Task;
+
+    public void RequestShutdown() => _shutdownRequested.TrySetResult();
 
     public void CountCall() => Interlocked.Increment(ref _calls);
 

@@ -141,34 +141,7 @@ internal sealed partial class ClientConnection : IDisposable
     }
 
     /// <summary>Drops references this connection owns on the server. Fire-and-forget; a broken connection has none left.</summary>
-    public void Release(long objectId, int count = 1)
-    {
-        if (_failure is not null)
-        {
-            return;
-        }
-
-        FrameBuffer frame = FrameBuffer.Rent();
-        try
-        {
-            var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(3);
-            writer.Write((byte)MessageKind.Release);
-            writer.Write(objectId);
-            writer.Write(count);
-            writer.Flush();
-            frame.Seal(_maxFrameSize);
-            _sender.Send(frame.Frame);
-        }
-        catch (IOException ex)
-        {
-            Fail(ex);
-        }
-        finally
-        {
-            FrameBuffer.Return(frame);
-        }
-    }
+    public void Release(long objectId, int count = 1) => SendNotice(MessageKind.Release, objectId, count);
 
     public void Dispose()
     {
@@ -248,12 +221,16 @@ internal sealed partial class ClientConnection : IDisposable
     }
 
     /// <summary>Asks the server to cancel a call; best effort (a call that already finished ignores it).</summary>
+    private void SendCancel(uint callId) => SendNotice(MessageKind.Cancel, callId, null);
+
+    /// <summary>Sends a message that has no reply ([kind, id] or [kind, id, count]); a broken connection drops it.</summary>
     /// <remarks>
-    /// Deferred like pipelined calls, so it queues behind its call's frame: a direct send could
-    /// overtake a call still waiting in the deferred queue, and the server would then run that call
-    /// uncancelled (a take that swallows an item, a wait that never ends).
+    /// Deferred like pipelined calls, so a notice queues behind the frames sent before it: a direct
+    /// send could overtake a call still waiting in the deferred queue, and the server would then run
+    /// a cancelled call uncancelled (a take that swallows an item, a wait that never ends) or see a
+    /// release before a call on the released object.
     /// </remarks>
-    private void SendCancel(uint callId)
+    private void SendNotice(MessageKind kind, long id, int? count)
     {
         if (_failure is not null)
         {
@@ -264,9 +241,14 @@ internal sealed partial class ClientConnection : IDisposable
         try
         {
             var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(2);
-            writer.Write((byte)MessageKind.Cancel);
-            writer.Write(callId);
+            writer.WriteArrayHeader(count is null ? 2 : 3);
+            writer.Write((byte)kind);
+            writer.Write(id);
+            if (count is int n)
+            {
+                writer.Write(n);
+            }
+
             writer.Flush();
             frame.Seal(_maxFrameSize);
             _sender.SendDeferred(frame.Frame);

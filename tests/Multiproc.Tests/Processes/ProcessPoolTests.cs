@@ -78,6 +78,47 @@ public sealed class ProcessPoolTests
     }
 
     [Fact]
+    public async Task MapStreamAsync_ConsumerStopsEarly_RemainingWorkIsWithdrawnAndPoolStaysUsable()
+    {
+        CancellationToken timeout = Timeout();
+        ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
+        await using (PoolGuard.For(pool))
+        {
+            var taken = new List<int>();
+            await foreach (int result in pool.MapStreamAsync(PoolTargets.Square, Enumerable.Range(0, 1_000_000), chunkSize: 10, cancellationToken: timeout))
+            {
+                taken.Add(result);
+                if (taken.Count == 25)
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal(Enumerable.Range(0, 25).Select(x => x * x), taken);
+            Assert.Equal(64, await pool.ApplyAsync(PoolTargets.Square, 8, timeout));
+        }
+    }
+
+    [Fact]
+    public async Task MapUnorderedAsync_TargetThrows_FailureSurfacesWhileEnumerating()
+    {
+        CancellationToken timeout = Timeout();
+        ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
+        await using (PoolGuard.For(pool))
+        {
+            RemoteException error = await Assert.ThrowsAsync<RemoteException>(async () =>
+            {
+                await foreach (int result in pool.MapUnorderedAsync(PoolTargets.ThrowOnThirteen, Enumerable.Range(0, 100), chunkSize: 5, cancellationToken: timeout))
+                {
+                    Assert.NotEqual(13, result);
+                }
+            });
+
+            Assert.Equal(typeof(ArgumentOutOfRangeException).FullName, error.RemoteTypeName);
+        }
+    }
+
+    [Fact]
     public async Task ApplyAsync_ZeroOneAndTwoArguments_ReturnResults()
     {
         CancellationToken timeout = Timeout();

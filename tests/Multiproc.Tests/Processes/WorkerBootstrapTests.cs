@@ -18,9 +18,9 @@ public sealed class WorkerBootstrapTests
             Arguments = null,
             Initializer = [],
         };
-        var frame = new FrameBuffer();
+        var frame = new WorkerFrameBuffer();
         bootstrap.WriteFrame(frame);
-        var reader = new FrameReader(new MemoryStream(frame.WrittenMemory.ToArray()));
+        var reader = new WorkerFrameReader(new MemoryStream(frame.WrittenMemory.ToArray()));
 
         Assert.True(reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body));
         WorkerBootstrap read = WorkerBootstrap.Read(body.Span);
@@ -54,11 +54,11 @@ public sealed class WorkerBootstrapTests
             thrown = ex;
         }
 
-        var frame = new FrameBuffer();
+        var frame = new WorkerFrameBuffer();
         var writer = new MessagePack.MessagePackWriter(frame.Body);
-        RemoteError.Write(ref writer, thrown);
+        WorkerRemoteError.Write(ref writer, thrown);
         writer.Flush();
-        RemoteException error = RemoteError.Read(frame.WrittenMemory);
+        RemoteException error = WorkerRemoteError.Read(frame.WrittenMemory);
 
         Assert.Equal(typeof(InvalidOperationException).FullName, error.RemoteTypeName);
         Assert.Equal("outer", error.Message);

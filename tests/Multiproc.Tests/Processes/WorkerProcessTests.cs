@@ -165,6 +165,7 @@ public sealed class WorkerProcessTests
         await worker.DisposeAsync().AsTask().WaitAsync(Timeout());
 
         Assert.True(worker.HasExited);
+        Assert.NotEqual(0, worker.ExitCode);
         Assert.False(ProcessProbe.IsRunning(worker.Id));
     }
 

@@ -57,6 +57,14 @@ public sealed class WorkerProcessValidationTests
         Assert.Equal(before, ChildProcess.StartedCount);
     }
 
+    [Fact]
+    public void Start_AsyncLambda_ThrowsSayingTargetsAreSynchronous()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => WorkerProcess.Start(async () => await Task.Yield()));
+
+        Assert.Contains("asynchronous", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class StatefulCounter
     {
         private int _count;

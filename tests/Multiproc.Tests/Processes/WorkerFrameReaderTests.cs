@@ -3,16 +3,16 @@ using Multiproc.Processes;
 namespace Multiproc.Tests.Processes;
 
 /// <summary>Unit tests (in-process) for framing.</summary>
-public sealed class FrameReaderTests
+public sealed class WorkerFrameReaderTests
 {
     [Fact]
     public void TryRead_FramesSplitIntoSingleBytes_ReturnsEachFrameThenEnd()
     {
-        var frames = new FrameBuffer(16);
+        var frames = new WorkerFrameBuffer(16);
         frames.Append(WorkerFrameKind.Result, [1, 2, 3]);
         frames.Append(WorkerFrameKind.Ready, []);
         frames.Append(WorkerFrameKind.Error, new byte[5000]);
-        var reader = new FrameReader(new TrickleStream(frames.WrittenMemory.ToArray()), initialCapacity: 8);
+        var reader = new WorkerFrameReader(new TrickleStream(frames.WrittenMemory.ToArray()), initialCapacity: 8);
 
         Assert.True(reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body));
         Assert.Equal(WorkerFrameKind.Result, kind);
@@ -29,11 +29,11 @@ public sealed class FrameReaderTests
     [Fact]
     public void TryRead_StreamEndsInsideAFrame_ThrowsEndOfStream()
     {
-        var frames = new FrameBuffer();
+        var frames = new WorkerFrameBuffer();
         frames.Append(WorkerFrameKind.Result, [1, 2, 3]);
         byte[] truncated = frames.WrittenMemory[..^1].ToArray();
 
-        var reader = new FrameReader(new MemoryStream(truncated));
+        var reader = new WorkerFrameReader(new MemoryStream(truncated));
 
         Assert.Throws<EndOfStreamException>(() => reader.TryRead(out _, out _));
     }
@@ -41,7 +41,7 @@ public sealed class FrameReaderTests
     [Fact]
     public void TryRead_NegativeLength_ThrowsInvalidData()
     {
-        var reader = new FrameReader(new MemoryStream([0xff, 0xff, 0xff, 0xff, 1]));
+        var reader = new WorkerFrameReader(new MemoryStream([0xff, 0xff, 0xff, 0xff, 1]));
 
         Assert.Throws<InvalidDataException>(() => reader.TryRead(out _, out _));
     }
@@ -49,10 +49,10 @@ public sealed class FrameReaderTests
     [Fact]
     public async Task ReadAsync_TwoFrames_ReturnsBothThenNull()
     {
-        var frames = new FrameBuffer();
+        var frames = new WorkerFrameBuffer();
         frames.Append(WorkerFrameKind.Result, [9]);
         frames.Append(WorkerFrameKind.Stop, []);
-        var reader = new FrameReader(new MemoryStream(frames.WrittenMemory.ToArray()));
+        var reader = new WorkerFrameReader(new MemoryStream(frames.WrittenMemory.ToArray()));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
 
         var first = await reader.ReadAsync(timeout.Token);

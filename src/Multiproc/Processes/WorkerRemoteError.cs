@@ -4,7 +4,7 @@ namespace Multiproc.Processes;
 
 /// <summary>Encodes an exception thrown in a worker so the parent can raise a <see cref="RemoteException"/>.</summary>
 /// <remarks>The body is <c>[type full name, message, stack trace]</c>; inner exceptions are appended to the stack trace.</remarks>
-internal static class RemoteError
+internal static class WorkerRemoteError
 {
     /// <summary>Writes <paramref name="exception"/> as an error body.</summary>
     public static void Write(ref MessagePackWriter writer, Exception exception)

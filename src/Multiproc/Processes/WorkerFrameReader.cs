@@ -7,7 +7,7 @@ namespace Multiproc.Processes;
 /// Not thread-safe. The body returned by a read stays valid only until the next read.
 /// A frame larger than <see cref="MaxFrameLength"/> is a protocol violation (<see cref="InvalidDataException"/>).
 /// </remarks>
-internal sealed class FrameReader
+internal sealed class WorkerFrameReader
 {
     /// <summary>The largest frame accepted: 1 GiB.</summary>
     public const int MaxFrameLength = 1 << 30;
@@ -18,7 +18,7 @@ internal sealed class FrameReader
     private int _end;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
-    public FrameReader(Stream stream, int initialCapacity = 4096)
+    public WorkerFrameReader(Stream stream, int initialCapacity = 4096)
     {
         _stream = stream;
         _buffer = new byte[initialCapacity];
@@ -70,7 +70,7 @@ internal sealed class FrameReader
     private bool TryTake(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body, out int needed)
     {
         int available = _end - _start;
-        if (available >= FrameBuffer.HeaderSize)
+        if (available >= WorkerFrameBuffer.HeaderSize)
         {
             int length = BinaryPrimitives.ReadInt32LittleEndian(_buffer.AsSpan(_start, 4));
             if (length is < 1 or > MaxFrameLength)
@@ -81,7 +81,7 @@ internal sealed class FrameReader
             if (available - 4 >= length)
             {
                 kind = (WorkerFrameKind)_buffer[_start + 4];
-                body = _buffer.AsMemory(_start + FrameBuffer.HeaderSize, length - 1);
+                body = _buffer.AsMemory(_start + WorkerFrameBuffer.HeaderSize, length - 1);
                 _start += 4 + length;
                 needed = 0;
                 return true;
@@ -91,7 +91,7 @@ internal sealed class FrameReader
         }
         else
         {
-            needed = FrameBuffer.HeaderSize;
+            needed = WorkerFrameBuffer.HeaderSize;
         }
 
         kind = default;

@@ -6,7 +6,7 @@ namespace Multiproc.Processes;
 
 /// <summary>A reusable buffer that holds one or more frames ready to be written in one call.</summary>
 /// <remarks>Not thread-safe: a buffer belongs to one writer at a time.</remarks>
-internal sealed class FrameBuffer
+internal sealed class WorkerFrameBuffer
 {
     /// <summary>The size of the length prefix plus the kind byte.</summary>
     public const int HeaderSize = 5;
@@ -15,7 +15,7 @@ internal sealed class FrameBuffer
     private int _frameStart = -1;
 
     /// <summary>Creates a buffer with an initial capacity in bytes.</summary>
-    public FrameBuffer(int initialCapacity = 256)
+    public WorkerFrameBuffer(int initialCapacity = 256)
     {
         _buffer = new ArrayBufferWriter<byte>(initialCapacity);
     }

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Multiproc.Bench;
+
+/// <summary>Worker start-to-exit, pool apply round trip and pool map per item (see bench/process-figures.md).</summary>
+internal static class ProcessFigures
+{
+    public const int Workers = 2;
+    public const int MapItems = 100_000;
+
+    public static async Task MeasureAsync(bool quick, Dictionary<string, double> results)
+    {
+        int starts = quick ? 5 : 10;
+        var startSamples = new List<double>();
+        for (int i = -2; i < starts; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await using (WorkerProcess worker = WorkerProcess.Start(ProcessTargets.Empty))
+            {
+                await worker.WaitForExitAsync();
+            }
+
+            if (i >= 0)
+            {
+                startSamples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }
+
+        results["spawn_start_join_ms"] = Median(startSamples);
+
+        await using ProcessPool pool = await ProcessPool.StartAsync(Workers);
+        int calls = quick ? 500 : 2000;
+        var applySamples = new List<double>(calls);
+        for (int i = -calls; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await pool.ApplyAsync(ProcessTargets.Identity, 1);
+            if (i >= 0)
+            {
+                applySamples.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+            }
+        }
+
+        results["pool_apply_us"] = Median(applySamples);
+
+        int[] items = [.. Enumerable.Range(0, MapItems)];
+        int warmUps = quick ? 1 : 2;
+        int runs = quick ? 2 : 3;
+        double best = double.MaxValue;
+        for (int i = -warmUps; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            long[] squares = await pool.MapAsync(ProcessTargets.Square, items);
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            if (squares[^1] != (MapItems - 1L) * (MapItems - 1L))
+            {
+                throw new InvalidOperationException("Pool map returned a wrong result.");
+            }
+
+            if (i >= 0)
+            {
+                best = Math.Min(best, elapsed);
+            }
+        }
+
+        results["pool_map_us_per_item"] = best / MapItems;
+    }
+
+    private static double Median(List<double> samples)
+    {
+        samples.Sort();
+        return samples[samples.Count / 2];
+    }
+}
