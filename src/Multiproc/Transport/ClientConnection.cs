@@ -225,9 +225,10 @@ internal sealed partial class ClientConnection : IDisposable
 
     /// <summary>Sends a message that has no reply ([kind, id] or [kind, id, count]); a broken connection drops it.</summary>
     /// <remarks>
-    /// Deferred like pipelined calls, so it queues behind the frames sent before it: a direct send
-    /// could overtake a call still waiting in the deferred queue, and the server would then run that
-    /// call uncancelled (a take that swallows an item) or after its proxy was released.
+    /// Deferred like pipelined calls, so a notice queues behind the frames sent before it: a direct
+    /// send could overtake a call still waiting in the deferred queue, and the server would then run
+    /// a cancelled call uncancelled (a take that swallows an item, a wait that never ends) or see a
+    /// release before a call on the released object.
     /// </remarks>
     private void SendNotice(MessageKind kind, long id, int? count)
     {
