@@ -8,12 +8,14 @@ internal sealed partial class DisposalWork : IThreadPoolWorkItem
     private readonly object _instance;
     private readonly ILogger _logger;
     private readonly Action? _done;
+    private readonly ObjectGate? _gate;
 
-    public DisposalWork(object instance, ILogger logger, Action? done)
+    public DisposalWork(object instance, ILogger logger, Action? done, ObjectGate? gate)
     {
         _instance = instance;
         _logger = logger;
         _done = done;
+        _gate = gate;
     }
 
     public void Execute()
@@ -37,6 +39,8 @@ internal sealed partial class DisposalWork : IThreadPoolWorkItem
         }
         finally
         {
+            // Calls that raced the last release still queued behind us run (and fail) instead of hanging.
+            _gate?.Exit();
             _done?.Invoke();
         }
     }

@@ -30,6 +30,12 @@ internal sealed class Handovers
 
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         _tokens[token] = (entry, owner.Id);
+        if (owner.IsClosed)
+        {
+            // Its close already expired the owner's tokens; this one must expire too.
+            _ = ExpireAsync(token);
+        }
+
         return token;
     }
 

@@ -25,6 +25,8 @@ internal sealed class InlinePolicy
 
     public bool RunsInline => Volatile.Read(ref _state) == Fast;
 
+    public void MarkSlow() => Volatile.Write(ref _state, Slow);
+
     public void Record(long startTimestamp)
     {
         TimeSpan elapsed = Stopwatch.GetElapsedTime(startTimestamp);

@@ -29,7 +29,9 @@ internal sealed class InlineWatchdog : IDisposable
     /// <summary>Called before each inline call: a plain store, plus a wake-up when parked.</summary>
     public void NoteInlineCall()
     {
-        _lastActivity = Environment.TickCount64;
+        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        // Pairs with the fence in Run: either it sees this activity or this sees it parked.
+        Interlocked.MemoryBarrier();
         if (_parked)
         {
             _parked = false;
@@ -62,6 +64,11 @@ internal sealed class InlineWatchdog : IDisposable
             if (Environment.TickCount64 - Volatile.Read(ref _lastActivity) > QuietMilliseconds)
             {
                 _parked = true;
+                Interlocked.MemoryBarrier();
+                if (Environment.TickCount64 - Volatile.Read(ref _lastActivity) <= QuietMilliseconds)
+                {
+                    _parked = false;
+                }
             }
         }
 

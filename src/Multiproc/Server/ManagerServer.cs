@@ -164,6 +164,13 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
         var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
         _connections[connection.Id] = connection;
+        if (_shutdown.IsCancellationRequested)
+        {
+            // Shutdown walked the connections before this one was added.
+            connection.Close();
+            return;
+        }
+
         connection.Start();
     }
 

@@ -19,6 +19,8 @@ internal sealed class MethodCall : ServerCall
 
     public override bool RunsInline => _method.Inline.RunsInline;
 
+    public override void MarkSlow() => _method.Inline.MarkSlow();
+
     protected override async ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync()
     {
         if (_method.CancellationTokenIndex >= 0)

@@ -105,7 +105,7 @@ internal sealed class ObjectTable
         if (entry.DisposeWhenReleased && entry.Instance is IDisposable or IAsyncDisposable)
         {
             Interlocked.Increment(ref _disposalsRunning);
-            var disposal = new DisposalWork(entry.Instance, _logger, OnDisposalDone);
+            var disposal = new DisposalWork(entry.Instance, _logger, OnDisposalDone, entry.Gate);
             if (entry.Gate is null || entry.Gate.TryEnter(disposal))
             {
                 ThreadPool.UnsafeQueueUserWorkItem(disposal, preferLocal: false);
@@ -198,7 +198,7 @@ internal sealed class ObjectTable
 
         foreach (ObjectEntry entry in entries.Where(e => e.DisposeWhenReleased))
         {
-            new DisposalWork(entry.Instance, _logger, null).Execute();
+            new DisposalWork(entry.Instance, _logger, null, null).Execute();
         }
     }
 

@@ -35,6 +35,11 @@ internal abstract class ServerCall : IThreadPoolWorkItem
     /// <summary>Gets whether the call may run on the connection's reader thread (it is known to be short).</summary>
     public virtual bool RunsInline => false;
 
+    /// <summary>Stops running this call's method inline from now on (it stalled a reader thread).</summary>
+    public virtual void MarkSlow()
+    {
+    }
+
     public void Cancel()
     {
         try

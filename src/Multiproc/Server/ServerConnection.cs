@@ -35,8 +35,8 @@ internal sealed partial class ServerConnection : IDisposable
     private readonly List<byte> _cork = [];
     private readonly Lock _roleLock = new();
     private int _readerThreadId;
-    private int _role;
     private long _inlineSince;
+    private ServerCall? _inlineCall;
     private int _closed;
 
     public ServerConnection(ManagerServer server, Socket socket, long id)
@@ -83,9 +83,11 @@ internal sealed partial class ServerConnection : IDisposable
 
         lock (_roleLock)
         {
-            if (_inlineSince == since && Volatile.Read(ref _closed) == 0)
+            // Exactly one side wins this exchange: the watchdog (the reader is handed off) or the
+            // reader finishing its call (it keeps reading).
+            if (Volatile.Read(ref _closed) == 0 && Interlocked.CompareExchange(ref _inlineSince, 0, since) == since)
             {
-                _inlineSince = 0;
+                _inlineCall?.MarkSlow();
                 StartReader();
             }
         }
@@ -93,8 +95,7 @@ internal sealed partial class ServerConnection : IDisposable
 
     private void StartReader()
     {
-        int role = ++_role;
-        var thread = new Thread(() => ReadLoop(role)) { IsBackground = true, Name = $"multiproc-server-{Id}" };
+        var thread = new Thread(ReadLoop) { IsBackground = true, Name = $"multiproc-server-{Id}" };
         thread.Start();
         _readerThreadId = thread.ManagedThreadId;
     }
@@ -113,6 +114,8 @@ internal sealed partial class ServerConnection : IDisposable
 
         _server.Table.Release(entry);
     }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     public void Dispose() => Close();
 
@@ -185,7 +188,7 @@ internal sealed partial class ServerConnection : IDisposable
         }
     }
 
-    private void ReadLoop(int role)
+    private void ReadLoop()
     {
         bool handedOff = false;
         try
@@ -194,8 +197,7 @@ internal sealed partial class ServerConnection : IDisposable
             while (true)
             {
                 ReadOnlyMemory<byte> payload = _reader.ReadFrame();
-                HandleFrame(payload);
-                if (Volatile.Read(ref _role) != role)
+                if (HandleFrame(payload))
                 {
                     // A call ran long and another thread took over reading; this one is done.
                     handedOff = true;
@@ -246,7 +248,8 @@ internal sealed partial class ServerConnection : IDisposable
         _sender.Send(batch);
     }
 
-    private void HandleFrame(ReadOnlyMemory<byte> payload)
+    /// <returns>True when a call ran inline here and reading was handed to another thread meanwhile.</returns>
+    private bool HandleFrame(ReadOnlyMemory<byte> payload)
     {
         var reader = new MessagePackReader(payload);
         int length = reader.ReadArrayHeader();
@@ -262,8 +265,7 @@ internal sealed partial class ServerConnection : IDisposable
                 uint callId = reader.ReadUInt32();
                 long objectId = reader.ReadInt64();
                 string member = reader.ReadString() ?? throw new ProtocolViolationException("A call needs a member name.");
-                HandleCall(callId, objectId, member, ref reader, length - 4);
-                break;
+                return HandleCall(callId, objectId, member, ref reader, length - 4);
             case MessageKind.Cancel:
                 if (_cancellable.TryGetValue(reader.ReadUInt32(), out ServerCall? call))
                 {
@@ -277,15 +279,17 @@ internal sealed partial class ServerConnection : IDisposable
             default:
                 throw new ProtocolViolationException($"Unexpected message kind {kind} with {length} elements.");
         }
+
+        return false;
     }
 
-    private void HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    private bool HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
     {
         _server.CountCall();
         if (Volatile.Read(ref _inFlight) >= _server.Options.MaxPendingCallsPerConnection)
         {
             SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Options.MaxPendingCallsPerConnection})."));
-            return;
+            return false;
         }
 
         ServerCall? call;
@@ -300,13 +304,13 @@ internal sealed partial class ServerConnection : IDisposable
 #pragma warning restore CA1031
         {
             SendError(callId, ex);
-            return;
+            return false;
         }
 
         if (call.IsCancellable && !_cancellable.TryAdd(callId, call))
         {
             SendError(callId, new InvalidOperationException($"Call id {callId} is already in flight."));
-            return;
+            return false;
         }
 
         Interlocked.Increment(ref _inFlight);
@@ -317,15 +321,16 @@ internal sealed partial class ServerConnection : IDisposable
             {
                 _server.Watchdog.NoteInlineCall();
                 long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                Volatile.Write(ref _inlineCall, call);
                 Volatile.Write(ref _inlineSince, started);
                 call.Execute();
-                Interlocked.CompareExchange(ref _inlineSince, 0, started);
+                return Interlocked.CompareExchange(ref _inlineSince, 0, started) != started;
             }
-            else
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
-            }
+
+            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
         }
+
+        return false;
     }
 
     private void ReleaseOwned(long objectId, int count)

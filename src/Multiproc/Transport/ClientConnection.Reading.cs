@@ -51,7 +51,7 @@ internal sealed partial class ClientConnection
                         Dispatch(_reader.ReadFrame());
                     }
                 }
-                catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException)
+                catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException or OverflowException or InvalidOperationException)
                 {
                     Fail(ex);
                 }

@@ -111,7 +111,7 @@ internal sealed partial class ClientConnection : IDisposable
                     Dispatch(_reader.ReadFrame());
                 }
             }
-            catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException)
+            catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException or OverflowException or InvalidOperationException)
             {
                 Fail(ex);
             }
