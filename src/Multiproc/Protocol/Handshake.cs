@@ -23,17 +23,22 @@ internal static class Handshake
     private const int ClientHelloSize = 4 + 2 + NonceSize + MacSize;
 
     /// <summary>Runs the server side; returns false (after answering "rejected" where possible) for a bad peer.</summary>
-    public static async Task<bool> AcceptAsync(Socket socket, ReadOnlyMemory<byte> key, Guid serverId, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Synchronous on purpose: a .NET socket that has done one async operation stays non-blocking for
+    /// good and its later blocking receives are emulated (futex waits, spinning), which would tax every
+    /// call on the connection. Callers bound the time with the socket's receive timeout.
+    /// </remarks>
+    public static bool Accept(Socket socket, ReadOnlySpan<byte> key, Guid serverId)
     {
         byte[] serverNonce = RandomNumberGenerator.GetBytes(NonceSize);
         byte[] hello = new byte[ServerHelloSize];
         WriteHeader(hello);
         serverId.TryWriteBytes(hello.AsSpan(6, ServerIdSize));
         serverNonce.CopyTo(hello, 6 + ServerIdSize);
-        await socket.SendAsync(hello, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        SendAll(socket, hello);
 
         byte[] answer = new byte[ClientHelloSize];
-        await ReceiveExactlyAsync(socket, answer, cancellationToken).ConfigureAwait(false);
+        ReceiveExactly(socket, answer);
         if (!answer.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic)
             || BinaryPrimitives.ReadUInt16LittleEndian(answer.AsSpan(4)) != ProtocolConstants.Version)
         {
@@ -41,27 +46,28 @@ internal static class Handshake
         }
 
         byte[] clientNonce = answer.AsSpan(6, NonceSize).ToArray();
-        byte[] expected = Mac(key.Span, "MP-C"u8, serverNonce, clientNonce);
+        byte[] expected = Mac(key, "MP-C"u8, serverNonce, clientNonce);
         if (!CryptographicOperations.FixedTimeEquals(expected, answer.AsSpan(6 + NonceSize, MacSize)))
         {
-            await socket.SendAsync(new byte[] { 0 }, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            SendAll(socket, [0]);
             return false;
         }
 
         byte[] accept = new byte[1 + MacSize];
         accept[0] = 1;
-        Mac(key.Span, "MP-S"u8, clientNonce, serverNonce).CopyTo(accept, 1);
-        await socket.SendAsync(accept, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        Mac(key, "MP-S"u8, clientNonce, serverNonce).CopyTo(accept, 1);
+        SendAll(socket, accept);
         return true;
     }
 
     /// <summary>Runs the client side and returns the server's id.</summary>
     /// <exception cref="AuthenticationException">Either side does not hold the key.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a Multiproc manager of this protocol version.</exception>
-    public static async Task<Guid> ConnectAsync(Socket socket, ReadOnlyMemory<byte> key, CancellationToken cancellationToken)
+    /// <remarks>Synchronous for the same reason as <see cref="Accept"/>; bound it with the socket's receive timeout.</remarks>
+    public static Guid Connect(Socket socket, ReadOnlySpan<byte> key)
     {
         byte[] hello = new byte[ServerHelloSize];
-        await ReceiveExactlyAsync(socket, hello, cancellationToken).ConfigureAwait(false);
+        ReceiveExactly(socket, hello);
         if (!hello.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic))
         {
             throw new ProtocolViolationException("The peer is not a Multiproc manager.");
@@ -80,13 +86,13 @@ internal static class Handshake
         byte[] answer = new byte[ClientHelloSize];
         WriteHeader(answer);
         clientNonce.CopyTo(answer, 6);
-        Mac(key.Span, "MP-C"u8, serverNonce, clientNonce).CopyTo(answer, 6 + NonceSize);
-        await socket.SendAsync(answer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+        Mac(key, "MP-C"u8, serverNonce, clientNonce).CopyTo(answer, 6 + NonceSize);
+        SendAll(socket, answer);
 
         byte[] status = new byte[1];
         try
         {
-            await ReceiveExactlyAsync(socket, status, cancellationToken).ConfigureAwait(false);
+            ReceiveExactly(socket, status);
         }
         catch (EndOfStreamException ex)
         {
@@ -99,8 +105,8 @@ internal static class Handshake
         }
 
         byte[] serverMac = new byte[MacSize];
-        await ReceiveExactlyAsync(socket, serverMac, cancellationToken).ConfigureAwait(false);
-        if (!CryptographicOperations.FixedTimeEquals(serverMac, Mac(key.Span, "MP-S"u8, clientNonce, serverNonce)))
+        ReceiveExactly(socket, serverMac);
+        if (!CryptographicOperations.FixedTimeEquals(serverMac, Mac(key, "MP-S"u8, clientNonce, serverNonce)))
         {
             throw new AuthenticationException("The manager could not prove it holds the authentication key.");
         }
@@ -123,11 +129,19 @@ internal static class Handshake
         return HMACSHA256.HashData(key, message);
     }
 
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            data = data[socket.Send(data, SocketFlags.None)..];
+        }
+    }
+
+    private static void ReceiveExactly(Socket socket, Span<byte> buffer)
     {
         while (!buffer.IsEmpty)
         {
-            int received = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+            int received = socket.Receive(buffer, SocketFlags.None);
             if (received == 0)
             {
                 throw new EndOfStreamException("The peer closed the connection during the handshake.");

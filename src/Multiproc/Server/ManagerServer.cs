@@ -137,20 +137,30 @@ internal sealed partial class ManagerServer : IAsyncDisposable
                 continue;
             }
 
-            _ = AuthenticateAsync(socket);
+            StartAuthentication(socket);
         }
     }
 
-    private async Task AuthenticateAsync(Socket socket)
+    /// <summary>Authenticates on a thread of its own (blocking I/O keeps the socket blocking, see Handshake), then serves.</summary>
+    private void StartAuthentication(Socket socket)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-        timeout.CancelAfter(Options.HandshakeTimeout);
+        var thread = new Thread(() => Authenticate(socket)) { IsBackground = true, Name = "multiproc-handshake" };
+        thread.Start();
+    }
+
+    private void Authenticate(Socket socket)
+    {
         bool accepted = false;
         try
         {
-            accepted = await Handshake.AcceptAsync(socket, AuthKey, ServerId, timeout.Token).ConfigureAwait(false);
+            int timeout = (int)Options.HandshakeTimeout.TotalMilliseconds;
+            socket.ReceiveTimeout = timeout;
+            socket.SendTimeout = timeout;
+            accepted = Handshake.Accept(socket, AuthKey, ServerId);
+            socket.ReceiveTimeout = 0;
+            socket.SendTimeout = 0;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or EndOfStreamException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException)
         {
             LogHandshakeFailed(Logger, ex.Message);
         }

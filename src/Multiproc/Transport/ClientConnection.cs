@@ -24,6 +24,8 @@ internal sealed partial class ClientConnection : IDisposable
     private readonly FrameSender _sender;
     private readonly int _maxFrameSize;
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
+    private const int HandshakeTimeoutMilliseconds = 10_000;
+
     private static readonly Action<object?, CancellationToken> s_abandon = OnCancelled;
 
     private readonly SemaphoreSlim _wake = new(0);
@@ -69,7 +71,9 @@ internal sealed partial class ClientConnection : IDisposable
             Guid serverId;
             try
             {
-                serverId = await Handshake.ConnectAsync(socket, authKey, cancellationToken).ConfigureAwait(false);
+                socket.ReceiveTimeout = HandshakeTimeoutMilliseconds;
+                serverId = await Task.Run(() => Handshake.Connect(socket, authKey.Span), cancellationToken).ConfigureAwait(false);
+                socket.ReceiveTimeout = 0;
             }
             catch (Exception ex) when (ex is SocketException or EndOfStreamException)
             {

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace Multiproc.Transport;
@@ -11,7 +12,10 @@ internal static class SocketConnector
         Socket socket = address.CreateSocket();
         try
         {
-            await socket.ConnectAsync(address.CreateEndPoint(), cancellationToken).ConfigureAwait(false);
+            // A blocking connect: an async one would leave the socket non-blocking for good, and every
+            // later blocking receive would be emulated (see Handshake).
+            EndPoint endPoint = address.CreateEndPoint();
+            await Task.Run(() => socket.Connect(endPoint), cancellationToken).ConfigureAwait(false);
             if (!address.IsUnix)
             {
                 socket.NoDelay = true;

@@ -21,7 +21,7 @@ internal sealed class RawClient : IDisposable
         Socket socket = await SocketConnector.ConnectAsync(address, cancellationToken);
         if (authenticate)
         {
-            await Handshake.ConnectAsync(socket, manager.AuthKey, cancellationToken);
+            await Task.Run(() => Handshake.Connect(socket, manager.AuthKey.Span), cancellationToken);
         }
 
         return new RawClient(socket);
