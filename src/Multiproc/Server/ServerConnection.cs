@@ -126,7 +126,8 @@ internal sealed partial class ServerConnection : IDisposable
             return;
         }
 
-        _closing.Cancel();
+        // The socket goes first: cancelling runs the calls' continuations, and their replies
+        // ("cancelled") must not reach a client that should see the manager go away instead.
         try
         {
             _socket.Shutdown(SocketShutdown.Both);
@@ -137,6 +138,7 @@ internal sealed partial class ServerConnection : IDisposable
         }
 
         _socket.Dispose();
+        _closing.Cancel();
         KeyValuePair<ObjectEntry, int>[] owned;
         lock (_ownedLock)
         {
