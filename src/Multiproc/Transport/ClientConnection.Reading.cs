@@ -8,13 +8,15 @@ namespace Multiproc.Transport;
 /// <summary>The reading half: the read role, the background reader, reply dispatch and failure.</summary>
 internal sealed partial class ClientConnection
 {
+    private bool HasRepliesToRead => Volatile.Read(ref _pendingCount) > 0 || Volatile.Read(ref _abandonedCount) > 0;
+
     private bool TryTakeReadRole() => Interlocked.CompareExchange(ref _readRole, 1, 0) == 0;
 
     private void ReleaseReadRole()
     {
         Interlocked.Exchange(ref _readRole, 0);
         // Someone may have registered a call while we held the role and counted on us to read it.
-        if (Volatile.Read(ref _pendingCount) > 0)
+        if (HasRepliesToRead)
         {
             RequestWake();
         }
@@ -42,11 +44,11 @@ internal sealed partial class ClientConnection
         {
             _wake.Wait();
             Volatile.Write(ref _wakeRequested, 0);
-            while (_failure is null && Volatile.Read(ref _pendingCount) > 0 && TryTakeReadRole())
+            while (_failure is null && HasRepliesToRead && TryTakeReadRole())
             {
                 try
                 {
-                    while (Volatile.Read(ref _pendingCount) > 0)
+                    while (HasRepliesToRead)
                     {
                         Dispatch(_reader.ReadFrame());
                     }
@@ -83,7 +85,12 @@ internal sealed partial class ClientConnection
         {
             call.TryComplete(new Reply(payload.Span));
         }
-        else if (kind == MessageKind.Result)
+        else if (Interlocked.Decrement(ref _abandonedCount) < 0)
+        {
+            Interlocked.Increment(ref _abandonedCount);
+        }
+
+        if (call is null && kind == MessageKind.Result)
         {
             // The caller gave up (cancelled); references the server handed us in this reply must go back.
             ReleaseOrphanedReferences(ref reader);

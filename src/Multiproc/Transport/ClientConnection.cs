@@ -30,6 +30,10 @@ internal sealed partial class ClientConnection : IDisposable
 
     private readonly SemaphoreSlim _wake = new(0);
     private int _pendingCount;
+
+    // Calls given up on whose late replies are still to come: someone must keep reading so the
+    // references in them are released and the replies do not back up the socket.
+    private int _abandonedCount;
     private int _readRole;
     private int _wakeRequested;
     private uint _nextCallId;
@@ -215,13 +219,17 @@ internal sealed partial class ClientConnection : IDisposable
     /// <summary>Gives up on a call at once; the server is asked to cancel it and its late reply is dropped.</summary>
     private void Abandon(PendingCall call, CancellationToken token)
     {
+        // Counted before the call leaves the table, so a reply racing us is always accounted for.
+        Interlocked.Increment(ref _abandonedCount);
         if (Complete(call.CallId) is null)
         {
+            Interlocked.Decrement(ref _abandonedCount);
             return;
         }
 
         call.TryFail(new OperationCanceledException("The call was cancelled.", token));
         SendCancel(call.CallId);
+        WakeReaderIfIdle();
     }
 
     /// <summary>Asks the server to cancel a call; best effort (a call that already finished ignores it).</summary>
