@@ -74,7 +74,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
         ArgumentException.ThrowIfNullOrEmpty(member);
         ClientConnection connection = ConnectionForCall();
         Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args ?? [null]), cancellationToken).ConfigureAwait(false);
-        return (T)reply.Decode(ValueCodec.GetReader(typeof(T)), connection.SerializerOptions)!;
+        return (T)reply.Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 
     /// <summary>Calls a member that returns nothing (or whose result is not needed).</summary>
@@ -97,7 +97,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
         ClientConnection connection = ConnectionForCall();
-        return (T)connection.Call(ObjectId, member, new CallArguments(args ?? [null])).Decode(ValueCodec.GetReader(typeof(T)), connection.SerializerOptions)!;
+        return (T)connection.Call(ObjectId, member, new CallArguments(args ?? [null])).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 
     /// <summary>Returns a typed proxy over this handle (sharing its reference).</summary>

@@ -12,22 +12,13 @@ namespace Multiproc.Processes;
 /// <remarks>
 /// Values are always encoded as the target method's declared parameter (or return) type, never
 /// as a type named on the wire, and decoded by the receiving side from the same method's
-/// signature. The core plugs shared-object references (proxies) in by replacing
-/// <see cref="Options"/> with options whose resolver encodes proxies as references; parent and
-/// child must then use the same resolver. The property is read on every call, so set it before
-/// any worker starts.
+/// signature. Proxies among the values are handed over to the receiving process
+/// (<see cref="Serialization.ProcessResolver"/>).
 /// </remarks>
 internal static class WorkerArgumentCodec
 {
-    // Proxies among the values are handed over to the receiving process (Serialization/ProcessResolver).
-    private static MessagePackSerializerOptions s_options = Serialization.ProcessResolver.Options;
-
-    /// <summary>Gets or sets the serializer options every worker value goes through.</summary>
-    public static MessagePackSerializerOptions Options
-    {
-        get => Volatile.Read(ref s_options);
-        set => Volatile.Write(ref s_options, value ?? throw new ArgumentNullException(nameof(value)));
-    }
+    /// <summary>Gets the serializer options every worker value goes through.</summary>
+    public static MessagePackSerializerOptions Options => Serialization.ProcessResolver.Options;
 
     /// <summary>Encodes <paramref name="arguments"/> as an array, each as its parameter's declared type.</summary>
     /// <exception cref="ArgumentException">An argument cannot be encoded; the message names it.</exception>

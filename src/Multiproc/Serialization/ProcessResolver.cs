@@ -33,7 +33,7 @@ internal sealed class ProcessResolver : IFormatterResolver
         if (type.IsInterface || type == typeof(object))
         {
             IMessagePackFormatter<T>? inner = type == typeof(object)
-                ? (IMessagePackFormatter<T>)(object)PrimitiveObjectFormatter.Instance
+                ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
                 : ContractlessStandardResolver.Instance.GetFormatter<T>();
             return new ProcessReferenceFormatter<T>(inner);
         }

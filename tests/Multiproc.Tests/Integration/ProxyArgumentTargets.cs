@@ -40,6 +40,8 @@ public static class ProxyArgumentTargets
         return mine;
     }
 
+    public static int CountFields(object value) => ((IDictionary<object, object>)value).Count;
+
     public static long SumArray(SharedArray<long> numbers)
     {
         long sum = 0;

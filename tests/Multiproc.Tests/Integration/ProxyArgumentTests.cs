@@ -51,6 +51,13 @@ public sealed class ProxyArgumentTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task RecordDeclaredAsObject_ReachesTheWorker_AsAMap()
+    {
+        await using WorkerProcess<int> worker = WorkerProcess.Start(ProxyArgumentTargets.CountFields, (object)new Address("Elm", 3));
+        Assert.Equal(2, await worker.Result.WaitAsync(TestTimeout.Token(50)));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task SharedArray_PassedToWorker_IsMappedNotCopied()
     {
         using SharedArray<long> numbers = await _manager.CreateArrayAsync<long>(100);
