@@ -22,10 +22,10 @@ internal sealed class SharedLockServer : IDisposable
     private int _depth;
     private bool _disposed;
 
-    public SharedLockServer(bool reentrant)
+    public SharedLockServer(bool reentrant, TimeProvider clock)
     {
         _reentrant = reentrant;
-        _waiters = new WaitQueue<bool>(_lock);
+        _waiters = new WaitQueue<bool>(_lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
 

@@ -22,14 +22,14 @@ internal sealed class SharedSemaphoreServer : IDisposable
     private int _count;
     private bool _disposed;
 
-    public SharedSemaphoreServer(int initialCount, int maxCount)
+    public SharedSemaphoreServer(int initialCount, int maxCount, TimeProvider clock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(initialCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(initialCount, maxCount);
         _count = initialCount;
         _maxCount = maxCount;
-        _waiters = new WaitQueue<bool>(_lock);
+        _waiters = new WaitQueue<bool>(_lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
 
