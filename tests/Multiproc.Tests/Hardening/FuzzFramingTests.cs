@@ -30,7 +30,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
     [Fact(Timeout = 120_000)]
     public async Task FrameReader_RandomMutatedAndTruncatedStreams_MatchTheReferenceParser()
     {
-        using var pair = new FuzzSocketPair();
+        using var pair = new FuzzUnixListener();
         Gen<StreamCase> cases = StreamCases(kindByte: false);
         await FuzzRunner.RunAsync("frame-reader", cases, 300, c => Task.Run(() => CheckFrameReader(c, pair)), output);
         pair.Dispose();
@@ -75,7 +75,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
         return stream.ToArray();
     }
 
-    private static void CheckFrameReader(StreamCase c, FuzzSocketPair pair)
+    private static void CheckFrameReader(StreamCase c, FuzzUnixListener pair)
     {
         Expected expected = ParseProtocolFrames(c.Bytes, c.MaxFrameSize);
         (Socket writer, Socket socket) = pair.Connect(TimeSpan.FromSeconds(10));

@@ -2,14 +2,14 @@ using System.Net.Sockets;
 
 namespace Multiproc.Tests.Hardening;
 
-/// <summary>Connected pairs of blocking Unix sockets from one private listener, for feeding readers real socket I/O.</summary>
+/// <summary>A private Unix listener: connected pairs of blocking sockets for feeding readers real socket I/O, or a fake manager's end.</summary>
 /// <remarks>Dispose removes the socket file and its directory.</remarks>
-internal sealed class FuzzSocketPair : IDisposable
+internal sealed class FuzzUnixListener : IDisposable
 {
     private readonly Socket _listener;
     private readonly UnixDomainSocketEndPoint _endPoint;
 
-    public FuzzSocketPair()
+    public FuzzUnixListener()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("mp-fuzz-").FullName;
         _endPoint = new UnixDomainSocketEndPoint(Path.Combine(Directory, "s"));
@@ -21,14 +21,24 @@ internal sealed class FuzzSocketPair : IDisposable
     /// <summary>Gets the private directory holding the socket file.</summary>
     public string Directory { get; }
 
+    /// <summary>Gets the listener's address in the manager's form (<c>unix:/path</c>).</summary>
+    public string Address => "unix:" + _endPoint;
+
+    /// <summary>Accepts one connection (blocking); its receives time out after <paramref name="receiveTimeout"/>.</summary>
+    public Socket Accept(TimeSpan receiveTimeout)
+    {
+        Socket socket = _listener.Accept();
+        socket.ReceiveTimeout = (int)receiveTimeout.TotalMilliseconds;
+        socket.SendTimeout = (int)receiveTimeout.TotalMilliseconds;
+        return socket;
+    }
+
     /// <summary>Returns a connected (writer, reader) pair; the reader's receives time out after <paramref name="receiveTimeout"/>.</summary>
     public (Socket Writer, Socket Reader) Connect(TimeSpan receiveTimeout)
     {
         var writer = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         writer.Connect(_endPoint);
-        Socket reader = _listener.Accept();
-        reader.ReceiveTimeout = (int)receiveTimeout.TotalMilliseconds;
-        return (writer, reader);
+        return (writer, Accept(receiveTimeout));
     }
 
     public void Dispose()
