@@ -27,7 +27,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
     /// <summary>The reference parser's verdict: the frames (offset, length) and how the stream ends.</summary>
     private sealed record Expected(List<(int Offset, int Length)> Frames, Type? End, long LargestNeeded);
 
-    [Fact(Timeout = 120_000)]
+    [Fact] // Bounded by FuzzRunner: CI mode within a fixed budget, long mode within its minutes plus a margin.
     public async Task FrameReader_RandomMutatedAndTruncatedStreams_MatchTheReferenceParser()
     {
         using var pair = new FuzzUnixListener();
@@ -37,7 +37,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
         Assert.False(Directory.Exists(pair.Directory));
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact] // Bounded by FuzzRunner: CI mode within a fixed budget, long mode within its minutes plus a margin.
     public async Task WorkerFrameReader_RandomMutatedAndTruncatedStreams_MatchTheReferenceParser()
     {
         Gen<StreamCase> cases = StreamCases(kindByte: true);

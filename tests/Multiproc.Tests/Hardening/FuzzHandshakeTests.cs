@@ -36,7 +36,7 @@ public sealed class FuzzHandshakeTests(ITestOutputHelper output)
                 + $" answer [{string.Join(' ', AnswerMutations.Select(m => m.ToString()))}] chunks [{string.Join(',', Chunks)}]";
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact] // Bounded by FuzzRunner: CI mode within a fixed budget, long mode within its minutes plus a margin.
     public async Task ServerSide_MutatedTruncatedAndRandomClientHellos_AcceptOnlyTheValidOne()
     {
         await using FuzzManager fuzz = await FuzzManager.StartAsync();
@@ -54,7 +54,7 @@ public sealed class FuzzHandshakeTests(ITestOutputHelper output)
         output.WriteLine($"heap growth {fuzz.AssertHeapBounded() / 1024} KiB");
     }
 
-    [Fact(Timeout = 120_000)]
+    [Fact] // Bounded by FuzzRunner: CI mode within a fixed budget, long mode within its minutes plus a margin.
     public async Task ClientSide_MutatedTruncatedAndRandomServerHellosAndAnswers_FailWithTheDocumentedException()
     {
         using var listener = new FuzzUnixListener();

@@ -20,6 +20,9 @@ internal static class FuzzRunner
     private const ulong DefaultRunSeed = 20_261_130;
     private const int ShrinkSeconds = 5;
 
+    /// <summary>How long a CI-mode target may take before it counts as hung (long mode adds its minutes).</summary>
+    private static readonly TimeSpan s_budget = TimeSpan.FromMinutes(3);
+
     /// <summary>Gets the long-mode duration, or null in CI mode.</summary>
     public static TimeSpan? LongMode
         => double.TryParse(Environment.GetEnvironmentVariable("MULTIPROC_FUZZ_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out double minutes) && minutes > 0
@@ -58,6 +61,24 @@ internal static class FuzzRunner
         string run = string.Create(CultureInfo.InvariantCulture, $"MULTIPROC_FUZZ_SEED={runSeed}");
         output.WriteLine($"{target}: {run}, {(longMode is { } span ? $"long mode {span.TotalMinutes} min" : $"{cases} cases")}");
 
+        // The test's own timeout: a hung case fails the test with its seed instead of stalling the suite.
+        var progress = new FuzzProgress();
+        Task<int> loop = RunLoopAsync(target, gen, cases, check, output, afterBatch, batchSize, print, longMode, pcg, run, progress);
+        try
+        {
+            return await loop.WaitAsync(s_budget + (longMode ?? TimeSpan.Zero)).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new FuzzFailureException(
+                $"Fuzz target '{target}' hung at case {progress.Index} ({run}); replay it with MULTIPROC_FUZZ_CASE={progress.CaseSeed}.", ex);
+        }
+    }
+
+    private static async Task<int> RunLoopAsync<T>(
+        string target, Gen<T> gen, int cases, Func<T, Task> check, ITestOutputHelper output, Func<Task>? afterBatch, int batchSize,
+        Func<T, string> print, TimeSpan? longMode, PCG pcg, string run, FuzzProgress progress)
+    {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int index = 0;
         int batchStart = 0;
@@ -69,6 +90,8 @@ internal static class FuzzRunner
                 batchFirstSeed = pcg.ToString();
             }
 
+            progress.Index = index;
+            progress.CaseSeed = pcg.ToString();
             await RunCaseAsync(target, gen, check, print, pcg, run, index).ConfigureAwait(false);
             index++;
             if (afterBatch is not null && (index - batchStart == batchSize))
