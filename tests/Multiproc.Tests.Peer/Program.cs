@@ -8,6 +8,7 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
 switch (args[0])
 {
     case "client":
@@ -62,6 +63,8 @@ switch (args[0])
             await Console.In.ReadToEndAsync();
             return 0;
         }
+
+    case "pool-starved": return PoolStarvedRole.Run(args);
 
     case "array-sum":
         {

@@ -33,7 +33,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         _listener = listener;
         Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
         Table = new ObjectTable(Logger);
-        Handovers = new Handovers(Table, settings.TimeProvider);
+        Clock = ServerClock.For(settings.TimeProvider);
+        Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
         _acceptLoop = Task.Run(AcceptLoopAsync);
@@ -43,6 +44,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public ManagerSettings Settings { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
+    public TimeProvider Clock { get; }
 
     public ObjectTable Table { get; }
 
