@@ -10,8 +10,9 @@ using Multiproc;
 /// <remarks>
 /// The callers contend on one dictionary (gate hand-offs), ping-pong items through two queues
 /// (takes granted by another connection's put), let a timed take expire, and hand a lock back and
-/// forth; each needs the server to make progress without a pool thread. Connections are made
-/// before the pool is filled: accepting is not what this role tests.
+/// forth; each needs the server to make progress without a pool thread. A caller that is done keeps
+/// its pool thread until all are. Connections are made before the pool is filled: accepting is not
+/// what this role tests.
 /// </remarks>
 internal static class PoolStarvedRole
 {
@@ -35,6 +36,7 @@ internal static class PoolStarvedRole
         var progress = new string[PoolThreads];
         using var allBlocked = new CountdownEvent(PoolThreads);
         using var done = new CountdownEvent(PoolThreads);
+        using var release = new ManualResetEventSlim();
         Action<Caller, int>[] bodies = [Contend, Contend, PingPongAndTimeout, PongAndLock];
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < PoolThreads; i++)
@@ -56,7 +58,9 @@ internal static class PoolStarvedRole
                     progress[index] = $"failed at {progress[index]}: {ex.GetType().Name}: {ex.Message}";
                 }
 
+                // A caller that finishes early keeps its thread: the pool stays full until all are done.
                 done.Signal();
+                release.Wait();
             }, null);
         }
 
@@ -68,6 +72,7 @@ internal static class PoolStarvedRole
         }
 
         double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        release.Set();
         int counted = callers[0].Counts["n"];
         int locked = callers[0].Counts["locked"];
         if (counted != 2 * Increments || locked != 2 * Rounds || progress.Any(p => p != "finished"))
