@@ -11,7 +11,8 @@ namespace Multiproc.Server;
 /// The manager's server: accepts connections, authenticates them, and owns the object table.
 /// </summary>
 /// <remarks>
-/// Each authenticated connection gets a reader thread; calls run on the thread pool. Shutdown
+/// Each authenticated connection gets a reader thread; calls run inline there, on server threads
+/// (<see cref="ServerScheduler"/>) or, for a user's methods not known to be short, on the thread pool. Shutdown
 /// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
 /// the objects the manager created and removes the socket file.
 /// </remarks>
