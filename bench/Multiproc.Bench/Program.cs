@@ -36,6 +36,12 @@ if (args.Length >= 2 && args[0] == "pool-starvation-run")
     return await PoolStarvation.RunAsync(Enum.Parse<ManagerHosting>(args[1]));
 }
 
+// Before/after: interleaved pairs of an older commit's probe and this tree's (see BuildComparison).
+if (args.Length >= 1 && args[0] == "compare")
+{
+    return BuildComparison.Run(args);
+}
+
 // Diagnostics: the article's scenario alone, three times in one process.
 if (args.Length >= 2 && args[0] == "article")
 {
