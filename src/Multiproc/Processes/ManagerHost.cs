@@ -26,7 +26,7 @@ internal static class ManagerHost
         (string address, string? ownedDirectory) = ChooseAddress(options.Address);
         byte[] key = options.AuthKey?.ToArray() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         // Everything travels over the worker's private bootstrap pipe, never the command line.
-        WorkerProcess host = WorkerProcess.Start(Serve, address, key, new[] { options.MaxFrameSize, options.MaxPendingCallsPerConnection }, registrations);
+        WorkerProcess host = WorkerProcess.Start(Serve, address, key, new[] { options.MaxFrameSize, options.MaxPendingCallsPerConnection, options.MaxSharedMemoryBytes }, registrations);
         try
         {
             ClientConnection connection = await ConnectWhenListeningAsync(host, ManagerAddress.Parse(address), key, options.MaxFrameSize, cancellationToken).ConfigureAwait(false);
@@ -67,16 +67,17 @@ internal static class ManagerHost
     /// <summary>The child's target: serve until asked to stop (or the owner dies and the worker exits).</summary>
     /// <param name="address">Where to listen.</param>
     /// <param name="authKey">The key.</param>
-    /// <param name="limits">Max frame size and max pending calls per connection.</param>
+    /// <param name="limits">Max frame size, max pending calls per connection, max shared-memory bytes.</param>
     /// <param name="registrations">Type id, contract and implementation (assembly-qualified names) per registered type.</param>
-    internal static void Serve(string address, byte[] authKey, int[] limits, string[][] registrations)
+    internal static void Serve(string address, byte[] authKey, long[] limits, string[][] registrations)
     {
         var options = new ManagerOptions
         {
             Address = address,
             AuthKey = authKey,
-            MaxFrameSize = limits[0],
-            MaxPendingCallsPerConnection = limits[1],
+            MaxFrameSize = checked((int)limits[0]),
+            MaxPendingCallsPerConnection = checked((int)limits[1]),
+            MaxSharedMemoryBytes = limits[2],
         };
         foreach (string[] registration in registrations)
         {

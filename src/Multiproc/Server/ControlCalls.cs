@@ -100,7 +100,8 @@ internal static class ControlCalls
         }
 
         ServerConstructor constructor = ChooseConstructor(binding, ref reader, count, connection.SerializerOptions, out object?[] arguments);
-        return new ControlCall(connection, callId, () => (Register(connection, constructor.Invoker(arguments), binding, true), ReferenceWriter));
+        object?[] arranged = constructor.Arrange(arguments, connection.Server.MemoryQuota);
+        return new ControlCall(connection, callId, () => (Register(connection, constructor.Invoker(arranged), binding, true), ReferenceWriter));
     }
 
     private static ServerConstructor ChooseConstructor(SharedTypeBinding binding, ref MessagePackReader reader, int count, MessagePackSerializerOptions options, out object?[] arguments)

@@ -38,6 +38,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         Handovers = new Handovers(Table);
         Registry = new TypeRegistry(options.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
+        MemoryQuota = new SharedMemoryQuota(options.MaxSharedMemoryBytes);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -52,6 +53,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public TypeRegistry Registry { get; }
 
     public InlineWatchdog Watchdog { get; }
+
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
 
     public Guid ServerId { get; } = Guid.NewGuid();
 
