@@ -1,3 +1,5 @@
+using Multiproc.Server;
+using Multiproc.Shared.Server;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;
@@ -129,6 +131,24 @@ public sealed class SemaphoreKindTests : IAsyncLifetime
 
         Assert.Equal(1, semaphore.Release());
         Assert.Equal(2, semaphore.CurrentCount);
+    }
+
+    // Counting watches no connection, so a signal granted to a waiter whose connection closed before
+    // the grant reached it would be lost with the reply; the server puts it back instead.
+    [Fact(Timeout = 20_000)]
+    public async Task Counting_PermitGrantedToAClosedConnection_IsPutBack()
+    {
+        using var semaphore = new SharedSemaphoreServer(0, 10, (int)SemaphoreKind.Counting);
+        using var closing = new CancellationTokenSource();
+        var waiter = new Caller(1, closing.Token);
+        var releaser = new Caller(2, CancellationToken.None);
+        Task<bool> waiting = semaphore.Acquire(Timeout.InfiniteTimeSpan, waiter, CancellationToken.None).AsTask();
+
+        await closing.CancelAsync();
+        semaphore.Release(1, releaser);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TestTimeout.Token()));
+        Assert.Equal(1, semaphore.CurrentCount());
     }
 
     [Fact(Timeout = 20_000)]
