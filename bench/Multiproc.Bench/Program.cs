@@ -24,6 +24,12 @@ if (args.Length >= 1 && args[0] == "serve-manager")
     return 0;
 }
 
+// Before/after: interleaved pairs of an older commit's probe and this tree's (see BuildComparison).
+if (args.Length >= 1 && args[0] == "compare")
+{
+    return BuildComparison.Run(args);
+}
+
 // Diagnostics: the article's scenario alone, three times in one process.
 if (args.Length >= 2 && args[0] == "article")
 {

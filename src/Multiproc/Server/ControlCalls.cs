@@ -100,8 +100,7 @@ internal static class ControlCalls
         }
 
         ServerConstructor constructor = ChooseConstructor(binding, ref reader, count, connection.SerializerOptions, out object?[] arguments);
-        object?[] arranged = constructor.Arrange(arguments, connection.Server.MemoryQuota);
-        return new ControlCall(connection, callId, () => (Register(connection, constructor.Invoker(arranged), binding, true), ReferenceWriter));
+        return new ControlCall(connection, callId, () => (Register(connection, constructor.Construct(arguments, connection.Server.Settings.TimeProvider, connection.Server.MemoryQuota), binding, true), ReferenceWriter));
     }
 
     private static ServerConstructor ChooseConstructor(SharedTypeBinding binding, ref MessagePackReader reader, int count, MessagePackSerializerOptions options, out object?[] arguments)

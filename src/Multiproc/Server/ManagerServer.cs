@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Multiproc.Protocol;
@@ -28,21 +27,21 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     private long _errors;
     private int _disposed;
 
-    private ManagerServer(ManagerOptions options, SocketListener listener, byte[] authKey)
+    private ManagerServer(ManagerSettings settings, SocketListener listener)
     {
-        Options = options;
+        Settings = settings;
         _listener = listener;
-        AuthKey = authKey;
-        Logger = options.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
+        Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
         Table = new ObjectTable(Logger);
-        Handovers = new Handovers(Table);
-        Registry = new TypeRegistry(options.Registrations);
+        Handovers = new Handovers(Table, settings.TimeProvider);
+        Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
-        MemoryQuota = new SharedMemoryQuota(options.MaxSharedMemoryBytes);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    public ManagerOptions Options { get; }
+    /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
+    public ManagerSettings Settings { get; }
 
     public ILogger Logger { get; }
 
@@ -59,16 +58,14 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public Guid ServerId { get; } = Guid.NewGuid();
 
-    public byte[] AuthKey { get; }
+    public byte[] AuthKey => Settings.AuthKey;
 
     public string Address => _listener.Address.Text;
 
-    public static ManagerServer Start(ManagerOptions options)
+    public static ManagerServer Start(ManagerSettings settings)
     {
-        options.Validate();
-        byte[] key = options.AuthKey?.ToArray() ?? RandomNumberGenerator.GetBytes(32);
-        SocketListener listener = SocketListener.Bind(options.Address is null ? null : ManagerAddress.Parse(options.Address));
-        return new ManagerServer(options, listener, key);
+        SocketListener listener = SocketListener.Bind(settings.Address is null ? null : ManagerAddress.Parse(settings.Address));
+        return new ManagerServer(settings, listener);
     }
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
@@ -157,7 +154,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         bool accepted = false;
         try
         {
-            int timeout = (int)Options.HandshakeTimeout.TotalMilliseconds;
+            int timeout = (int)Settings.HandshakeTimeout.TotalMilliseconds;
             socket.ReceiveTimeout = timeout;
             socket.SendTimeout = timeout;
             accepted = Handshake.Accept(socket, AuthKey, ServerId);

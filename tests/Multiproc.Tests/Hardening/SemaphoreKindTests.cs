@@ -138,7 +138,7 @@ public sealed class SemaphoreKindTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task Counting_PermitGrantedToAClosedConnection_IsPutBack()
     {
-        using var semaphore = new SharedSemaphoreServer(0, 10, (int)SemaphoreKind.Counting);
+        using var semaphore = new SharedSemaphoreServer(0, 10, (int)SemaphoreKind.Counting, TimeProvider.System);
         using var closing = new CancellationTokenSource();
         var waiter = new Caller(1, closing.Token);
         var releaser = new Caller(2, CancellationToken.None);

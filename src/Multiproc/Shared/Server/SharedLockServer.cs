@@ -26,10 +26,10 @@ internal sealed class SharedLockServer : IDisposable
     private long _lastToken;
     private bool _disposed;
 
-    public SharedLockServer(bool reentrant)
+    public SharedLockServer(bool reentrant, TimeProvider clock)
     {
         _reentrant = reentrant;
-        _waiters = new WaitQueue<long>(_lock);
+        _waiters = new WaitQueue<long>(_lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
 

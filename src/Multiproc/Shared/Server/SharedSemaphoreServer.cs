@@ -28,8 +28,9 @@ internal sealed class SharedSemaphoreServer : IDisposable
     /// <param name="initialCount">Free permits at the start.</param>
     /// <param name="maxCount">The most free permits.</param>
     /// <param name="kind">A <see cref="SemaphoreKind"/> value.</param>
+    /// <param name="clock">The manager's clock, for wait timeouts.</param>
     /// <exception cref="ArgumentOutOfRangeException">A count is out of range, the kind is unknown, or an owned semaphore has no initial permit.</exception>
-    public SharedSemaphoreServer(int initialCount, int maxCount, int kind)
+    public SharedSemaphoreServer(int initialCount, int maxCount, int kind, TimeProvider clock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(initialCount);
@@ -47,7 +48,7 @@ internal sealed class SharedSemaphoreServer : IDisposable
 
         _count = initialCount;
         _maxCount = maxCount;
-        _waiters = new WaitQueue<bool>(_lock);
+        _waiters = new WaitQueue<bool>(_lock, clock);
     }
 
     private bool IsOwned => _watch is not null;

@@ -27,14 +27,17 @@ internal sealed class WaitQueue<T>
     };
 
     private readonly Lock _lock;
+    private readonly TimeProvider _clock;
     private readonly LinkedList<Waiter<T>> _waiters = new();
     private readonly Action<Waiter<T>>? _onAbandoned;
 
     /// <param name="lock">The primitive's lock.</param>
+    /// <param name="clock">The manager's clock, which times the waits.</param>
     /// <param name="onAbandoned">Runs under the lock when a waiter leaves by timeout or cancellation (to undo its bookkeeping).</param>
-    public WaitQueue(Lock @lock, Action<Waiter<T>>? onAbandoned = null)
+    public WaitQueue(Lock @lock, TimeProvider clock, Action<Waiter<T>>? onAbandoned = null)
     {
         _lock = @lock;
+        _clock = clock;
         _onAbandoned = onAbandoned;
     }
 
@@ -122,7 +125,7 @@ internal sealed class WaitQueue<T>
 
         var state = (this, waiter);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_cancelled, state);
-        using Timer? timer = timeout == Timeout.InfiniteTimeSpan ? null : new Timer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
+        using ITimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : _clock.CreateTimer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
         T value = await waiter.Task.ConfigureAwait(false);
         return (!waiter.TimedOut, value);
     }
