@@ -9,6 +9,7 @@ using Multiproc.Tests.Fixtures;
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
+//   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
 switch (args[0])
 {
     case "client":
@@ -80,6 +81,8 @@ switch (args[0])
             Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
+
+    case "sem-hold" or "sem-loop" or "lock-hold": return await PrimitiveRoles.RunAsync(args);
 
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");
