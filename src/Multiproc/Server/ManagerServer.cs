@@ -11,7 +11,8 @@ namespace Multiproc.Server;
 /// The manager's server: accepts connections, authenticates them, and owns the object table.
 /// </summary>
 /// <remarks>
-/// Each authenticated connection gets a reader thread; calls run on the thread pool. Shutdown
+/// Each authenticated connection gets a reader thread; calls run inline there, on server threads
+/// (<see cref="ServerScheduler"/>) or, for a user's methods not known to be short, on the thread pool. Shutdown
 /// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
 /// the objects the manager created and removes the socket file.
 /// </remarks>
@@ -33,9 +34,11 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         _listener = listener;
         Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
         Table = new ObjectTable(Logger);
-        Handovers = new Handovers(Table, settings.TimeProvider);
+        Clock = ServerClock.For(settings.TimeProvider);
+        Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -44,6 +47,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public ILogger Logger { get; }
 
+    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
+    public TimeProvider Clock { get; }
+
     public ObjectTable Table { get; }
 
     public Handovers Handovers { get; }
@@ -51,6 +57,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public TypeRegistry Registry { get; }
 
     public InlineWatchdog Watchdog { get; }
+
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
 
     public Guid ServerId { get; } = Guid.NewGuid();
 
