@@ -23,8 +23,13 @@ internal sealed class ChaosIncarnation(long id)
     /// <summary>Gets or sets the most items the take in progress could receive (0: none in progress).</summary>
     public int OpenTake { get; set; }
 
+    /// <summary>Gets or sets when the take in progress began.</summary>
+    public long OpenTakeSince { get; set; }
+
     /// <summary>Gets or sets the most items the list pop in progress could receive.</summary>
     public int OpenPop { get; set; }
+
+    public long OpenPopSince { get; set; }
 
     /// <summary>Gets or sets the items of its latest take: the ones it may have held unacknowledged when it died.</summary>
     public HashSet<long> LastTake { get; set; } = [];
@@ -36,8 +41,8 @@ internal sealed class ChaosIncarnation(long id)
 
     public long? PermitSince { get; set; }
 
-    /// <summary>Gets whether it died (killed) with a take or pop that may have been handed items in progress.</summary>
-    public int TakeWindow => Killed ? OpenTake : 0;
+    /// <summary>Gets the receipt window of a take in progress when it was killed (null: none).</summary>
+    public ChaosWindow? TakeWindow => Killed && OpenTake > 0 ? new ChaosWindow(Id, OpenTakeSince, KillTimestamp, OpenTake) : null;
 
-    public int PopWindow => Killed ? OpenPop : 0;
+    public ChaosWindow? PopWindow => Killed && OpenPop > 0 ? new ChaosWindow(Id, OpenPopSince, KillTimestamp, OpenPop) : null;
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Multiproc.Soak;
 
 /// <summary>
@@ -5,15 +7,19 @@ namespace Multiproc.Soak;
 /// verdict compares that with what the container holds at the end.
 /// </summary>
 /// <remarks>
-/// <para>Every acknowledged item must be taken exactly once or still be there. Two windows are not violations:</para>
-/// <para>the receipt window: a worker killed while a take was in progress may have received items it could not record
-/// (at most that take's count, and only items put before the kill); and redelivery: an item recorded by a worker that
-/// was then killed, in its last take, may come back (at-least-once delivery) and be taken again.</para>
-/// <para>An acknowledged item missing where every killed taker died before the item was even put went to a dead
-/// consumer (review finding F2); one missing with no killed taker at all is simply lost.</para>
+/// <para>Every acknowledged item must be taken exactly once or still be there. Two windows are not violations:
+/// the receipt window, where a worker killed while a take was in progress may have received items it could not
+/// record (at most that take's count, and only items that existed before the kill and were handed out while the take
+/// was open); and redelivery, where an item recorded by a worker that was then killed, in its last take, comes back
+/// (at-least-once delivery) and is taken again.</para>
+/// <para>For a FIFO queue an item is handed out no later than any item put after its put returned was recorded taken:
+/// that bounds when a lost item can have been handed out, so a window that opened later cannot account for it.</para>
 /// </remarks>
-internal sealed class ChaosItems(string name)
+internal sealed class ChaosItems(string name, bool fifo)
 {
+    /// <summary>How long before an item's put a consumer killed in a take makes "delivered to a dead consumer" the likely cause.</summary>
+    private static readonly long s_deadConsumerHorizon = Stopwatch.Frequency;
+
     private readonly Dictionary<long, Item> _items = [];
 
     public string Name { get; } = name;
@@ -24,35 +30,34 @@ internal sealed class ChaosItems(string name)
 
     public void Attempted(long item, long timestamp) => Get(item).AttemptedAt = timestamp;
 
-    public void Acknowledge(long item)
+    public void Acknowledge(long item, long timestamp)
     {
-        Get(item).Acknowledged = true;
+        Item record = Get(item);
+        record.AcknowledgedAt = timestamp;
         Acknowledged++;
     }
 
     /// <summary>Records a put that returned "not put" (timed out or cancelled): the item must appear nowhere.</summary>
     public void Refuse(long item) => Get(item).Refused = true;
 
-    public void Take(long item, ChaosIncarnation taker)
+    public void Take(long item, ChaosIncarnation taker, long timestamp)
     {
-        Get(item).Takers.Add(taker);
+        Item record = Get(item);
+        record.Takers.Add(taker);
+        record.FirstTakenAt ??= timestamp;
         Taken++;
     }
 
-    public ChaosItemsVerdict Judge(
-        IReadOnlyCollection<long> remaining, IReadOnlyCollection<ChaosIncarnation> incarnations, Func<ChaosIncarnation, int> window, Func<ChaosIncarnation, HashSet<long>> lastTake, bool tolerateF2)
+    public ChaosItemsVerdict Judge(IReadOnlyCollection<long> remaining, IReadOnlyList<ChaosWindow> windows, Func<ChaosIncarnation, HashSet<long>> lastTake, bool tolerateF2)
     {
         var verdict = new ChaosItemsVerdict(Name) { Remaining = remaining.Count, Acknowledged = Acknowledged, Taken = Taken };
         var left = new HashSet<long>();
-        foreach (long item in remaining)
+        foreach (long item in remaining.Where(item => !left.Add(item)))
         {
-            if (!left.Add(item))
-            {
-                verdict.Violations.Add($"{Name}: item {item} is in the container twice");
-            }
+            verdict.Violations.Add($"{Name}: item {item} is in the container twice");
         }
 
-        var missing = new List<(long Item, long AttemptedAt)>();
+        var missing = new List<(long Item, Item Record)>();
         foreach ((long item, Item record) in _items)
         {
             int occurrences = record.Takers.Count + (left.Remove(item) ? 1 : 0);
@@ -76,9 +81,9 @@ internal sealed class ChaosItems(string name)
                 verdict.Redelivered += occurrences - 1;
             }
 
-            if (record.Acknowledged && occurrences == 0)
+            if (record.AcknowledgedAt is not null && occurrences == 0)
             {
-                missing.Add((item, record.AttemptedAt ?? 0));
+                missing.Add((item, record));
             }
         }
 
@@ -87,34 +92,42 @@ internal sealed class ChaosItems(string name)
             verdict.Violations.Add($"{Name}: item {item} appeared but was never put");
         }
 
-        JudgeMissing(verdict, missing, incarnations, window, tolerateF2);
+        JudgeMissing(verdict, missing, windows, tolerateF2);
         return verdict;
     }
 
     /// <summary>
-    /// Matches missing items to killed takers' receipt windows: a taker killed at time K with a take of up to k items
-    /// in progress can account for k items put before K. Earliest kills take the earliest items (optimal here, since
-    /// a later kill accepts every item an earlier one does).
+    /// Matches missing items to receipt windows: a window can account for an item that existed before its kill and was
+    /// handed out (by the FIFO bound) after the window opened, up to its slot count. Windows go in kill order, each
+    /// taking the eligible items with the earliest hand-out bound first.
     /// </summary>
-    private void JudgeMissing(
-        ChaosItemsVerdict verdict, List<(long Item, long AttemptedAt)> missing, IReadOnlyCollection<ChaosIncarnation> incarnations, Func<ChaosIncarnation, int> window, bool tolerateF2)
+    private void JudgeMissing(ChaosItemsVerdict verdict, List<(long Item, Item Record)> missing, IReadOnlyList<ChaosWindow> windows, bool tolerateF2)
     {
-        List<ChaosIncarnation> windows = [.. incarnations.Where(i => window(i) > 0).OrderBy(i => i.KillTimestamp)];
-        missing.Sort((a, b) => a.AttemptedAt.CompareTo(b.AttemptedAt));
-        int next = 0;
-        foreach (ChaosIncarnation killed in windows)
+        if (missing.Count == 0)
         {
-            for (int slots = window(killed); slots > 0 && next < missing.Count && missing[next].AttemptedAt <= killed.KillTimestamp; slots--)
+            return;
+        }
+
+        Func<Item, long> handedOutBy = fifo ? FifoBound() : _ => long.MaxValue;
+        var open = missing.Select(m => (m.Item, Attempted: m.Record.AttemptedAt ?? 0, Bound: handedOutBy(m.Record))).OrderBy(m => m.Bound).ToList();
+        foreach (ChaosWindow window in windows.OrderBy(w => w.Until))
+        {
+            int slots = window.Slots;
+            for (int i = 0; i < open.Count && slots > 0; i++)
             {
-                verdict.ReceiptWindow++;
-                next++;
+                if (open[i].Attempted <= window.Until && open[i].Bound >= window.From)
+                {
+                    open.RemoveAt(i--);
+                    slots--;
+                    verdict.ReceiptWindow++;
+                }
             }
         }
 
-        long firstWindow = windows.Count == 0 ? long.MaxValue : windows[0].KillTimestamp;
-        foreach ((long item, long attemptedAt) in missing.Skip(next))
+        foreach ((long item, long attempted, long bound) in open)
         {
-            if (attemptedAt <= firstWindow)
+            ChaosWindow? dead = windows.Where(w => w.Until < attempted && attempted - w.Until < s_deadConsumerHorizon).MaxBy(w => w.Until);
+            if (dead is null)
             {
                 verdict.Violations.Add($"{Name}: acknowledged item {item} is gone, and no killed consumer can account for it");
             }
@@ -124,9 +137,52 @@ internal sealed class ChaosItems(string name)
             }
             else
             {
-                verdict.Violations.Add($"{Name}: acknowledged item {item} is gone: put after the consumers that were waiting had been killed (F2: delivered to a dead consumer)");
+                verdict.Violations.Add(
+                    $"{Name}: acknowledged item {item} is gone; it was put {(attempted - dead.Until) * 1000.0 / Stopwatch.Frequency:0.0} ms after worker {dead.Worker} was killed waiting in a take (F2: delivered to a dead consumer)");
             }
         }
+    }
+
+    /// <summary>
+    /// For each item, the earliest recorded take of an item whose put began after this one's put returned: in a FIFO
+    /// queue this item left the queue before that one did.
+    /// </summary>
+    private Func<Item, long> FifoBound()
+    {
+        List<Item> taken = [.. _items.Values.Where(i => i.FirstTakenAt is not null && i.AttemptedAt is not null).OrderBy(i => i.AttemptedAt)];
+        long[] attempts = [.. taken.Select(i => i.AttemptedAt!.Value)];
+        long[] earliestFrom = new long[taken.Count + 1];
+        earliestFrom[taken.Count] = long.MaxValue;
+        for (int i = taken.Count - 1; i >= 0; i--)
+        {
+            earliestFrom[i] = Math.Min(earliestFrom[i + 1], taken[i].FirstTakenAt!.Value);
+        }
+
+        return record =>
+        {
+            if (record.AcknowledgedAt is not { } acknowledged)
+            {
+                return long.MaxValue;
+            }
+
+            // The first put that began after this one returned.
+            int low = 0;
+            int high = attempts.Length;
+            while (low < high)
+            {
+                int middle = (low + high) / 2;
+                if (attempts[middle] > acknowledged)
+                {
+                    high = middle;
+                }
+                else
+                {
+                    low = middle + 1;
+                }
+            }
+
+            return earliestFrom[low];
+        };
     }
 
     private Item Get(long item)
@@ -144,9 +200,11 @@ internal sealed class ChaosItems(string name)
     {
         public long? AttemptedAt { get; set; }
 
-        public bool Acknowledged { get; set; }
+        public long? AcknowledgedAt { get; set; }
 
         public bool Refused { get; set; }
+
+        public long? FirstTakenAt { get; set; }
 
         public List<ChaosIncarnation> Takers { get; } = [];
     }

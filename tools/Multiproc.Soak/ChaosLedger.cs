@@ -10,9 +10,9 @@ internal sealed class ChaosLedger
     private readonly Lock _lock = new();
     private readonly List<ChaosIncarnation> _incarnations = [];
 
-    public ChaosItems Queue { get; } = new("queue");
+    public ChaosItems Queue { get; } = new("queue", fifo: true);
 
-    public ChaosItems List { get; } = new("list");
+    public ChaosItems List { get; } = new("list", fifo: false);
 
     public Dictionary<string, (long Attempted, long Acknowledged)> Increments { get; } = [];
 
@@ -108,7 +108,7 @@ internal sealed class ChaosLedger
                 Array.ForEach(values, item => Queue.Attempted(item, at));
                 return;
             case "p=":
-                Array.ForEach(values, Queue.Acknowledge);
+                Array.ForEach(values, item => Queue.Acknowledge(item, at));
                 Count("put", values.Length);
                 return;
             case "p!" or "p?":
@@ -117,27 +117,29 @@ internal sealed class ChaosLedger
                 return;
             case "t-":
                 who.OpenTake = (int)values[0];
+                who.OpenTakeSince = at;
                 return;
             case "t=":
                 who.OpenTake = 0;
                 who.LastTake = [.. values];
-                Array.ForEach(values, item => Queue.Take(item, who));
+                Array.ForEach(values, item => Queue.Take(item, who, at));
                 Count(values.Length == 0 ? "take (none)" : "take", 1);
                 return;
             case "a+":
                 Array.ForEach(values, item => List.Attempted(item, at));
                 return;
             case "a=":
-                Array.ForEach(values, List.Acknowledge);
+                Array.ForEach(values, item => List.Acknowledge(item, at));
                 Count("list add", 1);
                 return;
             case "o-":
                 who.OpenPop = (int)values[0];
+                who.OpenPopSince = at;
                 return;
             case "o=":
                 who.OpenPop = 0;
                 who.LastPop = [.. values];
-                Array.ForEach(values, item => List.Take(item, who));
+                Array.ForEach(values, item => List.Take(item, who, at));
                 Count("list pop", 1);
                 return;
             case "d+":

@@ -4,10 +4,10 @@ namespace Multiproc.Soak;
 internal static class ChaosSemaphore
 {
     /// <remarks>
-    /// Permits are conserved only if a dead holder's permits return. Today's semaphore always does that, which is what
-    /// <c>SemaphoreKind.Owned</c> names once <c>CreateSemaphoreAsync</c> takes a kind (whose default becomes Counting);
-    /// from then on this line passes <c>SemaphoreKind.Owned</c>.
+    /// Permits are conserved across SIGKILLs only if a dead holder's permits return: <see cref="SemaphoreKind.Owned"/>.
+    /// A <see cref="SemaphoreKind.Counting"/> semaphore keeps a dead holder's permits consumed by design, and the
+    /// "permits conserved" check would then report every kill inside a section.
     /// </remarks>
     public static Task<ISharedSemaphore> CreateAsync(Manager manager, int permits, CancellationToken cancellationToken)
-        => manager.CreateSemaphoreAsync(permits, permits, cancellationToken: cancellationToken);
+        => manager.CreateSemaphoreAsync(permits, permits, SemaphoreKind.Owned, cancellationToken);
 }

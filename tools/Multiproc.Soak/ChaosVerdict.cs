@@ -17,8 +17,8 @@ internal sealed class ChaosVerdict
     public static ChaosVerdict Judge(ChaosLedger ledger, ChaosEndState end, IReadOnlyList<ChaosIncarnation> incarnations, bool tolerateF2)
     {
         var verdict = new ChaosVerdict();
-        verdict.Items(ledger.Queue.Judge(end.Queued, [.. incarnations], i => i.TakeWindow, i => i.LastTake, tolerateF2));
-        verdict.Items(ledger.List.Judge(end.Listed, [.. incarnations], i => i.PopWindow, i => i.LastPop, tolerateF2));
+        verdict.Items(ledger.Queue.Judge(end.Queued, [.. incarnations.Select(i => i.TakeWindow).OfType<ChaosWindow>()], i => i.LastTake, tolerateF2));
+        verdict.Items(ledger.List.Judge(end.Listed, [.. incarnations.Select(i => i.PopWindow).OfType<ChaosWindow>()], i => i.LastPop, tolerateF2));
 
         var wrongKeys = ledger.Increments
             .Select(pair => (Key: pair.Key, pair.Value.Attempted, pair.Value.Acknowledged, Value: end.Increments.GetValueOrDefault(pair.Key)))

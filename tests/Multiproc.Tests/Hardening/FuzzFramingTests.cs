@@ -32,7 +32,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
     {
         using var pair = new FuzzUnixListener();
         Gen<StreamCase> cases = StreamCases(kindByte: false);
-        await FuzzRunner.RunAsync("frame-reader", cases, 300, c => Task.Run(() => CheckFrameReader(c, pair)), output);
+        await FuzzRunner.RunAsync("frame-reader", cases, 1000, c => Task.Run(() => CheckFrameReader(c, pair)), output);
         pair.Dispose();
         Assert.False(Directory.Exists(pair.Directory));
     }
@@ -41,7 +41,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
     public async Task WorkerFrameReader_RandomMutatedAndTruncatedStreams_MatchTheReferenceParser()
     {
         Gen<StreamCase> cases = StreamCases(kindByte: true);
-        await FuzzRunner.RunAsync("worker-frame-reader", cases, 1000, CheckWorkerFrameReaderAsync, output);
+        await FuzzRunner.RunAsync("worker-frame-reader", cases, 3000, CheckWorkerFrameReaderAsync, output);
     }
 
     /// <summary>Valid frame streams with mutations (three in four), or plain random bytes.</summary>

@@ -47,7 +47,7 @@ public sealed class FuzzHandshakeTests(ITestOutputHelper output)
             FuzzChunks.Sizes,
             (nonce, mutations, random, chunks) => new ClientCase(nonce, mutations, random, chunks));
 
-        await FuzzRunner.RunAsync("handshake-server", cases, 300, c => Task.Run(() => CheckServerSide(fuzz, c)), output,
+        await FuzzRunner.RunAsync("handshake-server", cases, 1000, c => Task.Run(() => CheckServerSide(fuzz, c)), output,
             afterBatch: fuzz.CheckWitnessAsync);
 
         await fuzz.WaitForFuzzConnectionsClosedAsync();
@@ -68,7 +68,7 @@ public sealed class FuzzHandshakeTests(ITestOutputHelper output)
             FuzzChunks.Sizes,
             (id, nonce, helloMutations, answerMutations, random, chunks) => new ServerCase(id, nonce, helloMutations, answerMutations, random, chunks));
 
-        await FuzzRunner.RunAsync("handshake-client", cases, 200, c => CheckClientSideAsync(listener, key, c), output);
+        await FuzzRunner.RunAsync("handshake-client", cases, 500, c => CheckClientSideAsync(listener, key, c), output);
         listener.Dispose();
         Assert.False(Directory.Exists(listener.Directory));
     }

@@ -83,7 +83,7 @@ public sealed class FuzzRequestTests(ITestOutputHelper output)
         }
 
         Gen<(byte[] Stream, int[] Chunks)> cases = Gen.Select(new FuzzRequests(objects).Stream, FuzzChunks.Sizes);
-        await FuzzRunner.RunAsync("request-decoder", cases, 400, c => Task.Run(() => CheckCase(fuzz, c.Stream, c.Chunks)), output,
+        await FuzzRunner.RunAsync("request-decoder", cases, 600, c => Task.Run(() => CheckCase(fuzz, c.Stream, c.Chunks)), output,
             afterBatch: AfterBatchAsync, print: c => $"{c.Stream.Length} bytes [{Convert.ToHexString(c.Stream.AsSpan(0, Math.Min(c.Stream.Length, 1024)))}] chunks [{string.Join(',', c.Chunks)}]");
 
         await fuzz.WaitForFuzzConnectionsClosedAsync();

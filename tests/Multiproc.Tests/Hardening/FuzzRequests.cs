@@ -48,7 +48,7 @@ internal sealed class FuzzRequests(IReadOnlyDictionary<string, long> objects)
             Call("control", "create", Typed("multiproc:dict"), s_int, s_int, s_bool),
             Call("control", "create", Typed("multiproc:value"), s_int, s_bool, s_any),
             Call("control", "create", Typed("multiproc:lock"), s_bool),
-            Call("control", "create", Typed("multiproc:semaphore"), s_int, s_int),
+            Call("control", "create", Typed("multiproc:semaphore"), s_int, s_int, s_int),
             Call("control", "create", Typed("multiproc:event"), s_bool),
             Call("control", "create", Typed("multiproc:barrier"), s_int),
             Call("control", "create", Typed("Multiproc.Tests.Fixtures.IEmployee"), s_string, s_any),
