@@ -5,7 +5,7 @@ namespace Multiproc.Soak;
 /// <summary>Everything the workers recorded, folded in as their lines arrive; thread-safe.</summary>
 /// <remarks>See <see cref="ChaosWorker"/> for the line codes. Intervals of holding the lock or a permit run from
 /// "held" to "about to release", or to the kill: inside the real holding time, so overlaps prove a bug.</remarks>
-internal sealed class ChaosLedger
+internal sealed class ChaosLedger(TextWriter? trace)
 {
     private readonly Lock _lock = new();
     private readonly List<ChaosIncarnation> _incarnations = [];
@@ -69,6 +69,7 @@ internal sealed class ChaosLedger
         long[] values = [.. parts.Skip(2).Where(p => p[0] != 'k').Select(p => long.Parse(p, CultureInfo.InvariantCulture))];
         lock (_lock)
         {
+            trace?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{who.Id} {line}"));
             Apply(who, at, parts[1], values, parts.Length > 2 ? parts[2] : "");
         }
     }
@@ -78,6 +79,7 @@ internal sealed class ChaosLedger
     {
         lock (_lock)
         {
+            trace?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{who.Id} {(who.Killed ? who.KillTimestamp : 0)} END killed={who.Killed} exit={exitCode}"));
             who.ExitCode = exitCode;
             if (who.LockSince is { } held)
             {

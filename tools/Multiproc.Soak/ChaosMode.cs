@@ -20,7 +20,8 @@ internal static class ChaosMode
         catch (Exception ex) when (ex is ArgumentException or FormatException)
         {
             Console.Error.WriteLine(ex.Message);
-            return SoakUsage.Print();
+            Console.Error.WriteLine("usage: Multiproc.Soak chaos [--minutes N | --seconds N] [--workers N] [--seed S] [--kill-ms MIN MAX] [--tolerate-f2]");
+            return 2;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -45,7 +46,8 @@ internal static class ChaosMode
         ChaosSharedObjects objects = await ChaosSharedObjects.CreateAsync(driver, CancellationToken.None);
         ChaosHeapSample heapStart = await managed.SampleAsync();
 
-        var ledger = new ChaosLedger();
+        await using StreamWriter? trace = options.Trace is null ? null : new StreamWriter(options.Trace);
+        var ledger = new ChaosLedger(trace);
         var fleet = new ChaosFleet(options, ledger, address, key);
         var clock = Stopwatch.StartNew();
         await fleet.RunAsync(async () => await managed.SampleAsync());

@@ -3,13 +3,14 @@ using System.Globalization;
 namespace Multiproc.Soak;
 
 /// <summary>
-/// The chaos mode's command line: <c>[--minutes N | --seconds N] [--workers N] [--seed S] [--kill-ms MIN MAX] [--tolerate-f2]</c>.
+/// The chaos mode's command line: <c>[--minutes N | --seconds N] [--workers N] [--seed S] [--kill-ms MIN MAX] [--tolerate-f2] [--trace FILE]</c>.
 /// </summary>
 /// <remarks>
 /// <c>--tolerate-f2</c> reports acknowledged items delivered to an already-dead consumer (review finding F2, fixed by
 /// lease-and-ack receipts) without counting them as violations; without it they fail the run like any loss.
+/// <c>--trace</c> writes every worker line, kill and exit to a file (prefixed with the worker's number) for analysis.
 /// </remarks>
-internal sealed record ChaosOptions(TimeSpan Duration, int Workers, int Seed, int KillMinMs, int KillMaxMs, bool TolerateF2 = false)
+internal sealed record ChaosOptions(TimeSpan Duration, int Workers, int Seed, int KillMinMs, int KillMaxMs, bool TolerateF2 = false, string? Trace = null)
 {
     /// <exception cref="ArgumentException">An option is unknown or its value is missing or out of range.</exception>
     public static ChaosOptions Parse(string[] args)
@@ -27,6 +28,7 @@ internal sealed record ChaosOptions(TimeSpan Duration, int Workers, int Seed, in
                 "--seed" => options with { Seed = (int)Number() },
                 "--kill-ms" => options with { KillMinMs = (int)Number(), KillMaxMs = (int)Number() },
                 "--tolerate-f2" => options with { TolerateF2 = true },
+                "--trace" => options with { Trace = Next() },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

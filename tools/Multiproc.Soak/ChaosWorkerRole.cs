@@ -16,7 +16,8 @@ internal static class ChaosWorkerRole
         string address = Console.ReadLine() ?? throw new InvalidOperationException("No address on stdin.");
         byte[] key = Convert.FromHexString(Console.ReadLine() ?? throw new InvalidOperationException("No key on stdin."));
         using var stop = new CancellationTokenSource();
-        await using Manager manager = await Manager.ConnectAsync(address, key);
+        // A generous connect timeout: on a machine this busy a connect can take seconds, and startup is not under test.
+        await using Manager manager = await Manager.ConnectAsync(address, key, new ConnectOptions { ConnectTimeout = TimeSpan.FromSeconds(60) });
         var worker = new ChaosWorker(manager, incarnation, new Random(seed), stop.Token);
         await worker.ConnectAsync();
         await worker.WarmUpAsync();

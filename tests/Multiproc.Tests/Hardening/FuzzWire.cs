@@ -1,14 +1,16 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Multiproc.Protocol;
 
 namespace Multiproc.Tests.Hardening;
 
 /// <summary>Blocking socket chores and the handshake's MAC, written from docs/protocol.md rather than borrowed from src.</summary>
+/// <remarks>Only the magic and the version number come from src (protocol vocabulary), so a version bump needs no change here.</remarks>
 internal static class FuzzWire
 {
-    public static ReadOnlySpan<byte> Magic => "MPRC"u8;
+    public static ReadOnlySpan<byte> Magic => ProtocolConstants.Magic;
 
-    public const ushort Version = 1;
+    public static ushort Version => ProtocolConstants.Version;
 
     /// <summary>HMAC-SHA256(key, label ‖ first ‖ second), as protocol.md §1 defines both MACs.</summary>
     public static byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
