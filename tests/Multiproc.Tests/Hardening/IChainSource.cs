@@ -3,9 +3,6 @@ namespace Multiproc.Tests.Hardening;
 /// <summary>A registered user type whose results and arguments nest (or loop).</summary>
 public interface IChainSource
 {
-    /// <summary>Gets how many <see cref="DeepAfterCancelAsync"/> calls have started.</summary>
-    int Started { get; }
-
     Chain Cycle();
 
     object CycleAsObject();
@@ -17,5 +14,6 @@ public interface IChainSource
     int Ping();
 
     /// <summary>Waits until the caller cancels, then returns a chain anyway (its last link holds a new shared object).</summary>
+    /// <remarks>The object's gate holds later calls until this reply has been sent.</remarks>
     Task<Chain> DeepAfterCancelAsync(int links, CancellationToken cancellationToken);
 }
