@@ -13,6 +13,10 @@ namespace Multiproc.Serialization;
 /// </remarks>
 internal static class WriteDepth
 {
+    // The stack check costs about as much as the rest of a level; every 32 levels is enough, since
+    // it guarantees far more headroom (64-128 KB) than 32 levels of formatter frames take.
+    private const int StackCheckInterval = 32;
+
     [ThreadStatic]
     private static int s_depth;
 
@@ -22,7 +26,7 @@ internal static class WriteDepth
     public static void Enter(Type type)
     {
         int depth = ++s_depth;
-        if (depth > SerializationLimits.MaxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+        if (depth > SerializationLimits.MaxDepth || (depth % StackCheckInterval == 0 && !RuntimeHelpers.TryEnsureSufficientExecutionStack()))
         {
             s_depth--;
             throw TooDeep(type);
