@@ -8,6 +8,8 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
+//   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
 switch (args[0])
 {
     case "client":
@@ -63,6 +65,8 @@ switch (args[0])
             return 0;
         }
 
+    case "pool-starved": return PoolStarvedRole.Run(args);
+
     case "array-sum":
         {
             // Maps a shared array by name and works on it with no manager calls at all.
@@ -77,6 +81,8 @@ switch (args[0])
             Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
+
+    case "sem-hold" or "sem-loop" or "lock-hold": return await PrimitiveRoles.RunAsync(args);
 
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");
