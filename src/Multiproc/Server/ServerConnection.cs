@@ -45,7 +45,7 @@ internal sealed partial class ServerConnection : IDisposable
         _socket = socket;
         Id = id;
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
-        _sender = new FrameSender(socket) { ScheduleFlush = ServerScheduler.Shared.Queue };
+        _sender = new FrameSender(socket) { ScheduleFlush = static flush => ServerScheduler.Shared.Queue(flush, preferLocal: true) };
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
         Caller = new Caller(id, _closing.Token);
