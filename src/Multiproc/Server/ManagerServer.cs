@@ -52,6 +52,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public InlineWatchdog Watchdog { get; }
 
+    /// <summary>Gets the open connections (for tests).</summary>
+    internal ICollection<ServerConnection> Connections => _connections.Values;
+
     public Guid ServerId { get; } = Guid.NewGuid();
 
     public byte[] AuthKey => Settings.AuthKey;
