@@ -1,12 +1,12 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using MessagePack;
-using Xunit.Abstractions;
 using Microsoft.Extensions.Logging;
 using Multiproc.Protocol;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Multiproc.Tests.Hardening;
 
