@@ -9,6 +9,7 @@ using Multiproc.Tests.Fixtures;
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 //   hold-lock ADDRESS KEYHEX LOCK QUEUE   acquires LOCK, blocks in a take on QUEUE, then reports the take and a release (HoldLockRole.cs)
+//   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
 switch (args[0])
 {
     case "client":
@@ -65,6 +66,8 @@ switch (args[0])
         }
 
     case "hold-lock": return await HoldLockRole.RunAsync(args);
+
+    case "pool-starved": return PoolStarvedRole.Run(args);
 
     case "array-sum":
         {

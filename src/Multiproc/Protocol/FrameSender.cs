@@ -52,6 +52,12 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Gets where a deferred flush runs; default the thread pool. A server passes its own threads:
+    /// replies must leave while callers in its process hold every pool thread.
+    /// </summary>
+    public Action<IThreadPoolWorkItem> ScheduleFlush { get; init; } = static flush => ThreadPool.UnsafeQueueUserWorkItem(flush, preferLocal: false);
+
     /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
     private Action<Exception>? OnFault { get; }
 
@@ -89,7 +95,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
         if (schedule)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            ScheduleFlush(this);
         }
     }
 
@@ -207,7 +213,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
         if (scheduleFlush)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            ScheduleFlush(this);
         }
 
         return true;

@@ -46,7 +46,10 @@ internal sealed partial class ServerConnection : IDisposable
         _socket = socket;
         Id = id;
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
-        _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Settings.MaxOutgoingBytesPerConnection, server.Settings.SendStallTimeout, server.Settings.TimeProvider));
+        _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Settings.MaxOutgoingBytesPerConnection, server.Settings.SendStallTimeout, server.Settings.TimeProvider))
+        {
+            ScheduleFlush = ServerScheduler.Shared.Queue,
+        };
         ConfigureSocket(socket, server.Settings);
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
@@ -327,7 +330,7 @@ internal sealed partial class ServerConnection : IDisposable
                 return Interlocked.CompareExchange(ref _inlineSince, 0, started) != started;
             }
 
-            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+            call.Schedule();
         }
 
         return false;
