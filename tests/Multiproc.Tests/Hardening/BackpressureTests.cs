@@ -97,6 +97,16 @@ public sealed class BackpressureTests(ITestOutputHelper output)
         Assert.Equal(MessageKind.Error, kinds[5]);
     }
 
+    [Fact]
+    public void MaxOutgoingBytesPerConnection_DefaultsToFourFrames_RefusesTinyValues_AndNeverGoesBelowAFrame()
+    {
+        var options = new ManagerOptions();
+        Assert.Equal(4L * options.MaxFrameSize, options.MaxOutgoingBytesPerConnection);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxOutgoingBytesPerConnection = 1_000);
+        options.MaxOutgoingBytesPerConnection = 64 * 1024;
+        Assert.Equal(options.MaxFrameSize + 4L, options.Snapshot().MaxOutgoingBytesPerConnection);
+    }
+
     internal static async Task<ServerConnection> NewestConnectionAsync(Manager manager, int count)
     {
         ManagerServer server = manager.OwnedServer!;
