@@ -20,6 +20,7 @@ public sealed class ManagerOptions
     private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
@@ -92,6 +93,25 @@ public sealed class ManagerOptions
         {
             RequirePositive(value, TimeSpan.FromHours(1));
             _handshakeTimeout = value;
+        }
+    }
+
+    /// <summary>Gets or sets how many connections may be in the handshake at once; default 128.</summary>
+    /// <remarks>
+    /// A connection that arrives when this many have not finished authenticating closes the oldest of
+    /// them, so strangers that connect and never authenticate cannot use up the manager's threads,
+    /// descriptors or memory, and a real client (which answers at once) still gets in. Handshakes
+    /// hold no thread; one dedicated thread accepts and runs them all.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,536.</exception>
+    public int MaxPendingHandshakes
+    {
+        get => _maxPendingHandshakes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_536);
+            _maxPendingHandshakes = value;
         }
     }
 
@@ -176,6 +196,7 @@ public sealed class ManagerOptions
         MaxFrameSize = _maxFrameSize,
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
+        MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,
         Registrations = [.. _registrations],
