@@ -8,6 +8,7 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
 switch (args[0])
 {
     case "client":
@@ -77,6 +78,8 @@ switch (args[0])
             Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
+
+    case "serve-limits": return await Multiproc.Tests.Peer.ServeWithLimits.RunAsync(args);
 
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");
