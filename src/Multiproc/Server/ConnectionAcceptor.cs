@@ -148,16 +148,23 @@ internal sealed partial class ConnectionAcceptor
         }
 
         Socket.Select(_polled, null, null, PollTimeoutMicroseconds(pausedFor));
+        bool acceptable = false;
         foreach (Socket ready in _polled)
         {
             if (ready == _listener.Socket)
             {
-                AcceptQueued();
+                acceptable = true;
             }
             else if (_bySocket.TryGetValue(ready, out LinkedListNode<PendingHandshake>? node))
             {
                 Receive(node.Value);
             }
+        }
+
+        // Reads first: a client whose hello has arrived finishes before new arrivals can push it out over the cap.
+        if (acceptable)
+        {
+            AcceptQueued();
         }
     }
 
