@@ -9,6 +9,7 @@ using Multiproc.Tests.Fixtures;
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 //   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
+//   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
 switch (args[0])
 {
     case "client":
@@ -63,6 +64,8 @@ switch (args[0])
             await Console.In.ReadToEndAsync();
             return 0;
         }
+
+    case "pool-starved": return PoolStarvedRole.Run(args);
 
     case "array-sum":
         {

@@ -45,7 +45,8 @@ internal sealed partial class ConnectionAcceptor
     private readonly Dictionary<Socket, LinkedListNode<PendingHandshake>> _bySocket = new(ReferenceEqualityComparer.Instance);
     private readonly List<Socket> _polled = [];
     private readonly object _pauseGate = new();
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Continuations run on the exiting accept thread: shutdown must not wait for a thread-pool thread.
+    private readonly TaskCompletionSource _completion = new();
     private long _acceptPausedUntil;
     private volatile bool _stopping;
 

@@ -11,8 +11,9 @@ namespace Multiproc.Server;
 /// The manager's server: accepts connections, authenticates them, and owns the object table.
 /// </summary>
 /// <remarks>
-/// One dedicated thread accepts connections and runs their handshakes (<see cref="ConnectionAcceptor"/>);
-/// each authenticated connection gets a reader thread; calls run on the thread pool. Shutdown
+/// One dedicated thread accepts connections and runs their handshakes (<see cref="ConnectionAcceptor"/>).
+/// Each authenticated connection gets a reader thread; calls run inline there, on server threads
+/// (<see cref="ServerScheduler"/>) or, for a user's methods not known to be short, on the thread pool. Shutdown
 /// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
 /// the objects the manager created and removes the socket file.
 /// </remarks>
@@ -34,7 +35,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         _listener = listener;
         Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
         Table = new ObjectTable(Logger);
-        Handovers = new Handovers(Table, settings.TimeProvider);
+        Clock = ServerClock.For(settings.TimeProvider);
+        Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
         _acceptor = new ConnectionAcceptor(listener, settings, ServerId, Logger, OnAuthenticated);
@@ -44,6 +46,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public ManagerSettings Settings { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
+    public TimeProvider Clock { get; }
 
     public ObjectTable Table { get; }
 

@@ -45,7 +45,7 @@ internal sealed partial class ServerConnection : IDisposable
         _socket = socket;
         Id = id;
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
-        _sender = new FrameSender(socket);
+        _sender = new FrameSender(socket) { ScheduleFlush = ServerScheduler.Shared.Queue };
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
         Caller = new Caller(id, _closing.Token);
@@ -329,7 +329,7 @@ internal sealed partial class ServerConnection : IDisposable
                 return Interlocked.CompareExchange(ref _inlineSince, 0, started) != started;
             }
 
-            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+            call.Schedule();
         }
 
         return false;

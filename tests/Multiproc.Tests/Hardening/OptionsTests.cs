@@ -66,7 +66,12 @@ public class OptionsTests
         await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Takers == 1));
         Assert.False(take.IsCompleted);
 
-        clock.Advance(TimeSpan.FromHours(1));
+        // The waiter is queued before its timer is created: advance until the timer has seen the hour pass.
+        await TestTimeout.UntilAsync(() =>
+        {
+            clock.Advance(TimeSpan.FromHours(1));
+            return Task.FromResult(take.IsCompleted);
+        });
         (bool taken, _) = await take.WaitAsync(TestTimeout.Token());
         Assert.False(taken);
     }

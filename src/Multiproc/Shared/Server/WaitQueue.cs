@@ -10,7 +10,9 @@ namespace Multiproc.Shared.Server;
 /// the queue exactly once: granted by the primitive, or abandoned by its timeout or cancellation.
 /// Both remove it under the lock, so a grant and a cancellation that race never both happen; a
 /// waiter abandoned first is skipped by later grants, so it never swallows what it was waiting for.</para>
-/// <para>Waits hold no thread: a waiting server call is an awaited task.</para>
+/// <para>Waits hold no thread: a waiting server call is an awaited task. It resumes on a server
+/// thread (granted, timed out or cancelled), and its timeout fires on the manager's timer thread when
+/// the clock is the system's (see <see cref="Multiproc.Server.ServerClock"/>): neither needs the thread pool.</para>
 /// </remarks>
 internal sealed class WaitQueue<T>
 {
@@ -126,7 +128,7 @@ internal sealed class WaitQueue<T>
         var state = (this, waiter);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_cancelled, state);
         using ITimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : _clock.CreateTimer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
-        T value = await waiter.Task.ConfigureAwait(false);
+        T value = await new ServerThreadAwaitable<T>(waiter.Task, _lock);
         return (!waiter.TimedOut, value);
     }
 
