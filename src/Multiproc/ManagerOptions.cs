@@ -103,14 +103,15 @@ public sealed class ManagerOptions
     /// descriptors or memory, and a real client (which answers at once) still gets in. Handshakes
     /// hold no thread; one dedicated thread accepts and runs them all.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,536.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,535.</exception>
     public int MaxPendingHandshakes
     {
         get => _maxPendingHandshakes;
         set
         {
+            // One poll covers the pending sockets and the listener; Socket.Select takes at most 65,536.
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_536);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_535);
             _maxPendingHandshakes = value;
         }
     }

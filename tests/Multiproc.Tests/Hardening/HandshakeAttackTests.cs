@@ -223,6 +223,20 @@ public class HandshakeAttackTests
         Assert.False(File.Exists(listener.Address.UnixPath));
     }
 
+    [Fact]
+    public void MaxPendingHandshakes_ValidatedInTheSetter_AndSentToAChildProcessManager()
+    {
+        var options = new ManagerOptions();
+        Assert.Equal(128, options.MaxPendingHandshakes);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxPendingHandshakes = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxPendingHandshakes = 65_536);
+        options.MaxPendingHandshakes = 7;
+
+        var child = new ManagerOptions();
+        ManagerSettings.ApplyLimits(child, options.Snapshot().ToLimits());
+        Assert.Equal(7, child.Snapshot().MaxPendingHandshakes);
+    }
+
     private static async Task ConnectAndCallAsync(string address, byte[] key)
     {
         await using Manager manager = await Manager.ConnectAsync(address, key, cancellationToken: TestTimeout.Token());
