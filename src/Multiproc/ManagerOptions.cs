@@ -14,12 +14,16 @@ namespace Multiproc;
 /// </remarks>
 public sealed class ManagerOptions
 {
+    /// <summary>The default of <see cref="MaxSharedMemoryBytes"/>: 1 GiB.</summary>
+    internal const long DefaultMaxSharedMemoryBytes = 1L << 30;
+
     private readonly List<Registration> _registrations = [];
     private byte[]? _authKey;
     private ManagerHosting _hosting = ManagerHosting.InProcess;
     private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
     private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
@@ -116,6 +120,27 @@ public sealed class ManagerOptions
         }
     }
 
+    /// <summary>Gets or sets the most bytes of shared memory (RAM-backed <c>/dev/shm</c>) that shared arrays created through this manager may hold at once; default 1 GiB.</summary>
+    /// <remarks>
+    /// <para>Every <see cref="Manager.CreateArrayAsync{T}"/> (and the untyped <c>multiproc:array</c> create) reserves its
+    /// block's size, rounded up to whole pages, before anything is allocated; a create that would go over the limit is
+    /// refused with <see cref="InsufficientMemoryException"/> and allocates nothing. The bytes come back when the block is
+    /// removed (its last reference released, or the manager shut down). 0 refuses every shared array.</para>
+    /// <para>Blocks made directly with <see cref="SharedMemory.Create"/> or <see cref="SharedArray{T}.Create"/> belong to
+    /// the calling process and do not count. The filesystem's own size still applies: a block larger than what is free in
+    /// <c>/dev/shm</c> fails to allocate.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public long MaxSharedMemoryBytes
+    {
+        get => _maxSharedMemoryBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxSharedMemoryBytes = value;
+        }
+    }
+
     /// <summary>Gets or sets the logger factory for the server's diagnostics; default none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -197,6 +222,7 @@ public sealed class ManagerOptions
         MaxFrameSize = _maxFrameSize,
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
+        MaxSharedMemoryBytes = _maxSharedMemoryBytes,
         MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,

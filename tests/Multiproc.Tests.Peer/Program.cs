@@ -10,6 +10,7 @@ using Multiproc.Tests.Fixtures;
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 //   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
+//   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
 switch (args[0])
 {
     case "client":
@@ -82,6 +83,7 @@ switch (args[0])
             return 0;
         }
 
+    case "sem-hold" or "sem-loop" or "lock-hold": return await PrimitiveRoles.RunAsync(args);
     case "serve-limits": return await Multiproc.Tests.Peer.ServeWithLimits.RunAsync(args);
 
     default:

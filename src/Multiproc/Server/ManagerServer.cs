@@ -39,6 +39,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
         _acceptor = new ConnectionAcceptor(listener, settings, ServerId, Logger, OnAuthenticated);
     }
 
@@ -57,6 +58,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public TypeRegistry Registry { get; }
 
     public InlineWatchdog Watchdog { get; }
+
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
 
     public Guid ServerId { get; } = Guid.NewGuid();
 

@@ -20,6 +20,8 @@ internal sealed record ManagerSettings
 
     public TimeSpan HandshakeTimeout { get; init; }
 
+    public long MaxSharedMemoryBytes { get; init; }
+
     public int MaxPendingHandshakes { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
@@ -32,7 +34,7 @@ internal sealed record ManagerSettings
     /// The numeric limits as one array, for the bootstrap of a child-process manager
     /// (<see cref="ApplyLimits"/> reads them back in the same order).
     /// </summary>
-    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxPendingHandshakes];
+    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxSharedMemoryBytes, MaxPendingHandshakes];
 
     /// <summary>Applies limits written by <see cref="ToLimits"/> to <paramref name="options"/>.</summary>
     public static void ApplyLimits(ManagerOptions options, long[] limits)
@@ -40,6 +42,7 @@ internal sealed record ManagerSettings
         options.MaxFrameSize = checked((int)limits[0]);
         options.MaxPendingCallsPerConnection = checked((int)limits[1]);
         options.HandshakeTimeout = TimeSpan.FromTicks(limits[2]);
-        options.MaxPendingHandshakes = checked((int)limits[3]);
+        options.MaxSharedMemoryBytes = limits[3];
+        options.MaxPendingHandshakes = checked((int)limits[4]);
     }
 }
