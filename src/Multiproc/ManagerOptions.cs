@@ -26,6 +26,7 @@ public sealed class ManagerOptions
     private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
     private long? _maxOutgoingBytesPerConnection;
     private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
+    private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
@@ -135,6 +136,26 @@ public sealed class ManagerOptions
         }
     }
 
+    /// <summary>Gets or sets how many connections may be in the handshake at once; default 128.</summary>
+    /// <remarks>
+    /// A connection that arrives when this many have not finished authenticating closes the oldest of
+    /// them, so strangers that connect and never authenticate cannot use up the manager's threads,
+    /// descriptors or memory, and a real client (which answers at once) still gets in. Handshakes
+    /// hold no thread; one dedicated thread accepts and runs them all.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,535.</exception>
+    public int MaxPendingHandshakes
+    {
+        get => _maxPendingHandshakes;
+        set
+        {
+            // One poll covers the pending sockets and the listener; Socket.Select takes at most 65,536.
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_535);
+            _maxPendingHandshakes = value;
+        }
+    }
+
     /// <summary>Gets or sets the most bytes of shared memory (RAM-backed <c>/dev/shm</c>) that shared arrays created through this manager may hold at once; default 1 GiB.</summary>
     /// <remarks>
     /// <para>Every <see cref="Manager.CreateArrayAsync{T}"/> (and the untyped <c>multiproc:array</c> create) reserves its
@@ -240,6 +261,7 @@ public sealed class ManagerOptions
         MaxSharedMemoryBytes = _maxSharedMemoryBytes,
         MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
         SendStallTimeout = _sendStallTimeout,
+        MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,
         Registrations = [.. _registrations],

@@ -19,7 +19,10 @@ internal sealed class PeerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static PeerProcess Start(params string[] arguments)
+    public static PeerProcess Start(params string[] arguments) => StartWith(_ => { }, arguments);
+
+    /// <summary>Starts the peer after <paramref name="configure"/> has adjusted the start info (environment, a shell wrapper).</summary>
+    public static PeerProcess StartWith(Action<ProcessStartInfo> configure, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +37,7 @@ internal sealed class PeerProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        configure(info);
         return new PeerProcess(Process.Start(info)!);
     }
 
