@@ -22,6 +22,12 @@ internal sealed class FrameSender : IThreadPoolWorkItem
     private bool _flushScheduled;
     private Exception? _fault;
 
+    // Frames ever queued, and how many of them are known to be written: lets SendAndWait wait for its own frame.
+    private long _queuedFrames;
+    private long _writtenFrames;
+    private int _writeWaiters;
+    private readonly object _writtenSignal = new();
+
     public FrameSender(Socket socket, Action<Exception>? onFault = null)
     {
         _socket = socket;
@@ -80,6 +86,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
                 _sending = false;
             }
 
+            WakeWriteWaiters();
             OnFault?.Invoke(_fault);
         }
     }
@@ -118,7 +125,79 @@ internal sealed class FrameSender : IThreadPoolWorkItem
                 _sending = false;
             }
 
+            WakeWriteWaiters();
             throw _fault;
+        }
+    }
+
+    /// <summary>
+    /// Sends a frame behind every frame queued before it and returns only once it has been written
+    /// to the socket, even when another thread is sending (its frame then leaves in that thread's
+    /// next batch, and this one waits for it).
+    /// </summary>
+    /// <remarks>For a frame that must be out of this process before the caller goes on (a receipt).</remarks>
+    /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>
+    public void SendAndWait(ReadOnlySpan<byte> frame)
+    {
+        long ticket;
+        bool sendsItself;
+        lock (_lock)
+        {
+            ThrowIfFaulted();
+            Enqueue(frame);
+            ticket = _queuedFrames;
+            sendsItself = !_sending;
+            _sending = true;
+        }
+
+        if (sendsItself)
+        {
+            Drain();
+            return;
+        }
+
+        lock (_writtenSignal)
+        {
+            Interlocked.Increment(ref _writeWaiters);
+            try
+            {
+                while (Interlocked.Read(ref _writtenFrames) < ticket)
+                {
+                    ThrowIfFaulted();
+                    Monitor.Wait(_writtenSignal);
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _writeWaiters);
+            }
+        }
+    }
+
+    private void Drain()
+    {
+        try
+        {
+            DrainQueue();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            lock (_lock)
+            {
+                _fault ??= new IOException("The connection is closed.", ex);
+                _sending = false;
+            }
+
+            WakeWriteWaiters();
+            throw _fault;
+        }
+    }
+
+    private void WakeWriteWaiters()
+    {
+        lock (_writtenSignal)
+        {
+            Monitor.PulseAll(_writtenSignal);
         }
     }
 
@@ -128,6 +207,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         {
             byte[] batch;
             int length;
+            long through;
             lock (_lock)
             {
                 if (_queuedLength == 0)
@@ -138,12 +218,18 @@ internal sealed class FrameSender : IThreadPoolWorkItem
 
                 batch = _queued;
                 length = _queuedLength;
+                through = _queuedFrames;
                 _queued = _spare;
                 _spare = batch;
                 _queuedLength = 0;
             }
 
             SendAll(batch.AsSpan(0, length));
+            Interlocked.Exchange(ref _writtenFrames, through);
+            if (Volatile.Read(ref _writeWaiters) > 0)
+            {
+                WakeWriteWaiters();
+            }
         }
     }
 
@@ -156,6 +242,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
 
         frame.CopyTo(_queued.AsSpan(_queuedLength));
         _queuedLength += frame.Length;
+        _queuedFrames++;
     }
 
     private void SendAll(ReadOnlySpan<byte> data)

@@ -48,7 +48,7 @@ internal sealed partial class ServerConnection : IDisposable
         _sender = new FrameSender(socket);
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
-        Caller = new Caller(id, _closing.Token);
+        Caller = new Caller(id, server.Options.MaxFrameSize, _closing.Token);
     }
 
     public long Id { get; }
@@ -139,6 +139,9 @@ internal sealed partial class ServerConnection : IDisposable
 
         _socket.Dispose();
         _closing.Cancel();
+
+        // After the cancel, so this connection's own waiting takes are gone before its items come back.
+        Leases.ReturnAll();
         KeyValuePair<ObjectEntry, int>[] owned;
         lock (_ownedLock)
         {
@@ -274,6 +277,9 @@ internal sealed partial class ServerConnection : IDisposable
                     call.Cancel();
                 }
 
+                break;
+            case MessageKind.Receipt or MessageKind.Return:
+                SettleLease(kind, reader.ReadUInt32());
                 break;
             case MessageKind.Release when length >= 3:
                 ReleaseOwned(reader.ReadInt64(), reader.ReadInt32());

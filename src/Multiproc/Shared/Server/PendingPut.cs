@@ -41,13 +41,22 @@ internal sealed class PendingPut
     /// <summary>Returns the next value for the queue to store.</summary>
     public EncodedValue Next() => _values[_next++];
 
-    /// <summary>Returns up to <paramref name="max"/> values handed straight to a taker (their references move to it).</summary>
-    public EncodedValue[] Take(int max)
+    /// <summary>Returns up to <paramref name="max"/> values handed straight to a taker, at most <paramref name="byteBudget"/> bytes of them but at least one.</summary>
+    /// <remarks>The values stay held: the taker's lease releases them when committed, or requeues them.</remarks>
+    public EncodedValue[] Take(int max, int byteBudget)
     {
-        EncodedValue[] batch = new EncodedValue[Math.Min(max, Remaining)];
+        int count = 0;
+        long bytes = 0;
+        while (count < Math.Min(max, Remaining) && (count == 0 || bytes + _values[_next + count].Bytes.Length <= byteBudget))
+        {
+            bytes += _values[_next + count].Bytes.Length;
+            count++;
+        }
+
+        EncodedValue[] batch = new EncodedValue[count];
         for (int i = 0; i < batch.Length; i++)
         {
-            batch[i] = Next().Removed();
+            batch[i] = Next();
         }
 
         return batch;

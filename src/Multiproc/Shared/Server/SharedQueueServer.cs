@@ -10,14 +10,20 @@ namespace Multiproc.Shared.Server;
 /// <para>Calls overlap (a waiting take must not block a put); state changes happen under one lock
 /// never held across an await. Items go straight to the longest-waiting taker; puts waiting for
 /// space are served in arrival order.</para>
-/// <para>A taker whose call is cancelled (its connection closed) leaves the queue atomically: it
-/// either got its items or is gone before any are handed to it. Items handed to a taker whose
-/// connection turns out to have closed go back to the front of the queue. Items already sent to a
-/// process at the moment it dies are lost with it, as with any pipe.</para>
+/// <para>Delivery: items taken are leased (<see cref="QueueLease"/>) until the taker's process
+/// acknowledges them. A taker whose call is cancelled leaves the queue atomically: it either got its
+/// items or is gone before any are handed to it. Items whose taker gave up on the call, or whose
+/// connection closed before its receipt arrived, go back to the front of the queue in order; so an
+/// item whose put returned is in the queue or held by exactly one taker whose take returned it.</para>
+/// <para>Joining: an item counts as unfinished from its put until <see cref="TaskDone"/>; items
+/// committed to a connection that then closes without marking them done count as done.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedQueueServer : IDisposable
+internal sealed partial class SharedQueueServer : IDisposable
 {
+    // A reply is [kind, callId, [items...]]: this much besides the items' own bytes, with room to spare.
+    private const int ReplyOverhead = 32;
+
     private readonly Lock _lock = new();
     private readonly Deque<EncodedValue> _items = new();
     private readonly WaitQueue<EncodedValue[]?> _takers;
@@ -25,6 +31,8 @@ internal sealed class SharedQueueServer : IDisposable
     private readonly WaitQueue<bool> _joiners;
     private readonly ElementCheck _check;
     private readonly int _capacity;
+    private readonly ClosingWatch _takerWatch;
+    private readonly Dictionary<long, long> _outstanding = [];
     private long _unfinished;
     private bool _addingCompleted;
     private bool _disposed;
@@ -37,6 +45,7 @@ internal sealed class SharedQueueServer : IDisposable
         _takers = new WaitQueue<EncodedValue[]?>(_lock);
         _putters = new WaitQueue<bool>(_lock);
         _joiners = new WaitQueue<bool>(_lock);
+        _takerWatch = new ClosingWatch(OnTakerClosed);
     }
 
     public int Capacity() => _capacity;
@@ -89,34 +98,39 @@ internal sealed class SharedQueueServer : IDisposable
         => PutCore(values, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>Removes 1..<paramref name="max"/> items, waiting up to <paramref name="timeout"/> for the first.</summary>
-    /// <returns>The items; empty when the time ran out; null when adding is completed and the queue is empty.</returns>
-    public ValueTask<EncodedValue[]?> Take(int max, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    /// <returns>
+    /// The items, leased to the caller; empty when the time ran out; null when adding is completed and
+    /// the queue is empty. Fewer than <paramref name="max"/> when more would not fit in one reply.
+    /// </returns>
+    public ValueTask<Leased<EncodedValue[]?>> Take(int max, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         WaitTimeout.Validate(timeout);
-        Waiter<EncodedValue[]?> waiter;
+        var request = new TakeRequest(max, caller.MaxFrameSize - ReplyOverhead);
+        EncodedValue[]? taken;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_items.Count > 0)
             {
-                return ValueTask.FromResult<EncodedValue[]?>(TakeAvailable(max));
+                taken = TakeAvailable(request);
             }
-
-            if (_addingCompleted)
+            else if (_addingCompleted)
             {
-                return ValueTask.FromResult<EncodedValue[]?>(null);
+                taken = null;
             }
-
-            if (timeout == TimeSpan.Zero)
+            else if (timeout == TimeSpan.Zero)
             {
-                return ValueTask.FromResult<EncodedValue[]?>([]);
+                taken = [];
             }
-
-            waiter = _takers.Enqueue(caller.ConnectionId, max);
+            else
+            {
+                Waiter<EncodedValue[]?> waiter = _takers.Enqueue(caller.ConnectionId, request);
+                return WaitToTakeAsync(waiter, timeout, caller, cancellationToken);
+            }
         }
 
-        return WaitToTakeAsync(waiter, timeout, caller, cancellationToken);
+        return ValueTask.FromResult(Lease(taken, caller));
     }
 
     /// <summary>Marks the queue as accepting no more items; waiting takes of an empty queue end, waiting puts fail.</summary>
@@ -136,7 +150,7 @@ internal sealed class SharedQueueServer : IDisposable
 
     /// <summary>Marks one taken item as processed (Python's <c>task_done</c>).</summary>
     /// <exception cref="InvalidOperationException">More calls than items put.</exception>
-    public void TaskDone()
+    public void TaskDone(Caller caller)
     {
         lock (_lock)
         {
@@ -145,10 +159,8 @@ internal sealed class SharedQueueServer : IDisposable
                 throw new InvalidOperationException("TaskDone was called more times than items were put.");
             }
 
-            if (--_unfinished == 0)
-            {
-                _joiners.GrantAll(true);
-            }
+            MarkOneDone(caller.ConnectionId);
+            FinishTasks(1);
         }
     }
 
@@ -178,6 +190,7 @@ internal sealed class SharedQueueServer : IDisposable
         lock (_lock)
         {
             _disposed = true;
+            _takerWatch.Dispose();
             items = _items.RemoveAll();
             var disposed = new ObjectDisposedException("ISharedQueue", "The shared queue was released while waiting.");
             _takers.FailAll(disposed);
@@ -239,7 +252,8 @@ internal sealed class SharedQueueServer : IDisposable
         {
             if (_takers.Dequeue() is { } taker)
             {
-                EncodedValue[] batch = pending.Take((int)taker.State!);
+                var request = (TakeRequest)taker.State!;
+                EncodedValue[] batch = pending.Take(request.Max, request.ByteBudget);
                 _unfinished += batch.Length;
                 taker.TrySetResult(batch);
             }
@@ -255,13 +269,26 @@ internal sealed class SharedQueueServer : IDisposable
         }
     }
 
-    /// <summary>Removes up to <paramref name="max"/> stored items, then lets waiting puts fill the space (under the lock).</summary>
-    private EncodedValue[] TakeAvailable(int max)
+    /// <summary>
+    /// Removes up to the request's count of stored items (at least one; no more than fit its reply),
+    /// then lets waiting puts fill the space (under the lock).
+    /// </summary>
+    /// <remarks>The items stay held: the taker's lease releases them when committed, or requeues them.</remarks>
+    private EncodedValue[] TakeAvailable(TakeRequest request)
     {
-        EncodedValue[] batch = new EncodedValue[Math.Min(max, _items.Count)];
-        for (int i = 0; i < batch.Length; i++)
+        EncodedValue[] batch = new EncodedValue[Math.Min(request.Max, _items.Count)];
+        int count = 0;
+        long bytes = 0;
+        while (count < batch.Length && (count == 0 || bytes + _items.PeekFirst().Bytes.Length <= request.ByteBudget))
         {
-            batch[i] = _items.RemoveFirst().Removed();
+            batch[count] = _items.RemoveFirst();
+            bytes += batch[count].Bytes.Length;
+            count++;
+        }
+
+        if (count < batch.Length)
+        {
+            Array.Resize(ref batch, count);
         }
 
         while (_putters.Peek() is { } putter && _items.Count < _capacity)
@@ -283,49 +310,10 @@ internal sealed class SharedQueueServer : IDisposable
         return batch;
     }
 
-    /// <summary>Puts items a closed connection was handed back at the front, or to the next takers.</summary>
-    private void Requeue(EncodedValue[] items)
-    {
-        lock (_lock)
-        {
-            if (!_disposed)
-            {
-                for (int i = items.Length - 1; i >= 0; i--)
-                {
-                    _items.AddFirst(items[i]);
-                }
-
-                while (_items.Count > 0 && _takers.Dequeue() is { } taker)
-                {
-                    taker.TrySetResult(TakeAvailable((int)taker.State!));
-                }
-
-                return;
-            }
-        }
-
-        foreach (EncodedValue item in items)
-        {
-            item.Release();
-        }
-    }
-
-    private async ValueTask<EncodedValue[]?> WaitToTakeAsync(Waiter<EncodedValue[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    private async ValueTask<Leased<EncodedValue[]?>> WaitToTakeAsync(Waiter<EncodedValue[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         (bool granted, EncodedValue[]? items) = await _takers.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
-        if (!granted)
-        {
-            return [];
-        }
-
-        if (items is { Length: > 0 } && caller.Disconnected.IsCancellationRequested)
-        {
-            // The taker's process is gone: these items would die with the reply.
-            Requeue(items);
-            caller.Disconnected.ThrowIfCancellationRequested();
-        }
-
-        return items;
+        return Lease(granted ? items : [], caller);
     }
 
     private async ValueTask<bool> WaitToPutAsync(Waiter<bool> waiter, PendingPut pending, TimeSpan timeout, CancellationToken cancellationToken)
