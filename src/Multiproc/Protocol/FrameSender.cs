@@ -10,6 +10,8 @@ namespace Multiproc.Protocol;
 /// The first sender sends its frame directly (no copy, no added latency); frames queued behind it
 /// go out in one batch when it finishes, which is what makes pipelined calls cheap.
 /// A failed send faults the sender: every later <see cref="Send"/> throws.
+/// A frame sent with <see cref="SendAndWait"/> or <see cref="SendDeferredAndWaitAsync"/> is known to
+/// be written when the call returns (its task completes), whichever thread wrote it.
 /// </remarks>
 internal sealed class FrameSender : IThreadPoolWorkItem
 {
@@ -20,13 +22,11 @@ internal sealed class FrameSender : IThreadPoolWorkItem
     private int _queuedLength;
     private bool _sending;
     private bool _flushScheduled;
-    private Exception? _fault;
+    private IOException? _fault;
 
-    // Frames ever queued, and how many of them are known to be written: lets SendAndWait wait for its own frame.
+    // Frames ever queued (a frame's ticket), and who waits until the batch holding a ticket is written.
     private long _queuedFrames;
-    private long _writtenFrames;
-    private int _writeWaiters;
-    private readonly object _writtenSignal = new();
+    private readonly Queue<(long Ticket, TaskCompletionSource Written)> _writeWaiters = new();
 
     public FrameSender(Socket socket, Action<Exception>? onFault = null)
     {
@@ -84,9 +84,9 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             {
                 _fault ??= new IOException("The connection is closed.", ex);
                 _sending = false;
+                FailWriteWaiters();
             }
 
-            WakeWriteWaiters();
             OnFault?.Invoke(_fault);
         }
     }
@@ -119,97 +119,93 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            lock (_lock)
-            {
-                _fault ??= new IOException("The connection is closed.", ex);
-                _sending = false;
-            }
-
-            WakeWriteWaiters();
-            throw _fault;
+            throw Faulted(ex);
         }
     }
 
     /// <summary>
-    /// Sends a frame behind every frame queued before it and returns only once it has been written
-    /// to the socket, even when another thread is sending (its frame then leaves in that thread's
-    /// next batch, and this one waits for it).
+    /// Sends a frame behind every frame queued before it and returns once it has been written to the
+    /// socket: directly when nobody is sending, else in the sending thread's next batch (waited for).
     /// </summary>
     /// <remarks>For a frame that must be out of this process before the caller goes on (a receipt).</remarks>
     /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>
     public void SendAndWait(ReadOnlySpan<byte> frame)
     {
-        long ticket;
-        bool sendsItself;
+        TaskCompletionSource? written = null;
         lock (_lock)
         {
             ThrowIfFaulted();
             Enqueue(frame);
-            ticket = _queuedFrames;
-            sendsItself = !_sending;
+            if (_sending)
+            {
+                written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _writeWaiters.Enqueue((_queuedFrames, written));
+            }
+
             _sending = true;
         }
 
-        if (sendsItself)
+        if (written is not null)
         {
-            Drain();
+            written.Task.GetAwaiter().GetResult();
             return;
         }
 
-        lock (_writtenSignal)
-        {
-            Interlocked.Increment(ref _writeWaiters);
-            try
-            {
-                while (Interlocked.Read(ref _writtenFrames) < ticket)
-                {
-                    ThrowIfFaulted();
-                    Monitor.Wait(_writtenSignal);
-                }
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _writeWaiters);
-            }
-        }
-    }
-
-    private void Drain()
-    {
         try
         {
             DrainQueue();
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            lock (_lock)
-            {
-                _fault ??= new IOException("The connection is closed.", ex);
-                _sending = false;
-            }
-
-            WakeWriteWaiters();
-            throw _fault;
+            throw Faulted(ex);
         }
     }
 
-    private void WakeWriteWaiters()
+    /// <summary>
+    /// Queues a frame to leave with the next batch, like <see cref="SendDeferred"/>, and completes
+    /// once it has been written to the socket.
+    /// </summary>
+    /// <returns>A task that completes when the frame is written, or fails with <see cref="IOException"/>.</returns>
+    public Task SendDeferredAndWaitAsync(ReadOnlySpan<byte> frame)
     {
-        lock (_writtenSignal)
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
         {
-            Monitor.PulseAll(_writtenSignal);
+            if (_fault is not null)
+            {
+                return Task.FromException(_fault);
+            }
+
+            Enqueue(frame);
+            _writeWaiters.Enqueue((_queuedFrames, written));
+            if (_sending || _flushScheduled)
+            {
+                return written.Task;
+            }
+
+            _flushScheduled = true;
         }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        return written.Task;
     }
 
     private void DrainQueue()
     {
+        long written = 0;
         while (true)
         {
             byte[] batch;
             int length;
-            long through;
             lock (_lock)
             {
+                // Waiters' continuations run asynchronously, so completing them here runs no foreign code.
+                while (_writeWaiters.TryPeek(out (long Ticket, TaskCompletionSource Written) waiter) && waiter.Ticket <= written)
+                {
+                    _writeWaiters.Dequeue();
+                    waiter.Written.TrySetResult();
+                }
+
                 if (_queuedLength == 0)
                 {
                     _sending = false;
@@ -218,18 +214,13 @@ internal sealed class FrameSender : IThreadPoolWorkItem
 
                 batch = _queued;
                 length = _queuedLength;
-                through = _queuedFrames;
+                written = _queuedFrames;
                 _queued = _spare;
                 _spare = batch;
                 _queuedLength = 0;
             }
 
             SendAll(batch.AsSpan(0, length));
-            Interlocked.Exchange(ref _writtenFrames, through);
-            if (Volatile.Read(ref _writeWaiters) > 0)
-            {
-                WakeWriteWaiters();
-            }
         }
     }
 
@@ -243,6 +234,27 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         frame.CopyTo(_queued.AsSpan(_queuedLength));
         _queuedLength += frame.Length;
         _queuedFrames++;
+    }
+
+    /// <summary>Records a failed send and fails every frame waiting to be written.</summary>
+    private IOException Faulted(Exception cause)
+    {
+        lock (_lock)
+        {
+            _fault ??= new IOException("The connection is closed.", cause);
+            _sending = false;
+            FailWriteWaiters();
+            return _fault;
+        }
+    }
+
+    /// <summary>Fails every frame waiting to be written (under the lock, once faulted).</summary>
+    private void FailWriteWaiters()
+    {
+        while (_writeWaiters.TryDequeue(out (long Ticket, TaskCompletionSource Written) waiter))
+        {
+            waiter.Written.TrySetException(_fault!);
+        }
     }
 
     private void SendAll(ReadOnlySpan<byte> data)

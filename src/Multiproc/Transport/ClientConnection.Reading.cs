@@ -83,8 +83,8 @@ internal sealed partial class ClientConnection
         PendingCall? call = Complete(callId);
         if (call is not null)
         {
-            // A leased result is acknowledged by the caller's thread as it decodes it (Reply.Decode).
-            call.TryComplete(new Reply(payload.Span, kind == MessageKind.LeasedResult ? this : null));
+            // A leased result is acknowledged by the caller's thread, never this one (see ClientConnection.Leases.cs).
+            call.TryComplete(new Reply(payload.Span, callId, kind == MessageKind.LeasedResult ? this : null));
         }
         else if (Interlocked.Decrement(ref _abandonedCount) < 0)
         {
