@@ -41,9 +41,8 @@ internal sealed class PendingPut
     /// <summary>Returns the next value for the queue to store.</summary>
     public EncodedValue Next() => _values[_next++];
 
-    /// <summary>Returns up to <paramref name="max"/> values handed straight to a taker, at most <paramref name="byteBudget"/> bytes of them but at least one.</summary>
-    /// <remarks>The values stay held: the taker's lease releases them when committed, or requeues them.</remarks>
-    public EncodedValue[] Take(int max, int byteBudget)
+    /// <summary>Counts how many of the next values (up to <paramref name="max"/>) fit in <paramref name="byteBudget"/> bytes; at least one.</summary>
+    public int CountFitting(int max, int byteBudget)
     {
         int count = 0;
         long bytes = 0;
@@ -53,13 +52,7 @@ internal sealed class PendingPut
             count++;
         }
 
-        EncodedValue[] batch = new EncodedValue[count];
-        for (int i = 0; i < batch.Length; i++)
-        {
-            batch[i] = Next();
-        }
-
-        return batch;
+        return count;
     }
 
     /// <summary>Drops the values the queue did not take (the put failed, timed out or was cancelled).</summary>

@@ -6,10 +6,10 @@ namespace Multiproc.Shared.Server;
 internal sealed class QueueLease : Lease
 {
     private readonly SharedQueueServer _queue;
-    private readonly EncodedValue[] _items;
+    private readonly QueuedItem[] _items;
     private readonly Caller _caller;
 
-    public QueueLease(SharedQueueServer queue, EncodedValue[] items, Caller caller)
+    public QueueLease(SharedQueueServer queue, QueuedItem[] items, Caller caller)
     {
         _queue = queue;
         _items = items;

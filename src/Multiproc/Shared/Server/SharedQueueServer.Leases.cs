@@ -9,16 +9,29 @@ internal sealed partial class SharedQueueServer
     /// <remarks>Called after the commit, outside the queue's lock, on the thread that processed the receipt.</remarks>
     internal Action<Caller, EncodedValue[]>? Committed { get; set; }
 
-    /// <summary>Wraps what a take returns: a lease when it handed items over.</summary>
-    private Leased<EncodedValue[]?> Lease(EncodedValue[]? items, Caller caller)
-        => new(items, items is { Length: > 0 } ? new QueueLease(this, items, caller) : null);
+    /// <summary>Wraps what a take returns: the values, and a lease when it handed items over.</summary>
+    private Leased<EncodedValue[]?> Lease(QueuedItem[]? items, Caller caller)
+    {
+        if (items is not { Length: > 0 })
+        {
+            return new(items is null ? null : [], null);
+        }
+
+        var values = new EncodedValue[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            values[i] = items[i].Value;
+        }
+
+        return new(values, new QueueLease(this, items, caller));
+    }
 
     /// <summary>The taker has its items: drops the queue's holds on them and counts them against its connection until marked done.</summary>
-    internal void Commit(EncodedValue[] items, Caller caller)
+    internal void Commit(QueuedItem[] items, Caller caller)
     {
-        foreach (EncodedValue item in items)
+        foreach (QueuedItem item in items)
         {
-            item.Release();
+            item.Value.Release();
         }
 
         lock (_lock)
@@ -35,19 +48,35 @@ internal sealed partial class SharedQueueServer
             }
         }
 
-        Committed?.Invoke(caller, items);
+        if (Committed is { } committed)
+        {
+            committed(caller, Array.ConvertAll(items, item => item.Value));
+        }
     }
 
-    /// <summary>Puts items whose taker never received them back at the front, in order, or hands them to the next takers.</summary>
-    internal void Requeue(EncodedValue[] items)
+    /// <summary>
+    /// Puts items whose taker never received them back where they were (in put order, ahead of every
+    /// item put after them), or hands them to the next takers.
+    /// </summary>
+    internal void Requeue(QueuedItem[] items)
     {
         lock (_lock)
         {
             if (!_disposed)
             {
-                for (int i = items.Length - 1; i >= 0; i--)
+                // Items given back are older than every item never taken, so at most a front run of
+                // items given back earlier has to be merged with them.
+                var older = new List<QueuedItem>();
+                while (_items.Count > 0 && _items.PeekFirst().Sequence < items[^1].Sequence)
                 {
-                    _items.AddFirst(items[i]);
+                    older.Add(_items.RemoveFirst());
+                }
+
+                QueuedItem[] merged = [.. older, .. items];
+                Array.Sort(merged, static (a, b) => a.Sequence.CompareTo(b.Sequence));
+                for (int i = merged.Length - 1; i >= 0; i--)
+                {
+                    _items.AddFirst(merged[i]);
                 }
 
                 while (_items.Count > 0 && _takers.Dequeue() is { } taker)
@@ -59,9 +88,9 @@ internal sealed partial class SharedQueueServer
             }
         }
 
-        foreach (EncodedValue item in items)
+        foreach (QueuedItem item in items)
         {
-            item.Release();
+            item.Value.Release();
         }
     }
 

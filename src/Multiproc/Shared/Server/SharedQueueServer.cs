@@ -25,8 +25,8 @@ internal sealed partial class SharedQueueServer : IDisposable
     private const int ReplyOverhead = 32;
 
     private readonly Lock _lock = new();
-    private readonly Deque<EncodedValue> _items = new();
-    private readonly WaitQueue<EncodedValue[]?> _takers;
+    private readonly Deque<QueuedItem> _items = new();
+    private readonly WaitQueue<QueuedItem[]?> _takers;
     private readonly WaitQueue<bool> _putters;
     private readonly WaitQueue<bool> _joiners;
     private readonly ElementCheck _check;
@@ -34,6 +34,7 @@ internal sealed partial class SharedQueueServer : IDisposable
     private readonly ClosingWatch _takerWatch;
     private readonly Dictionary<long, long> _outstanding = [];
     private long _unfinished;
+    private long _nextSequence;
     private bool _addingCompleted;
     private bool _disposed;
 
@@ -42,7 +43,7 @@ internal sealed partial class SharedQueueServer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _check = new ElementCheck((ValueKind)kind, nullable, "queue");
         _capacity = capacity;
-        _takers = new WaitQueue<EncodedValue[]?>(_lock);
+        _takers = new WaitQueue<QueuedItem[]?>(_lock);
         _putters = new WaitQueue<bool>(_lock);
         _joiners = new WaitQueue<bool>(_lock);
         _takerWatch = new ClosingWatch(OnTakerClosed);
@@ -107,7 +108,7 @@ internal sealed partial class SharedQueueServer : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         WaitTimeout.Validate(timeout);
         var request = new TakeRequest(max, caller.MaxFrameSize - ReplyOverhead);
-        EncodedValue[]? taken;
+        QueuedItem[]? taken;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -125,7 +126,7 @@ internal sealed partial class SharedQueueServer : IDisposable
             }
             else
             {
-                Waiter<EncodedValue[]?> waiter = _takers.Enqueue(caller.ConnectionId, request);
+                Waiter<QueuedItem[]?> waiter = _takers.Enqueue(caller.ConnectionId, request);
                 return WaitToTakeAsync(waiter, timeout, caller, cancellationToken);
             }
         }
@@ -186,7 +187,7 @@ internal sealed partial class SharedQueueServer : IDisposable
 
     public void Dispose()
     {
-        EncodedValue[] items;
+        QueuedItem[] items;
         lock (_lock)
         {
             _disposed = true;
@@ -198,9 +199,9 @@ internal sealed partial class SharedQueueServer : IDisposable
             _joiners.FailAll(disposed);
         }
 
-        foreach (EncodedValue item in items)
+        foreach (QueuedItem item in items)
         {
-            item.Release();
+            item.Value.Release();
         }
     }
 
@@ -253,14 +254,17 @@ internal sealed partial class SharedQueueServer : IDisposable
             if (_takers.Dequeue() is { } taker)
             {
                 var request = (TakeRequest)taker.State!;
-                EncodedValue[] batch = pending.Take(request.Max, request.ByteBudget);
-                _unfinished += batch.Length;
+                var batch = new QueuedItem[pending.CountFitting(request.Max, request.ByteBudget)];
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = Admit(pending);
+                }
+
                 taker.TrySetResult(batch);
             }
             else if (_capacity == 0 || _items.Count < _capacity)
             {
-                _items.AddLast(pending.Next());
-                _unfinished++;
+                _items.AddLast(Admit(pending));
             }
             else
             {
@@ -274,15 +278,15 @@ internal sealed partial class SharedQueueServer : IDisposable
     /// then lets waiting puts fill the space (under the lock).
     /// </summary>
     /// <remarks>The items stay held: the taker's lease releases them when committed, or requeues them.</remarks>
-    private EncodedValue[] TakeAvailable(TakeRequest request)
+    private QueuedItem[] TakeAvailable(TakeRequest request)
     {
-        EncodedValue[] batch = new EncodedValue[Math.Min(request.Max, _items.Count)];
+        var batch = new QueuedItem[Math.Min(request.Max, _items.Count)];
         int count = 0;
         long bytes = 0;
-        while (count < batch.Length && (count == 0 || bytes + _items.PeekFirst().Bytes.Length <= request.ByteBudget))
+        while (count < batch.Length && (count == 0 || bytes + _items.PeekFirst().Value.Bytes.Length <= request.ByteBudget))
         {
             batch[count] = _items.RemoveFirst();
-            bytes += batch[count].Bytes.Length;
+            bytes += batch[count].Value.Bytes.Length;
             count++;
         }
 
@@ -296,8 +300,7 @@ internal sealed partial class SharedQueueServer : IDisposable
             var pending = (PendingPut)putter.State!;
             while (!pending.IsDone && _items.Count < _capacity)
             {
-                _items.AddLast(pending.Next());
-                _unfinished++;
+                _items.AddLast(Admit(pending));
             }
 
             if (pending.IsDone)
@@ -310,9 +313,16 @@ internal sealed partial class SharedQueueServer : IDisposable
         return batch;
     }
 
-    private async ValueTask<Leased<EncodedValue[]?>> WaitToTakeAsync(Waiter<EncodedValue[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    /// <summary>Takes the next value of a put into the queue's custody: numbered, and unfinished until marked done (under the lock).</summary>
+    private QueuedItem Admit(PendingPut pending)
     {
-        (bool granted, EncodedValue[]? items) = await _takers.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
+        _unfinished++;
+        return new QueuedItem(_nextSequence++, pending.Next());
+    }
+
+    private async ValueTask<Leased<EncodedValue[]?>> WaitToTakeAsync(Waiter<QueuedItem[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    {
+        (bool granted, QueuedItem[]? items) = await _takers.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
         return Lease(granted ? items : [], caller);
     }
 
