@@ -8,6 +8,7 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   consume ADDRESS KEYHEX NAME MODE   takes from queue NAME and prints each item (ConsumeRole.cs)
 switch (args[0])
 {
     case "client":
@@ -62,6 +63,8 @@ switch (args[0])
             await Console.In.ReadToEndAsync();
             return 0;
         }
+
+    case "consume": return await Multiproc.Tests.Peer.ConsumeRole.RunAsync(args);
 
     case "array-sum":
         {

@@ -59,6 +59,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public string Address => _listener.Address.Text;
 
+    /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
+    public int OpenLeases => _connections.Values.Sum(connection => connection.Leases.Count);
+
     public static ManagerServer Start(ManagerOptions options)
     {
         options.Validate();
