@@ -176,6 +176,26 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Equal([7L], consumer.Printed);
     }
 
+    // Join counts only what the dead consumer took and never marked done: not what it marked, nor what is still queued.
+    [Fact(Timeout = 30_000)]
+    public async Task Join_ConsumerDiesAfterMarkingSomeDone_CountsOnlyItsUnfinishedItems()
+    {
+        ISharedQueue<long> queue = await _manager.CreateQueueAsync<long>();
+        queue.PutMany([1, 2, 3]);
+        OtherProcess consumer = await OtherProcess.ConnectAsync(_manager);
+        ISharedQueue<long> consumerQueue = await consumer.GetAsync(queue);
+        Assert.Equal([1L, 2L], consumerQueue.TakeMany(2));
+        consumerQueue.TaskDone();
+
+        await consumer.DieAsync();
+
+        Assert.False(queue.Join(TimeSpan.Zero));
+        Assert.Equal(3, queue.Take());
+        queue.TaskDone();
+        Assert.True(queue.Join(TimeSpan.FromSeconds(10)));
+        Assert.Throws<InvalidOperationException>(queue.TaskDone);
+    }
+
     private async Task<(ISharedQueue<long> Queue, string Name, SharedQueueServer Server)> CreateQueueAsync()
     {
         ISharedQueue<long> queue = await _manager.CreateQueueAsync<long>();
