@@ -9,6 +9,7 @@ using Multiproc.Bench;
 // Compare ratios, not absolute times.
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
+//   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
     EchoServer.Serve(args[1]);
@@ -22,6 +23,23 @@ if (args.Length >= 1 && args[0] == "serve-manager")
     Console.WriteLine(Convert.ToHexString(served.AuthKey.Span));
     await Console.In.ReadToEndAsync();
     return 0;
+}
+
+// Diagnostics: sync calls from blocked pool threads, in-process manager against child-process hosting.
+if (args.Length >= 1 && args[0] == "pool-starvation")
+{
+    return PoolStarvation.Compare();
+}
+
+if (args.Length >= 2 && args[0] == "pool-starvation-run")
+{
+    return await PoolStarvation.RunAsync(Enum.Parse<ManagerHosting>(args[1]));
+}
+
+// Before/after: interleaved pairs of an older commit's probe and this tree's (see BuildComparison).
+if (args.Length >= 1 && args[0] == "compare")
+{
+    return BuildComparison.Run(args);
 }
 
 // Diagnostics: the article's scenario alone, three times in one process.

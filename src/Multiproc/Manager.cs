@@ -15,7 +15,7 @@ namespace Multiproc;
 /// connection; async calls pipeline on it.</para>
 /// <para>Disposing the owner (the <see cref="StartAsync"/> result) shuts the server down: calls from
 /// any process then fail with <see cref="ManagerUnavailableException"/>. Disposing a connector
-/// (<see cref="ConnectAsync"/>) only closes its connection, releasing every reference it held.</para>
+/// (<see cref="ConnectAsync(string, ReadOnlyMemory{byte}, ConnectOptions?, CancellationToken)"/>) only closes its connection, releasing every reference it held.</para>
 /// </remarks>
 public sealed partial class Manager : IAsyncDisposable
 {
@@ -74,11 +74,12 @@ public sealed partial class Manager : IAsyncDisposable
             return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
         }
 
-        ManagerServer server = ManagerServer.Start(options);
+        ManagerSettings settings = options.Snapshot();
+        ManagerServer server = ManagerServer.Start(settings);
         try
         {
             ClientConnection connection = await ClientConnection.ConnectAsync(
-                ManagerAddress.Parse(server.Address), server.AuthKey, options.MaxFrameSize, cancellationToken).ConfigureAwait(false);
+                ManagerAddress.Parse(server.Address), server.AuthKey, ConnectSettings.Default with { MaxFrameSize = settings.MaxFrameSize }, cancellationToken).ConfigureAwait(false);
             return new Manager(server, connection);
         }
         catch
@@ -91,18 +92,34 @@ public sealed partial class Manager : IAsyncDisposable
     /// <summary>Connects to a running manager.</summary>
     /// <param name="address"><c>unix:/path</c> or <c>tcp://host:port</c>.</param>
     /// <param name="authKey">The manager's key.</param>
+    /// <param name="options">The connect timeout, liveness timeout and frame limit; default <see cref="ConnectOptions"/>' defaults.</param>
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <returns>A connector; disposing it closes only this connection.</returns>
     /// <exception cref="FormatException">The address is malformed.</exception>
-    /// <exception cref="ManagerUnavailableException">Nothing listens at the address.</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing listens at the address, or nothing answered within <see cref="ConnectOptions.ConnectTimeout"/>.</exception>
     /// <exception cref="System.Security.Authentication.AuthenticationException">The key is wrong.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
-    public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken = default)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ConnectSettings settings = options?.Snapshot() ?? ConnectSettings.Default;
         ClientConnection connection = await ClientConnection.ConnectAsync(
-            ManagerAddress.Parse(address), authKey.ToArray(), ProtocolConstants.DefaultMaxFrameSize, cancellationToken).ConfigureAwait(false);
+            ManagerAddress.Parse(address), authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
         return new Manager(null, connection);
     }
+
+    /// <summary>Connects to a running manager with the default <see cref="ConnectOptions"/>.</summary>
+    /// <param name="address"><c>unix:/path</c> or <c>tcp://host:port</c>.</param>
+    /// <param name="authKey">The manager's key.</param>
+    /// <param name="cancellationToken">Cancels the connect.</param>
+    /// <returns>A connector; disposing it closes only this connection.</returns>
+    /// <exception cref="FormatException">The address is malformed.</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing listens at the address, or nothing answered within the default connect timeout.</exception>
+    /// <exception cref="System.Security.Authentication.AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken)
+        => ConnectAsync(address, authKey, null, cancellationToken);
 
     /// <summary>Creates a shared object of the type registered for <typeparamref name="TInterface"/> and returns its proxy.</summary>
     /// <typeparam name="TInterface">The registered interface; its full name is the type id.</typeparam>

@@ -9,34 +9,132 @@ namespace Multiproc;
 /// </summary>
 /// <remarks>
 /// A mutable builder: register types, set properties, then pass it to <see cref="Manager.StartAsync"/>,
-/// which validates it and takes a copy; later changes do not affect a running manager.
+/// which takes a snapshot; later changes do not affect a running manager. Each setter validates its
+/// value and throws at once, so a bad value never reaches a server.
 /// </remarks>
 public sealed class ManagerOptions
 {
+    /// <summary>The default of <see cref="MaxSharedMemoryBytes"/>: 1 GiB.</summary>
+    internal const long DefaultMaxSharedMemoryBytes = 1L << 30;
+
     private readonly List<Registration> _registrations = [];
+    private byte[]? _authKey;
+    private ManagerHosting _hosting = ManagerHosting.InProcess;
+    private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
+    private int _maxPendingCallsPerConnection = 65_536;
+    private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
+    private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
     /// <remarks>Default <see langword="null"/>: a Unix socket in a fresh 0700 directory under the temp directory.</remarks>
     public string? Address { get; set; }
 
     /// <summary>Gets or sets the authentication key; default <see langword="null"/>: 32 random bytes.</summary>
-    public byte[]? AuthKey { get; set; }
+    /// <exception cref="ArgumentException">The key is shorter than 16 bytes.</exception>
+    public byte[]? AuthKey
+    {
+        get => _authKey;
+        set
+        {
+            if (value is { Length: < 16 })
+            {
+                throw new ArgumentException("AuthKey must be at least 16 bytes.", nameof(value));
+            }
+
+            _authKey = value;
+        }
+    }
 
     /// <summary>Gets or sets where the server runs; default <see cref="ManagerHosting.InProcess"/>.</summary>
-    public ManagerHosting Hosting { get; set; } = ManagerHosting.InProcess;
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="ManagerHosting"/> value.</exception>
+    public ManagerHosting Hosting
+    {
+        get => _hosting;
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Not a ManagerHosting value.");
+            }
+
+            _hosting = value;
+        }
+    }
 
     /// <summary>Gets or sets the largest message either side accepts, in bytes; default 64 MiB.</summary>
     /// <remarks>A larger frame closes the connection that sent it; the manager keeps serving everyone else.</remarks>
-    public int MaxFrameSize { get; set; } = Protocol.ProtocolConstants.DefaultMaxFrameSize;
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1024 bytes.</exception>
+    public int MaxFrameSize
+    {
+        get => _maxFrameSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            _maxFrameSize = value;
+        }
+    }
 
     /// <summary>Gets or sets how many calls one connection may have in flight; default 65,536. More are refused with <see cref="InvalidOperationException"/>.</summary>
-    public int MaxPendingCallsPerConnection { get; set; } = 65_536;
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public int MaxPendingCallsPerConnection
+    {
+        get => _maxPendingCallsPerConnection;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _maxPendingCallsPerConnection = value;
+        }
+    }
 
-    /// <summary>Gets or sets how long a new connection has to authenticate; default 10 seconds.</summary>
-    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>Gets or sets how long a new connection has to complete authentication, from accept to the last byte; default 10 seconds.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
+    public TimeSpan HandshakeTimeout
+    {
+        get => _handshakeTimeout;
+        set
+        {
+            RequirePositive(value, TimeSpan.FromHours(1));
+            _handshakeTimeout = value;
+        }
+    }
+
+    /// <summary>Gets or sets the most bytes of shared memory (RAM-backed <c>/dev/shm</c>) that shared arrays created through this manager may hold at once; default 1 GiB.</summary>
+    /// <remarks>
+    /// <para>Every <see cref="Manager.CreateArrayAsync{T}"/> (and the untyped <c>multiproc:array</c> create) reserves its
+    /// block's size, rounded up to whole pages, before anything is allocated; a create that would go over the limit is
+    /// refused with <see cref="InsufficientMemoryException"/> and allocates nothing. The bytes come back when the block is
+    /// removed (its last reference released, or the manager shut down). 0 refuses every shared array.</para>
+    /// <para>Blocks made directly with <see cref="SharedMemory.Create"/> or <see cref="SharedArray{T}.Create"/> belong to
+    /// the calling process and do not count. The filesystem's own size still applies: a block larger than what is free in
+    /// <c>/dev/shm</c> fails to allocate.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public long MaxSharedMemoryBytes
+    {
+        get => _maxSharedMemoryBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxSharedMemoryBytes = value;
+        }
+    }
 
     /// <summary>Gets or sets the logger factory for the server's diagnostics; default none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the clock for every time-based decision of the server (handshake deadlines, heartbeats, wait timeouts, grace periods); default <see cref="TimeProvider.System"/>.</summary>
+    /// <remarks>Tests substitute a manual clock to make expiry deterministic. Not sent to a <see cref="ManagerHosting.ChildProcess"/> server, which uses the system clock.</remarks>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public TimeProvider TimeProvider
+    {
+        get => _timeProvider;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _timeProvider = value;
+        }
+    }
 
     internal IReadOnlyList<Registration> Registrations => _registrations;
 
@@ -94,21 +192,26 @@ public sealed class ManagerOptions
         return this;
     }
 
-    internal void Validate()
+    /// <summary>Takes the immutable snapshot a server runs with (a fresh random key when none is set).</summary>
+    internal ManagerSettings Snapshot() => new()
     {
-        if (MaxFrameSize < 1024)
-        {
-            throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), MaxFrameSize, "MaxFrameSize must be at least 1024 bytes.");
-        }
+        Address = Address,
+        AuthKey = _authKey?.ToArray() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+        Hosting = _hosting,
+        MaxFrameSize = _maxFrameSize,
+        MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
+        HandshakeTimeout = _handshakeTimeout,
+        MaxSharedMemoryBytes = _maxSharedMemoryBytes,
+        LoggerFactory = LoggerFactory,
+        TimeProvider = _timeProvider,
+        Registrations = [.. _registrations],
+    };
 
-        if (MaxPendingCallsPerConnection < 1)
+    internal static void RequirePositive(TimeSpan value, TimeSpan max, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        if (value <= TimeSpan.Zero || value > max)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxPendingCallsPerConnection), MaxPendingCallsPerConnection, "Must be positive.");
-        }
-
-        if (AuthKey is { Length: < 16 })
-        {
-            throw new ArgumentException("AuthKey must be at least 16 bytes.", nameof(AuthKey));
+            throw new ArgumentOutOfRangeException(name, value, $"Must be positive and at most {max}.");
         }
     }
 

@@ -19,17 +19,17 @@ internal static class ManagerHost
     /// <exception cref="NotSupportedException">A factory registration cannot be sent to another process.</exception>
     public static async Task<(WorkerProcess Host, ClientConnection Connection, string? OwnedDirectory)> StartAsync(ManagerOptions options, CancellationToken cancellationToken)
     {
-        options.Validate();
-        string[][] registrations = [.. options.Registrations.Select(r => r.Factory is null
+        ManagerSettings settings = options.Snapshot();
+        string[][] registrations = [.. settings.Registrations.Select(r => r.Factory is null
             ? new[] { r.TypeId, r.Contract.AssemblyQualifiedName!, r.Implementation!.AssemblyQualifiedName! }
             : throw new NotSupportedException($"'{r.TypeId}' is registered with a factory, which cannot run in a child-process manager; register a class instead."))];
-        (string address, string? ownedDirectory) = ChooseAddress(options.Address);
-        byte[] key = options.AuthKey?.ToArray() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        (string address, string? ownedDirectory) = ChooseAddress(settings.Address);
+        byte[] key = settings.AuthKey;
         // Everything travels over the worker's private bootstrap pipe, never the command line.
-        WorkerProcess host = WorkerProcess.Start(Serve, address, key, new[] { options.MaxFrameSize, options.MaxPendingCallsPerConnection }, registrations);
+        WorkerProcess host = WorkerProcess.Start(Serve, address, key, settings.ToLimits(), registrations);
         try
         {
-            ClientConnection connection = await ConnectWhenListeningAsync(host, ManagerAddress.Parse(address), key, options.MaxFrameSize, cancellationToken).ConfigureAwait(false);
+            ClientConnection connection = await ConnectWhenListeningAsync(host, ManagerAddress.Parse(address), key, settings.MaxFrameSize, cancellationToken).ConfigureAwait(false);
             return (host, connection, ownedDirectory);
         }
         catch
@@ -67,23 +67,18 @@ internal static class ManagerHost
     /// <summary>The child's target: serve until asked to stop (or the owner dies and the worker exits).</summary>
     /// <param name="address">Where to listen.</param>
     /// <param name="authKey">The key.</param>
-    /// <param name="limits">Max frame size and max pending calls per connection.</param>
+    /// <param name="limits">The numeric limits, as <see cref="ManagerSettings.ToLimits"/> wrote them.</param>
     /// <param name="registrations">Type id, contract and implementation (assembly-qualified names) per registered type.</param>
-    internal static void Serve(string address, byte[] authKey, int[] limits, string[][] registrations)
+    internal static void Serve(string address, byte[] authKey, long[] limits, string[][] registrations)
     {
-        var options = new ManagerOptions
-        {
-            Address = address,
-            AuthKey = authKey,
-            MaxFrameSize = limits[0],
-            MaxPendingCallsPerConnection = limits[1],
-        };
+        var options = new ManagerOptions { Address = address, AuthKey = authKey };
+        ManagerSettings.ApplyLimits(options, limits);
         foreach (string[] registration in registrations)
         {
             options.Add(new Registration(registration[0], Type.GetType(registration[1], throwOnError: true)!, Type.GetType(registration[2], throwOnError: true)!, null));
         }
 
-        ManagerServer server = ManagerServer.Start(options);
+        ManagerServer server = ManagerServer.Start(options.Snapshot());
         server.ShutdownRequested.GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
@@ -121,7 +116,7 @@ internal static class ManagerHost
         {
             try
             {
-                return await ClientConnection.ConnectAsync(address, key, maxFrameSize, timeout.Token).ConfigureAwait(false);
+                return await ClientConnection.ConnectAsync(address, key, ConnectSettings.Default with { MaxFrameSize = maxFrameSize }, timeout.Token).ConfigureAwait(false);
             }
             catch (ManagerUnavailableException) when (!host.HasExited && !timeout.IsCancellationRequested)
             {

@@ -34,6 +34,12 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         OnFault = onFault;
     }
 
+    /// <summary>
+    /// Gets where a deferred flush runs; default the thread pool. A server passes its own threads:
+    /// replies must leave while callers in its process hold every pool thread.
+    /// </summary>
+    public Action<IThreadPoolWorkItem> ScheduleFlush { get; init; } = static flush => ThreadPool.UnsafeQueueUserWorkItem(flush, preferLocal: false);
+
     /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
     private Action<Exception>? OnFault { get; }
 
@@ -57,7 +63,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             _flushScheduled = true;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        ScheduleFlush(this);
     }
 
     /// <summary>Runs a scheduled flush.</summary>
@@ -186,7 +192,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             _flushScheduled = true;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        ScheduleFlush(this);
         return written.Task;
     }
 

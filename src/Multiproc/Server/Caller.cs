@@ -1,3 +1,5 @@
+using Multiproc.Protocol;
+
 namespace Multiproc.Server;
 
 /// <summary>
@@ -5,6 +7,9 @@ namespace Multiproc.Server;
 /// never sent on the wire), so ownership can belong to a connection rather than a thread.
 /// </summary>
 /// <param name="ConnectionId">The calling connection; unique for the manager's lifetime.</param>
-/// <param name="MaxFrameSize">The largest reply payload the connection may be sent (a method that returns a batch caps it by this).</param>
 /// <param name="Disconnected">Cancelled when that connection closes (its process exited or was killed).</param>
-internal sealed record Caller(long ConnectionId, int MaxFrameSize, CancellationToken Disconnected);
+internal sealed record Caller(long ConnectionId, CancellationToken Disconnected)
+{
+    /// <summary>Gets the largest reply payload the connection may be sent (a method that returns a batch caps it by this).</summary>
+    public int MaxFrameSize { get; init; } = ProtocolConstants.DefaultMaxFrameSize;
+}

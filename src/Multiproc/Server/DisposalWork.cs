@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace Multiproc.Server;
 
 /// <summary>Disposes an object that left the table; failures are logged, never thrown into the server.</summary>
-internal sealed partial class DisposalWork : IThreadPoolWorkItem
+/// <remarks>Runs on a server thread (a user's Dispose is expected to be short; one that blocks makes the scheduler add a thread).</remarks>
+internal sealed partial class DisposalWork : ServerWork
 {
     private readonly object _instance;
     private readonly ILogger _logger;
@@ -18,7 +19,7 @@ internal sealed partial class DisposalWork : IThreadPoolWorkItem
         _gate = gate;
     }
 
-    public void Execute()
+    public override void Execute()
     {
         try
         {

@@ -14,11 +14,13 @@ namespace Multiproc.Server;
 internal sealed class Handovers
 {
     private readonly ObjectTable _table;
+    private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, (ObjectEntry Entry, long Owner)> _tokens = new(StringComparer.Ordinal);
 
-    public Handovers(ObjectTable table)
+    public Handovers(ObjectTable table, TimeProvider clock)
     {
         _table = table;
+        _clock = clock;
     }
 
     public string Add(ServerConnection owner, ObjectEntry entry)
@@ -60,7 +62,7 @@ internal sealed class Handovers
 
     private async Task ExpireAsync(string token)
     {
-        await Task.Delay(GracePeriod).ConfigureAwait(false);
+        await Task.Delay(GracePeriod, _clock).ConfigureAwait(false);
         if (_tokens.TryRemove(token, out (ObjectEntry Entry, long Owner) handover))
         {
             _table.Release(handover.Entry);

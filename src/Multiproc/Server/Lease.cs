@@ -72,10 +72,10 @@ internal abstract class Lease
     /// <summary>Puts the value back; for a gated object this runs behind its gate.</summary>
     protected abstract void OnReturned();
 
-    /// <summary>A return queued behind the calls of a gated object.</summary>
-    private sealed class GatedReturn(Lease lease, ObjectGate gate) : IThreadPoolWorkItem
+    /// <summary>A return queued behind the calls of a gated object (runs on a server thread).</summary>
+    private sealed class GatedReturn(Lease lease, ObjectGate gate) : ServerWork
     {
-        public void Execute()
+        public override void Execute()
         {
             try
             {

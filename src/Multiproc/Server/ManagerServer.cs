@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Multiproc.Protocol;
@@ -12,7 +11,8 @@ namespace Multiproc.Server;
 /// The manager's server: accepts connections, authenticates them, and owns the object table.
 /// </summary>
 /// <remarks>
-/// Each authenticated connection gets a reader thread; calls run on the thread pool. Shutdown
+/// Each authenticated connection gets a reader thread; calls run inline there, on server threads
+/// (<see cref="ServerScheduler"/>) or, for a user's methods not known to be short, on the thread pool. Shutdown
 /// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
 /// the objects the manager created and removes the socket file.
 /// </remarks>
@@ -28,22 +28,27 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     private long _errors;
     private int _disposed;
 
-    private ManagerServer(ManagerOptions options, SocketListener listener, byte[] authKey)
+    private ManagerServer(ManagerSettings settings, SocketListener listener)
     {
-        Options = options;
+        Settings = settings;
         _listener = listener;
-        AuthKey = authKey;
-        Logger = options.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
+        Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
         Table = new ObjectTable(Logger);
-        Handovers = new Handovers(Table);
-        Registry = new TypeRegistry(options.Registrations);
+        Clock = ServerClock.For(settings.TimeProvider);
+        Handovers = new Handovers(Table, Clock);
+        Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    public ManagerOptions Options { get; }
+    /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
+    public ManagerSettings Settings { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
+    public TimeProvider Clock { get; }
 
     public ObjectTable Table { get; }
 
@@ -53,21 +58,22 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public InlineWatchdog Watchdog { get; }
 
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
+
     public Guid ServerId { get; } = Guid.NewGuid();
 
-    public byte[] AuthKey { get; }
+    public byte[] AuthKey => Settings.AuthKey;
 
     public string Address => _listener.Address.Text;
 
     /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
     public int OpenLeases => _connections.Values.Sum(connection => connection.Leases.Count);
 
-    public static ManagerServer Start(ManagerOptions options)
+    public static ManagerServer Start(ManagerSettings settings)
     {
-        options.Validate();
-        byte[] key = options.AuthKey?.ToArray() ?? RandomNumberGenerator.GetBytes(32);
-        SocketListener listener = SocketListener.Bind(options.Address is null ? null : ManagerAddress.Parse(options.Address));
-        return new ManagerServer(options, listener, key);
+        SocketListener listener = SocketListener.Bind(settings.Address is null ? null : ManagerAddress.Parse(settings.Address));
+        return new ManagerServer(settings, listener);
     }
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
@@ -156,7 +162,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         bool accepted = false;
         try
         {
-            int timeout = (int)Options.HandshakeTimeout.TotalMilliseconds;
+            int timeout = (int)Settings.HandshakeTimeout.TotalMilliseconds;
             socket.ReceiveTimeout = timeout;
             socket.SendTimeout = timeout;
             accepted = Handshake.Accept(socket, AuthKey, ServerId);

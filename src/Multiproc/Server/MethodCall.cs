@@ -8,6 +8,7 @@ internal sealed class MethodCall : ServerCall
     private readonly object _target;
     private readonly ServerMethod _method;
     private readonly object?[] _arguments;
+    private readonly bool _builtIn;
 
     public MethodCall(ServerConnection connection, uint callId, ObjectEntry entry, ServerMethod method, object?[] arguments)
         : base(connection, callId, entry.Gate, method.CancellationTokenIndex >= 0)
@@ -15,11 +16,15 @@ internal sealed class MethodCall : ServerCall
         _target = entry.Instance;
         _method = method;
         _arguments = arguments;
+        _builtIn = entry.Binding.IsBuiltIn;
     }
 
     public override bool RunsInline => _method.Inline.RunsInline;
 
     public override void MarkSlow() => _method.Inline.MarkSlow();
+
+    /// <summary>Gets whether this is a user's method not known to be short (built-in objects never block a thread).</summary>
+    protected override bool RunsOnThreadPool => !_builtIn && !RunsInline;
 
     protected override async ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync()
     {

@@ -108,7 +108,7 @@ internal sealed class ObjectTable
             var disposal = new DisposalWork(entry.Instance, _logger, OnDisposalDone, entry.Gate);
             if (entry.Gate is null || entry.Gate.TryEnter(disposal))
             {
-                ThreadPool.UnsafeQueueUserWorkItem(disposal, preferLocal: false);
+                disposal.Schedule();
             }
         }
     }

@@ -5,10 +5,10 @@ using Multiproc.Serialization;
 namespace Multiproc.Server;
 
 /// <summary>
-/// One call accepted by a connection: runs on the thread pool (behind the object's gate) and sends
-/// the result or the error.
+/// One call accepted by a connection: runs inline on the reader thread, on a server thread or on the
+/// thread pool (behind the object's gate, see <see cref="ServerWork"/>) and sends the result or the error.
 /// </summary>
-internal abstract class ServerCall : IThreadPoolWorkItem
+internal abstract class ServerCall : ServerWork
 {
     private readonly CancellationTokenSource? _cancellation;
 
@@ -52,7 +52,7 @@ internal abstract class ServerCall : IThreadPoolWorkItem
         }
     }
 
-    public void Execute() => _ = RunAsync();
+    public override void Execute() => _ = RunAsync();
 
     /// <summary>Runs the call; returns the result and the writer for it (null writer: no value).</summary>
     protected abstract ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync();

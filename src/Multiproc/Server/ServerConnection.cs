@@ -44,11 +44,11 @@ internal sealed partial class ServerConnection : IDisposable
         _server = server;
         _socket = socket;
         Id = id;
-        _reader = new FrameReader(socket, server.Options.MaxFrameSize);
-        _sender = new FrameSender(socket);
+        _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
+        _sender = new FrameSender(socket) { ScheduleFlush = ServerScheduler.Shared.Queue };
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
-        Caller = new Caller(id, server.Options.MaxFrameSize, _closing.Token);
+        Caller = new Caller(id, _closing.Token) { MaxFrameSize = server.Settings.MaxFrameSize };
     }
 
     public long Id { get; }
@@ -76,7 +76,7 @@ internal sealed partial class ServerConnection : IDisposable
     public void HandOffIfStalled()
     {
         long since = Volatile.Read(ref _inlineSince);
-        if (since == 0 || System.Diagnostics.Stopwatch.GetElapsedTime(since) < s_stallLimit)
+        if (since == 0 || _server.Settings.TimeProvider.GetElapsedTime(since) < s_stallLimit)
         {
             return;
         }
@@ -171,7 +171,7 @@ internal sealed partial class ServerConnection : IDisposable
     {
         try
         {
-            frame.Seal(_server.Options.MaxFrameSize);
+            frame.Seal(_server.Settings.MaxFrameSize);
             if (Environment.CurrentManagedThreadId == Volatile.Read(ref _readerThreadId))
             {
                 lock (_roleLock)
@@ -294,9 +294,9 @@ internal sealed partial class ServerConnection : IDisposable
     private bool HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
     {
         _server.CountCall();
-        if (Volatile.Read(ref _inFlight) >= _server.Options.MaxPendingCallsPerConnection)
+        if (Volatile.Read(ref _inFlight) >= _server.Settings.MaxPendingCallsPerConnection)
         {
-            SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Options.MaxPendingCallsPerConnection})."));
+            SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Settings.MaxPendingCallsPerConnection})."));
             return false;
         }
 
@@ -328,14 +328,14 @@ internal sealed partial class ServerConnection : IDisposable
             if (call.RunsInline)
             {
                 _server.Watchdog.NoteInlineCall();
-                long started = System.Diagnostics.Stopwatch.GetTimestamp();
+                long started = Math.Max(1, _server.Settings.TimeProvider.GetTimestamp()); // 0 means "no inline call"
                 Volatile.Write(ref _inlineCall, call);
                 Volatile.Write(ref _inlineSince, started);
                 call.Execute();
                 return Interlocked.CompareExchange(ref _inlineSince, 0, started) != started;
             }
 
-            ThreadPool.UnsafeQueueUserWorkItem(call, preferLocal: false);
+            call.Schedule();
         }
 
         return false;

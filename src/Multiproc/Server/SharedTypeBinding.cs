@@ -23,6 +23,7 @@ internal sealed class SharedTypeBinding
             : [];
         Type runtimeType = registration.Implementation ?? registration.Contract;
         AllowsConcurrentCalls = runtimeType.GetCustomAttribute<AllowConcurrentCallsAttribute>() is not null;
+        IsBuiltIn = runtimeType.Assembly == typeof(SharedTypeBinding).Assembly;
     }
 
     public Registration Registration { get; }
@@ -32,6 +33,9 @@ internal sealed class SharedTypeBinding
     public Type Contract => Registration.Contract;
 
     public bool AllowsConcurrentCalls { get; }
+
+    /// <summary>Gets whether this is one of Multiproc's own shared types (never blocks a thread, so its calls run on server threads).</summary>
+    public bool IsBuiltIn { get; }
 
     public IReadOnlyList<ServerConstructor> Constructors { get; }
 

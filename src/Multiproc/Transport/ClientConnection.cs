@@ -24,7 +24,6 @@ internal sealed partial class ClientConnection : IDisposable
     private readonly FrameSender _sender;
     private readonly int _maxFrameSize;
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
-    private const int HandshakeTimeoutMilliseconds = 10_000;
 
     private static readonly Action<object?, CancellationToken> s_abandon = OnCancelled;
 
@@ -39,14 +38,15 @@ internal sealed partial class ClientConnection : IDisposable
     private uint _nextCallId;
     private volatile Exception? _failure;
 
-    private ClientConnection(Socket socket, ManagerAddress address, ReadOnlyMemory<byte> authKey, Guid serverId, int maxFrameSize)
+    private ClientConnection(Socket socket, ManagerAddress address, ReadOnlyMemory<byte> authKey, Guid serverId, ConnectSettings settings)
     {
         _socket = socket;
         Address = address;
         AuthKey = authKey;
         ServerId = serverId;
-        _maxFrameSize = maxFrameSize;
-        _reader = new FrameReader(socket, maxFrameSize);
+        Settings = settings;
+        _maxFrameSize = settings.MaxFrameSize;
+        _reader = new FrameReader(socket, settings.MaxFrameSize);
         _sender = new FrameSender(socket, Fail);
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
         var backgroundReader = new Thread(BackgroundReadLoop) { IsBackground = true, Name = "multiproc-client-reader" };
@@ -54,6 +54,9 @@ internal sealed partial class ClientConnection : IDisposable
     }
 
     public ManagerAddress Address { get; }
+
+    /// <summary>Gets the connect options snapshot this connection runs with.</summary>
+    public ConnectSettings Settings { get; }
 
     public ReadOnlyMemory<byte> AuthKey { get; }
 
@@ -64,27 +67,15 @@ internal sealed partial class ClientConnection : IDisposable
 
     public bool IsBroken => _failure is not null;
 
-    /// <exception cref="ManagerUnavailableException">Nothing listens at the address.</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing listens at the address, or nothing answered within the connect timeout.</exception>
     /// <exception cref="System.Security.Authentication.AuthenticationException">The key is wrong.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
-    public static async Task<ClientConnection> ConnectAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, int maxFrameSize, CancellationToken cancellationToken)
+    public static async Task<ClientConnection> ConnectAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
-        Socket socket = await SocketConnector.ConnectAsync(address, cancellationToken).ConfigureAwait(false);
+        (Socket socket, Guid serverId) = await SocketConnector.ConnectAndAuthenticateAsync(address, authKey, settings, cancellationToken).ConfigureAwait(false);
         try
         {
-            Guid serverId;
-            try
-            {
-                socket.ReceiveTimeout = HandshakeTimeoutMilliseconds;
-                serverId = await Task.Run(() => Handshake.Connect(socket, authKey.Span), cancellationToken).ConfigureAwait(false);
-                socket.ReceiveTimeout = 0;
-            }
-            catch (Exception ex) when (ex is SocketException or EndOfStreamException)
-            {
-                throw new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex);
-            }
-
-            return new ClientConnection(socket, address, authKey, serverId, maxFrameSize);
+            return new ClientConnection(socket, address, authKey, serverId, settings);
         }
         catch
         {

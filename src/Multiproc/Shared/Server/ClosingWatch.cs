@@ -8,7 +8,7 @@ namespace Multiproc.Shared.Server;
 /// </summary>
 /// <remarks>
 /// <para>Every member is called under the primitive's lock. The
-/// closing handler runs later on the thread pool, never inline in <see cref="Watch"/> (a connection
+/// closing handler runs later on a server thread, never inline in <see cref="Watch"/> (a connection
 /// closed meanwhile would otherwise re-enter the primitive halfway through a change); it takes the
 /// lock itself, so anything granted to the connection before it runs is still given back.</para>
 /// <para>A connection stays watched until it closes or the primitive is disposed.</para>
@@ -18,14 +18,14 @@ internal sealed class ClosingWatch : IDisposable
     private static readonly Action<object?> s_closed = static state =>
     {
         (ClosingWatch watch, long connectionId) = ((ClosingWatch, long))state!;
-        ThreadPool.UnsafeQueueUserWorkItem(static s => s.watch._onClosed(s.connectionId), (watch, connectionId), preferLocal: false);
+        ServerScheduler.Shared.Queue(static s => s.watch._onClosed(s.connectionId), (watch, connectionId));
     };
 
     private readonly Dictionary<long, CancellationTokenRegistration> _watched = [];
     private readonly Action<long> _onClosed;
     private bool _disposed;
 
-    /// <param name="onClosed">Called on the thread pool with the id of a watched connection that closed.</param>
+    /// <param name="onClosed">Called on a server thread with the id of a watched connection that closed.</param>
     public ClosingWatch(Action<long> onClosed)
     {
         _onClosed = onClosed;

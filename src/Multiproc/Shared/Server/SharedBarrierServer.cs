@@ -27,11 +27,11 @@ internal sealed class SharedBarrierServer : IDisposable
     private string? _brokenBecause;
     private bool _disposed;
 
-    public SharedBarrierServer(int participantCount)
+    public SharedBarrierServer(int participantCount, TimeProvider clock)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(participantCount, 1);
         _participantCount = participantCount;
-        _waiters = new WaitQueue<long>(_lock, _ => _arrived--);
+        _waiters = new WaitQueue<long>(_lock, clock, _ => _arrived--);
         _watch = new ClosingWatch(OnClosed);
     }
 

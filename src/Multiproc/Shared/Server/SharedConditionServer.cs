@@ -21,13 +21,14 @@ internal sealed class SharedConditionServer : IDisposable
     private bool _disposed;
 
     /// <param name="lockReference">A shared lock or condition (its lock is used), or nil for a new lock.</param>
+    /// <param name="clock">The manager's clock (server-supplied).</param>
     /// <exception cref="ArgumentException">The reference is not a shared lock.</exception>
-    public SharedConditionServer(EncodedValue lockReference)
+    public SharedConditionServer(EncodedValue lockReference, TimeProvider clock)
     {
-        _waiters = new WaitQueue<bool>(_sync);
+        _waiters = new WaitQueue<bool>(_sync, clock);
         if (lockReference.IsNil)
         {
-            Lock = new SharedLockServer(reentrant: false);
+            Lock = new SharedLockServer(reentrant: false, clock);
             return;
         }
 
@@ -46,7 +47,9 @@ internal sealed class SharedConditionServer : IDisposable
 
     public bool IsLocked() => Lock.IsLocked();
 
-    public ValueTask<bool> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken) => Lock.Acquire(timeout, caller, cancellationToken);
+    public ValueTask<long> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken) => Lock.Acquire(timeout, caller, cancellationToken);
+
+    public long FencingToken(Caller caller) => Lock.FencingToken(caller);
 
     public void Release(Caller caller) => Lock.Release(caller);
 

@@ -10,10 +10,10 @@ internal sealed class SharedEventServer : IDisposable
     private bool _isSet;
     private bool _disposed;
 
-    public SharedEventServer(bool initialState)
+    public SharedEventServer(bool initialState, TimeProvider clock)
     {
         _isSet = initialState;
-        _waiters = new WaitQueue<bool>(_lock);
+        _waiters = new WaitQueue<bool>(_lock, clock);
     }
 
     public bool IsSet()

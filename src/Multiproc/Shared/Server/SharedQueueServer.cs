@@ -38,14 +38,14 @@ internal sealed partial class SharedQueueServer : IDisposable
     private bool _addingCompleted;
     private bool _disposed;
 
-    public SharedQueueServer(int kind, bool nullable, int capacity)
+    public SharedQueueServer(int kind, bool nullable, int capacity, TimeProvider clock)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _check = new ElementCheck((ValueKind)kind, nullable, "queue");
         _capacity = capacity;
-        _takers = new WaitQueue<QueuedItem[]?>(_lock);
-        _putters = new WaitQueue<bool>(_lock);
-        _joiners = new WaitQueue<bool>(_lock);
+        _takers = new WaitQueue<QueuedItem[]?>(_lock, clock);
+        _putters = new WaitQueue<bool>(_lock, clock);
+        _joiners = new WaitQueue<bool>(_lock, clock);
         _takerWatch = new ClosingWatch(OnTakerClosed);
     }
 

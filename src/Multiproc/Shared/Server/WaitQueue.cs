@@ -10,7 +10,9 @@ namespace Multiproc.Shared.Server;
 /// the queue exactly once: granted by the primitive, or abandoned by its timeout or cancellation.
 /// Both remove it under the lock, so a grant and a cancellation that race never both happen; a
 /// waiter abandoned first is skipped by later grants, so it never swallows what it was waiting for.</para>
-/// <para>Waits hold no thread: a waiting server call is an awaited task.</para>
+/// <para>Waits hold no thread: a waiting server call is an awaited task. It resumes on a server
+/// thread (granted, timed out or cancelled), and its timeout fires on the manager's timer thread when
+/// the clock is the system's (see <see cref="Multiproc.Server.ServerClock"/>): neither needs the thread pool.</para>
 /// </remarks>
 internal sealed class WaitQueue<T>
 {
@@ -27,14 +29,17 @@ internal sealed class WaitQueue<T>
     };
 
     private readonly Lock _lock;
+    private readonly TimeProvider _clock;
     private readonly LinkedList<Waiter<T>> _waiters = new();
     private readonly Action<Waiter<T>>? _onAbandoned;
 
     /// <param name="lock">The primitive's lock.</param>
+    /// <param name="clock">The manager's clock, which times the waits.</param>
     /// <param name="onAbandoned">Runs under the lock when a waiter leaves by timeout or cancellation (to undo its bookkeeping).</param>
-    public WaitQueue(Lock @lock, Action<Waiter<T>>? onAbandoned = null)
+    public WaitQueue(Lock @lock, TimeProvider clock, Action<Waiter<T>>? onAbandoned = null)
     {
         _lock = @lock;
+        _clock = clock;
         _onAbandoned = onAbandoned;
     }
 
@@ -122,8 +127,8 @@ internal sealed class WaitQueue<T>
 
         var state = (this, waiter);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_cancelled, state);
-        using Timer? timer = timeout == Timeout.InfiniteTimeSpan ? null : new Timer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
-        T value = await waiter.Task.ConfigureAwait(false);
+        using ITimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : _clock.CreateTimer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
+        T value = await new ServerThreadAwaitable<T>(waiter.Task, _lock);
         return (!waiter.TimedOut, value);
     }
 

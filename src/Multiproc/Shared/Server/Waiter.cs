@@ -5,11 +5,14 @@ namespace Multiproc.Shared.Server;
 /// a cancellation or a failure, always under the primitive's lock.
 /// </summary>
 /// <typeparam name="T">What a grant hands over.</typeparam>
-/// <remarks>Continuations run asynchronously, so completing a waiter under a lock runs no foreign code.</remarks>
+/// <remarks>
+/// Its task is awaited only through <see cref="WaitQueue{T}.WaitAsync"/>, whose continuation merely
+/// queues the rest of the wait to a server thread; so completing a waiter under a lock runs no foreign
+/// code, and a granted wait never needs a thread-pool thread to send its reply.
+/// </remarks>
 internal sealed class Waiter<T> : TaskCompletionSource<T>
 {
     public Waiter(long owner, object? state)
-        : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         Owner = owner;
         State = state;

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using Multiproc;
+using Multiproc.Probe;
+
+// Roles:
+//   serve     starts a manager, prints its address and key, serves until stdin closes
+//   measure   starts `serve` as a child process and prints one line of figures:
+//             sync_us (one sync user-class call), pipelined_cps (64 async calls in flight),
+//             queue_pps (put+take pairs per second, 64 async pairs in flight)
+if (args is ["serve"])
+{
+    await using Manager served = await Manager.StartAsync(new ManagerOptions().Register<IProbeCounter, ProbeCounter>());
+    Console.WriteLine(served.Address);
+    Console.WriteLine(Convert.ToHexString(served.AuthKey.Span));
+    await Console.In.ReadToEndAsync();
+    return 0;
+}
+
+if (args is not ["measure"])
+{
+    Console.Error.WriteLine("usage: Multiproc.Probe serve | measure");
+    return 2;
+}
+
+using var server = new Process
+{
+    StartInfo = new ProcessStartInfo("dotnet")
+    {
+        ArgumentList = { typeof(ProbeCounter).Assembly.Location, "serve" },
+        RedirectStandardInput = true,
+        RedirectStandardOutput = true,
+        UseShellExecute = false,
+    },
+};
+server.Start();
+try
+{
+    string address = server.StandardOutput.ReadLine()!;
+    byte[] key = Convert.FromHexString(server.StandardOutput.ReadLine()!);
+    await using Manager manager = await Manager.ConnectAsync(address, key);
+    IProbeCounter counter = await manager.CreateAsync<IProbeCounter>();
+    ISharedQueue<int> queue = await manager.CreateQueueAsync<int>();
+
+    double sync = MicrosecondsPerCall(5_000, () => counter.Add(1));
+    double pipelined = PerSecond(64, 1.0, () => counter.AddAsync(1));
+    double queuePairs = PerSecond(64, 1.0, async () =>
+    {
+        await queue.PutAsync(1);
+        await queue.TakeAsync();
+    });
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sync_us={sync:F2} pipelined_cps={pipelined:F0} queue_pps={queuePairs:F0}"));
+    return 0;
+}
+finally
+{
+    server.StandardInput.Close();
+    if (!server.WaitForExit(5_000))
+    {
+        server.Kill(entireProcessTree: true);
+    }
+}
+
+static double MicrosecondsPerCall(int iterations, Action call)
+{
+    for (int i = 0; i < iterations / 5; i++)
+    {
+        call();
+    }
+
+    long start = Stopwatch.GetTimestamp();
+    for (int i = 0; i < iterations; i++)
+    {
+        call();
+    }
+
+    return Stopwatch.GetElapsedTime(start).TotalMicroseconds / iterations;
+}
+
+static double PerSecond(int concurrency, double seconds, Func<Task> operation)
+{
+    // A short warm-up, then the timed window.
+    Run(concurrency, 0.2, operation);
+    return Run(concurrency, seconds, operation);
+
+    static double Run(int concurrency, double seconds, Func<Task> operation)
+    {
+        long count = 0;
+        var clock = Stopwatch.StartNew();
+        Task[] workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        {
+            long local = 0;
+            while (clock.Elapsed.TotalSeconds < seconds)
+            {
+                await operation();
+                local++;
+            }
+
+            Interlocked.Add(ref count, local);
+        }))];
+        Task.WaitAll(workers);
+        return count / clock.Elapsed.TotalSeconds;
+    }
+}

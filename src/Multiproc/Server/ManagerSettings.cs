@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The immutable snapshot of <see cref="ManagerOptions"/> a server runs with, taken once at start:
+/// later changes to the options object never reach a running manager.
+/// </summary>
+internal sealed record ManagerSettings
+{
+    public string? Address { get; init; }
+
+    public required byte[] AuthKey { get; init; }
+
+    public ManagerHosting Hosting { get; init; }
+
+    public int MaxFrameSize { get; init; }
+
+    public int MaxPendingCallsPerConnection { get; init; }
+
+    public TimeSpan HandshakeTimeout { get; init; }
+
+    public long MaxSharedMemoryBytes { get; init; }
+
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    public required TimeProvider TimeProvider { get; init; }
+
+    public required IReadOnlyList<Registration> Registrations { get; init; }
+
+    /// <summary>
+    /// The numeric limits as one array, for the bootstrap of a child-process manager
+    /// (<see cref="ApplyLimits"/> reads them back in the same order).
+    /// </summary>
+    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxSharedMemoryBytes];
+
+    /// <summary>Applies limits written by <see cref="ToLimits"/> to <paramref name="options"/>.</summary>
+    public static void ApplyLimits(ManagerOptions options, long[] limits)
+    {
+        options.MaxFrameSize = checked((int)limits[0]);
+        options.MaxPendingCallsPerConnection = checked((int)limits[1]);
+        options.HandshakeTimeout = TimeSpan.FromTicks(limits[2]);
+        options.MaxSharedMemoryBytes = limits[3];
+    }
+}
