@@ -12,6 +12,7 @@ using Multiproc.Tests.Fixtures;
 //   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
 //   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
+//   consume ADDRESS KEYHEX NAME MODE   takes from queue NAME and prints each item (ConsumeRole.cs)
 switch (args[0])
 {
     case "client":
@@ -70,6 +71,7 @@ switch (args[0])
     case "hold-lock": return await HoldLockRole.RunAsync(args);
 
     case "pool-starved": return PoolStarvedRole.Run(args);
+    case "consume": return await Multiproc.Tests.Peer.ConsumeRole.RunAsync(args);
 
     case "array-sum":
         {

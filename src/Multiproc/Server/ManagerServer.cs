@@ -71,6 +71,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public string Address => _listener.Address.Text;
 
+    /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
+    public int OpenLeases => _connections.Values.Sum(connection => connection.Leases.Count);
+
     /// <summary>Binds the address, starts accepting, and (once per process) sweeps dead managers' leftovers.</summary>
     /// <exception cref="SocketException">The address cannot be bound.</exception>
     public static ManagerServer Start(ManagerSettings settings)

@@ -74,7 +74,7 @@ internal sealed partial class ClientConnection
         }
 
         var kind = (MessageKind)reader.ReadByte();
-        if (kind is not (MessageKind.Result or MessageKind.Error))
+        if (kind is not (MessageKind.Result or MessageKind.Error or MessageKind.LeasedResult))
         {
             throw new ProtocolViolationException($"Unexpected message kind {kind} from the manager.");
         }
@@ -83,15 +83,22 @@ internal sealed partial class ClientConnection
         PendingCall? call = Complete(callId);
         if (call is not null)
         {
-            call.TryComplete(new Reply(payload.Span));
+            // A leased result is acknowledged by the caller's thread, never this one (see ClientConnection.Leases.cs).
+            call.TryComplete(new Reply(payload.Span, callId, kind == MessageKind.LeasedResult ? this : null));
         }
         else if (Interlocked.Decrement(ref _abandonedCount) < 0)
         {
             Interlocked.Increment(ref _abandonedCount);
         }
 
-        if (call is null && kind == MessageKind.Result)
+        if (call is null && kind != MessageKind.Error)
         {
+            if (kind == MessageKind.LeasedResult)
+            {
+                // Nobody will receive it: the manager puts it back where it came from.
+                SendReturn(callId);
+            }
+
             // The caller gave up (cancelled); references the server handed us in this reply must go back.
             ReleaseOrphanedReferences(ref reader);
         }

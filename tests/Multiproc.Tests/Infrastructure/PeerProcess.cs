@@ -53,6 +53,9 @@ internal sealed class PeerProcess : IDisposable
 
     public Task<string> ReadErrorsAsync(CancellationToken cancellationToken) => _process.StandardError.ReadToEndAsync(cancellationToken);
 
+    /// <summary>Reads one line of standard output; null once the process has closed it (exited or was killed).</summary>
+    public ValueTask<string?> ReadLineOrEndAsync(CancellationToken cancellationToken) => _process.StandardOutput.ReadLineAsync(cancellationToken);
+
     public void Kill() => _process.Kill(entireProcessTree: true);
 
     public void Dispose()
