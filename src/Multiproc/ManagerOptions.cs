@@ -24,6 +24,9 @@ public sealed class ManagerOptions
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
     private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
+    private long? _maxOutgoingBytesPerConnection;
+    private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
+    private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
@@ -87,6 +90,40 @@ public sealed class ManagerOptions
         }
     }
 
+    /// <summary>
+    /// Gets or sets how many bytes of replies the manager holds for one connection whose client does not read
+    /// them; default 4 × <see cref="MaxFrameSize"/> (256 MiB with the default frame limit), at least 1 MiB.
+    /// </summary>
+    /// <remarks>
+    /// While half of this is waiting, the manager stops reading that connection's requests until a quarter
+    /// remains (backpressure); a reply that would pass the limit drops the connection (its references, locks
+    /// and permits are released; the client sees <see cref="ManagerUnavailableException"/>), and so does a
+    /// client that takes none of its replies for 30 seconds. A value below <see cref="MaxFrameSize"/> is raised
+    /// to it when the manager starts, so the largest reply always fits.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 64 KiB.</exception>
+    public long MaxOutgoingBytesPerConnection
+    {
+        get => _maxOutgoingBytesPerConnection ?? Math.Max(4L * _maxFrameSize, 1024 * 1024);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64 * 1024);
+            _maxOutgoingBytesPerConnection = value;
+        }
+    }
+
+    /// <summary>Gets or sets how long a client with replies waiting may take none of them before its connection is dropped; default 30 seconds (tests shorten it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
+    internal TimeSpan SendStallTimeout
+    {
+        get => _sendStallTimeout;
+        set
+        {
+            RequirePositive(value, TimeSpan.FromHours(1));
+            _sendStallTimeout = value;
+        }
+    }
+
     /// <summary>Gets or sets how long a new connection has to complete authentication, from accept to the last byte; default 10 seconds.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
     public TimeSpan HandshakeTimeout
@@ -96,6 +133,26 @@ public sealed class ManagerOptions
         {
             RequirePositive(value, TimeSpan.FromHours(1));
             _handshakeTimeout = value;
+        }
+    }
+
+    /// <summary>Gets or sets how many connections may be in the handshake at once; default 128.</summary>
+    /// <remarks>
+    /// A connection that arrives when this many have not finished authenticating closes the oldest of
+    /// them, so strangers that connect and never authenticate cannot use up the manager's threads,
+    /// descriptors or memory, and a real client (which answers at once) still gets in. Handshakes
+    /// hold no thread; one dedicated thread accepts and runs them all.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,535.</exception>
+    public int MaxPendingHandshakes
+    {
+        get => _maxPendingHandshakes;
+        set
+        {
+            // One poll covers the pending sockets and the listener; Socket.Select takes at most 65,536.
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_535);
+            _maxPendingHandshakes = value;
         }
     }
 
@@ -202,6 +259,9 @@ public sealed class ManagerOptions
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
         MaxSharedMemoryBytes = _maxSharedMemoryBytes,
+        MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
+        SendStallTimeout = _sendStallTimeout,
+        MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,
         Registrations = [.. _registrations],

@@ -5,6 +5,7 @@ using Multiproc.Soak;
 // chaos-manager and chaos-worker are the roles the chaos mode starts its child processes in.
 return args.FirstOrDefault() switch
 {
+    "handshake-flood" => await HandshakeFlood.RunAsync(args[1..]),
     "chaos" => await ChaosMode.RunAsync(args[1..]),
     "chaos-manager" => await ChaosManagerRole.RunAsync(),
     "chaos-worker" => await ChaosWorkerRole.RunAsync(args[1..]),
@@ -13,6 +14,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Multiproc.Soak <mode> [options]; modes: chaos");
+    Console.Error.WriteLine("usage: Multiproc.Soak <mode> [options]; modes: handshake-flood, chaos");
     return 2;
 }
