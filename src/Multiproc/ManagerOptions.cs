@@ -24,6 +24,8 @@ public sealed class ManagerOptions
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
     private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
+    private long? _maxOutgoingBytesPerConnection;
+    private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
     private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
@@ -85,6 +87,40 @@ public sealed class ManagerOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             _maxPendingCallsPerConnection = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how many bytes of replies the manager holds for one connection whose client does not read
+    /// them; default 4 × <see cref="MaxFrameSize"/> (256 MiB with the default frame limit), at least 1 MiB.
+    /// </summary>
+    /// <remarks>
+    /// While half of this is waiting, the manager stops reading that connection's requests until a quarter
+    /// remains (backpressure); a reply that would pass the limit drops the connection (its references, locks
+    /// and permits are released; the client sees <see cref="ManagerUnavailableException"/>), and so does a
+    /// client that takes none of its replies for 30 seconds. A value below <see cref="MaxFrameSize"/> is raised
+    /// to it when the manager starts, so the largest reply always fits.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 64 KiB.</exception>
+    public long MaxOutgoingBytesPerConnection
+    {
+        get => _maxOutgoingBytesPerConnection ?? Math.Max(4L * _maxFrameSize, 1024 * 1024);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64 * 1024);
+            _maxOutgoingBytesPerConnection = value;
+        }
+    }
+
+    /// <summary>Gets or sets how long a client with replies waiting may take none of them before its connection is dropped; default 30 seconds (tests shorten it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
+    internal TimeSpan SendStallTimeout
+    {
+        get => _sendStallTimeout;
+        set
+        {
+            RequirePositive(value, TimeSpan.FromHours(1));
+            _sendStallTimeout = value;
         }
     }
 
@@ -223,6 +259,8 @@ public sealed class ManagerOptions
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
         MaxSharedMemoryBytes = _maxSharedMemoryBytes,
+        MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
+        SendStallTimeout = _sendStallTimeout,
         MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,

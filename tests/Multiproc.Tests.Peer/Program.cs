@@ -8,6 +8,7 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   hold-lock ADDRESS KEYHEX LOCK QUEUE   acquires LOCK, blocks in a take on QUEUE, then reports the take and a release (HoldLockRole.cs)
 //   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
 //   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
@@ -65,6 +66,8 @@ switch (args[0])
             await Console.In.ReadToEndAsync();
             return 0;
         }
+
+    case "hold-lock": return await HoldLockRole.RunAsync(args);
 
     case "pool-starved": return PoolStarvedRole.Run(args);
 

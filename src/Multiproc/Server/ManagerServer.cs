@@ -62,6 +62,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
     public SharedMemoryQuota MemoryQuota { get; }
 
+    /// <summary>Gets the open connections (for tests).</summary>
+    internal ICollection<ServerConnection> Connections => _connections.Values;
+
     public Guid ServerId { get; } = Guid.NewGuid();
 
     public byte[] AuthKey => Settings.AuthKey;

@@ -50,7 +50,7 @@ internal sealed partial class ClientConnection
                 {
                     while (HasRepliesToRead)
                     {
-                        Dispatch(_reader.ReadFrame());
+                        ReadAndDispatch();
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException or OverflowException or InvalidOperationException)
