@@ -14,12 +14,18 @@ namespace Multiproc;
 /// </remarks>
 public sealed class ManagerOptions
 {
+    /// <summary>The default of <see cref="MaxSharedMemoryBytes"/>: 1 GiB.</summary>
+    internal const long DefaultMaxSharedMemoryBytes = 1L << 30;
+
     private readonly List<Registration> _registrations = [];
     private byte[]? _authKey;
     private ManagerHosting _hosting = ManagerHosting.InProcess;
     private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
+    private long? _maxOutgoingBytesPerConnection;
+    private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
@@ -83,6 +89,40 @@ public sealed class ManagerOptions
         }
     }
 
+    /// <summary>
+    /// Gets or sets how many bytes of replies the manager holds for one connection whose client does not read
+    /// them; default 4 × <see cref="MaxFrameSize"/> (256 MiB with the default frame limit), at least 1 MiB.
+    /// </summary>
+    /// <remarks>
+    /// While half of this is waiting, the manager stops reading that connection's requests until a quarter
+    /// remains (backpressure); a reply that would pass the limit drops the connection (its references, locks
+    /// and permits are released; the client sees <see cref="ManagerUnavailableException"/>), and so does a
+    /// client that takes none of its replies for 30 seconds. A value below <see cref="MaxFrameSize"/> is raised
+    /// to it when the manager starts, so the largest reply always fits.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 64 KiB.</exception>
+    public long MaxOutgoingBytesPerConnection
+    {
+        get => _maxOutgoingBytesPerConnection ?? Math.Max(4L * _maxFrameSize, 1024 * 1024);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 64 * 1024);
+            _maxOutgoingBytesPerConnection = value;
+        }
+    }
+
+    /// <summary>Gets or sets how long a client with replies waiting may take none of them before its connection is dropped; default 30 seconds (tests shorten it).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
+    internal TimeSpan SendStallTimeout
+    {
+        get => _sendStallTimeout;
+        set
+        {
+            RequirePositive(value, TimeSpan.FromHours(1));
+            _sendStallTimeout = value;
+        }
+    }
+
     /// <summary>Gets or sets how long a new connection has to complete authentication, from accept to the last byte; default 10 seconds.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive, or over one hour.</exception>
     public TimeSpan HandshakeTimeout
@@ -92,6 +132,27 @@ public sealed class ManagerOptions
         {
             RequirePositive(value, TimeSpan.FromHours(1));
             _handshakeTimeout = value;
+        }
+    }
+
+    /// <summary>Gets or sets the most bytes of shared memory (RAM-backed <c>/dev/shm</c>) that shared arrays created through this manager may hold at once; default 1 GiB.</summary>
+    /// <remarks>
+    /// <para>Every <see cref="Manager.CreateArrayAsync{T}"/> (and the untyped <c>multiproc:array</c> create) reserves its
+    /// block's size, rounded up to whole pages, before anything is allocated; a create that would go over the limit is
+    /// refused with <see cref="InsufficientMemoryException"/> and allocates nothing. The bytes come back when the block is
+    /// removed (its last reference released, or the manager shut down). 0 refuses every shared array.</para>
+    /// <para>Blocks made directly with <see cref="SharedMemory.Create"/> or <see cref="SharedArray{T}.Create"/> belong to
+    /// the calling process and do not count. The filesystem's own size still applies: a block larger than what is free in
+    /// <c>/dev/shm</c> fails to allocate.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public long MaxSharedMemoryBytes
+    {
+        get => _maxSharedMemoryBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxSharedMemoryBytes = value;
         }
     }
 
@@ -176,6 +237,9 @@ public sealed class ManagerOptions
         MaxFrameSize = _maxFrameSize,
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
+        MaxSharedMemoryBytes = _maxSharedMemoryBytes,
+        MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
+        SendStallTimeout = _sendStallTimeout,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,
         Registrations = [.. _registrations],

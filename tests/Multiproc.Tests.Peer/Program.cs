@@ -8,7 +8,9 @@ using Multiproc.Tests.Fixtures;
 //   array-sum NAME                maps shared array NAME, prints the sum of its elements and stores it in element 0
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
+//   hold-lock ADDRESS KEYHEX LOCK QUEUE   acquires LOCK, blocks in a take on QUEUE, then reports the take and a release (HoldLockRole.cs)
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
+//   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
 switch (args[0])
 {
     case "client":
@@ -64,6 +66,8 @@ switch (args[0])
             return 0;
         }
 
+    case "hold-lock": return await HoldLockRole.RunAsync(args);
+
     case "pool-starved": return PoolStarvedRole.Run(args);
 
     case "array-sum":
@@ -80,6 +84,8 @@ switch (args[0])
             Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
+
+    case "sem-hold" or "sem-loop" or "lock-hold": return await PrimitiveRoles.RunAsync(args);
 
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");

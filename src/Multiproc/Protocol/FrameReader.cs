@@ -13,18 +13,23 @@ namespace Multiproc.Protocol;
 internal sealed class FrameReader
 {
     private const int InitialBufferSize = 64 * 1024;
+    private const int KeepBufferLimit = 1024 * 1024;
 
     private readonly Socket _socket;
     private readonly int _maxFrameSize;
     private byte[] _buffer = new byte[InitialBufferSize];
     private int _start;
     private int _end;
+    private long _received;
 
     public FrameReader(Socket socket, int maxFrameSize)
     {
         _socket = socket;
         _maxFrameSize = maxFrameSize;
     }
+
+    /// <summary>Gets how many bytes have been received so far (any byte is a sign of life; readable from any thread).</summary>
+    public long BytesReceived => Volatile.Read(ref _received);
 
     /// <summary>Gets whether a whole frame is already buffered, so reading it will not block.</summary>
     public bool HasBufferedFrame
@@ -46,6 +51,14 @@ internal sealed class FrameReader
     /// <exception cref="ProtocolViolationException">The frame is larger than the limit.</exception>
     public ReadOnlyMemory<byte> ReadFrame()
     {
+        if (_start == _end && _buffer.Length > KeepBufferLimit)
+        {
+            // The frame that grew the buffer is consumed (payloads live only until this call): give the memory back.
+            _buffer = new byte[InitialBufferSize];
+            _start = 0;
+            _end = 0;
+        }
+
         Fill(ProtocolConstants.LengthPrefixSize);
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(_buffer.AsSpan(_start));
         if (length > (uint)_maxFrameSize)
@@ -81,6 +94,7 @@ internal sealed class FrameReader
             }
 
             _end += received;
+            Volatile.Write(ref _received, _received + received);
         }
     }
 

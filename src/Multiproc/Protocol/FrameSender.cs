@@ -10,22 +10,46 @@ namespace Multiproc.Protocol;
 /// The first sender sends its frame directly (no copy, no added latency); frames queued behind it
 /// go out in one batch when it finishes, which is what makes pipelined calls cheap.
 /// A failed send faults the sender: every later <see cref="Send"/> throws.
+/// With <see cref="SendLimits"/> (the server's side) the sender is bounded and never blocks a caller
+/// on a full socket: see FrameSender.Bounded.cs.
 /// </remarks>
-internal sealed class FrameSender : IThreadPoolWorkItem
+internal sealed partial class FrameSender : IThreadPoolWorkItem
 {
+    private const int InitialBufferSize = 16 * 1024;
+
+    // A queue buffer that grew past this for a burst is dropped once drained, so the memory of a
+    // burst (or of a client that stopped reading) comes back.
+    private const int KeepBufferLimit = 256 * 1024;
+
     private readonly Socket _socket;
     private readonly Lock _lock = new();
-    private byte[] _queued = new byte[16 * 1024];
-    private byte[] _spare = new byte[16 * 1024];
+    private byte[] _queued = new byte[InitialBufferSize];
+    private byte[]? _spare = new byte[InitialBufferSize];
     private int _queuedLength;
+    private int _queuedFrames;
     private bool _sending;
     private bool _flushScheduled;
-    private Exception? _fault;
+    private volatile Exception? _fault;
 
-    public FrameSender(Socket socket, Action<Exception>? onFault = null)
+    // The batch being sent, owned by the thread holding the sending role (_sending).
+    private byte[]? _batch;
+    private int _batchOffset;
+    private int _batchLength;
+    private int _batchFrames;
+
+    // Accepted but not yet handed to the kernel (queued, held, or the unsent rest of the batch).
+    private long _unsentBytes;
+    private int _unsentFrames;
+
+    public FrameSender(Socket socket, Action<Exception>? onFault = null, SendLimits? limits = null)
     {
         _socket = socket;
         OnFault = onFault;
+        _limits = limits;
+        if (limits is not null)
+        {
+            _roomPerWritablePoll = RoomPerWritablePoll(socket);
+        }
     }
 
     /// <summary>
@@ -37,27 +61,42 @@ internal sealed class FrameSender : IThreadPoolWorkItem
     /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
     private Action<Exception>? OnFault { get; }
 
+    /// <summary>Gets the bytes accepted and not yet written to the socket.</summary>
+    public long UnsentBytes => Volatile.Read(ref _unsentBytes);
+
+    /// <summary>Gets the frames accepted and not yet wholly written to the socket.</summary>
+    public int UnsentFrames => Volatile.Read(ref _unsentFrames);
+
+    /// <summary>Gets whether the sender has failed (every later send throws).</summary>
+    public bool IsFaulted => _fault is not null;
+
     /// <summary>
     /// Queues a frame to leave with the next batch: a flush is scheduled (<see cref="ScheduleFlush"/>)
     /// behind work already queued, so frames written by continuations already queued join the same send.
     /// </summary>
     /// <remarks>For pipelined async calls; a caller waiting on its reply should use <see cref="Send"/>.</remarks>
-    /// <exception cref="IOException">The socket already failed.</exception>
+    /// <exception cref="IOException">The socket already failed, or (bounded) the frame would take the backlog over its limit.</exception>
     public void SendDeferred(ReadOnlySpan<byte> frame)
     {
+        bool accepted;
+        bool schedule;
         lock (_lock)
         {
             ThrowIfFaulted();
-            Enqueue(frame);
-            if (_sending || _flushScheduled)
-            {
-                return;
-            }
-
-            _flushScheduled = true;
+            accepted = TryEnqueue(frame);
+            schedule = accepted && !_sending && !_flushScheduled;
+            _flushScheduled |= schedule;
         }
 
-        ScheduleFlush(this);
+        if (!accepted)
+        {
+            throw Reject(frame.Length);
+        }
+
+        if (schedule)
+        {
+            ScheduleFlush(this);
+        }
     }
 
     /// <summary>Runs a scheduled flush.</summary>
@@ -74,22 +113,24 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             _sending = true;
         }
 
+        if (_limits is not null)
+        {
+            // The flush runs on shared machinery: it must never wait on this one peer.
+            DrainWithoutBlocking();
+            return;
+        }
+
         try
         {
             DrainQueue();
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            lock (_lock)
-            {
-                _fault ??= new IOException("The connection is closed.", ex);
-                _sending = false;
-            }
-
-            OnFault?.Invoke(_fault);
+            FailWhileSending(ex);
         }
     }
 
+    /// <summary>Sends a frame now, blocking until it and the frames queued before it are written (unbounded senders only).</summary>
     /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>
     public void Send(ReadOnlySpan<byte> frame)
     {
@@ -98,7 +139,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             ThrowIfFaulted();
             if (_sending)
             {
-                Enqueue(frame);
+                TryEnqueue(frame);
                 return;
             }
 
@@ -106,7 +147,7 @@ internal sealed class FrameSender : IThreadPoolWorkItem
             if (_queuedLength > 0)
             {
                 // Deferred frames were queued first; they must leave first.
-                Enqueue(frame);
+                TryEnqueue(frame);
                 frame = default;
             }
         }
@@ -118,43 +159,130 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            lock (_lock)
-            {
-                _fault ??= new IOException("The connection is closed.", ex);
-                _sending = false;
-            }
-
-            throw _fault;
+            throw FailWhileSending(ex);
         }
     }
+
+    /// <summary>
+    /// Sends a small frame without ever blocking: it joins the queue when a send is under way or
+    /// pending, and is dropped (false) when the socket has no room right now.
+    /// </summary>
+    /// <remarks>For heartbeats, sent by a thread that must stay free to notice a dead peer.</remarks>
+    public bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame)
+    {
+        lock (_lock)
+        {
+            if (_fault is not null)
+            {
+                return false;
+            }
+
+            if (_sending || _flushScheduled || _queuedLength > 0)
+            {
+                return TryEnqueue(frame);
+            }
+
+            if (!_socket.Poll(0, SelectMode.SelectWrite))
+            {
+                return false;
+            }
+
+            _sending = true;
+        }
+
+        bool scheduleFlush;
+        try
+        {
+            // The socket is writable, so a frame this small goes out without waiting.
+            SendAll(frame);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            FailWhileSending(ex);
+            return false;
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _sending = false;
+                scheduleFlush = _queuedLength > 0 && !_flushScheduled && _fault is null;
+                _flushScheduled |= scheduleFlush;
+            }
+        }
+
+        if (scheduleFlush)
+        {
+            ScheduleFlush(this);
+        }
+
+        return true;
+    }
+
+    /// <summary>Fails the sender for good (the connection is closing) and lets go of its buffers.</summary>
+    public void Abort(Exception reason) => Fault(reason);
 
     private void DrainQueue()
     {
-        while (true)
+        while (TakeBatch())
         {
-            byte[] batch;
-            int length;
-            lock (_lock)
-            {
-                if (_queuedLength == 0)
-                {
-                    _sending = false;
-                    return;
-                }
-
-                batch = _queued;
-                length = _queuedLength;
-                _queued = _spare;
-                _spare = batch;
-                _queuedLength = 0;
-            }
-
-            SendAll(batch.AsSpan(0, length));
+            SendAll(_batch.AsSpan(_batchOffset, _batchLength - _batchOffset));
+            Advance(_batchLength - _batchOffset);
         }
     }
 
-    private void Enqueue(ReadOnlySpan<byte> frame)
+    /// <summary>Moves the queue into the batch to send (the sending role's); false, releasing the role, when nothing is left.</summary>
+    private bool TakeBatch()
     {
+        lock (_lock)
+        {
+            if (_batch is not null)
+            {
+                if (_batchOffset < _batchLength && _fault is null)
+                {
+                    return true;
+                }
+
+                Interlocked.Add(ref _unsentFrames, -_batchFrames);
+                if (_batch.Length <= KeepBufferLimit && _fault is null)
+                {
+                    _spare = _batch;
+                }
+
+                _batch = null;
+            }
+
+            if (_queuedLength == 0 || _fault is not null)
+            {
+                _sending = false;
+                if (_queued.Length > KeepBufferLimit)
+                {
+                    _queued = new byte[InitialBufferSize];
+                }
+
+                return false;
+            }
+
+            _batch = _queued;
+            _batchOffset = 0;
+            _batchLength = _queuedLength;
+            _batchFrames = _queuedFrames;
+            _queued = _spare ?? new byte[InitialBufferSize];
+            _spare = null;
+            _queuedLength = 0;
+            _queuedFrames = 0;
+            return true;
+        }
+    }
+
+    /// <summary>Appends a frame to the queue; false (nothing queued) when it would take a bounded backlog over its limit.</summary>
+    private bool TryEnqueue(ReadOnlySpan<byte> frame)
+    {
+        if (_limits is not null && UnsentBytes + frame.Length > _limits.MaxBytes)
+        {
+            return false;
+        }
+
         if (_queued.Length - _queuedLength < frame.Length)
         {
             Array.Resize(ref _queued, Math.Max(_queued.Length * 2, _queuedLength + frame.Length));
@@ -162,6 +290,11 @@ internal sealed class FrameSender : IThreadPoolWorkItem
 
         frame.CopyTo(_queued.AsSpan(_queuedLength));
         _queuedLength += frame.Length;
+        _queuedFrames++;
+        Interlocked.Increment(ref _unsentFrames);
+        long unsent = Interlocked.Add(ref _unsentBytes, frame.Length);
+        NotePeak(unsent);
+        return true;
     }
 
     private void SendAll(ReadOnlySpan<byte> data)
@@ -173,11 +306,50 @@ internal sealed class FrameSender : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Called by the sending role's holder when the socket failed under it: gives up the role and faults.</summary>
+    private IOException FailWhileSending(Exception cause)
+    {
+        lock (_lock)
+        {
+            _batch = null;
+            _sending = false;
+        }
+
+        return Fault(cause is IOException io ? io : new IOException("The connection is closed.", cause));
+    }
+
+    /// <summary>Faults the sender once: frees its buffers, wakes waiters and tells the owner.</summary>
+    private IOException Fault(Exception reason)
+    {
+        IOException fault = reason as IOException ?? new IOException(reason.Message, reason);
+        bool first;
+        lock (_lock)
+        {
+            first = _fault is null;
+            if (first)
+            {
+                _fault = fault;
+                _queued = [];
+                _spare = null;
+                _queuedLength = 0;
+            }
+        }
+
+        if (!first)
+        {
+            return (IOException)_fault!;
+        }
+
+        WakeRoomWaiters();
+        OnFault?.Invoke(fault);
+        return fault;
+    }
+
     private void ThrowIfFaulted()
     {
-        if (_fault is not null)
+        if (_fault is { } fault)
         {
-            throw _fault;
+            throw fault;
         }
     }
 }

@@ -17,4 +17,10 @@ internal enum MessageKind : byte
 
     /// <summary>Client to server: [5, objectId, count]; drops references the connection owns. No reply.</summary>
     Release = 5,
+
+    /// <summary>Client to server: [20, sequence u32]; a heartbeat, sent only while calls are pending and the manager has been quiet. The server's reader answers at once.</summary>
+    Ping = 20,
+
+    /// <summary>Server to client: [21, sequence]; the answer to a ping (echoing its sequence). Like every frame, it shows the manager is alive.</summary>
+    Pong = 21,
 }

@@ -38,6 +38,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -56,6 +57,12 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public TypeRegistry Registry { get; }
 
     public InlineWatchdog Watchdog { get; }
+
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
+
+    /// <summary>Gets the open connections (for tests).</summary>
+    internal ICollection<ServerConnection> Connections => _connections.Values;
 
     public Guid ServerId { get; } = Guid.NewGuid();
 

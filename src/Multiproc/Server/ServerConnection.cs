@@ -32,7 +32,8 @@ internal sealed partial class ServerConnection : IDisposable
 
     private static readonly TimeSpan s_stallLimit = TimeSpan.FromMilliseconds(2);
 
-    private readonly List<byte> _cork = [];
+    // Bytes of replies held (queued unflushed) while the reader works through a batch; reader thread only.
+    private int _corkBytes;
     private readonly Lock _roleLock = new();
     private int _readerThreadId;
     private long _inlineSince;
@@ -45,7 +46,11 @@ internal sealed partial class ServerConnection : IDisposable
         _socket = socket;
         Id = id;
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
-        _sender = new FrameSender(socket) { ScheduleFlush = static flush => ServerScheduler.Shared.Queue(flush, preferLocal: true) };
+        _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Settings.MaxOutgoingBytesPerConnection, server.Settings.SendStallTimeout, server.Settings.TimeProvider))
+        {
+            ScheduleFlush = static flush => ServerScheduler.Shared.Queue(flush, preferLocal: true),
+        };
+        ConfigureSocket(socket, server.Settings);
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
         Caller = new Caller(id, _closing.Token);
@@ -138,6 +143,7 @@ internal sealed partial class ServerConnection : IDisposable
         }
 
         _socket.Dispose();
+        _sender.Abort(new IOException("The connection is closed."));
         _closing.Cancel();
         KeyValuePair<ObjectEntry, int>[] owned;
         lock (_ownedLock)
@@ -176,7 +182,8 @@ internal sealed partial class ServerConnection : IDisposable
                     // Replies produced while the reader works through a batch leave together when it ends.
                     if (Environment.CurrentManagedThreadId == _readerThreadId)
                     {
-                        _cork.AddRange(frame.Frame);
+                        _sender.Hold(frame.Frame);
+                        _corkBytes += frame.Frame.Length;
                         return;
                     }
                 }
@@ -198,6 +205,7 @@ internal sealed partial class ServerConnection : IDisposable
             FlushCork();
             while (true)
             {
+                WaitWhileRepliesBackUp();
                 ReadOnlyMemory<byte> payload = _reader.ReadFrame();
                 if (HandleFrame(payload))
                 {
@@ -206,7 +214,7 @@ internal sealed partial class ServerConnection : IDisposable
                     return;
                 }
 
-                if (_cork.Count > 0 && (!_reader.HasBufferedFrame || _cork.Count > CorkLimit))
+                if (_corkBytes > 0 && (!_reader.HasBufferedFrame || _corkBytes > CorkLimit))
                 {
                     FlushCork();
                 }
@@ -235,19 +243,8 @@ internal sealed partial class ServerConnection : IDisposable
 
     private void FlushCork()
     {
-        byte[] batch;
-        lock (_roleLock)
-        {
-            if (_cork.Count == 0)
-            {
-                return;
-            }
-
-            batch = [.. _cork];
-            _cork.Clear();
-        }
-
-        _sender.Send(batch);
+        _corkBytes = 0;
+        _sender.Flush();
     }
 
     /// <returns>True when a call ran inline here and reading was handed to another thread meanwhile.</returns>
@@ -278,6 +275,9 @@ internal sealed partial class ServerConnection : IDisposable
             case MessageKind.Release when length >= 3:
                 ReleaseOwned(reader.ReadInt64(), reader.ReadInt32());
                 break;
+            case MessageKind.Ping:
+                SendPong(reader.ReadUInt32());
+                break;
             default:
                 throw new ProtocolViolationException($"Unexpected message kind {kind} with {length} elements.");
         }
@@ -288,7 +288,8 @@ internal sealed partial class ServerConnection : IDisposable
     private bool HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
     {
         _server.CountCall();
-        if (Volatile.Read(ref _inFlight) >= _server.Settings.MaxPendingCallsPerConnection)
+        // A call counts until its reply has left: replies the client has not taken count too.
+        if (Volatile.Read(ref _inFlight) + _sender.UnsentFrames >= _server.Settings.MaxPendingCallsPerConnection)
         {
             SendError(callId, new InvalidOperationException($"Too many calls in flight on this connection (limit {_server.Settings.MaxPendingCallsPerConnection})."));
             return false;

@@ -50,7 +50,7 @@ internal sealed partial class ClientConnection
                 {
                     while (HasRepliesToRead)
                     {
-                        Dispatch(_reader.ReadFrame());
+                        ReadAndDispatch();
                     }
                 }
                 catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException or OverflowException or InvalidOperationException)
@@ -99,7 +99,19 @@ internal sealed partial class ClientConnection
 
     private void ReleaseOrphanedReferences(ref MessagePackReader reader)
     {
-        foreach (long objectId in ReferenceScanner.Find(ref reader))
+        // No depth limit: the scan is iterative and nothing is decoded, and every reference must go back.
+        // A reply nobody waits for never fails the connection: what cannot be scanned is dropped.
+        var found = new List<long>();
+        try
+        {
+            ReferenceScanner.Collect(ref reader, int.MaxValue, found);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            // Dropped: references after the malformed part stay owned by this connection until it closes.
+        }
+
+        foreach (long objectId in found)
         {
             Release(objectId);
         }

@@ -49,6 +49,7 @@ internal sealed partial class ClientConnection : IDisposable
         _reader = new FrameReader(socket, settings.MaxFrameSize);
         _sender = new FrameSender(socket, Fail);
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
+        StartLivenessWatch();
         var backgroundReader = new Thread(BackgroundReadLoop) { IsBackground = true, Name = "multiproc-client-reader" };
         backgroundReader.Start();
     }
@@ -107,7 +108,7 @@ internal sealed partial class ClientConnection : IDisposable
             {
                 while (!call.IsCompleted)
                 {
-                    Dispatch(_reader.ReadFrame());
+                    ReadAndDispatch();
                 }
             }
             catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException or ProtocolViolationException or MessagePackSerializationException or OverflowException or InvalidOperationException)
@@ -166,7 +167,10 @@ internal sealed partial class ClientConnection : IDisposable
 
             var call = new PendingCall(callId);
             _pending[callId] = call;
-            Interlocked.Increment(ref _pendingCount);
+            if (Interlocked.Increment(ref _pendingCount) == 1)
+            {
+                NoteRepliesDue();
+            }
             if (_failure is not null)
             {
                 Complete(callId)?.TryFail(Unavailable());

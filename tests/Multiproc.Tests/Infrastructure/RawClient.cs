@@ -36,6 +36,25 @@ internal sealed class RawClient : IDisposable
         return SendAsync(prefix, cancellationToken);
     }
 
+    /// <summary>Reads one frame and returns its payload.</summary>
+    public async Task<byte[]> ReadFrameAsync(CancellationToken cancellationToken)
+    {
+        byte[] prefix = await ReadExactlyAsync(4, cancellationToken);
+        return await ReadExactlyAsync((int)BinaryPrimitives.ReadUInt32LittleEndian(prefix), cancellationToken);
+    }
+
+    private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[count];
+        for (int read = 0; read < count;)
+        {
+            int received = await _socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken);
+            read += received > 0 ? received : throw new EndOfStreamException("The server closed the connection.");
+        }
+
+        return buffer;
+    }
+
     /// <summary>Reads until the server closes the connection; returns true if it did within the token's time.</summary>
     public async Task<bool> IsClosedByServerAsync(CancellationToken cancellationToken)
     {
