@@ -78,8 +78,8 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     public bool IsFaulted => _fault is not null;
 
     /// <summary>
-    /// Queues a frame to leave with the next batch: a flush is scheduled at the back of the thread
-    /// pool's queue, so frames written by continuations already queued join the same send.
+    /// Queues a frame to leave with the next batch: a flush is scheduled (<see cref="ScheduleFlush"/>)
+    /// behind work already queued, so frames written by continuations already queued join the same send.
     /// </summary>
     /// <remarks>For pipelined async calls; a caller waiting on its reply should use <see cref="Send"/>.</remarks>
     /// <exception cref="IOException">The socket already failed, or (bounded) the frame would take the backlog over its limit.</exception>

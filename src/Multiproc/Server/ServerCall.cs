@@ -10,7 +10,15 @@ namespace Multiproc.Server;
 /// </summary>
 internal abstract class ServerCall : ServerWork
 {
+    private static readonly object s_started = new();
+
+    [ThreadStatic]
+    private static ServerCall? s_starting;
+
     private readonly CancellationTokenSource? _cancellation;
+
+    // Null while starting; a resumption that arrived meanwhile; s_started once started.
+    private object? _deferredResume;
 
     protected ServerCall(ServerConnection connection, uint callId, ObjectGate? gate, bool cancellable)
     {
@@ -52,7 +60,38 @@ internal abstract class ServerCall : ServerWork
         }
     }
 
-    public override void Execute() => _ = RunAsync();
+    /// <summary>Gets the call whose synchronous start is running on this thread, if any.</summary>
+    public static ServerCall? Starting => s_starting;
+
+    public override void Execute()
+    {
+        ServerCall? outer = s_starting;
+        s_starting = this;
+        try
+        {
+            _ = RunAsync();
+        }
+        finally
+        {
+            s_starting = outer;
+        }
+
+        // Every await of the chain is registered now; a resumption that came earlier may run.
+        if (Interlocked.Exchange(ref _deferredResume, s_started) is Action resume)
+        {
+            ServerScheduler.Shared.Queue(static r => r(), resume);
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="resume"/> until this call's start has returned; false when it already has.
+    /// </summary>
+    /// <remarks>
+    /// A wait granted while its call is still unwinding would complete an inner task before the
+    /// outer awaits have registered on it, and .NET hands such a late registration to the thread
+    /// pool: with every pool thread blocked by callers, the reply would never be sent.
+    /// </remarks>
+    public bool TryDeferResume(Action resume) => Interlocked.CompareExchange(ref _deferredResume, resume, null) is null;
 
     /// <summary>Runs the call; returns the result and the writer for it (null writer: no value).</summary>
     protected abstract ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync();

@@ -18,7 +18,7 @@ public class PoolStarvationTests
         using PeerProcess peer = PeerProcess.Start("pool-starved", "20");
         CancellationToken timeout = TestTimeout.Token(45);
         string line = await peer.ReadLineAsync(timeout);
-        Assert.StartsWith("finished in", line, StringComparison.Ordinal);
+        Assert.True(line.StartsWith("finished in", StringComparison.Ordinal), line);
         Assert.Equal(0, await peer.WaitForExitAsync(timeout));
     }
 }

@@ -49,16 +49,26 @@ internal readonly struct ServerThreadAwaitable<T>
 
         public void UnsafeOnCompleted(Action continuation)
         {
+            ServerCall? starting = ServerCall.Starting;
             lock (_lock)
             {
                 if (!_task.IsCompleted)
                 {
-                    _task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => ServerScheduler.Shared.Queue(static c => c(), continuation));
+                    _task.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(() => Resume(starting, continuation));
                     return;
                 }
             }
 
-            ServerScheduler.Shared.Queue(static c => c(), continuation);
+            Resume(starting, continuation);
+        }
+
+        /// <summary>Queues the rest of the wait, or leaves it to the call if the call is still starting (see <see cref="ServerCall.TryDeferResume"/>).</summary>
+        private static void Resume(ServerCall? starting, Action continuation)
+        {
+            if (starting is null || !starting.TryDeferResume(continuation))
+            {
+                ServerScheduler.Shared.Queue(static c => c(), continuation);
+            }
         }
     }
 }
