@@ -224,9 +224,10 @@ internal sealed partial class ConnectionAcceptor
             socket.ReceiveTimeout = HandshakeIoTimeoutMilliseconds;
             socket.SendTimeout = HandshakeIoTimeoutMilliseconds;
             var handshake = new ServerHandshake(_settings.AuthKey, _serverId);
+            // The deadline starts before the hello leaves: a peer that answers at once must never see its clock start later.
+            var pending = new PendingHandshake(socket, handshake, _settings.TimeProvider.GetTimestamp());
             // 54 bytes into a fresh socket's empty send buffer: the blocking send returns at once.
             SendAll(socket, handshake.Hello);
-            var pending = new PendingHandshake(socket, handshake, _settings.TimeProvider.GetTimestamp());
             _bySocket[socket] = _pending.AddLast(pending);
         }
 #pragma warning disable CA1031 // A failure to start one handshake closes that socket only.
