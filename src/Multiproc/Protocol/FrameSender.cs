@@ -58,7 +58,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     /// </summary>
     public Action<IThreadPoolWorkItem> ScheduleFlush { get; init; } = static flush => ThreadPool.UnsafeQueueUserWorkItem(flush, preferLocal: false);
 
-    /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
+    /// <summary>Gets the callback told once when the sender faults: a send failed (perhaps with no caller there to see it), a limit was passed, or it was aborted.</summary>
     private Action<Exception>? OnFault { get; }
 
     /// <summary>Gets the bytes accepted and not yet written to the socket.</summary>
@@ -71,8 +71,8 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     public bool IsFaulted => _fault is not null;
 
     /// <summary>
-    /// Queues a frame to leave with the next batch: a flush is scheduled at the back of the thread
-    /// pool's queue, so frames written by continuations already queued join the same send.
+    /// Queues a frame to leave with the next batch: a flush is scheduled at the back of
+    /// <see cref="ScheduleFlush"/>'s queue, so frames written by work already queued join the same send.
     /// </summary>
     /// <remarks>For pipelined async calls; a caller waiting on its reply should use <see cref="Send"/>.</remarks>
     /// <exception cref="IOException">The socket already failed, or (bounded) the frame would take the backlog over its limit.</exception>
