@@ -46,10 +46,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         _socket = socket;
         OnFault = onFault;
         _limits = limits;
-        if (limits is not null)
-        {
-            _roomPerWritablePoll = RoomPerWritablePoll(socket);
-        }
+        _roomPerWritablePoll = RoomPerWritablePoll(socket);
     }
 
     /// <summary>
@@ -164,10 +161,15 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Sends a small frame without ever blocking: it joins the queue when a send is under way or
-    /// pending, and is dropped (false) when the socket has no room right now.
+    /// Sends a small frame without ever blocking: it joins the queue when a send is under way or the
+    /// queue is too long to go now, and is dropped (false) when the socket has no room right now and
+    /// nothing is queued.
     /// </summary>
-    /// <remarks>For heartbeats, sent by a thread that must stay free to notice a dead peer.</remarks>
+    /// <remarks>
+    /// For heartbeats, sent by a thread that must stay free to notice a dead peer. When what is
+    /// queued fits in the room the socket has now, this thread sends it all itself, so a heartbeat
+    /// never waits behind a flush still waiting for a (perhaps starved) pool thread.
+    /// </remarks>
     public bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame)
     {
         lock (_lock)
@@ -177,38 +179,37 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
                 return false;
             }
 
-            if (_sending || _flushScheduled || _queuedLength > 0)
+            // Frames are queued only while a send is under way or a flush is scheduled: they will be carried.
+            bool carried = _sending || _queuedLength > 0;
+            if (_sending || _queuedLength + frame.Length > _roomPerWritablePoll || !_socket.Poll(0, SelectMode.SelectWrite))
             {
-                return TryEnqueue(frame);
+                return carried && TryEnqueue(frame);
             }
 
-            if (!_socket.Poll(0, SelectMode.SelectWrite))
-            {
-                return false;
-            }
-
+            TryEnqueue(frame);
             _sending = true;
+            TakeBatchLocked();
         }
 
         bool scheduleFlush;
         try
         {
-            // The socket is writable, so a frame this small goes out without waiting.
-            SendAll(frame);
+            // All of it fits in the room the socket reported, so this send cannot wait.
+            SendAll(_batch.AsSpan(0, _batchLength));
+            Advance(_batchLength);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             FailWhileSending(ex);
             return false;
         }
-        finally
+
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                _sending = false;
-                scheduleFlush = _queuedLength > 0 && !_flushScheduled && _fault is null;
-                _flushScheduled |= scheduleFlush;
-            }
+            RetireBatchLocked();
+            _sending = false;
+            scheduleFlush = _queuedLength > 0 && !_flushScheduled && _fault is null;
+            _flushScheduled |= scheduleFlush;
         }
 
         if (scheduleFlush)
@@ -236,43 +237,60 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_batch is not null)
-            {
-                if (_batchOffset < _batchLength && _fault is null)
-                {
-                    return true;
-                }
+            return TakeBatchLocked();
+        }
+    }
 
-                Interlocked.Add(ref _unsentFrames, -_batchFrames);
-                if (_batch.Length <= KeepBufferLimit && _fault is null)
-                {
-                    _spare = _batch;
-                }
-
-                _batch = null;
-            }
-
-            if (_queuedLength == 0 || _fault is not null)
-            {
-                _sending = false;
-                if (_queued.Length > KeepBufferLimit)
-                {
-                    _queued = new byte[InitialBufferSize];
-                }
-
-                return false;
-            }
-
-            _batch = _queued;
-            _batchOffset = 0;
-            _batchLength = _queuedLength;
-            _batchFrames = _queuedFrames;
-            _queued = _spare ?? new byte[InitialBufferSize];
-            _spare = null;
-            _queuedLength = 0;
-            _queuedFrames = 0;
+    private bool TakeBatchLocked()
+    {
+        if (RetireBatchLocked())
+        {
             return true;
         }
+
+        if (_queuedLength == 0 || _fault is not null)
+        {
+            _sending = false;
+            if (_queued.Length > KeepBufferLimit)
+            {
+                _queued = new byte[InitialBufferSize];
+            }
+
+            return false;
+        }
+
+        _batch = _queued;
+        _batchOffset = 0;
+        _batchLength = _queuedLength;
+        _batchFrames = _queuedFrames;
+        _queued = _spare ?? new byte[InitialBufferSize];
+        _spare = null;
+        _queuedLength = 0;
+        _queuedFrames = 0;
+        return true;
+    }
+
+    /// <summary>Retires the batch once wholly sent (or the sender failed); true while part of it is still to send.</summary>
+    private bool RetireBatchLocked()
+    {
+        if (_batch is null)
+        {
+            return false;
+        }
+
+        if (_batchOffset < _batchLength && _fault is null)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _unsentFrames, -_batchFrames);
+        if (_batch.Length <= KeepBufferLimit && _fault is null)
+        {
+            _spare = _batch;
+        }
+
+        _batch = null;
+        return false;
     }
 
     /// <summary>Appends a frame to the queue; false (nothing queued) when it would take a bounded backlog over its limit.</summary>
