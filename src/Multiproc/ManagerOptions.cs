@@ -14,14 +14,19 @@ namespace Multiproc;
 /// </remarks>
 public sealed class ManagerOptions
 {
+    /// <summary>The default of <see cref="MaxSharedMemoryBytes"/>: 1 GiB.</summary>
+    internal const long DefaultMaxSharedMemoryBytes = 1L << 30;
+
     private readonly List<Registration> _registrations = [];
     private byte[]? _authKey;
     private ManagerHosting _hosting = ManagerHosting.InProcess;
     private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
+    private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
     private long? _maxOutgoingBytesPerConnection;
     private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
+    private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
@@ -131,6 +136,47 @@ public sealed class ManagerOptions
         }
     }
 
+    /// <summary>Gets or sets how many connections may be in the handshake at once; default 128.</summary>
+    /// <remarks>
+    /// A connection that arrives when this many have not finished authenticating closes the oldest of
+    /// them, so strangers that connect and never authenticate cannot use up the manager's threads,
+    /// descriptors or memory, and a real client (which answers at once) still gets in. Handshakes
+    /// hold no thread; one dedicated thread accepts and runs them all.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1 or more than 65,535.</exception>
+    public int MaxPendingHandshakes
+    {
+        get => _maxPendingHandshakes;
+        set
+        {
+            // One poll covers the pending sockets and the listener; Socket.Select takes at most 65,536.
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 65_535);
+            _maxPendingHandshakes = value;
+        }
+    }
+
+    /// <summary>Gets or sets the most bytes of shared memory (RAM-backed <c>/dev/shm</c>) that shared arrays created through this manager may hold at once; default 1 GiB.</summary>
+    /// <remarks>
+    /// <para>Every <see cref="Manager.CreateArrayAsync{T}"/> (and the untyped <c>multiproc:array</c> create) reserves its
+    /// block's size, rounded up to whole pages, before anything is allocated; a create that would go over the limit is
+    /// refused with <see cref="InsufficientMemoryException"/> and allocates nothing. The bytes come back when the block is
+    /// removed (its last reference released, or the manager shut down). 0 refuses every shared array.</para>
+    /// <para>Blocks made directly with <see cref="SharedMemory.Create"/> or <see cref="SharedArray{T}.Create"/> belong to
+    /// the calling process and do not count. The filesystem's own size still applies: a block larger than what is free in
+    /// <c>/dev/shm</c> fails to allocate.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The value set is negative.</exception>
+    public long MaxSharedMemoryBytes
+    {
+        get => _maxSharedMemoryBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxSharedMemoryBytes = value;
+        }
+    }
+
     /// <summary>Gets or sets the logger factory for the server's diagnostics; default none.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
 
@@ -212,8 +258,10 @@ public sealed class ManagerOptions
         MaxFrameSize = _maxFrameSize,
         MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
         HandshakeTimeout = _handshakeTimeout,
+        MaxSharedMemoryBytes = _maxSharedMemoryBytes,
         MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
         SendStallTimeout = _sendStallTimeout,
+        MaxPendingHandshakes = _maxPendingHandshakes,
         LoggerFactory = LoggerFactory,
         TimeProvider = _timeProvider,
         Registrations = [.. _registrations],

@@ -31,18 +31,36 @@ public sealed partial class Manager
         return ProxyFactory.Create<ISharedLock>(handle);
     }
 
-    /// <summary>Creates a shared counting semaphore whose permits return when a holder's connection closes.</summary>
+    /// <summary>Creates a shared semaphore (Python's <c>manager.Semaphore()</c> / <c>BoundedSemaphore()</c>).</summary>
     /// <param name="initialCount">Free permits at the start.</param>
     /// <param name="maxCount">The most free permits (Python's <c>BoundedSemaphore</c> when set); default unbounded.</param>
+    /// <param name="kind">
+    /// What permits mean when a process dies: <see cref="SemaphoreKind.Counting"/> (the default: anyone releases,
+    /// nothing comes back) or <see cref="SemaphoreKind.Owned"/> (only holders release; a closed connection's
+    /// permits come back). See <see cref="SemaphoreKind"/> for which to pick.
+    /// </param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The semaphore's proxy.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The counts are negative, <paramref name="maxCount"/> is below 1, or <paramref name="initialCount"/> exceeds it.</exception>
-    public async Task<ISharedSemaphore> CreateSemaphoreAsync(int initialCount, int maxCount = int.MaxValue, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// The counts are negative, <paramref name="maxCount"/> is below 1, <paramref name="initialCount"/> exceeds it,
+    /// <paramref name="kind"/> is not a defined value, or an <see cref="SemaphoreKind.Owned"/> semaphore has no initial permit.
+    /// </exception>
+    public async Task<ISharedSemaphore> CreateSemaphoreAsync(int initialCount, int maxCount = int.MaxValue, SemaphoreKind kind = SemaphoreKind.Counting, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(initialCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(initialCount, maxCount);
-        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Semaphore, [initialCount, maxCount], cancellationToken).ConfigureAwait(false);
+        if (!Enum.IsDefined(kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown semaphore kind.");
+        }
+
+        if (kind == SemaphoreKind.Owned && initialCount == 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialCount), initialCount, "An owned semaphore needs at least one initial permit: only holders may release it.");
+        }
+
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Semaphore, [initialCount, maxCount, (int)kind], cancellationToken).ConfigureAwait(false);
         return ProxyFactory.Create<ISharedSemaphore>(handle);
     }
 

@@ -66,7 +66,10 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
 
     /// <summary>Calls a member with a cancellation token and returns its result as <typeparamref name="T"/>.</summary>
     /// <param name="member">The method name.</param>
-    /// <param name="cancellationToken">Cancels the wait, and asks the manager to cancel the call.</param>
+    /// <param name="cancellationToken">
+    /// Cancels the wait at once, and asks the manager to cancel the call. If the call had already
+    /// removed a value for this caller (a queue item, a popped element), the late reply gives it back.
+    /// </param>
     /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
     public async Task<T> InvokeAsync<T>(string member, CancellationToken cancellationToken, params object?[] args)

@@ -9,7 +9,10 @@ using Multiproc.Tests.Fixtures;
 //   serve-child                   starts a manager in a child process, prints that process's id, runs until stdin closes
 //   hold ADDRESS KEYHEX NAME      looks up NAME (any type), prints "holding", then waits to be killed
 //   hold-lock ADDRESS KEYHEX LOCK QUEUE   acquires LOCK, blocks in a take on QUEUE, then reports the take and a release (HoldLockRole.cs)
+//   serve-limits MAXPENDING HANDSHAKEMS   like serve, with a handshake cap and timeout (ServeWithLimits.cs)
 //   pool-starved SECONDS          in-process manager, every pool thread a blocked caller (PoolStarvedRole.cs)
+//   sem-hold, sem-loop, lock-hold  see PrimitiveRoles.cs
+//   consume ADDRESS KEYHEX NAME MODE   takes from queue NAME and prints each item (ConsumeRole.cs)
 switch (args[0])
 {
     case "client":
@@ -68,6 +71,7 @@ switch (args[0])
     case "hold-lock": return await HoldLockRole.RunAsync(args);
 
     case "pool-starved": return PoolStarvedRole.Run(args);
+    case "consume": return await Multiproc.Tests.Peer.ConsumeRole.RunAsync(args);
 
     case "array-sum":
         {
@@ -83,6 +87,9 @@ switch (args[0])
             Console.WriteLine(sum.ToString(CultureInfo.InvariantCulture));
             return 0;
         }
+
+    case "sem-hold" or "sem-loop" or "lock-hold": return await PrimitiveRoles.RunAsync(args);
+    case "serve-limits": return await Multiproc.Tests.Peer.ServeWithLimits.RunAsync(args);
 
     default:
         Console.Error.WriteLine($"unknown role {args[0]}");

@@ -87,13 +87,10 @@ internal static class ManagerHost
     {
         if (requested is null)
         {
-            string directory = Directory.CreateTempSubdirectory("mp-").FullName;
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
-            return ("unix:" + Path.Combine(directory, "s"), directory);
+            // Named for this (the owner's) pid: if the owner is killed, its child exits and the next
+            // manager to start finds a dead pid and a socket nobody listens on, and sweeps it.
+            string directory = SocketDirectory.Create();
+            return (ManagerAddress.ForUnix(Path.Combine(directory, SocketDirectory.SocketFileName)).Text, directory);
         }
 
         ManagerAddress parsed = ManagerAddress.Parse(requested);

@@ -75,8 +75,11 @@ internal static class WorkerArgumentCodec
     }
 
     /// <summary>Writes <paramref name="value"/> as <paramref name="declaredType"/>.</summary>
+    /// <remarks>Exceptions are not wrapped, so a worker reports the real cause of a result it cannot send.</remarks>
+    /// <exception cref="InvalidOperationException">The value has a cycle or nests deeper than the limit.</exception>
+    /// <exception cref="MessagePackSerializationException">The value cannot be encoded as <paramref name="declaredType"/>.</exception>
     public static void WriteValue(ref MessagePackWriter writer, Type declaredType, object? value)
-        => MessagePackSerializer.Serialize(declaredType, ref writer, value, Options);
+        => Serialization.ValueCodec.GetWriter(declaredType)(ref writer, value, Options);
 
     /// <summary>Reads a value written as <paramref name="declaredType"/>.</summary>
     public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
@@ -113,7 +116,7 @@ internal static class WorkerArgumentCodec
                 }
             }
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or InvalidOperationException)
         {
             throw new ArgumentException(
                 $"Item {firstIndex + index} cannot be sent to a worker as {parameter.ParameterType}: {ex.GetBaseException().Message}",
@@ -127,6 +130,7 @@ internal static class WorkerArgumentCodec
 
     /// <summary>Decodes a result array into <paramref name="destination"/>, each read as <paramref name="declaredType"/>.</summary>
     /// <exception cref="InvalidDataException">The array does not have <c>destination.Length</c> elements.</exception>
+    /// <exception cref="MessagePackSerializationException">A result cannot be decoded or nests deeper than the limit.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
     {
@@ -140,9 +144,17 @@ internal static class WorkerArgumentCodec
         if (declaredType == typeof(TResult))
         {
             IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
-            for (int i = 0; i < destination.Length; i++)
+            try
             {
-                destination[i] = formatter.Deserialize(ref reader, options);
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = formatter.Deserialize(ref reader, options);
+                }
+            }
+            catch (InsufficientExecutionStackException ex)
+            {
+                // MessagePack's depth limit; the slow path below gets it wrapped by the serializer.
+                throw Serialization.ValueCodec.TooDeepToRead(declaredType, ex);
             }
         }
         else

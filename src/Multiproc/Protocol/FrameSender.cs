@@ -12,6 +12,8 @@ namespace Multiproc.Protocol;
 /// A failed send faults the sender: every later <see cref="Send"/> throws.
 /// With <see cref="SendLimits"/> (the server's side) the sender is bounded and never blocks a caller
 /// on a full socket: see FrameSender.Bounded.cs.
+/// A frame sent with <see cref="SendAndWait"/> or <see cref="SendDeferredAndWaitAsync"/> is known to
+/// be written when the call returns (its task completes), whichever thread wrote it.
 /// </remarks>
 internal sealed partial class FrameSender : IThreadPoolWorkItem
 {
@@ -36,6 +38,11 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     private int _batchOffset;
     private int _batchLength;
     private int _batchFrames;
+
+    // Frames ever queued (a frame's ticket) and ever written, and who waits until a ticket is written.
+    private long _ticketsIssued;
+    private long _ticketsWritten;
+    private readonly Queue<(long Ticket, TaskCompletionSource Written)> _writeWaiters = new();
 
     // Accepted but not yet handed to the kernel (queued, held, or the unsent rest of the batch).
     private long _unsentBytes;
@@ -158,6 +165,85 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         {
             throw FailWhileSending(ex);
         }
+    }
+
+    /// <summary>
+    /// Sends a frame behind every frame queued before it and returns once it has been written to the
+    /// socket: directly when nobody is sending, else in the sending thread's next batch (waited for).
+    /// </summary>
+    /// <remarks>For a frame that must be out of this process before the caller goes on (a receipt). Unbounded senders only.</remarks>
+    /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>
+    public void SendAndWait(ReadOnlySpan<byte> frame)
+    {
+        TaskCompletionSource? written = null;
+        lock (_lock)
+        {
+            ThrowIfFaulted();
+            TryEnqueue(frame);
+            if (_sending)
+            {
+                written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _writeWaiters.Enqueue((_ticketsIssued, written));
+            }
+
+            _sending = true;
+        }
+
+        if (written is not null)
+        {
+            written.Task.GetAwaiter().GetResult();
+            return;
+        }
+
+        try
+        {
+            DrainQueue();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            throw FailWhileSending(ex);
+        }
+    }
+
+    /// <summary>
+    /// Queues a frame to leave with the next batch, like <see cref="SendDeferred"/>, and completes
+    /// once it has been written to the socket.
+    /// </summary>
+    /// <returns>A task that completes when the frame is written, or fails with <see cref="IOException"/>.</returns>
+    public Task SendDeferredAndWaitAsync(ReadOnlySpan<byte> frame)
+    {
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool accepted;
+        bool schedule;
+        lock (_lock)
+        {
+            if (_fault is { } fault)
+            {
+                return Task.FromException(fault);
+            }
+
+            accepted = TryEnqueue(frame);
+            if (accepted)
+            {
+                _writeWaiters.Enqueue((_ticketsIssued, written));
+            }
+
+            schedule = accepted && !_sending && !_flushScheduled;
+            _flushScheduled |= schedule;
+        }
+
+        if (!accepted)
+        {
+            // Faulted outside the lock: the owner's callback must not run under it.
+            return Task.FromException(Reject(frame.Length));
+        }
+
+        if (schedule)
+        {
+            ScheduleFlush(this);
+        }
+
+        return written.Task;
     }
 
     /// <summary>
@@ -284,6 +370,14 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         }
 
         Interlocked.Add(ref _unsentFrames, -_batchFrames);
+        _ticketsWritten += _batchFrames;
+        // Waiters' continuations run asynchronously, so completing them here runs no foreign code.
+        while (_writeWaiters.TryPeek(out (long Ticket, TaskCompletionSource Written) waiter) && waiter.Ticket <= _ticketsWritten)
+        {
+            _writeWaiters.Dequeue();
+            waiter.Written.TrySetResult();
+        }
+
         if (_batch.Length <= KeepBufferLimit && _fault is null)
         {
             _spare = _batch;
@@ -309,6 +403,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         frame.CopyTo(_queued.AsSpan(_queuedLength));
         _queuedLength += frame.Length;
         _queuedFrames++;
+        _ticketsIssued++;
         Interlocked.Increment(ref _unsentFrames);
         long unsent = Interlocked.Add(ref _unsentBytes, frame.Length);
         NotePeak(unsent);
@@ -356,6 +451,14 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         if (!first)
         {
             return (IOException)_fault!;
+        }
+
+        lock (_lock)
+        {
+            while (_writeWaiters.TryDequeue(out (long Ticket, TaskCompletionSource Written) waiter))
+            {
+                waiter.Written.TrySetException(fault);
+            }
         }
 
         WakeRoomWaiters();

@@ -13,57 +13,25 @@ namespace Multiproc.Protocol;
 /// Client hello: magic, version, client nonce (32), HMAC(key, "MP-C" | server nonce | client nonce).
 /// Server answer: 1 byte (1 accepted, 0 rejected), then if accepted HMAC(key, "MP-S" | client nonce | server nonce).
 /// MACs are compared in constant time. Each side proves it holds the key, so neither talks to an impostor.
+/// The client side runs here, blocking; the server side is <see cref="ServerHandshake"/>, a state
+/// machine the manager drives from readiness polling, so a handshake holds no thread.
 /// </remarks>
 internal static class Handshake
 {
-    private const int NonceSize = 32;
-    private const int MacSize = 32;
-    private const int ServerIdSize = 16;
-    private const int ServerHelloSize = 4 + 2 + ServerIdSize + NonceSize;
-    private const int ClientHelloSize = 4 + 2 + NonceSize + MacSize;
-
-    /// <summary>Runs the server side; returns false (after answering "rejected" where possible) for a bad peer.</summary>
-    /// <remarks>
-    /// Synchronous on purpose: a .NET socket that has done one async operation stays non-blocking for
-    /// good and its later blocking receives are emulated (futex waits, spinning), which would tax every
-    /// call on the connection. Callers bound the time with the socket's receive timeout.
-    /// </remarks>
-    public static bool Accept(Socket socket, ReadOnlySpan<byte> key, Guid serverId)
-    {
-        byte[] serverNonce = RandomNumberGenerator.GetBytes(NonceSize);
-        byte[] hello = new byte[ServerHelloSize];
-        WriteHeader(hello);
-        serverId.TryWriteBytes(hello.AsSpan(6, ServerIdSize));
-        serverNonce.CopyTo(hello, 6 + ServerIdSize);
-        SendAll(socket, hello);
-
-        byte[] answer = new byte[ClientHelloSize];
-        ReceiveExactly(socket, answer);
-        if (!answer.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic)
-            || BinaryPrimitives.ReadUInt16LittleEndian(answer.AsSpan(4)) != ProtocolConstants.Version)
-        {
-            return false;
-        }
-
-        byte[] clientNonce = answer.AsSpan(6, NonceSize).ToArray();
-        byte[] expected = Mac(key, "MP-C"u8, serverNonce, clientNonce);
-        if (!CryptographicOperations.FixedTimeEquals(expected, answer.AsSpan(6 + NonceSize, MacSize)))
-        {
-            SendAll(socket, [0]);
-            return false;
-        }
-
-        byte[] accept = new byte[1 + MacSize];
-        accept[0] = 1;
-        Mac(key, "MP-S"u8, clientNonce, serverNonce).CopyTo(accept, 1);
-        SendAll(socket, accept);
-        return true;
-    }
+    public const int NonceSize = 32;
+    public const int MacSize = 32;
+    public const int ServerIdSize = 16;
+    public const int ServerHelloSize = 4 + 2 + ServerIdSize + NonceSize;
+    public const int ClientHelloSize = 4 + 2 + NonceSize + MacSize;
 
     /// <summary>Runs the client side and returns the server's id.</summary>
     /// <exception cref="AuthenticationException">Either side does not hold the key.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a Multiproc manager of this protocol version.</exception>
-    /// <remarks>Synchronous for the same reason as <see cref="Accept"/>; bound it with the socket's receive timeout.</remarks>
+    /// <remarks>
+    /// Synchronous on purpose: a .NET socket that has done one async operation stays non-blocking for
+    /// good and its later blocking receives are emulated (futex waits, spinning), which would tax every
+    /// call on the connection. Bound it with the socket's receive timeout.
+    /// </remarks>
     public static Guid Connect(Socket socket, ReadOnlySpan<byte> key)
     {
         byte[] hello = new byte[ServerHelloSize];
@@ -114,13 +82,13 @@ internal static class Handshake
         return serverId;
     }
 
-    private static void WriteHeader(Span<byte> target)
+    public static void WriteHeader(Span<byte> target)
     {
         ProtocolConstants.Magic.CopyTo(target);
         BinaryPrimitives.WriteUInt16LittleEndian(target[4..], ProtocolConstants.Version);
     }
 
-    private static byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
+    public static byte[] Mac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> label, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         Span<byte> message = stackalloc byte[4 + NonceSize + NonceSize];
         label.CopyTo(message);

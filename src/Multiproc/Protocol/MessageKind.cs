@@ -18,6 +18,19 @@ internal enum MessageKind : byte
     /// <summary>Client to server: [5, objectId, count]; drops references the connection owns. No reply.</summary>
     Release = 5,
 
+    /// <summary>
+    /// Server to client: [6, callId, value]; a result that hands something over (a queue item, a
+    /// popped element). The server keeps it leased until the client answers with
+    /// <see cref="Receipt"/> or <see cref="Return"/>; if the connection closes first, it is given back.
+    /// </summary>
+    LeasedResult = 6,
+
+    /// <summary>Client to server: [7, callId]; the leased result reached its caller and is final. No reply.</summary>
+    Receipt = 7,
+
+    /// <summary>Client to server: [8, callId]; the caller had given up on the call, so the leased result goes back. No reply.</summary>
+    Return = 8,
+
     /// <summary>Client to server: [20, sequence u32]; a heartbeat, sent only while calls are pending and the manager has been quiet. The server's reader answers at once.</summary>
     Ping = 20,
 

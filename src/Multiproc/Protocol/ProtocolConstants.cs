@@ -4,7 +4,7 @@ namespace Multiproc.Protocol;
 internal static class ProtocolConstants
 {
     /// <summary>Bumped on any incompatible change to frames, messages or the handshake.</summary>
-    public const ushort Version = 1;
+    public const ushort Version = 2;
 
     /// <summary>Bytes of the little-endian length prefix in front of every frame.</summary>
     public const int LengthPrefixSize = 4;

@@ -32,6 +32,7 @@ internal static class RemoteError
         [typeof(ObjectDisposedException).FullName!] = m => new ObjectDisposedException(null, m),
         [typeof(FormatException).FullName!] = m => new FormatException(m),
         [typeof(InvalidCastException).FullName!] = m => new InvalidCastException(m),
+        [typeof(InsufficientMemoryException).FullName!] = m => new InsufficientMemoryException(m),
         [typeof(OverflowException).FullName!] = m => new OverflowException(m),
         [typeof(DivideByZeroException).FullName!] = m => new DivideByZeroException(m),
         [typeof(MissingMethodException).FullName!] = m => new MissingMethodException(m),

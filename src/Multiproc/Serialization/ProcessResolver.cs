@@ -9,6 +9,10 @@ namespace Multiproc.Serialization;
 /// The resolver for values sent between processes outside a manager connection (worker arguments,
 /// results, pool items): contractless MessagePack, with proxies handed over as references.
 /// </summary>
+/// <remarks>
+/// Formatters of types that can nest are wrapped in <see cref="DepthGuardFormatter{T}"/>, as on a
+/// manager connection: a cyclic or too deep value fails to write with <see cref="InvalidOperationException"/>.
+/// </remarks>
 internal sealed class ProcessResolver : IFormatterResolver
 {
     public static readonly ProcessResolver Instance = new();
@@ -34,7 +38,7 @@ internal sealed class ProcessResolver : IFormatterResolver
         {
             IMessagePackFormatter<T>? inner = type == typeof(object)
                 ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
-                : ContractlessStandardResolver.Instance.GetFormatter<T>();
+                : DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
             return new ProcessReferenceFormatter<T>(inner);
         }
 
@@ -43,6 +47,6 @@ internal sealed class ProcessResolver : IFormatterResolver
             return Activator.CreateInstance(typeof(SharedArrayFormatter<>).MakeGenericType(type.GetGenericArguments()));
         }
 
-        return ContractlessStandardResolver.Instance.GetFormatter<T>();
+        return DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
     }
 }

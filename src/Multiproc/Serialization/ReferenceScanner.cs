@@ -4,58 +4,81 @@ using Multiproc.Protocol;
 namespace Multiproc.Serialization;
 
 /// <summary>Finds the shared-object references inside encoded MessagePack data without decoding its types.</summary>
+/// <remarks>
+/// Iterative (an explicit stack of open arrays and maps), so no input can overflow the thread's
+/// stack; the depth limit is the caller's policy, not a safety net.
+/// </remarks>
 internal static class ReferenceScanner
 {
-    private const int MaxDepth = 64;
-
     /// <summary>Reads one value and returns the object ids of every reference in it.</summary>
-    public static List<long> Find(ref MessagePackReader reader)
+    /// <param name="reader">Positioned at the value; left after it.</param>
+    /// <param name="maxDepth">The deepest nesting of arrays and maps allowed (a top-level array is level 1).</param>
+    /// <exception cref="MessagePackSerializationException">The value nests deeper than <paramref name="maxDepth"/>, or is malformed.</exception>
+    /// <exception cref="EndOfStreamException">The value is truncated.</exception>
+    public static List<long> Find(ref MessagePackReader reader, int maxDepth)
     {
         var found = new List<long>();
-        Scan(ref reader, found, 0);
+        Collect(ref reader, maxDepth, found);
         return found;
     }
 
-    private static void Scan(ref MessagePackReader reader, List<long> found, int depth)
+    /// <summary>Reads one value and adds the object ids of its references to <paramref name="found"/> as they are met.</summary>
+    /// <remarks>On failure <paramref name="found"/> keeps the references met before the error.</remarks>
+    /// <exception cref="MessagePackSerializationException">The value nests deeper than <paramref name="maxDepth"/>, or is malformed.</exception>
+    /// <exception cref="EndOfStreamException">The value is truncated.</exception>
+    public static void Collect(ref MessagePackReader reader, int maxDepth, List<long> found)
     {
-        if (depth > MaxDepth)
+        // Items still to read in each enclosing array or map; its count is the current nesting level.
+        var open = new Stack<long>();
+        long remaining = 1;
+        while (true)
         {
-            throw new MessagePackSerializationException("Data nests too deeply.");
-        }
-
-        switch (reader.NextMessagePackType)
-        {
-            case MessagePackType.Array:
-                int items = reader.ReadArrayHeader();
-                for (int i = 0; i < items; i++)
+            while (remaining == 0)
+            {
+                if (open.Count == 0)
                 {
-                    Scan(ref reader, found, depth + 1);
+                    return;
                 }
 
-                break;
-            case MessagePackType.Map:
-                int pairs = reader.ReadMapHeader();
-                for (int i = 0; i < pairs * 2; i++)
-                {
-                    Scan(ref reader, found, depth + 1);
-                }
+                remaining = open.Pop();
+            }
 
-                break;
-            case MessagePackType.Extension:
-                MessagePackReader peek = reader.CreatePeekReader();
-                if (peek.ReadExtensionFormatHeader().TypeCode == ProtocolConstants.ReferenceExtensionCode)
-                {
-                    found.Add(ReferenceAwareFormatter<object>.ReadReference(ref reader).ObjectId);
-                }
-                else
-                {
+            remaining--;
+            switch (reader.NextMessagePackType)
+            {
+                case MessagePackType.Array:
+                    Open(open, ref remaining, reader.ReadArrayHeader(), maxDepth);
+                    break;
+                case MessagePackType.Map:
+                    Open(open, ref remaining, 2L * reader.ReadMapHeader(), maxDepth);
+                    break;
+                case MessagePackType.Extension:
+                    MessagePackReader peek = reader.CreatePeekReader();
+                    if (peek.ReadExtensionFormatHeader().TypeCode == ProtocolConstants.ReferenceExtensionCode)
+                    {
+                        found.Add(ReferenceAwareFormatter<object>.ReadReference(ref reader).ObjectId);
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+
+                    break;
+                default:
                     reader.Skip();
-                }
-
-                break;
-            default:
-                reader.Skip();
-                break;
+                    break;
+            }
         }
+    }
+
+    private static void Open(Stack<long> open, ref long remaining, long items, int maxDepth)
+    {
+        if (open.Count >= maxDepth)
+        {
+            throw new MessagePackSerializationException($"The value nests deeper than {maxDepth} levels.");
+        }
+
+        open.Push(remaining);
+        remaining = items;
     }
 }

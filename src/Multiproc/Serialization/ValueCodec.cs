@@ -40,8 +40,22 @@ internal static class ValueCodec
         GetWriter(type)(ref writer, value, options);
     }
 
+    /// <summary>The error for data nested deeper than MessagePack's decode limit, named as a serialization failure.</summary>
+    public static MessagePackSerializationException TooDeepToRead(Type type, InsufficientExecutionStackException cause)
+        => new($"{type.Name} data nests deeper than {SerializationLimits.MaxDepth} levels.", cause);
+
     private static object? Read<T>(ref MessagePackReader reader, MessagePackSerializerOptions options)
-        => options.Resolver.GetFormatterWithVerify<T>().Deserialize(ref reader, options);
+    {
+        try
+        {
+            return options.Resolver.GetFormatterWithVerify<T>().Deserialize(ref reader, options);
+        }
+        catch (InsufficientExecutionStackException ex)
+        {
+            // MessagePack reports its depth limit with this type; callers handle serialization failures.
+            throw TooDeepToRead(typeof(T), ex);
+        }
+    }
 
     private static void Write<T>(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
         => options.Resolver.GetFormatterWithVerify<T>().Serialize(ref writer, (T)value!, options);

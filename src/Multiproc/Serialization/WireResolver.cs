@@ -10,7 +10,9 @@ namespace Multiproc.Serialization;
 /// </summary>
 /// <remarks>
 /// Only declared types are decoded; no type names are read from the wire. One instance per
-/// connection because the reference codec is bound to that connection.
+/// connection because the reference codec is bound to that connection. Formatters of types that
+/// can nest are wrapped in <see cref="DepthGuardFormatter{T}"/>: a cyclic or too deep value fails
+/// to write with <see cref="InvalidOperationException"/> instead of overflowing the stack.
 /// </remarks>
 internal sealed class WireResolver : IFormatterResolver
 {
@@ -44,10 +46,10 @@ internal sealed class WireResolver : IFormatterResolver
         {
             IMessagePackFormatter<T>? inner = type == typeof(object)
                 ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
-                : ContractlessStandardResolver.Instance.GetFormatter<T>();
+                : DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
             return new ReferenceAwareFormatter<T>(codec, inner);
         }
 
-        return ContractlessStandardResolver.Instance.GetFormatter<T>();
+        return DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
     }
 }

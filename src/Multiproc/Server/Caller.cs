@@ -1,3 +1,5 @@
+using Multiproc.Protocol;
+
 namespace Multiproc.Server;
 
 /// <summary>
@@ -6,4 +8,8 @@ namespace Multiproc.Server;
 /// </summary>
 /// <param name="ConnectionId">The calling connection; unique for the manager's lifetime.</param>
 /// <param name="Disconnected">Cancelled when that connection closes (its process exited or was killed).</param>
-internal sealed record Caller(long ConnectionId, CancellationToken Disconnected);
+internal sealed record Caller(long ConnectionId, CancellationToken Disconnected)
+{
+    /// <summary>Gets the largest reply payload the connection may be sent (a method that returns a batch caps it by this).</summary>
+    public int MaxFrameSize { get; init; } = ProtocolConstants.DefaultMaxFrameSize;
+}

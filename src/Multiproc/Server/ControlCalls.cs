@@ -100,7 +100,7 @@ internal static class ControlCalls
         }
 
         ServerConstructor constructor = ChooseConstructor(binding, ref reader, count, connection.SerializerOptions, out object?[] arguments);
-        return new ControlCall(connection, callId, () => (Register(connection, constructor.Construct(arguments, connection.Server.Clock), binding, true), ReferenceWriter));
+        return new ControlCall(connection, callId, () => (Register(connection, constructor.Construct(arguments, connection.Server.Clock, connection.Server.MemoryQuota), binding, true), ReferenceWriter));
     }
 
     private static ServerConstructor ChooseConstructor(SharedTypeBinding binding, ref MessagePackReader reader, int count, MessagePackSerializerOptions options, out object?[] arguments)

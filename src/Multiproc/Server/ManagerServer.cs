@@ -11,6 +11,7 @@ namespace Multiproc.Server;
 /// The manager's server: accepts connections, authenticates them, and owns the object table.
 /// </summary>
 /// <remarks>
+/// One dedicated thread accepts connections and runs their handshakes (<see cref="ConnectionAcceptor"/>).
 /// Each authenticated connection gets a reader thread; calls run inline there, on server threads
 /// (<see cref="ServerScheduler"/>) or, for a user's methods not known to be short, on the thread pool. Shutdown
 /// closes every connection (their callers get <see cref="ManagerUnavailableException"/>), disposes
@@ -21,7 +22,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     private readonly SocketListener _listener;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
-    private readonly Task _acceptLoop;
+    private readonly ConnectionAcceptor _acceptor;
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextConnectionId;
     private long _calls;
@@ -38,7 +39,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         Watchdog = new InlineWatchdog(() => _connections.Values);
-        _acceptLoop = Task.Run(AcceptLoopAsync);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
+        _acceptor = new ConnectionAcceptor(listener, settings, ServerId, Logger, OnAuthenticated);
     }
 
     /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
@@ -57,6 +59,9 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public InlineWatchdog Watchdog { get; }
 
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
+
     /// <summary>Gets the open connections (for tests).</summary>
     internal ICollection<ServerConnection> Connections => _connections.Values;
 
@@ -66,10 +71,28 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
     public string Address => _listener.Address.Text;
 
+    /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
+    public int OpenLeases => _connections.Values.Sum(connection => connection.Leases.Count);
+
+    /// <summary>Binds the address, starts accepting, and (once per process) sweeps dead managers' leftovers.</summary>
+    /// <exception cref="SocketException">The address cannot be bound.</exception>
     public static ManagerServer Start(ManagerSettings settings)
     {
+        LeftoverSweep.StartOnce();
         SocketListener listener = SocketListener.Bind(settings.Address is null ? null : ManagerAddress.Parse(settings.Address));
-        return new ManagerServer(settings, listener);
+        var server = new ManagerServer(settings, listener);
+        try
+        {
+            server._acceptor.Start();
+        }
+        catch
+        {
+            listener.Dispose();
+            server.Watchdog.Dispose();
+            throw;
+        }
+
+        return server;
     }
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
@@ -99,8 +122,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         }
 
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        _listener.Dispose();
-        await _acceptLoop.ConfigureAwait(false);
+        _acceptor.Stop();
+        await _acceptor.Completion.ConfigureAwait(false);
         foreach (ServerConnection connection in _connections.Values)
         {
             connection.Close();
@@ -122,82 +145,48 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         _shutdown.Dispose();
     }
 
-    private async Task AcceptLoopAsync()
+    /// <summary>Takes over an authenticated socket (on the accept thread): registers and starts its connection.</summary>
+    private void OnAuthenticated(Socket socket)
     {
-        while (!_shutdown.IsCancellationRequested)
-        {
-            Socket socket;
-            try
-            {
-                socket = await _listener.AcceptAsync(_shutdown.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                if (_shutdown.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                LogAcceptFailed(Logger, ex);
-                continue;
-            }
-
-            StartAuthentication(socket);
-        }
-    }
-
-    /// <summary>Authenticates on a thread of its own (blocking I/O keeps the socket blocking, see Handshake), then serves.</summary>
-    private void StartAuthentication(Socket socket)
-    {
-        var thread = new Thread(() => Authenticate(socket)) { IsBackground = true, Name = "multiproc-handshake" };
-        thread.Start();
-    }
-
-    private void Authenticate(Socket socket)
-    {
-        bool accepted = false;
+        ServerConnection? connection = null;
         try
         {
-            int timeout = (int)Settings.HandshakeTimeout.TotalMilliseconds;
-            socket.ReceiveTimeout = timeout;
-            socket.SendTimeout = timeout;
-            accepted = Handshake.Accept(socket, AuthKey, ServerId);
-            socket.ReceiveTimeout = 0;
-            socket.SendTimeout = 0;
-        }
-        catch (Exception ex) when (ex is SocketException or EndOfStreamException or ObjectDisposedException)
-        {
-            LogHandshakeFailed(Logger, ex.Message);
-        }
+            if (_shutdown.IsCancellationRequested)
+            {
+                socket.Dispose();
+                return;
+            }
 
-        if (!accepted || _shutdown.IsCancellationRequested)
-        {
-            LogRejected(Logger);
-            socket.Dispose();
-            return;
-        }
+            connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
+            _connections[connection.Id] = connection;
+            if (_shutdown.IsCancellationRequested)
+            {
+                // Shutdown walked the connections before this one was added.
+                connection.Close();
+                return;
+            }
 
-        var connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
-        _connections[connection.Id] = connection;
-        if (_shutdown.IsCancellationRequested)
-        {
-            // Shutdown walked the connections before this one was added.
-            connection.Close();
-            return;
+            connection.Start();
         }
-
-        connection.Start();
+#pragma warning disable CA1031 // Out of threads or memory: this connection fails, the manager goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogConnectionStartFailed(Logger, ex);
+            if (connection is null)
+            {
+                socket.Dispose();
+            }
+            else
+            {
+                connection.Close();
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown went on without waiting longer for objects still being disposed.")]
     private static partial void LogDisposalsSlow(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Accepting a connection failed.")]
-    private static partial void LogAcceptFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Handshake failed: {Reason}.")]
-    private static partial void LogHandshakeFailed(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "A connection was rejected during authentication.")]
-    private static partial void LogRejected(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An authenticated connection could not be started; it was closed.")]
+    private static partial void LogConnectionStartFailed(ILogger logger, Exception exception);
 }

@@ -20,11 +20,15 @@ internal sealed record ManagerSettings
 
     public TimeSpan HandshakeTimeout { get; init; }
 
+    public long MaxSharedMemoryBytes { get; init; }
+
     /// <summary>Gets the reply backlog one connection may have before it is dropped (never below the frame limit).</summary>
     public long MaxOutgoingBytesPerConnection { get; init; }
 
     /// <summary>Gets how long a client with replies waiting may take none of them before its connection is dropped.</summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public int MaxPendingHandshakes { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -36,7 +40,7 @@ internal sealed record ManagerSettings
     /// The numeric limits as one array, for the bootstrap of a child-process manager
     /// (<see cref="ApplyLimits"/> reads them back in the same order).
     /// </summary>
-    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxOutgoingBytesPerConnection];
+    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxSharedMemoryBytes, MaxOutgoingBytesPerConnection, SendStallTimeout.Ticks, MaxPendingHandshakes];
 
     /// <summary>Applies limits written by <see cref="ToLimits"/> to <paramref name="options"/>.</summary>
     public static void ApplyLimits(ManagerOptions options, long[] limits)
@@ -44,6 +48,9 @@ internal sealed record ManagerSettings
         options.MaxFrameSize = checked((int)limits[0]);
         options.MaxPendingCallsPerConnection = checked((int)limits[1]);
         options.HandshakeTimeout = TimeSpan.FromTicks(limits[2]);
-        options.MaxOutgoingBytesPerConnection = limits[3];
+        options.MaxSharedMemoryBytes = limits[3];
+        options.MaxOutgoingBytesPerConnection = limits[4];
+        options.SendStallTimeout = TimeSpan.FromTicks(limits[5]);
+        options.MaxPendingHandshakes = checked((int)limits[6]);
     }
 }

@@ -62,7 +62,14 @@ internal abstract class ServerCall : ServerWork
         try
         {
             (object? result, ValueWriter? writer) = await InvokeAsync().ConfigureAwait(false);
-            SendResult(result, writer);
+            if (result is ILeasedResult leased)
+            {
+                SendResult(leased.Value, writer, leased.Lease);
+            }
+            else
+            {
+                SendResult(result, writer, lease: null);
+            }
         }
 #pragma warning disable CA1031 // Every failure of user code goes back to its caller.
         catch (Exception ex)
@@ -78,30 +85,68 @@ internal abstract class ServerCall : ServerWork
         }
     }
 
-    private void SendResult(object? result, ValueWriter? valueWriter)
+    /// <summary>
+    /// Sends the result. A leased one is written and checked first, then registered with the
+    /// connection, then sent as a <see cref="MessageKind.LeasedResult"/>: a failure before the
+    /// send gives the value back, and a connection already closed gets it back at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The reply is over the frame limit (a lease is returned first).</exception>
+    private void SendResult(object? result, ValueWriter? valueWriter, Lease? lease)
     {
+        if (lease is not null && Gate is not null)
+        {
+            lease.ReturnBehind(Gate);
+        }
+
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {
-            var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(3);
-            writer.Write((byte)MessageKind.Result);
-            writer.Write(CallId);
-            if (valueWriter is null)
+            try
             {
-                writer.WriteNil();
+                WriteResult(frame, result, valueWriter, lease is null ? MessageKind.Result : MessageKind.LeasedResult);
             }
-            else
+            catch
             {
-                valueWriter(ref writer, result, Connection.SerializerOptions);
+                lease?.Return();
+                throw;
             }
 
-            writer.Flush();
+            if (lease is not null && !Connection.Leases.TryAdd(CallId, lease))
+            {
+                // The connection closed meanwhile: nobody will read this reply.
+                lease.Return();
+                return;
+            }
+
             Connection.Send(frame);
         }
         finally
         {
             FrameBuffer.Return(frame);
+        }
+    }
+
+    private void WriteResult(FrameBuffer frame, object? result, ValueWriter? valueWriter, MessageKind kind)
+    {
+        var writer = new MessagePackWriter(frame);
+        writer.WriteArrayHeader(3);
+        writer.Write((byte)kind);
+        writer.Write(CallId);
+        if (valueWriter is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            valueWriter(ref writer, result, Connection.SerializerOptions);
+        }
+
+        writer.Flush();
+        int limit = Connection.Caller.MaxFrameSize;
+        if (frame.Payload.Length > limit)
+        {
+            throw new InvalidOperationException(
+                $"The result is {frame.Payload.Length} bytes, over the manager's frame limit of {limit} bytes (ManagerOptions.MaxFrameSize).");
         }
     }
 }

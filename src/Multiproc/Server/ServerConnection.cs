@@ -48,12 +48,12 @@ internal sealed partial class ServerConnection : IDisposable
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
         _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Settings.MaxOutgoingBytesPerConnection, server.Settings.SendStallTimeout, server.Settings.TimeProvider))
         {
-            ScheduleFlush = ServerScheduler.Shared.Queue,
+            ScheduleFlush = static flush => ServerScheduler.Shared.Queue(flush, preferLocal: true),
         };
         ConfigureSocket(socket, server.Settings);
         _logger = server.Logger;
         SerializerOptions = WireOptions.Create(new ServerReferenceCodec(this, server.Table, server.Registry));
-        Caller = new Caller(id, _closing.Token);
+        Caller = new Caller(id, _closing.Token) { MaxFrameSize = server.Settings.MaxFrameSize };
     }
 
     public long Id { get; }
@@ -145,6 +145,9 @@ internal sealed partial class ServerConnection : IDisposable
         _socket.Dispose();
         _sender.Abort(new IOException("The connection is closed."));
         _closing.Cancel();
+
+        // After the cancel, so this connection's own waiting takes are gone before its items come back.
+        Leases.ReturnAll();
         KeyValuePair<ObjectEntry, int>[] owned;
         lock (_ownedLock)
         {
@@ -271,6 +274,9 @@ internal sealed partial class ServerConnection : IDisposable
                     call.Cancel();
                 }
 
+                break;
+            case MessageKind.Receipt or MessageKind.Return:
+                SettleLease(kind, reader.ReadUInt32());
                 break;
             case MessageKind.Release when length >= 3:
                 ReleaseOwned(reader.ReadInt64(), reader.ReadInt32());

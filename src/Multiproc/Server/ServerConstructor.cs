@@ -6,13 +6,15 @@ namespace Multiproc.Server;
 
 /// <summary>A public constructor of a registered class, compiled, with its argument readers.</summary>
 /// <remarks>
-/// A parameter of type <see cref="TimeProvider"/> is supplied by the server (its clock), never read from
-/// the wire, so built-in objects time their waits with the manager's clock.
+/// Parameters of type <see cref="TimeProvider"/> (the server's clock, so built-in objects time their
+/// waits with it) and <see cref="SharedMemoryQuota"/> (internal, so only built-in types can declare
+/// one) are supplied by the server, never read from the wire.
 /// </remarks>
 internal sealed class ServerConstructor
 {
     private readonly Func<object?[], object> _invoker;
     private readonly int _clockIndex;
+    private readonly int _quotaIndex;
     private readonly int _parameterCount;
 
     public ServerConstructor(ConstructorInfo constructor)
@@ -20,7 +22,8 @@ internal sealed class ServerConstructor
         ParameterInfo[] all = constructor.GetParameters();
         _parameterCount = all.Length;
         _clockIndex = Array.FindIndex(all, p => p.ParameterType == typeof(TimeProvider));
-        Parameters = [.. all.Where(p => p.ParameterType != typeof(TimeProvider))];
+        _quotaIndex = Array.FindIndex(all, p => p.ParameterType == typeof(SharedMemoryQuota));
+        Parameters = [.. all.Where(p => p.ParameterType != typeof(TimeProvider) && p.ParameterType != typeof(SharedMemoryQuota))];
         ArgumentReaders = [.. Parameters.Select(p => ValueCodec.GetReader(p.ParameterType))];
         ParameterExpression args = Expression.Parameter(typeof(object?[]), "args");
         Expression[] arguments = [.. all.Select((p, i) =>
@@ -36,10 +39,10 @@ internal sealed class ServerConstructor
 
     public string Signature { get; }
 
-    /// <summary>Constructs an instance from the wire arguments, supplying the server's clock where asked for.</summary>
-    public object Construct(object?[] wireArguments, TimeProvider clock)
+    /// <summary>Constructs an instance from the wire arguments, supplying the server's clock and shared-memory quota where asked for.</summary>
+    public object Construct(object?[] wireArguments, TimeProvider clock, SharedMemoryQuota quota)
     {
-        if (_clockIndex < 0)
+        if (_clockIndex < 0 && _quotaIndex < 0)
         {
             return _invoker(wireArguments);
         }
@@ -47,7 +50,7 @@ internal sealed class ServerConstructor
         object?[] all = new object?[_parameterCount];
         for (int i = 0, wire = 0; i < all.Length; i++)
         {
-            all[i] = i == _clockIndex ? clock : wireArguments[wire++];
+            all[i] = i == _clockIndex ? clock : i == _quotaIndex ? quota : wireArguments[wire++];
         }
 
         return _invoker(all);

@@ -23,7 +23,9 @@ internal sealed class ServerMethod
         ParameterInfo[] wire = [.. parameters.Where(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(Caller))];
         WireParameters = wire;
         ArgumentReaders = [.. wire.Select(p => ValueCodec.GetReader(p.ParameterType))];
-        ResultType = ContractValidator.UnwrapAwaitable(method.ReturnType);
+        Type result = ContractValidator.UnwrapAwaitable(method.ReturnType);
+        // A Leased<T> result is sent as a T (its lease stays on the server).
+        ResultType = result.IsGenericType && result.GetGenericTypeDefinition() == typeof(Leased<>) ? result.GetGenericArguments()[0] : result;
         ResultWriter = ResultType == typeof(void) ? null : ValueCodec.GetWriter(ResultType);
         Awaiter = AwaitableAdapter.For(method.ReturnType);
         Invoker = CompileInvoker(method, contract);

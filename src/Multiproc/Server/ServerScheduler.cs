@@ -12,9 +12,10 @@ namespace Multiproc.Server;
 /// from a pool thread blocks that thread until the reply comes. If the server needed pool threads
 /// to produce the reply, callers holding every pool thread would wait for the pool to inject more
 /// (about one a second), or forever with the pool capped.</para>
-/// <para>Up to <see cref="CoreThreads"/> threads start on demand and stay. When work waits and no
-/// item has finished for <see cref="StallTick"/> (every thread is stuck, say in a user's Dispose
-/// or a send to a client that stopped reading), one more thread starts, up to
+/// <para>Up to <see cref="CoreThreads"/> threads start on demand and stay; a thread that runs out of
+/// work spins briefly before it sleeps, as pool threads do. When work waits and no item has
+/// finished for <see cref="StallTick"/> (every thread is stuck, say in a user's Dispose or a send
+/// to a client that stopped reading), a sleeping thread is woken or one more starts, up to
 /// <see cref="MaxThreads"/>; threads beyond the core leave after <see cref="IdleRetirement"/> idle.
 /// Items run without the caller's execution context, like <see cref="ThreadPool.UnsafeQueueUserWorkItem(IThreadPoolWorkItem, bool)"/>;
 /// an exception escaping an item ends the process, as it would on the pool.</para>
@@ -22,6 +23,10 @@ namespace Multiproc.Server;
 internal sealed class ServerScheduler
 {
     private static readonly TimeSpan s_idleRetirement = TimeSpan.FromSeconds(5);
+    private const int SpinCount = 40;
+
+    [ThreadStatic]
+    private static ServerScheduler? s_currentWorker;
 
     private readonly object _sync = new();
     private readonly Queue<IThreadPoolWorkItem> _work = new();
@@ -29,6 +34,9 @@ internal sealed class ServerScheduler
     private int _threads;
     private int _idle;
     private int _wakesPending;
+    private int _spinning;
+    private int _spinClaims;
+    private volatile int _queued;
     private long _finished;
     private long _finishedAtLastTick;
     private bool _watching;
@@ -67,13 +75,32 @@ internal sealed class ServerScheduler
     }
 
     /// <summary>Queues <paramref name="work"/> to run on one of the server's threads, after the work queued before it has started.</summary>
-    public void Queue(IThreadPoolWorkItem work)
+    public void Queue(IThreadPoolWorkItem work) => Queue(work, preferLocal: false);
+
+    /// <summary>Queues <paramref name="work"/> to run on one of the server's threads, after the work queued before it has started.</summary>
+    /// <param name="work">The work.</param>
+    /// <param name="preferLocal">
+    /// Called from one of this scheduler's threads, let that thread run it when it is done with the
+    /// current item rather than wake a sleeping one (a reply flush queued at the end of a call).
+    /// </param>
+    public void Queue(IThreadPoolWorkItem work, bool preferLocal)
     {
         bool startThread = false;
         lock (_sync)
         {
             _work.Enqueue(work);
-            if (_idle > _wakesPending)
+            _queued = _work.Count;
+            if (_spinning > _spinClaims)
+            {
+                // A thread that just finished is looking for work; it takes this without a wake-up.
+                _spinClaims++;
+            }
+            else if (preferLocal && s_currentWorker == this)
+            {
+                // This thread takes it next; if it stays busy, the stall watch finds a thread.
+                ArmStallWatch();
+            }
+            else if (_idle > _wakesPending)
             {
                 _wakesPending++;
                 Monitor.Pulse(_sync);
@@ -83,11 +110,9 @@ internal sealed class ServerScheduler
                 _threads++;
                 startThread = true;
             }
-            else if (!_watching)
+            else
             {
-                _watching = true;
-                _finishedAtLastTick = _finished;
-                _stallWatch.Change(StallTick, StallTick);
+                ArmStallWatch();
             }
         }
 
@@ -106,56 +131,116 @@ internal sealed class ServerScheduler
         thread.Start();
     }
 
+    private void ArmStallWatch()
+    {
+        if (!_watching)
+        {
+            _watching = true;
+            _finishedAtLastTick = _finished;
+            _stallWatch.Change(StallTick, StallTick);
+        }
+    }
+
     private void Run()
     {
-        while (true)
+        s_currentWorker = this;
+        while (Next() is { } work)
         {
-            IThreadPoolWorkItem? work;
-            lock (_sync)
-            {
-                long idleSince = Stopwatch.GetTimestamp();
-                while (!_work.TryDequeue(out work))
-                {
-                    if (_threads > CoreThreads && Stopwatch.GetElapsedTime(idleSince) >= s_idleRetirement)
-                    {
-                        _threads--;
-                        return;
-                    }
-
-                    _idle++;
-                    Monitor.Wait(_sync, s_idleRetirement);
-                    _idle--;
-                    if (_wakesPending > 0)
-                    {
-                        // Whichever waiter wakes takes the wake-up; each one looks at the queue first.
-                        _wakesPending--;
-                    }
-                }
-            }
-
             work.Execute();
             Interlocked.Increment(ref _finished);
         }
     }
 
-    /// <summary>Runs on the timer thread while work waits and no thread is free: adds a thread when nothing has finished for a tick.</summary>
+    /// <returns>The next item, or null when this thread retires.</returns>
+    private IThreadPoolWorkItem? Next()
+    {
+        IThreadPoolWorkItem? work;
+        lock (_sync)
+        {
+            if (TryDequeue(out work))
+            {
+                return work;
+            }
+
+            _spinning++;
+        }
+
+        // In a stream of short items the next one usually comes within microseconds: spin briefly,
+        // as pool threads do, before paying for a sleep and a wake-up.
+        var spinner = default(SpinWait);
+        while (_queued == 0 && spinner.Count < SpinCount)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        lock (_sync)
+        {
+            _spinning--;
+            if (_spinClaims > 0)
+            {
+                _spinClaims--;
+            }
+
+            long idleSince = Stopwatch.GetTimestamp();
+            while (!TryDequeue(out work))
+            {
+                if (_threads > CoreThreads && Stopwatch.GetElapsedTime(idleSince) >= s_idleRetirement)
+                {
+                    _threads--;
+                    return null;
+                }
+
+                _idle++;
+                Monitor.Wait(_sync, s_idleRetirement);
+                _idle--;
+                if (_wakesPending > 0)
+                {
+                    // Whichever waiter wakes takes the wake-up; each one looks at the queue first.
+                    _wakesPending--;
+                }
+            }
+
+            return work;
+        }
+    }
+
+    /// <summary>Dequeues under the lock, keeping the count spinners read without it.</summary>
+    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IThreadPoolWorkItem? work)
+    {
+        bool dequeued = _work.TryDequeue(out work);
+        _queued = _work.Count;
+        return dequeued;
+    }
+
+    /// <summary>
+    /// Runs on the timer thread while work waits: when nothing has finished for a tick, wakes a
+    /// sleeping thread or adds one (every thread is stuck, or the one that preferred the work is).
+    /// </summary>
     private void CheckProgress()
     {
         bool startThread = false;
         lock (_sync)
         {
             long finished = Interlocked.Read(ref _finished);
-            if (_work.Count == 0 || _idle > _wakesPending)
+            if (_work.Count == 0)
             {
                 _watching = false;
                 _stallWatch.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 return;
             }
 
-            if (finished == _finishedAtLastTick && _threads < MaxThreads)
+            if (finished == _finishedAtLastTick && _spinning <= _spinClaims)
             {
-                _threads++;
-                startThread = true;
+                if (_idle > _wakesPending)
+                {
+                    _wakesPending++;
+                    Monitor.Pulse(_sync);
+                }
+                else if (_threads < MaxThreads)
+                {
+                    _threads++;
+                    startThread = true;
+                }
             }
 
             _finishedAtLastTick = finished;

@@ -1,15 +1,17 @@
 using Multiproc.Serialization;
-using Multiproc.Shared.Server;
 
 namespace Multiproc.Shared;
 
 /// <summary>
-/// The acquiring half shared by the lock, semaphore and condition proxies: every form of
-/// <c>Acquire</c> is one settled call of the server's <c>Acquire(timeout)</c>, so a grant is never
-/// lost to a cancellation.
+/// The half shared by the lock, semaphore and condition proxies: every form of <c>Acquire</c> is
+/// one settled call of the server's <c>Acquire(timeout)</c>, so a grant is never lost to a
+/// cancellation, and a scope gives back what one acquire took.
 /// </summary>
 internal abstract class AcquirableProxy : BuiltInProxy
 {
+    // The member name every acquirable server type shares (SharedLockServer, SharedSemaphoreServer, SharedConditionServer).
+    private const string AcquireMember = "Acquire";
+
     private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
 
     protected AcquirableProxy(SharedObject handle)
@@ -17,32 +19,17 @@ internal abstract class AcquirableProxy : BuiltInProxy
     {
     }
 
-    public void Acquire() => TryAcquire(Timeout.InfiniteTimeSpan);
-
-    public bool TryAcquire(TimeSpan timeout)
-        => CallSettled<bool>(nameof(SharedLockServer.Acquire), [WaitTimeout.Validate(timeout)], s_timeout, default);
-
-    public Task AcquireAsync(CancellationToken cancellationToken = default)
-        => TryAcquireAsync(Timeout.InfiniteTimeSpan, cancellationToken);
-
-    public Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(nameof(SharedLockServer.Acquire), [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
-
-    public IDisposable Lock()
-    {
-        Acquire();
-        return new AcquiredScope(this);
-    }
-
-    public async ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken = default)
-    {
-        await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        return new AcquiredScope(this);
-    }
-
     /// <summary>Gives back what one acquire took.</summary>
     internal abstract void ReleaseOne();
 
     /// <summary>Gives back what one acquire took, without blocking a thread.</summary>
     internal abstract Task ReleaseOneAsync();
+
+    /// <summary>Calls the server's <c>Acquire(timeout)</c>, whose result is <typeparamref name="TGrant"/>.</summary>
+    protected TGrant CallAcquire<TGrant>(TimeSpan timeout)
+        => CallSettled<TGrant>(AcquireMember, [WaitTimeout.Validate(timeout)], s_timeout, default);
+
+    /// <summary>The asynchronous form of <see cref="CallAcquire{TGrant}"/>.</summary>
+    protected Task<TGrant> CallAcquireAsync<TGrant>(TimeSpan timeout, CancellationToken cancellationToken)
+        => CallSettledAsync<TGrant>(AcquireMember, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
 }

@@ -1,6 +1,6 @@
 namespace Multiproc.Shared;
 
-/// <summary>What <c>Lock()</c>/<c>LockAsync()</c> return: disposing it releases once.</summary>
+/// <summary>What a semaphore's <c>Lock()</c>/<c>LockAsync()</c> return: disposing it releases once.</summary>
 internal sealed class AcquiredScope : IDisposable, IAsyncDisposable
 {
     private AcquirableProxy? _owner;

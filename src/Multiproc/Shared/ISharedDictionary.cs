@@ -28,6 +28,8 @@ public interface ISharedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, ID
     /// <param name="key">The key.</param>
     /// <param name="value">The removed value.</param>
     /// <returns>False if the key was absent.</returns>
+    /// <remarks>If this process dies before it receives the value, the value goes back under its key
+    /// (unless the key has been set again meanwhile).</remarks>
     bool TryRemove(TKey key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out TValue value);
 
     /// <summary>Sets the value only if the current value equals <paramref name="comparisonValue"/> (compare-and-swap).</summary>

@@ -9,6 +9,10 @@ namespace Multiproc;
 /// (<see cref="ToArray"/>), so it never observes a half-done change. Storing a proxy stores a
 /// reference: reading it back gives a proxy to the same object, which stays alive while stored.</para>
 /// <para>Thread-safe. Index errors throw <see cref="ArgumentOutOfRangeException"/>.</para>
+/// <para>A popped item reaches exactly one caller: if the popping process dies before it receives the
+/// item, or a <see cref="TryPopAsync"/> is cancelled too late to stop the pop, the item goes back to
+/// its index. A read whose reply would exceed the manager's <c>MaxFrameSize</c> throws
+/// <see cref="InvalidOperationException"/> (it is never truncated).</para>
 /// </remarks>
 public interface ISharedList<T> : IList<T>, IReadOnlyList<T>, IDisposable
 {
@@ -24,6 +28,7 @@ public interface ISharedList<T> : IList<T>, IReadOnlyList<T>, IDisposable
     void AddRange(IEnumerable<T> items);
 
     /// <summary>Returns all items in one round trip.</summary>
+    /// <exception cref="InvalidOperationException">The items are larger than one reply can carry (the manager's <c>MaxFrameSize</c>).</exception>
     /// <returns>A snapshot.</returns>
     T[] ToArray();
 

@@ -13,10 +13,12 @@ namespace Multiproc;
 /// <para>Bounded queues (capacity &gt; 0) make puts wait for space. <see cref="CompleteAdding"/>
 /// replaces Python's <c>None</c> sentinels: consumers' enumerations end once the queue is completed
 /// and empty. <see cref="TaskDone"/>/<see cref="Join()"/> give the joinable-queue pattern.</para>
-/// <para>Delivery: each item goes to exactly one taker. Cancelling a take (or a timeout) never loses
-/// an item: either the take returns it or the item stays in the queue. A take waiting on behalf of a
-/// process that dies is withdrawn, and items handed to it while it was dying go back to the front;
-/// only items already sent to a process when it dies are lost with it.</para>
+/// <para>Delivery: an item whose put returned is either in the queue or was received by exactly one
+/// taker. Cancelling a take (or a timeout) never loses an item: either the take returns it or the
+/// item stays in the queue. An item sent to a process that dies before it received it (its
+/// connection closes before the client's receipt arrives) goes back ahead of every item put after
+/// it; the client acknowledges an item before the take returns it to your code, so the one item a
+/// process can take with it is one it was killed while returning.</para>
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "The public contract (DESIGN.md §2) names it after Python's Queue.")]
 public interface ISharedQueue<T> : IDisposable
@@ -88,13 +90,16 @@ public interface ISharedQueue<T> : IDisposable
 
     /// <summary>Removes up to <paramref name="maxCount"/> items in one round trip, blocking until there is at least one.</summary>
     /// <param name="maxCount">The most items to return (at least 1).</param>
-    /// <returns>1..<paramref name="maxCount"/> items, oldest first; empty once the queue is completed.</returns>
+    /// <returns>
+    /// 1..<paramref name="maxCount"/> items, oldest first (fewer when more would not fit in one reply of
+    /// the manager's <c>MaxFrameSize</c>); empty once the queue is completed.
+    /// </returns>
     T[] TakeMany(int maxCount);
 
     /// <summary>Removes up to <paramref name="maxCount"/> items in one round trip, waiting asynchronously for at least one.</summary>
     /// <param name="maxCount">The most items to return (at least 1).</param>
     /// <param name="cancellationToken">Cancels the wait; no item is lost.</param>
-    /// <returns>1..<paramref name="maxCount"/> items, oldest first; empty once the queue is completed.</returns>
+    /// <returns>1..<paramref name="maxCount"/> items, oldest first (fewer when more would not fit in one reply); empty once the queue is completed.</returns>
     Task<T[]> TakeManyAsync(int maxCount, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the queue as accepting no more items; takers finish the remaining items, then their enumerations end.</summary>
@@ -116,8 +121,9 @@ public interface ISharedQueue<T> : IDisposable
     void TaskDone();
 
     /// <summary>Blocks until every item ever put has been marked done with <see cref="TaskDone"/>.</summary>
-    /// <remarks>An item taken by a process that dies before calling <see cref="TaskDone"/> stays
-    /// unfinished (its work may not have happened), so prefer <see cref="Join(TimeSpan)"/> when consumers may crash.</remarks>
+    /// <remarks>Items taken by a process that then dies (or disconnects) without calling
+    /// <see cref="TaskDone"/> count as done once its connection closes: <see cref="Join()"/> does not
+    /// wait for a consumer that is gone, but that consumer's work may not have happened.</remarks>
     void Join();
 
     /// <summary>Waits until every item put has been marked done, within <paramref name="timeout"/>.</summary>

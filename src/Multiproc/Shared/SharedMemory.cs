@@ -22,7 +22,8 @@ namespace Multiproc;
 /// Instances from <see cref="Open(string)"/> never remove the file on their own, so a worker
 /// that crashes leaks nothing. Removing the file only removes the name: every mapping that
 /// exists keeps working until it is disposed. A process that is killed while owning a block
-/// leaves its file behind unless a manager's registry unlinks it.
+/// leaves its file behind; the next manager that starts on the machine removes the blocks with
+/// random names whose creating process no longer exists.
 /// </para>
 /// <para>
 /// Threading: the memory has no locking; coordinate access yourself (for example with the
@@ -133,7 +134,7 @@ public sealed unsafe class SharedMemory : IDisposable
 
     /// <summary>Creates a new zero-filled block owned by this instance.</summary>
     /// <param name="size">The size in bytes; at least 1.</param>
-    /// <param name="name">The name to create, or <see langword="null"/> for a random one ("mp-" and 16 hex digits).</param>
+    /// <param name="name">The name to create, or <see langword="null"/> for a random one ("mp-", this process's id, '-' and 16 hex digits).</param>
     /// <returns>The owning instance.</returns>
     /// <remarks>The file is created exclusively (O_EXCL) with mode 0600, and its space is reserved up front, so
     /// running out of shared memory surfaces here as an <see cref="IOException"/> rather than as a fault on first write.</remarks>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 
 namespace Multiproc.Shared;
@@ -14,10 +15,41 @@ internal static class SharedMemoryName
     public const int MaxLength = 200;
 
     private const string RandomPrefix = "mp-";
+    private const int RandomHexDigits = 16;
 
-    /// <summary>Returns a fresh random name: "mp-" followed by 16 lowercase hex digits.</summary>
-    public static string CreateRandom() =>
-        RandomPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    /// <summary>Returns a fresh random name: "mp-", this process's id, '-' and 16 lowercase hex digits.</summary>
+    /// <remarks>
+    /// The pid records the creator, which owns the block: once that process is gone the block is a
+    /// leftover (its owner would have removed it at a normal exit), and the next manager to start
+    /// removes it (<see cref="Multiproc.Server.LeftoverSweep"/>).
+    /// </remarks>
+    public static string CreateRandom() => CreateRandom(Environment.ProcessId);
+
+    /// <summary>Returns a fresh random name recording <paramref name="creatorPid"/> as the creator; tests fake a dead creator with it.</summary>
+    public static string CreateRandom(int creatorPid) => string.Create(
+        CultureInfo.InvariantCulture, $"{RandomPrefix}{creatorPid}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexDigits / 2))}");
+
+    /// <summary>Reads the creator's pid from a name made by <see cref="CreateRandom()"/>.</summary>
+    /// <returns><see langword="false"/> for any other name: blocks named by users are never swept.</returns>
+    public static bool TryParseCreator(string name, out int pid)
+    {
+        pid = 0;
+        int dash = name.StartsWith(RandomPrefix, StringComparison.Ordinal) ? name.IndexOf('-', RandomPrefix.Length) : -1;
+        if (dash <= RandomPrefix.Length || name.Length - dash - 1 != RandomHexDigits)
+        {
+            return false;
+        }
+
+        foreach (char c in name.AsSpan(dash + 1))
+        {
+            if (!char.IsAsciiHexDigitLower(c))
+            {
+                return false;
+            }
+        }
+
+        return int.TryParse(name.AsSpan(RandomPrefix.Length, dash - RandomPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0;
+    }
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a valid block name.</summary>
     /// <param name="name">The name to check.</param>

@@ -15,6 +15,16 @@ internal sealed class SharedSemaphore : AcquirableProxy, ISharedSemaphore
 
     public int CurrentCount => Call<int>(nameof(SharedSemaphoreServer.CurrentCount), [], []);
 
+    public void Acquire() => CallAcquire<bool>(Timeout.InfiniteTimeSpan);
+
+    public bool TryAcquire(TimeSpan timeout) => CallAcquire<bool>(timeout);
+
+    public Task AcquireAsync(CancellationToken cancellationToken = default)
+        => CallAcquireAsync<bool>(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    public Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+        => CallAcquireAsync<bool>(timeout, cancellationToken);
+
     public int Release(int releaseCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
@@ -25,6 +35,18 @@ internal sealed class SharedSemaphore : AcquirableProxy, ISharedSemaphore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
         return CallAsync<int>(nameof(SharedSemaphoreServer.Release), [releaseCount], s_count, cancellationToken);
+    }
+
+    public IDisposable Lock()
+    {
+        Acquire();
+        return new AcquiredScope(this);
+    }
+
+    public async ValueTask<IAsyncDisposable> LockAsync(CancellationToken cancellationToken = default)
+    {
+        await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        return new AcquiredScope(this);
     }
 
     internal override void ReleaseOne() => Release();

@@ -74,7 +74,7 @@ internal sealed partial class ClientConnection
         }
 
         var kind = (MessageKind)reader.ReadByte();
-        if (kind is not (MessageKind.Result or MessageKind.Error))
+        if (kind is not (MessageKind.Result or MessageKind.Error or MessageKind.LeasedResult))
         {
             throw new ProtocolViolationException($"Unexpected message kind {kind} from the manager.");
         }
@@ -83,15 +83,22 @@ internal sealed partial class ClientConnection
         PendingCall? call = Complete(callId);
         if (call is not null)
         {
-            call.TryComplete(new Reply(payload.Span));
+            // A leased result is acknowledged by the caller's thread, never this one (see ClientConnection.Leases.cs).
+            call.TryComplete(new Reply(payload.Span, callId, kind == MessageKind.LeasedResult ? this : null));
         }
         else if (Interlocked.Decrement(ref _abandonedCount) < 0)
         {
             Interlocked.Increment(ref _abandonedCount);
         }
 
-        if (call is null && kind == MessageKind.Result)
+        if (call is null && kind != MessageKind.Error)
         {
+            if (kind == MessageKind.LeasedResult)
+            {
+                // Nobody will receive it: the manager puts it back where it came from.
+                SendReturn(callId);
+            }
+
             // The caller gave up (cancelled); references the server handed us in this reply must go back.
             ReleaseOrphanedReferences(ref reader);
         }
@@ -99,7 +106,19 @@ internal sealed partial class ClientConnection
 
     private void ReleaseOrphanedReferences(ref MessagePackReader reader)
     {
-        foreach (long objectId in ReferenceScanner.Find(ref reader))
+        // No depth limit: the scan is iterative and nothing is decoded, and every reference must go back.
+        // A reply nobody waits for never fails the connection: what cannot be scanned is dropped.
+        var found = new List<long>();
+        try
+        {
+            ReferenceScanner.Collect(ref reader, int.MaxValue, found);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException)
+        {
+            // Dropped: references after the malformed part stay owned by this connection until it closes.
+        }
+
+        foreach (long objectId in found)
         {
             Release(objectId);
         }

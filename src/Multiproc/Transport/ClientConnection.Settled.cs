@@ -36,11 +36,11 @@ internal sealed partial class ClientConnection
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {
-            return await call.AsValueTask().ConfigureAwait(false);
+            return await ReceiveAsync(call).ConfigureAwait(false);
         }
 
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_requestCancel, (this, call));
-        return await call.AsValueTask().ConfigureAwait(false);
+        return await ReceiveAsync(call).ConfigureAwait(false);
     }
 
     private static void OnCancelRequested(object? state)

@@ -133,11 +133,11 @@ internal sealed partial class ClientConnection : IDisposable
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {
-            return await call.AsValueTask().ConfigureAwait(false);
+            return await ReceiveAsync(call).ConfigureAwait(false);
         }
 
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_abandon, (this, call));
-        return await call.AsValueTask().ConfigureAwait(false);
+        return await ReceiveAsync(call).ConfigureAwait(false);
     }
 
     /// <summary>Drops references this connection owns on the server. Fire-and-forget; a broken connection has none left.</summary>

@@ -72,11 +72,15 @@ public class ManagerTests
     public async Task GetStatsAsync_CountsObjectsConnectionsAndTypes()
     {
         await using Manager owner = await Manager.StartAsync(TestOptions.Create());
-        await owner.CreateAsync<IEmployee>("A");
-        await owner.CreateAsync<IEmployee>("B");
-        await owner.CreateAsync<ICounter>();
+        // Held until the stats are read: a dropped proxy's finalizer may release its object first.
+        IEmployee a = await owner.CreateAsync<IEmployee>("A");
+        IEmployee b = await owner.CreateAsync<IEmployee>("B");
+        ICounter counter = await owner.CreateAsync<ICounter>();
 
         ManagerStats stats = await owner.GetStatsAsync();
+        GC.KeepAlive(a);
+        GC.KeepAlive(b);
+        GC.KeepAlive(counter);
 
         Assert.Equal(3, stats.ObjectCount);
         Assert.Equal(1, stats.ConnectionCount);

@@ -85,7 +85,7 @@ public sealed class LivenessTests(ITestOutputHelper output)
 
                 for (int i = 0; i < 2; i++)
                 {
-                    operations.Add(OnThread(threads, contended.Acquire));
+                    operations.Add(OnThread(threads, () => contended.Acquire()));
                     operations.Add(CatchAsync(async () => await contended.AcquireAsync()));
                 }
             }

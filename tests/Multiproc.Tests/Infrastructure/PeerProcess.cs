@@ -19,7 +19,10 @@ internal sealed class PeerProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static PeerProcess Start(params string[] arguments)
+    public static PeerProcess Start(params string[] arguments) => StartWith(_ => { }, arguments);
+
+    /// <summary>Starts the peer after <paramref name="configure"/> has adjusted the start info (environment, a shell wrapper).</summary>
+    public static PeerProcess StartWith(Action<ProcessStartInfo> configure, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +37,7 @@ internal sealed class PeerProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        configure(info);
         return new PeerProcess(Process.Start(info)!);
     }
 
@@ -48,6 +52,9 @@ internal sealed class PeerProcess : IDisposable
     }
 
     public Task<string> ReadErrorsAsync(CancellationToken cancellationToken) => _process.StandardError.ReadToEndAsync(cancellationToken);
+
+    /// <summary>Reads one line of standard output; null once the process has closed it (exited or was killed).</summary>
+    public ValueTask<string?> ReadLineOrEndAsync(CancellationToken cancellationToken) => _process.StandardOutput.ReadLineAsync(cancellationToken);
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 

@@ -131,7 +131,7 @@ public sealed class LockTests : IAsyncLifetime
     public async Task LockScope_Disposed_ReleasesOnce()
     {
         ISharedLock lk = await _manager.CreateLockAsync();
-        IDisposable scope = lk.Lock();
+        SharedLockScope scope = lk.Lock();
         Assert.True(lk.IsLocked);
         scope.Dispose();
         scope.Dispose();

@@ -45,7 +45,8 @@ public sealed class SemaphoreTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task PermitsOfADeadConnection_Return_AndWaitersProceed()
     {
-        ISharedSemaphore semaphore = await _manager.CreateSemaphoreAsync(3, maxCount: 3);
+        // Returning a dead holder's permits is the Owned kind's promise (F6); Counting keeps them consumed.
+        ISharedSemaphore semaphore = await _manager.CreateSemaphoreAsync(3, maxCount: 3, SemaphoreKind.Owned);
         OtherProcess holder = await OtherProcess.ConnectAsync(_manager);
         ISharedSemaphore holderSemaphore = await holder.GetAsync(semaphore);
         holderSemaphore.Acquire();

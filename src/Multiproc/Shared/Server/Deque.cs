@@ -26,6 +26,9 @@ internal sealed class Deque<T>
     }
 
     /// <exception cref="InvalidOperationException">The deque is empty.</exception>
+    public T PeekFirst() => Count > 0 ? _buffer[_head] : throw new InvalidOperationException("The deque is empty.");
+
+    /// <exception cref="InvalidOperationException">The deque is empty.</exception>
     public T RemoveFirst()
     {
         if (Count == 0)

@@ -10,6 +10,12 @@ namespace Multiproc.Shared.Server;
 /// Reads one MessagePack value as raw bytes (resolving the references inside) and writes it back
 /// verbatim, giving the receiving connection its own reference to each object inside.
 /// </summary>
+/// <remarks>
+/// Reading never recurses (MessagePack's skip and <see cref="ReferenceScanner"/> are iterative), and a
+/// stored value may nest at most <see cref="SerializationLimits.MaxDepth"/> levels, the limit typed
+/// decoding applies, so a container never holds a value no client could read back. Writing copies
+/// bytes, so no value can make it recurse.
+/// </remarks>
 internal sealed class EncodedValueFormatter : IMessagePackFormatter<EncodedValue>
 {
     private readonly ServerReferenceCodec _codec;
@@ -50,7 +56,7 @@ internal sealed class EncodedValueFormatter : IMessagePackFormatter<EncodedValue
         ReadOnlySequence<byte> raw = reader.ReadRaw();
         byte[] bytes = raw.ToArray();
         var scan = new MessagePackReader(bytes);
-        List<long> ids = ReferenceScanner.Find(ref scan);
+        List<long> ids = ReferenceScanner.Find(ref scan, SerializationLimits.MaxDepth);
         if (ids.Count == 0)
         {
             return new EncodedValue(bytes, null);

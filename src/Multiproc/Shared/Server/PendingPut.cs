@@ -41,16 +41,18 @@ internal sealed class PendingPut
     /// <summary>Returns the next value for the queue to store.</summary>
     public EncodedValue Next() => _values[_next++];
 
-    /// <summary>Returns up to <paramref name="max"/> values handed straight to a taker (their references move to it).</summary>
-    public EncodedValue[] Take(int max)
+    /// <summary>Counts how many of the next values (up to <paramref name="max"/>) fit in <paramref name="byteBudget"/> bytes; at least one.</summary>
+    public int CountFitting(int max, int byteBudget)
     {
-        EncodedValue[] batch = new EncodedValue[Math.Min(max, Remaining)];
-        for (int i = 0; i < batch.Length; i++)
+        int count = 0;
+        long bytes = 0;
+        while (count < Math.Min(max, Remaining) && (count == 0 || bytes + _values[_next + count].Bytes.Length <= byteBudget))
         {
-            batch[i] = Next().Removed();
+            bytes += _values[_next + count].Bytes.Length;
+            count++;
         }
 
-        return batch;
+        return count;
     }
 
     /// <summary>Drops the values the queue did not take (the put failed, timed out or was cancelled).</summary>

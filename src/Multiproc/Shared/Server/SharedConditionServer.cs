@@ -47,7 +47,9 @@ internal sealed class SharedConditionServer : IDisposable
 
     public bool IsLocked() => Lock.IsLocked();
 
-    public ValueTask<bool> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken) => Lock.Acquire(timeout, caller, cancellationToken);
+    public ValueTask<long> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken) => Lock.Acquire(timeout, caller, cancellationToken);
+
+    public long FencingToken(Caller caller) => Lock.FencingToken(caller);
 
     public void Release(Caller caller) => Lock.Release(caller);
 

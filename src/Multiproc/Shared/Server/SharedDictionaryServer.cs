@@ -1,4 +1,5 @@
 using MessagePack;
+using Multiproc.Server;
 
 namespace Multiproc.Shared.Server;
 
@@ -7,13 +8,16 @@ namespace Multiproc.Shared.Server;
 /// </summary>
 /// <remarks>
 /// Calls run one at a time (the object's gate), so each member, including the compare-and-swap
-/// and numeric members, is atomic. Keys compare by the bytes of their encoding.
+/// and numeric members, is atomic. Keys compare by the bytes of their encoding. A value removed by
+/// <see cref="TryRemove"/> is leased to its caller: if the caller's process never receives it, it
+/// goes back under its key, unless the key has been set again meanwhile (the newer value stays).
 /// </remarks>
 internal sealed class SharedDictionaryServer : IDisposable
 {
     private readonly Dictionary<EncodedValue, EncodedValue> _items = [];
     private readonly ElementCheck _keyCheck;
     private readonly ElementCheck _valueCheck;
+    private bool _disposed;
 
     public SharedDictionaryServer(int keyKind, int valueKind, bool valueNullable)
     {
@@ -55,7 +59,11 @@ internal sealed class SharedDictionaryServer : IDisposable
         return true;
     }
 
-    public EncodedValue[] TryRemove(EncodedValue key) => _items.Remove(key, out EncodedValue value) ? [value.Removed()] : [];
+    /// <summary>Removes the value under <paramref name="key"/>, leased to the caller: a one-element array, or empty when absent.</summary>
+    public Leased<EncodedValue[]> TryRemove(EncodedValue key)
+        => _items.Remove(key, out EncodedValue value)
+            ? new([value], new ValueLease(value, removed => PutBack(key, removed)))
+            : new([], null);
 
     public bool Remove(EncodedValue key)
     {
@@ -173,7 +181,20 @@ internal sealed class SharedDictionaryServer : IDisposable
         _items.Clear();
     }
 
-    public void Dispose() => Clear();
+    public void Dispose()
+    {
+        _disposed = true;
+        Clear();
+    }
+
+    /// <summary>Puts back a removed value its caller never received, unless the key was set meanwhile (behind the gate).</summary>
+    private void PutBack(EncodedValue key, EncodedValue value)
+    {
+        if (_disposed || !_items.TryAdd(key, value))
+        {
+            value.Release();
+        }
+    }
 
     private void CheckKey(in EncodedValue key)
     {

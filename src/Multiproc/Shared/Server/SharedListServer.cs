@@ -5,11 +5,15 @@ namespace Multiproc.Shared.Server;
 /// <summary>
 /// The manager's side of <see cref="ISharedList{T}"/>: a list of encoded values.
 /// </summary>
-/// <remarks>Calls run one at a time (the object's gate), so every member is atomic.</remarks>
+/// <remarks>
+/// Calls run one at a time (the object's gate), so every member is atomic. A popped item is leased
+/// to its caller: if the caller's process never receives it, it goes back where it came from.
+/// </remarks>
 internal sealed class SharedListServer : IDisposable
 {
     private readonly List<EncodedValue> _items = [];
     private readonly ElementCheck _check;
+    private bool _disposed;
 
     public SharedListServer(int kind, bool nullable, EncodedValue[] items)
     {
@@ -94,20 +98,38 @@ internal sealed class SharedListServer : IDisposable
 
     public EncodedValue[] ToArray() => [.. _items];
 
-    /// <summary>Removes and returns the last item: an empty array when the list is empty.</summary>
-    public EncodedValue[] TryPop()
+    /// <summary>Removes and returns the last item, leased to the caller: an empty array when the list is empty.</summary>
+    /// <remarks>An item its caller never receives goes back to its index (or the end, if the list has shrunk below it).</remarks>
+    public Leased<EncodedValue[]> TryPop()
     {
         if (_items.Count == 0)
         {
-            return [];
+            return new([], null);
         }
 
-        EncodedValue last = _items[^1];
-        _items.RemoveAt(_items.Count - 1);
-        return [last.Removed()];
+        int index = _items.Count - 1;
+        EncodedValue last = _items[index];
+        _items.RemoveAt(index);
+        return new([last], new ValueLease(last, value => PutBack(index, value)));
     }
 
-    public void Dispose() => Clear();
+    public void Dispose()
+    {
+        _disposed = true;
+        Clear();
+    }
+
+    /// <summary>Reinserts a popped item its caller never received (behind the gate).</summary>
+    private void PutBack(int index, EncodedValue value)
+    {
+        if (_disposed)
+        {
+            value.Release();
+            return;
+        }
+
+        _items.Insert(Math.Min(index, _items.Count), value);
+    }
 
     private void Admit(in EncodedValue value)
     {

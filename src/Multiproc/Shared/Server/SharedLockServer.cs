@@ -4,28 +4,32 @@ namespace Multiproc.Shared.Server;
 
 /// <summary>
 /// The manager's side of <see cref="ISharedLock"/>: a mutex owned by a connection (never a thread),
-/// optionally reentrant, handed to waiters in arrival order.
+/// optionally reentrant, handed to waiters in arrival order, each grant numbered by a fencing token.
 /// </summary>
 /// <remarks>
-/// Calls overlap (a waiting <see cref="Acquire"/> must not block <see cref="Release"/>); state
+/// <para>Calls overlap (a waiting <see cref="Acquire"/> must not block <see cref="Release"/>); state
 /// changes happen under one lock that is never held across an await. When the owning connection
-/// closes, the lock passes to the next waiter.
+/// closes, the lock passes to the next waiter.</para>
+/// <para>Tokens start at 1 and grow by one with every grant (a re-entry is not a grant), so 0 can
+/// mean "not acquired" on the wire.</para>
 /// </remarks>
 [AllowConcurrentCalls]
 internal sealed class SharedLockServer : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly WaitQueue<bool> _waiters;
+    private readonly WaitQueue<long> _waiters;
     private readonly ClosingWatch _watch;
     private readonly bool _reentrant;
     private long _owner;
     private int _depth;
+    private long _token;
+    private long _lastToken;
     private bool _disposed;
 
     public SharedLockServer(bool reentrant, TimeProvider clock)
     {
         _reentrant = reentrant;
-        _waiters = new WaitQueue<bool>(_lock, clock);
+        _waiters = new WaitQueue<long>(_lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
 
@@ -37,32 +41,39 @@ internal sealed class SharedLockServer : IDisposable
         }
     }
 
+    /// <summary>Returns the fencing token of the caller's connection's hold, or 0 when it does not hold the lock.</summary>
+    public long FencingToken(Caller caller)
+    {
+        lock (_lock)
+        {
+            return _owner == caller.ConnectionId ? _token : 0;
+        }
+    }
+
     /// <summary>Acquires the lock for the caller's connection within <paramref name="timeout"/>.</summary>
-    /// <returns>False when the time ran out.</returns>
-    public ValueTask<bool> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    /// <returns>The fencing token of the hold (the same one for a re-entry), or 0 when the time ran out.</returns>
+    public ValueTask<long> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         WaitTimeout.Validate(timeout);
-        Waiter<bool> waiter;
+        Waiter<long> waiter;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             _watch.Watch(caller);
             if (_owner == 0)
             {
-                _owner = caller.ConnectionId;
-                _depth = 1;
-                return ValueTask.FromResult(true);
+                return ValueTask.FromResult(Grant(caller.ConnectionId));
             }
 
             if (_reentrant && _owner == caller.ConnectionId)
             {
                 _depth++;
-                return ValueTask.FromResult(true);
+                return ValueTask.FromResult(_token);
             }
 
             if (timeout == TimeSpan.Zero)
             {
-                return ValueTask.FromResult(false);
+                return ValueTask.FromResult(0L);
             }
 
             waiter = _waiters.Enqueue(caller.ConnectionId);
@@ -129,8 +140,20 @@ internal sealed class SharedLockServer : IDisposable
         }
     }
 
-    private async ValueTask<bool> WaitAsync(Waiter<bool> waiter, TimeSpan timeout, CancellationToken cancellationToken)
-        => (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
+    private async ValueTask<long> WaitAsync(Waiter<long> waiter, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        (bool granted, long token) = await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
+        return granted ? token : 0;
+    }
+
+    /// <summary>Makes <paramref name="connectionId"/> the owner with a new token (under the lock).</summary>
+    private long Grant(long connectionId)
+    {
+        _owner = connectionId;
+        _depth = 1;
+        _token = ++_lastToken;
+        return _token;
+    }
 
     private void ThrowIfNotOwner(long connectionId)
     {
@@ -147,11 +170,10 @@ internal sealed class SharedLockServer : IDisposable
     {
         _owner = 0;
         _depth = 0;
+        _token = 0;
         if (_waiters.Dequeue() is { } next)
         {
-            _owner = next.Owner;
-            _depth = 1;
-            next.TrySetResult(true);
+            next.TrySetResult(Grant(next.Owner));
         }
     }
 

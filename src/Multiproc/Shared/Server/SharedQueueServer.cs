@@ -10,22 +10,31 @@ namespace Multiproc.Shared.Server;
 /// <para>Calls overlap (a waiting take must not block a put); state changes happen under one lock
 /// never held across an await. Items go straight to the longest-waiting taker; puts waiting for
 /// space are served in arrival order.</para>
-/// <para>A taker whose call is cancelled (its connection closed) leaves the queue atomically: it
-/// either got its items or is gone before any are handed to it. Items handed to a taker whose
-/// connection turns out to have closed go back to the front of the queue. Items already sent to a
-/// process at the moment it dies are lost with it, as with any pipe.</para>
+/// <para>Delivery: items taken are leased (<see cref="QueueLease"/>) until the taker's process
+/// acknowledges them. A taker whose call is cancelled leaves the queue atomically: it either got its
+/// items or is gone before any are handed to it. Items whose taker gave up on the call, or whose
+/// connection closed before its receipt arrived, go back to the front of the queue in order; so an
+/// item whose put returned is in the queue or held by exactly one taker whose take returned it.</para>
+/// <para>Joining: an item counts as unfinished from its put until <see cref="TaskDone"/>; items
+/// committed to a connection that then closes without marking them done count as done.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedQueueServer : IDisposable
+internal sealed partial class SharedQueueServer : IDisposable
 {
+    // A reply is [kind, callId, [items...]]: this much besides the items' own bytes, with room to spare.
+    private const int ReplyOverhead = 32;
+
     private readonly Lock _lock = new();
-    private readonly Deque<EncodedValue> _items = new();
-    private readonly WaitQueue<EncodedValue[]?> _takers;
+    private readonly Deque<QueuedItem> _items = new();
+    private readonly WaitQueue<QueuedItem[]?> _takers;
     private readonly WaitQueue<bool> _putters;
     private readonly WaitQueue<bool> _joiners;
     private readonly ElementCheck _check;
     private readonly int _capacity;
+    private readonly ClosingWatch _takerWatch;
+    private readonly Dictionary<long, long> _outstanding = [];
     private long _unfinished;
+    private long _nextSequence;
     private bool _addingCompleted;
     private bool _disposed;
 
@@ -34,9 +43,10 @@ internal sealed class SharedQueueServer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _check = new ElementCheck((ValueKind)kind, nullable, "queue");
         _capacity = capacity;
-        _takers = new WaitQueue<EncodedValue[]?>(_lock, clock);
+        _takers = new WaitQueue<QueuedItem[]?>(_lock, clock);
         _putters = new WaitQueue<bool>(_lock, clock);
         _joiners = new WaitQueue<bool>(_lock, clock);
+        _takerWatch = new ClosingWatch(OnTakerClosed);
     }
 
     public int Capacity() => _capacity;
@@ -89,34 +99,39 @@ internal sealed class SharedQueueServer : IDisposable
         => PutCore(values, Timeout.InfiniteTimeSpan, cancellationToken);
 
     /// <summary>Removes 1..<paramref name="max"/> items, waiting up to <paramref name="timeout"/> for the first.</summary>
-    /// <returns>The items; empty when the time ran out; null when adding is completed and the queue is empty.</returns>
-    public ValueTask<EncodedValue[]?> Take(int max, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    /// <returns>
+    /// The items, leased to the caller; empty when the time ran out; null when adding is completed and
+    /// the queue is empty. Fewer than <paramref name="max"/> when more would not fit in one reply.
+    /// </returns>
+    public ValueTask<Leased<EncodedValue[]?>> Take(int max, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         WaitTimeout.Validate(timeout);
-        Waiter<EncodedValue[]?> waiter;
+        var request = new TakeRequest(max, caller.MaxFrameSize - ReplyOverhead);
+        QueuedItem[]? taken;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_items.Count > 0)
             {
-                return ValueTask.FromResult<EncodedValue[]?>(TakeAvailable(max));
+                taken = TakeAvailable(request);
             }
-
-            if (_addingCompleted)
+            else if (_addingCompleted)
             {
-                return ValueTask.FromResult<EncodedValue[]?>(null);
+                taken = null;
             }
-
-            if (timeout == TimeSpan.Zero)
+            else if (timeout == TimeSpan.Zero)
             {
-                return ValueTask.FromResult<EncodedValue[]?>([]);
+                taken = [];
             }
-
-            waiter = _takers.Enqueue(caller.ConnectionId, max);
+            else
+            {
+                Waiter<QueuedItem[]?> waiter = _takers.Enqueue(caller.ConnectionId, request);
+                return WaitToTakeAsync(waiter, timeout, caller, cancellationToken);
+            }
         }
 
-        return WaitToTakeAsync(waiter, timeout, caller, cancellationToken);
+        return ValueTask.FromResult(Lease(taken, caller));
     }
 
     /// <summary>Marks the queue as accepting no more items; waiting takes of an empty queue end, waiting puts fail.</summary>
@@ -136,7 +151,7 @@ internal sealed class SharedQueueServer : IDisposable
 
     /// <summary>Marks one taken item as processed (Python's <c>task_done</c>).</summary>
     /// <exception cref="InvalidOperationException">More calls than items put.</exception>
-    public void TaskDone()
+    public void TaskDone(Caller caller)
     {
         lock (_lock)
         {
@@ -145,10 +160,8 @@ internal sealed class SharedQueueServer : IDisposable
                 throw new InvalidOperationException("TaskDone was called more times than items were put.");
             }
 
-            if (--_unfinished == 0)
-            {
-                _joiners.GrantAll(true);
-            }
+            MarkOneDone(caller.ConnectionId);
+            FinishTasks(1);
         }
     }
 
@@ -174,10 +187,11 @@ internal sealed class SharedQueueServer : IDisposable
 
     public void Dispose()
     {
-        EncodedValue[] items;
+        QueuedItem[] items;
         lock (_lock)
         {
             _disposed = true;
+            _takerWatch.Dispose();
             items = _items.RemoveAll();
             var disposed = new ObjectDisposedException("ISharedQueue", "The shared queue was released while waiting.");
             _takers.FailAll(disposed);
@@ -185,9 +199,9 @@ internal sealed class SharedQueueServer : IDisposable
             _joiners.FailAll(disposed);
         }
 
-        foreach (EncodedValue item in items)
+        foreach (QueuedItem item in items)
         {
-            item.Release();
+            item.Value.Release();
         }
     }
 
@@ -239,14 +253,18 @@ internal sealed class SharedQueueServer : IDisposable
         {
             if (_takers.Dequeue() is { } taker)
             {
-                EncodedValue[] batch = pending.Take((int)taker.State!);
-                _unfinished += batch.Length;
+                var request = (TakeRequest)taker.State!;
+                var batch = new QueuedItem[pending.CountFitting(request.Max, request.ByteBudget)];
+                for (int i = 0; i < batch.Length; i++)
+                {
+                    batch[i] = Admit(pending);
+                }
+
                 taker.TrySetResult(batch);
             }
             else if (_capacity == 0 || _items.Count < _capacity)
             {
-                _items.AddLast(pending.Next());
-                _unfinished++;
+                _items.AddLast(Admit(pending));
             }
             else
             {
@@ -255,13 +273,26 @@ internal sealed class SharedQueueServer : IDisposable
         }
     }
 
-    /// <summary>Removes up to <paramref name="max"/> stored items, then lets waiting puts fill the space (under the lock).</summary>
-    private EncodedValue[] TakeAvailable(int max)
+    /// <summary>
+    /// Removes up to the request's count of stored items (at least one; no more than fit its reply),
+    /// then lets waiting puts fill the space (under the lock).
+    /// </summary>
+    /// <remarks>The items stay held: the taker's lease releases them when committed, or requeues them.</remarks>
+    private QueuedItem[] TakeAvailable(TakeRequest request)
     {
-        EncodedValue[] batch = new EncodedValue[Math.Min(max, _items.Count)];
-        for (int i = 0; i < batch.Length; i++)
+        var batch = new QueuedItem[Math.Min(request.Max, _items.Count)];
+        int count = 0;
+        long bytes = 0;
+        while (count < batch.Length && (count == 0 || bytes + _items.PeekFirst().Value.Bytes.Length <= request.ByteBudget))
         {
-            batch[i] = _items.RemoveFirst().Removed();
+            batch[count] = _items.RemoveFirst();
+            bytes += batch[count].Value.Bytes.Length;
+            count++;
+        }
+
+        if (count < batch.Length)
+        {
+            Array.Resize(ref batch, count);
         }
 
         while (_putters.Peek() is { } putter && _items.Count < _capacity)
@@ -269,8 +300,7 @@ internal sealed class SharedQueueServer : IDisposable
             var pending = (PendingPut)putter.State!;
             while (!pending.IsDone && _items.Count < _capacity)
             {
-                _items.AddLast(pending.Next());
-                _unfinished++;
+                _items.AddLast(Admit(pending));
             }
 
             if (pending.IsDone)
@@ -283,49 +313,17 @@ internal sealed class SharedQueueServer : IDisposable
         return batch;
     }
 
-    /// <summary>Puts items a closed connection was handed back at the front, or to the next takers.</summary>
-    private void Requeue(EncodedValue[] items)
+    /// <summary>Takes the next value of a put into the queue's custody: numbered, and unfinished until marked done (under the lock).</summary>
+    private QueuedItem Admit(PendingPut pending)
     {
-        lock (_lock)
-        {
-            if (!_disposed)
-            {
-                for (int i = items.Length - 1; i >= 0; i--)
-                {
-                    _items.AddFirst(items[i]);
-                }
-
-                while (_items.Count > 0 && _takers.Dequeue() is { } taker)
-                {
-                    taker.TrySetResult(TakeAvailable((int)taker.State!));
-                }
-
-                return;
-            }
-        }
-
-        foreach (EncodedValue item in items)
-        {
-            item.Release();
-        }
+        _unfinished++;
+        return new QueuedItem(_nextSequence++, pending.Next());
     }
 
-    private async ValueTask<EncodedValue[]?> WaitToTakeAsync(Waiter<EncodedValue[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    private async ValueTask<Leased<EncodedValue[]?>> WaitToTakeAsync(Waiter<QueuedItem[]?> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
-        (bool granted, EncodedValue[]? items) = await _takers.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
-        if (!granted)
-        {
-            return [];
-        }
-
-        if (items is { Length: > 0 } && caller.Disconnected.IsCancellationRequested)
-        {
-            // The taker's process is gone: these items would die with the reply.
-            Requeue(items);
-            caller.Disconnected.ThrowIfCancellationRequested();
-        }
-
-        return items;
+        (bool granted, QueuedItem[]? items) = await _takers.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
+        return Lease(granted ? items : [], caller);
     }
 
     private async ValueTask<bool> WaitToPutAsync(Waiter<bool> waiter, PendingPut pending, TimeSpan timeout, CancellationToken cancellationToken)

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace Multiproc.Transport;
+
+/// <summary>
+/// The private directories that hold managers' Unix sockets: <c>mp-&lt;pid&gt;-&lt;16 hex digits&gt;</c>
+/// under the temp directory, mode 0700, with the socket file <c>s</c> inside.
+/// </summary>
+/// <remarks>
+/// The pid is the process that created the directory (the manager, or the owner of a child-process
+/// manager), so a later manager can tell the leftovers of a killed one from a live one
+/// (<see cref="Server.LeftoverSweep"/>). Short names: <c>sun_path</c> is limited to 108 bytes.
+/// </remarks>
+internal static class SocketDirectory
+{
+    /// <summary>The socket file's name inside the directory.</summary>
+    public const string SocketFileName = "s";
+
+    private const string Prefix = "mp-";
+    private const int RandomHexDigits = 16;
+
+    /// <summary>Creates a fresh directory for this process under <paramref name="root"/> (default: the temp directory).</summary>
+    /// <returns>The directory's full path.</returns>
+    /// <exception cref="IOException">The directory cannot be created.</exception>
+    public static string Create(string? root = null) => Create(root ?? Path.GetTempPath(), Environment.ProcessId);
+
+    /// <summary>Creates a directory named for <paramref name="pid"/>; tests use it to fake a dead manager's leftovers.</summary>
+    /// <returns>The directory's full path.</returns>
+    /// <exception cref="IOException">The directory cannot be created.</exception>
+    public static string Create(string root, int pid)
+    {
+        string name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pid}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexDigits / 2))}");
+        string path = Path.Combine(root, name);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            // Created with its mode, never widened: a 0700 directory keeps other users from the socket.
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+
+    /// <summary>Reads the creator's pid from a directory name made by <see cref="Create(string, int)"/>.</summary>
+    /// <returns><see langword="false"/> for any other name: other programs' <c>mp-*</c> directories are never touched.</returns>
+    public static bool TryParseOwner(string name, out int pid)
+    {
+        pid = 0;
+        int dash = name.StartsWith(Prefix, StringComparison.Ordinal) ? name.IndexOf('-', Prefix.Length) : -1;
+        if (dash <= Prefix.Length || name.Length - dash - 1 != RandomHexDigits)
+        {
+            return false;
+        }
+
+        foreach (char c in name.AsSpan(dash + 1))
+        {
+            if (!char.IsAsciiHexDigitLower(c))
+            {
+                return false;
+            }
+        }
+
+        return int.TryParse(name.AsSpan(Prefix.Length, dash - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0;
+    }
+}

@@ -1,0 +1,364 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Multiproc.Protocol;
+using Multiproc.Server;
+using Multiproc.Tests.Fixtures;
+using Multiproc.Tests.Infrastructure;
+using Multiproc.Transport;
+
+namespace Multiproc.Tests.Hardening;
+
+/// <summary>
+/// F1: connections that never finish the handshake must not take the manager down: handshakes hold no
+/// thread, have one deadline, are capped (oldest dropped), and the descriptor limit closes sockets, not the process.
+/// </summary>
+public class HandshakeAttackTests
+{
+    private const int HelloSize = Handshake.ServerHelloSize;
+    private const int NonBlockingFlag = 0x800; // O_NONBLOCK (04000 octal)
+
+    // F1: one thread per handshake (threads climbed with connections) and a per-receive timeout that a drip resets.
+    [Fact(Timeout = 90_000)]
+    public async Task Attack_HalfOpenAndDrippingSockets_RealClientsConnectAndThreadsStayFlat()
+    {
+        using CancellationTokenSource stop = new();
+        using PeerProcess peer = PeerProcess.Start("serve-limits", "128", "5000");
+        string address = await peer.ReadLineAsync(TestTimeout.Token(30));
+        byte[] key = Convert.FromHexString(await peer.ReadLineAsync(TestTimeout.Token()));
+        await ConnectAndCallAsync(address, key);
+        // The warm-up connection's reader thread ends when it closes; wait for a steady count.
+        int baseline = await SteadyThreadCountAsync(peer.Id);
+
+        var strangers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                strangers.Add(await ConnectStrangerAsync(address));
+            }
+
+            var drippers = new List<Socket>();
+            for (int i = 0; i < 20; i++)
+            {
+                drippers.Add(await ConnectStrangerAsync(address));
+            }
+
+            strangers.AddRange(drippers);
+            // One byte of a well-formed hello every 500 ms: the 70 bytes would take 35 s.
+            Task drip = DripAsync(drippers, TimeSpan.FromMilliseconds(500), stop.Token);
+            var dripStarted = Stopwatch.StartNew();
+
+            int peak = ThreadCount(peer.Id);
+            for (int i = 0; i < 20; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await ConnectAndCallAsync(address, key);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"connect + call {i} took {watch.Elapsed.TotalMilliseconds:F0} ms under attack");
+                peak = Math.Max(peak, ThreadCount(peer.Id));
+            }
+
+            Assert.True(peak <= baseline + 16, $"manager threads went from {baseline} to {peak} under attack");
+
+            // The dripping handshakes still send bytes, yet each ends at its one 5 s deadline.
+            foreach (Socket dripper in drippers)
+            {
+                Assert.True(await IsClosedByServerAsync(dripper, TestTimeout.Token(30)), "a dripping handshake outlived its deadline");
+            }
+
+            Assert.True(dripStarted.Elapsed < TimeSpan.FromSeconds(30), $"drippers were closed only after {dripStarted.Elapsed}");
+            Assert.False(peer.HasExited);
+            await stop.CancelAsync();
+            await drip;
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
+
+    // F1: the timeout was SO_RCVTIMEO per receive (system clock), not one deadline measured with the settings' clock.
+    [Fact(Timeout = 20_000)]
+    public async Task Deadline_FakeClockPassesIt_ClosesTheHandshake()
+    {
+        var clock = new FakeTimeProvider();
+        ManagerOptions options = TestOptions.Create();
+        options.TimeProvider = clock;
+        await using Manager manager = await Manager.StartAsync(options, TestTimeout.Token());
+        using Socket stranger = await ConnectStrangerAsync(manager.Address);
+        await ReceiveExactlyAsync(stranger, HelloSize);
+        await stranger.SendAsync("MPR"u8.ToArray(), SocketFlags.None, TestTimeout.Token());
+
+        clock.Advance(options.HandshakeTimeout + TimeSpan.FromSeconds(1));
+
+        Assert.True(await IsClosedByServerAsync(stranger, TestTimeout.Token(5)), "the handshake outlived its deadline on the manager's clock");
+        // The manager still serves.
+        Assert.Equal(0, (await manager.GetStatsAsync(TestTimeout.Token())).ObjectCount);
+    }
+
+    // F1: nothing capped the number of unauthenticated connections.
+    [Fact(Timeout = 20_000)]
+    public async Task Cap_MoreStrangersThanTheCap_DropsTheOldestFirst()
+    {
+        ManagerOptions options = TestOptions.Create();
+        options.MaxPendingHandshakes = 4;
+        await using Manager manager = await Manager.StartAsync(options, TestTimeout.Token());
+        var strangers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 4; i++)
+            {
+                strangers.Add(await ConnectStrangerAsync(manager.Address));
+                await ReceiveExactlyAsync(strangers[i], HelloSize);
+            }
+
+            // The fifth is admitted (its hello arrives) only after the oldest was dropped to make room.
+            strangers.Add(await ConnectStrangerAsync(manager.Address));
+            await ReceiveExactlyAsync(strangers[4], HelloSize);
+            Assert.True(await IsClosedByServerAsync(strangers[0], TestTimeout.Token(5)));
+            for (int i = 1; i < 5; i++)
+            {
+                Assert.False(strangers[i].Poll(0, SelectMode.SelectRead), $"stranger {i} was closed, not the oldest");
+            }
+
+            strangers.Add(await ConnectStrangerAsync(manager.Address));
+            await ReceiveExactlyAsync(strangers[5], HelloSize);
+            Assert.True(await IsClosedByServerAsync(strangers[1], TestTimeout.Token(5)));
+            Assert.False(strangers[2].Poll(0, SelectMode.SelectRead));
+
+            // A real client still gets in while the slots are full of strangers.
+            await using Manager connector = await Manager.ConnectAsync(manager.Address, manager.AuthKey, cancellationToken: TestTimeout.Token());
+            Assert.Equal(2, (await connector.GetStatsAsync(TestTimeout.Token())).ConnectionCount);
+        }
+        finally
+        {
+            strangers.ForEach(s => s.Dispose());
+        }
+    }
+
+    // F1: at the descriptor limit the handshake thread's Receive threw OutOfMemoryException, unhandled: exit 134.
+    [Fact(Timeout = 120_000)]
+    public async Task FileLimit_FloodPastIt_ManagerSurvivesAndServesAgain()
+    {
+        // A cap above the limit, so the flood really runs the manager out of descriptors.
+        using PeerProcess peer = PeerProcess.StartWith(
+            info =>
+            {
+                info.ArgumentList.Insert(0, info.FileName);
+                info.ArgumentList.Insert(0, "peer");
+                info.ArgumentList.Insert(0, "ulimit -n 300 && exec \"$@\"");
+                info.ArgumentList.Insert(0, "-c");
+                info.FileName = "bash";
+            },
+            "serve-limits", "1000", "3000");
+        string address = await peer.ReadLineAsync(TestTimeout.Token(30));
+        byte[] key = Convert.FromHexString(await peer.ReadLineAsync(TestTimeout.Token()));
+        await ConnectAndCallAsync(address, key);
+
+        var flood = new List<Socket>();
+        try
+        {
+            // The backlog (512) takes connections the manager can no longer accept.
+            for (int i = 0; i < 400; i++)
+            {
+                flood.Add(await ConnectStrangerAsync(address));
+            }
+
+            await TestTimeout.UntilAsync(() => Task.FromResult(OpenDescriptors(peer.Id) >= 290), 30, "the manager never reached its descriptor limit");
+            Assert.False(peer.HasExited);
+        }
+        finally
+        {
+            flood.ForEach(s => s.Dispose());
+        }
+
+        // Once the flood is gone the manager serves again (it may still be draining the backlog).
+        await TestTimeout.UntilAsync(
+            async () =>
+            {
+                try
+                {
+                    await ConnectAndCallAsync(address, key);
+                    return true;
+                }
+                catch (Exception ex) when (ex is ManagerUnavailableException or AuthenticationException)
+                {
+                    return false;
+                }
+            },
+            30,
+            "the manager did not serve again after the flood");
+        Assert.False(peer.HasExited);
+    }
+
+    // Sockets stay blocking (docs/design-decisions.md): the handshake must hand over a socket that never went non-blocking.
+    [Fact(Timeout = 20_000)]
+    public async Task Acceptor_AuthenticatedSocket_IsStillBlockingAtTheOsLevel()
+    {
+        ManagerSettings settings = new ManagerOptions().Snapshot();
+        var listener = SocketListener.Bind(null);
+        var handedOver = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var acceptor = new ConnectionAcceptor(listener, settings, Guid.NewGuid(), NullLogger.Instance, s => handedOver.SetResult(s));
+        acceptor.Start();
+        try
+        {
+            (Socket client, _) = await SocketConnector.ConnectAndAuthenticateAsync(listener.Address, settings.AuthKey, ConnectSettings.Default, TestTimeout.Token());
+            using (client)
+            using (Socket server = await handedOver.Task.WaitAsync(TestTimeout.Token()))
+            {
+                Assert.True(server.Blocking);
+                Assert.Equal(0, DescriptorFlags((int)server.Handle) & NonBlockingFlag);
+                Assert.Equal(0, server.ReceiveTimeout);
+            }
+        }
+        finally
+        {
+            acceptor.Stop();
+            await acceptor.Completion.WaitAsync(TestTimeout.Token());
+        }
+
+        Assert.False(File.Exists(listener.Address.UnixPath));
+    }
+
+    [Fact]
+    public void MaxPendingHandshakes_ValidatedInTheSetter_AndSentToAChildProcessManager()
+    {
+        var options = new ManagerOptions();
+        Assert.Equal(128, options.MaxPendingHandshakes);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxPendingHandshakes = 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxPendingHandshakes = 65_536);
+        options.MaxPendingHandshakes = 7;
+
+        var child = new ManagerOptions();
+        ManagerSettings.ApplyLimits(child, options.Snapshot().ToLimits());
+        Assert.Equal(7, child.Snapshot().MaxPendingHandshakes);
+    }
+
+    private static async Task ConnectAndCallAsync(string address, byte[] key)
+    {
+        await using Manager manager = await Manager.ConnectAsync(address, key, cancellationToken: TestTimeout.Token());
+        IEmployee employee = await manager.CreateAsync<IEmployee>("Real", 1m);
+        Assert.Equal("Real", employee.Name);
+    }
+
+    private static async Task<Socket> ConnectStrangerAsync(string address)
+    {
+        ManagerAddress parsed = ManagerAddress.Parse(address);
+        Socket socket = parsed.CreateSocket();
+        try
+        {
+            await socket.ConnectAsync(parsed.CreateEndPoint(), TestTimeout.Token());
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task DripAsync(List<Socket> sockets, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        byte[] hello = new byte[Handshake.ClientHelloSize];
+        ProtocolConstants.Magic.CopyTo(hello);
+        hello[4] = (byte)ProtocolConstants.Version;
+        for (int sent = 0; sent < hello.Length && !cancellationToken.IsCancellationRequested; sent++)
+        {
+            foreach (Socket socket in sockets)
+            {
+                try
+                {
+                    socket.Send(hello.AsSpan(sent, 1));
+                }
+                catch (SocketException)
+                {
+                    // Closed by the manager: what the test expects sooner or later.
+                }
+            }
+
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static async Task ReceiveExactlyAsync(Socket socket, int count)
+    {
+        byte[] buffer = new byte[count];
+        for (int received = 0; received < count;)
+        {
+            int read = await socket.ReceiveAsync(buffer.AsMemory(received), SocketFlags.None, TestTimeout.Token());
+            Assert.True(read > 0, "the manager closed the connection before its hello");
+            received += read;
+        }
+    }
+
+    /// <summary>Reads (the hello and anything else) until end of stream; false if the token expires first.</summary>
+    private static async Task<bool> IsClosedByServerAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[256];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static int ThreadCount(int pid)
+    {
+        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                return int.Parse(line.AsSpan(8).Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"No thread count for process {pid}.");
+    }
+
+    /// <summary>The thread count once two readings 200 ms apart agree (threads of a closed connection take a moment to end).</summary>
+    private static async Task<int> SteadyThreadCountAsync(int pid)
+    {
+        int last = -1;
+        int current = ThreadCount(pid);
+        for (int i = 0; i < 50 && current != last; i++)
+        {
+            await Task.Delay(200, TestTimeout.Token());
+            (last, current) = (current, ThreadCount(pid));
+        }
+
+        return Math.Max(last, current);
+    }
+
+    private static int OpenDescriptors(int pid)
+    {
+        try
+        {
+            return Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    /// <summary>The open-file flags of one of this process's descriptors, as the kernel reports them (octal in /proc).</summary>
+    private static int DescriptorFlags(int fd)
+    {
+        string line = File.ReadLines($"/proc/self/fdinfo/{fd}").First(l => l.StartsWith("flags:", StringComparison.Ordinal));
+        return Convert.ToInt32(line[6..].Trim(), 8);
+    }
+}
