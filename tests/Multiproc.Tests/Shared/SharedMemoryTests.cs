@@ -243,6 +243,6 @@ public sealed partial class SharedMemoryTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static string CreateAndAbandon() => SharedMemory.Create(64).FilePath;
 
-    [GeneratedRegex("^mp-[0-9a-f]{16}$")]
+    [GeneratedRegex("^mp-[0-9]+-[0-9a-f]{16}$")]
     private static partial Regex RandomName();
 }
