@@ -48,7 +48,7 @@ internal sealed partial class ServerConnection : IDisposable
         _reader = new FrameReader(socket, server.Settings.MaxFrameSize);
         _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Settings.MaxOutgoingBytesPerConnection, server.Settings.SendStallTimeout, server.Settings.TimeProvider))
         {
-            ScheduleFlush = static flush => ServerScheduler.Shared.Queue(flush, preferLocal: true),
+            ScheduleFlush = ServerScheduler.Shared.Queue,
         };
         ConfigureSocket(socket, server.Settings);
         _logger = server.Logger;
