@@ -53,10 +53,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         _socket = socket;
         OnFault = onFault;
         _limits = limits;
-        if (limits is not null)
-        {
-            _roomPerWritablePoll = RoomPerWritablePoll(socket);
-        }
+        _roomPerWritablePoll = RoomPerWritablePoll(socket);
     }
 
     /// <summary>
@@ -65,7 +62,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     /// </summary>
     public Action<IThreadPoolWorkItem> ScheduleFlush { get; init; } = static flush => ThreadPool.UnsafeQueueUserWorkItem(flush, preferLocal: false);
 
-    /// <summary>Gets the callback told when a deferred send fails (no caller is there to see the exception).</summary>
+    /// <summary>Gets the callback told once when the sender faults: a send failed (perhaps with no caller there to see it), a limit was passed, or it was aborted.</summary>
     private Action<Exception>? OnFault { get; }
 
     /// <summary>Gets the bytes accepted and not yet written to the socket.</summary>
@@ -78,8 +75,8 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     public bool IsFaulted => _fault is not null;
 
     /// <summary>
-    /// Queues a frame to leave with the next batch: a flush is scheduled (<see cref="ScheduleFlush"/>)
-    /// behind work already queued, so frames written by continuations already queued join the same send.
+    /// Queues a frame to leave with the next batch: a flush is scheduled at the back of
+    /// <see cref="ScheduleFlush"/>'s queue, so frames written by work already queued join the same send.
     /// </summary>
     /// <remarks>For pipelined async calls; a caller waiting on its reply should use <see cref="Send"/>.</remarks>
     /// <exception cref="IOException">The socket already failed, or (bounded) the frame would take the backlog over its limit.</exception>
@@ -216,6 +213,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     public Task SendDeferredAndWaitAsync(ReadOnlySpan<byte> frame)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool accepted;
         bool schedule;
         lock (_lock)
         {
@@ -224,14 +222,20 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
                 return Task.FromException(fault);
             }
 
-            if (!TryEnqueue(frame))
+            accepted = TryEnqueue(frame);
+            if (accepted)
             {
-                return Task.FromException(Reject(frame.Length));
+                _writeWaiters.Enqueue((_ticketsIssued, written));
             }
 
-            _writeWaiters.Enqueue((_ticketsIssued, written));
-            schedule = !_sending && !_flushScheduled;
+            schedule = accepted && !_sending && !_flushScheduled;
             _flushScheduled |= schedule;
+        }
+
+        if (!accepted)
+        {
+            // Faulted outside the lock: the owner's callback must not run under it.
+            return Task.FromException(Reject(frame.Length));
         }
 
         if (schedule)
@@ -243,10 +247,15 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Sends a small frame without ever blocking: it joins the queue when a send is under way or
-    /// pending, and is dropped (false) when the socket has no room right now.
+    /// Sends a small frame without ever blocking: it joins the queue when a send is under way or the
+    /// queue is too long to go now, and is dropped (false) when the socket has no room right now and
+    /// nothing is queued.
     /// </summary>
-    /// <remarks>For heartbeats, sent by a thread that must stay free to notice a dead peer.</remarks>
+    /// <remarks>
+    /// For heartbeats, sent by a thread that must stay free to notice a dead peer. When what is
+    /// queued fits in the room the socket has now, this thread sends it all itself, so a heartbeat
+    /// never waits behind a flush still waiting for a (perhaps starved) pool thread.
+    /// </remarks>
     public bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame)
     {
         lock (_lock)
@@ -256,38 +265,37 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
                 return false;
             }
 
-            if (_sending || _flushScheduled || _queuedLength > 0)
+            // Frames are queued only while a send is under way or a flush is scheduled: they will be carried.
+            bool carried = _sending || _queuedLength > 0;
+            if (_sending || _queuedLength + frame.Length > _roomPerWritablePoll || !_socket.Poll(0, SelectMode.SelectWrite))
             {
-                return TryEnqueue(frame);
+                return carried && TryEnqueue(frame);
             }
 
-            if (!_socket.Poll(0, SelectMode.SelectWrite))
-            {
-                return false;
-            }
-
+            TryEnqueue(frame);
             _sending = true;
+            TakeBatchLocked();
         }
 
         bool scheduleFlush;
         try
         {
-            // The socket is writable, so a frame this small goes out without waiting.
-            SendAll(frame);
+            // All of it fits in the room the socket reported, so this send cannot wait.
+            SendAll(_batch.AsSpan(0, _batchLength));
+            Advance(_batchLength);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             FailWhileSending(ex);
             return false;
         }
-        finally
+
+        lock (_lock)
         {
-            lock (_lock)
-            {
-                _sending = false;
-                scheduleFlush = _queuedLength > 0 && !_flushScheduled && _fault is null;
-                _flushScheduled |= scheduleFlush;
-            }
+            RetireBatchLocked();
+            _sending = false;
+            scheduleFlush = _queuedLength > 0 && !_flushScheduled && _fault is null;
+            _flushScheduled |= scheduleFlush;
         }
 
         if (scheduleFlush)
@@ -315,51 +323,68 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     {
         lock (_lock)
         {
-            if (_batch is not null)
-            {
-                if (_batchOffset < _batchLength && _fault is null)
-                {
-                    return true;
-                }
+            return TakeBatchLocked();
+        }
+    }
 
-                Interlocked.Add(ref _unsentFrames, -_batchFrames);
-                _ticketsWritten += _batchFrames;
-                // Waiters' continuations run asynchronously, so completing them here runs no foreign code.
-                while (_writeWaiters.TryPeek(out (long Ticket, TaskCompletionSource Written) waiter) && waiter.Ticket <= _ticketsWritten)
-                {
-                    _writeWaiters.Dequeue();
-                    waiter.Written.TrySetResult();
-                }
-
-                if (_batch.Length <= KeepBufferLimit && _fault is null)
-                {
-                    _spare = _batch;
-                }
-
-                _batch = null;
-            }
-
-            if (_queuedLength == 0 || _fault is not null)
-            {
-                _sending = false;
-                if (_queued.Length > KeepBufferLimit)
-                {
-                    _queued = new byte[InitialBufferSize];
-                }
-
-                return false;
-            }
-
-            _batch = _queued;
-            _batchOffset = 0;
-            _batchLength = _queuedLength;
-            _batchFrames = _queuedFrames;
-            _queued = _spare ?? new byte[InitialBufferSize];
-            _spare = null;
-            _queuedLength = 0;
-            _queuedFrames = 0;
+    private bool TakeBatchLocked()
+    {
+        if (RetireBatchLocked())
+        {
             return true;
         }
+
+        if (_queuedLength == 0 || _fault is not null)
+        {
+            _sending = false;
+            if (_queued.Length > KeepBufferLimit)
+            {
+                _queued = new byte[InitialBufferSize];
+            }
+
+            return false;
+        }
+
+        _batch = _queued;
+        _batchOffset = 0;
+        _batchLength = _queuedLength;
+        _batchFrames = _queuedFrames;
+        _queued = _spare ?? new byte[InitialBufferSize];
+        _spare = null;
+        _queuedLength = 0;
+        _queuedFrames = 0;
+        return true;
+    }
+
+    /// <summary>Retires the batch once wholly sent (or the sender failed); true while part of it is still to send.</summary>
+    private bool RetireBatchLocked()
+    {
+        if (_batch is null)
+        {
+            return false;
+        }
+
+        if (_batchOffset < _batchLength && _fault is null)
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _unsentFrames, -_batchFrames);
+        _ticketsWritten += _batchFrames;
+        // Waiters' continuations run asynchronously, so completing them here runs no foreign code.
+        while (_writeWaiters.TryPeek(out (long Ticket, TaskCompletionSource Written) waiter) && waiter.Ticket <= _ticketsWritten)
+        {
+            _writeWaiters.Dequeue();
+            waiter.Written.TrySetResult();
+        }
+
+        if (_batch.Length <= KeepBufferLimit && _fault is null)
+        {
+            _spare = _batch;
+        }
+
+        _batch = null;
+        return false;
     }
 
     /// <summary>Appends a frame to the queue; false (nothing queued) when it would take a bounded backlog over its limit.</summary>

@@ -12,7 +12,8 @@ namespace Multiproc.Tests.Hardening;
 /// </summary>
 public sealed class LivenessTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan s_liveness = TimeSpan.FromSeconds(1);
+    // Short, but not so short that a healthy manager on a loaded machine misses it.
+    private static readonly TimeSpan s_liveness = TimeSpan.FromSeconds(2);
 
     // F7: after a SIGSTOP of the manager, 64 of 64 in-flight calls still hung at 15 s.
     [Fact(Timeout = 120_000)]
@@ -24,11 +25,29 @@ public sealed class LivenessTests(ITestOutputHelper output)
         int serverPid = owner.ServerProcessId;
         bool stopped = false;
         var threads = new List<Thread>();
+        using var never = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         try
         {
+            // Set up and warm up through the owner (default liveness timeout): a fresh manager compiles
+            // its first calls slowly, and on a loaded machine that must not fail the setup.
             using ISharedLock held = await owner.CreateLockAsync();
             held.Acquire();
             await owner.PublishAsync("held", held);
+            for (int c = 0; c < 2; c++)
+            {
+                ISharedQueue<int> queue = await owner.CreateQueueAsync<int>();
+                await queue.PutAsync(1);
+                Assert.Equal(1, queue.Take());
+                await owner.PublishAsync($"queue{c}", queue);
+                foreach (string name in new[] { "slow", "busy" })
+                {
+                    IEmployee employee = await owner.CreateAsync<IEmployee>(name);
+                    await employee.DelayAsync(1, CancellationToken.None);
+                    employee.Raise(1m);
+                    await owner.PublishAsync($"{name}{c}", employee);
+                }
+            }
+
             var connect = new ConnectOptions { LivenessTimeout = s_liveness };
             Manager[] clients =
             [
@@ -36,15 +55,21 @@ public sealed class LivenessTests(ITestOutputHelper output)
                 await Manager.ConnectAsync(owner.Address, owner.AuthKey, connect, TestTimeout.Token()),
             ];
 
+            var proxies = new List<(ISharedQueue<int> Queue, ISharedLock Contended, IEmployee Slow, IEmployee Busy)>();
+            for (int c = 0; c < 2; c++)
+            {
+                proxies.Add((
+                    await clients[c].LookupAsync<ISharedQueue<int>>($"queue{c}"),
+                    await clients[c].LookupAsync<ISharedLock>("held"),
+                    await clients[c].LookupAsync<IEmployee>($"slow{c}"),
+                    await clients[c].LookupAsync<IEmployee>($"busy{c}")));
+            }
+
             long callsBefore = (await owner.GetStatsAsync(TestTimeout.Token())).CallCount;
             var operations = new List<Task<Exception?>>();
             var loops = new List<StrongBox<int>>();
-            foreach (Manager client in clients)
+            foreach ((ISharedQueue<int> queue, ISharedLock contended, IEmployee slow, _) in proxies)
             {
-                ISharedQueue<int> queue = await client.CreateQueueAsync<int>();
-                ISharedLock contended = await client.LookupAsync<ISharedLock>("held");
-                IEmployee slow = await client.CreateAsync<IEmployee>("Slow");
-                using var never = new CancellationTokenSource(TimeSpan.FromMinutes(5));
                 for (int i = 0; i < 6; i++)
                 {
                     operations.Add(slow.DelayAsync(60_000, CancellationToken.None).ContinueWith(t => t.Exception?.InnerException, TaskScheduler.Default));
@@ -72,9 +97,8 @@ public sealed class LivenessTests(ITestOutputHelper output)
                 because: "the blocked calls did not reach the manager");
 
             // Then 12 threads calling in a loop, so some calls are always on the wire.
-            foreach (Manager client in clients)
+            foreach ((_, _, _, IEmployee busy) in proxies)
             {
-                IEmployee busy = await client.CreateAsync<IEmployee>("Busy");
                 for (int i = 0; i < 6; i++)
                 {
                     var iterations = new StrongBox<int>();
@@ -136,9 +160,15 @@ public sealed class LivenessTests(ITestOutputHelper output)
         ManagerOptions options = TestOptions.Create();
         options.Hosting = ManagerHosting.ChildProcess;
         await using Manager owner = await Manager.StartAsync(options);
+        // Warmed up through the owner (default liveness timeout): first calls compile slowly.
+        IEmployee created = await owner.CreateAsync<IEmployee>("Slow");
+        await created.DelayAsync(1, CancellationToken.None);
+        Assert.False((await owner.CreateAsync("concurrent-counter")).As<ICounter>().Rendezvous(2, 0));
+        await owner.PublishAsync("slow", created);
+        await owner.PublishAsync("spinning", (await owner.CreateAsync("concurrent-counter")).As<ICounter>());
         await using Manager client = await Manager.ConnectAsync(owner.Address, owner.AuthKey, new ConnectOptions { LivenessTimeout = s_liveness }, TestTimeout.Token());
-        IEmployee slow = await client.CreateAsync<IEmployee>("Slow");
-        ICounter spinning = (await client.CreateAsync("concurrent-counter")).As<ICounter>();
+        IEmployee slow = await client.LookupAsync<IEmployee>("slow");
+        ICounter spinning = await client.LookupAsync<ICounter>("spinning");
         int longCall = (int)(3 * s_liveness.TotalMilliseconds);
 
         var clock = Stopwatch.StartNew();
@@ -154,7 +184,7 @@ public sealed class LivenessTests(ITestOutputHelper output)
         Assert.True(pings > 0, "no heartbeat was sent during the long calls");
 
         // Idle: no call pending, so nobody reads and nothing is sent.
-        await Task.Delay(2 * s_liveness);
+        await Task.Delay(s_liveness);
         Assert.Equal(pings, client.Connection.PingsSent);
         Assert.Equal("Slow", slow.Name);
     }
