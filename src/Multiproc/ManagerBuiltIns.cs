@@ -15,7 +15,9 @@ public sealed partial class Manager
     public async Task<ISharedList<T>> CreateListAsync<T>(IEnumerable<T>? items = null, CancellationToken cancellationToken = default)
     {
         (ValueKind kind, bool nullable) = ValueKinds.Of(typeof(T));
-        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.List, [(int)kind, nullable, items?.ToArray() ?? []], cancellationToken).ConfigureAwait(false);
+        // A byte[] would be written as one MessagePack binary, not as an array of items.
+        object initial = typeof(T) == typeof(byte) ? (items ?? []).Select(static item => (object?)item).ToArray() : items?.ToArray() ?? [];
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.List, [(int)kind, nullable, initial], cancellationToken).ConfigureAwait(false);
         return ProxyFactory.Create<ISharedList<T>>(handle);
     }
 

@@ -39,6 +39,9 @@ internal readonly struct EncodedValue : IEquatable<EncodedValue>
 
     public MessagePackType Kind => new MessagePackReader(_bytes).NextMessagePackType;
 
+    /// <summary>Returns a reader positioned at the start of the encoding.</summary>
+    public MessagePackReader CreateReader() => new(_bytes);
+
     /// <summary>Returns this value marked so that sending it hands the container's references to the receiver instead of releasing them.</summary>
     public EncodedValue Removed() => new(_bytes, References, transfersReferences: true);
 

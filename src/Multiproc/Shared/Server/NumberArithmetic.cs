@@ -48,22 +48,23 @@ internal static class NumberArithmetic
 
     private static long ReadInteger(EncodedValue value)
     {
-        var reader = new MessagePackReader(value.Bytes.ToArray());
+        var reader = value.CreateReader();
         return reader.ReadInt64();
     }
 
     private static double ReadDouble(EncodedValue value)
     {
-        var reader = new MessagePackReader(value.Bytes.ToArray());
+        var reader = value.CreateReader();
         return reader.ReadDouble();
     }
 
     private static decimal ReadDecimal(EncodedValue value)
         => TryReadDecimal(value, out decimal result) ? result : throw new InvalidOperationException("The stored string is not a decimal number.");
 
-    private static bool TryReadDecimal(EncodedValue value, out decimal result)
+    /// <summary>Reads a decimal encoded as MessagePack-CSharp writes it: an invariant-culture string.</summary>
+    internal static bool TryReadDecimal(EncodedValue value, out decimal result)
     {
-        var reader = new MessagePackReader(value.Bytes.ToArray());
+        var reader = value.CreateReader();
         return decimal.TryParse(reader.ReadString(), NumberStyles.Number, CultureInfo.InvariantCulture, out result);
     }
 }

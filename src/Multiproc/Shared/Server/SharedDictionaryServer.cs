@@ -116,7 +116,7 @@ internal sealed class SharedDictionaryServer : IDisposable
     {
         CheckKey(key);
         EncodedValue sum = NumberArithmetic.Add(_items.TryGetValue(key, out EncodedValue current) ? current : null, delta);
-        _valueCheck.Verify(sum);
+        _valueCheck.VerifySum(sum);
         _items[key] = sum;
         return sum;
     }

@@ -40,7 +40,7 @@ internal sealed class SharedValueServer : IDisposable
     public EncodedValue Increment(EncodedValue delta)
     {
         EncodedValue sum = NumberArithmetic.Add(_value, delta);
-        _check.Verify(sum);
+        _check.VerifySum(sum);
         _value = sum;
         return sum;
     }
