@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Multiproc.Protocol.BuiltIns;
 
 namespace Multiproc.Bench;
 

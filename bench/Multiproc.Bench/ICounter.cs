@@ -1,3 +1,4 @@
+
 namespace Multiproc.Bench;
 
 /// <summary>The user class the benchmark calls: one int in, one int out.</summary>

@@ -1,3 +1,4 @@
+
 namespace Multiproc.Bench;
 
 /// <summary>The Multiproc side of each compared operation, measured from a client process.</summary>

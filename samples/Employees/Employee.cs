@@ -1,3 +1,4 @@
+
 namespace Employees;
 
 /// <summary>An employee as plain data: it travels by value through the shared list.</summary>

@@ -1,3 +1,6 @@
+using Multiproc.Protocol;
+using Multiproc.Proxies;
+
 namespace Multiproc;
 
 /// <summary>
@@ -70,5 +73,5 @@ public sealed class ConnectOptions
     }
 
     /// <summary>Takes the immutable snapshot a connection runs with.</summary>
-    internal Transport.ConnectSettings Snapshot() => new(_connectTimeout, _livenessTimeout, _maxFrameSize, _timeProvider);
+    internal Proxies.ConnectSettings Snapshot() => new(_connectTimeout, _livenessTimeout, _maxFrameSize, _timeProvider);
 }

@@ -1,3 +1,5 @@
+using Multiproc.Hosting;
+using Multiproc.Processes.Launch;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
@@ -70,12 +72,12 @@ public sealed partial class Manager : IAsyncDisposable
         options ??= new ManagerOptions();
         if (options.Hosting == ManagerHosting.ChildProcess)
         {
-            (WorkerProcess host, ClientConnection hosted, string? directory) = await Processes.ManagerHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            (WorkerProcess host, ClientConnection hosted, string? directory) = await Hosting.ManagerHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
             return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
         }
 
         ManagerSettings settings = options.Snapshot();
-        ManagerServer server = ManagerServer.Start(settings);
+        ManagerServer server = Hosting.ServerComposition.Start(settings);
         try
         {
             ClientConnection connection = await ClientConnection.ConnectAsync(
@@ -205,7 +207,7 @@ public sealed partial class Manager : IAsyncDisposable
 
         if (_host is not null)
         {
-            await Processes.ManagerHost.StopAsync(_host, _connection, _hostDirectory).ConfigureAwait(false);
+            await Hosting.ManagerHost.StopAsync(_host, _connection, _hostDirectory).ConfigureAwait(false);
             return;
         }
 

@@ -1,3 +1,5 @@
+using Multiproc.Processes.Launch;
+
 namespace Multiproc;
 
 /// <summary>Where the manager's server runs.</summary>

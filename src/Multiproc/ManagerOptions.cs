@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
-using Multiproc.Proxies;
+using Multiproc.Processes.Launch;
+using Multiproc.Protocol;
 using Multiproc.Server;
 
 namespace Multiproc;
@@ -239,7 +240,7 @@ public sealed class ManagerOptions
 
     internal ManagerOptions Add(Registration registration)
     {
-        ContractValidator.Validate(registration.Contract);
+        ContractShape.Validate(registration.Contract);
         if (_registrations.Any(r => r.TypeId == registration.TypeId))
         {
             throw new ArgumentException($"The type id '{registration.TypeId}' is already registered.");

@@ -1,3 +1,4 @@
+
 namespace Multiproc.Tests.Fixtures;
 
 public interface IEmployee

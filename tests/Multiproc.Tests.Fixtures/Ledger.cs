@@ -1,3 +1,4 @@
+
 namespace Multiproc.Tests.Fixtures;
 
 /// <summary>A class registered without an interface, for untyped and dynamic access.</summary>

@@ -1,3 +1,4 @@
+
 namespace Multiproc.Tests.Fixtures;
 
 /// <summary>Not thread-safe on purpose: relies on the manager running its calls one at a time.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Multiproc;
 
 namespace Multiproc.Tests.Peer;
 

@@ -5,6 +5,9 @@ using Multiproc;
 /// blocks in a take on the queue; when the take ends it tries to release the lock and prints how
 /// both went ("took"/"released" or the exception type names).
 /// </summary>
+
+
+
 internal static class HoldLockRole
 {
     public static async Task<int> RunAsync(string[] args)

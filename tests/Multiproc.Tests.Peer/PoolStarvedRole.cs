@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Multiproc;
+using Multiproc.Server;
 
 /// <summary>
 /// Role <c>pool-starved SECONDS</c>: an in-process manager whose process has exactly four

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Multiproc;
+using Multiproc.Processes.Launch;
 using Multiproc.Tests.Fixtures;
 
 // Roles (first argument):

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Multiproc;
 using Multiproc.Tests.Fixtures;
 
 namespace Multiproc.Tests.Peer;

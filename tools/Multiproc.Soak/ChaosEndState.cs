@@ -1,3 +1,4 @@
+
 namespace Multiproc.Soak;
 
 /// <summary>The shared objects as the driver found them after every worker was gone.</summary>

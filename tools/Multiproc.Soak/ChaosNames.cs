@@ -1,3 +1,4 @@
+
 namespace Multiproc.Soak;
 
 /// <summary>The names the driver publishes the shared objects under, and their sizes.</summary>

@@ -1,3 +1,4 @@
+
 namespace Multiproc.Soak;
 
 /// <summary>The shared objects under chaos, created and published by the driver, and their state at the end.</summary>

@@ -1,3 +1,4 @@
+
 namespace Multiproc.Soak;
 
 /// <summary>One worker's random operations on the shared objects, each recorded before and after (see <see cref="ChaosLedger"/>).</summary>

@@ -1,5 +1,4 @@
 using Multiproc.Serialization;
-using Multiproc.Transport;
 
 namespace Multiproc.Proxies;
 

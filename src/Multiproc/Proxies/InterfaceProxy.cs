@@ -1,5 +1,4 @@
 using System.Reflection;
-using Multiproc.Transport;
 
 namespace Multiproc.Proxies;
 

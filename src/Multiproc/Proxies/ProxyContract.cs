@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Reflection;
+using Multiproc.Protocol;
 
 namespace Multiproc.Proxies;
 
@@ -10,7 +11,7 @@ internal sealed class ProxyContract
 
     private ProxyContract(Type contract)
     {
-        _methods = ContractValidator.GetMethods(contract).Distinct().ToFrozenDictionary(m => m, m => new ProxyMethod(m));
+        _methods = ContractShape.GetMethods(contract).Distinct().ToFrozenDictionary(m => m, m => new ProxyMethod(m));
     }
 
     public static ProxyContract For(Type contract) => new(contract);

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Multiproc.Protocol;
+using Multiproc.Proxies.BuiltIns;
 
 namespace Multiproc.Proxies;
 
@@ -19,7 +21,7 @@ internal static class ProxyFactory
 
     private static Func<SharedObject, object> Build(Type contract)
     {
-        if (Shared.BuiltInProxies.TryGetFactory(contract) is { } builtIn)
+        if (BuiltIns.BuiltInProxies.TryGetFactory(contract) is { } builtIn)
         {
             return builtIn;
         }
@@ -29,7 +31,7 @@ internal static class ProxyFactory
             throw new ArgumentException($"{contract.FullName} is not an interface; use SharedObject for untyped access.");
         }
 
-        ContractValidator.Validate(contract);
+        ContractShape.Validate(contract);
         ProxyContract proxyContract = ProxyContract.For(contract);
         var create = s_createGeneric.MakeGenericMethod(contract).CreateDelegate<Func<ProxyContract, SharedObject, object>>();
         return handle => create(proxyContract, handle);

@@ -2,7 +2,6 @@ using System.Reflection;
 using MessagePack;
 using Multiproc.Protocol;
 using Multiproc.Serialization;
-using Multiproc.Transport;
 
 namespace Multiproc.Proxies;
 
@@ -24,7 +23,7 @@ internal sealed class ProxyMethod
         CancellationTokenIndex = Array.FindIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
         WireIndices = [.. Enumerable.Range(0, parameters.Length).Where(i => i != CancellationTokenIndex)];
         Writers = [.. WireIndices.Select(i => ValueCodec.GetWriter(parameters[i].ParameterType))];
-        Type resultType = ContractValidator.UnwrapAwaitable(method.ReturnType);
+        Type resultType = ContractShape.UnwrapAwaitable(method.ReturnType);
         ResultReader = resultType == typeof(void) ? null : ValueCodec.GetReader(resultType);
         IsRelease = method.DeclaringType == typeof(IDisposable) || method.DeclaringType == typeof(IAsyncDisposable);
         _asyncShape = ShapeFor(method.ReturnType, resultType);

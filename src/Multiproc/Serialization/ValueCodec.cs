@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using MessagePack;
+using Multiproc.Proxies;
 
 namespace Multiproc.Serialization;
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
+using Multiproc.Server;
+using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Serialization;
 
@@ -30,10 +32,10 @@ internal sealed class WireResolver : IFormatterResolver
     private static object? Create<T>(IReferenceCodec codec)
     {
         Type type = typeof(T);
-        if (type == typeof(Shared.Server.EncodedValue))
+        if (type == typeof(Server.BuiltIns.EncodedValue))
         {
             return codec is Server.ServerReferenceCodec server
-                ? new Shared.Server.EncodedValueFormatter(server)
+                ? new Server.BuiltIns.EncodedValueFormatter(server)
                 : throw new NotSupportedException("Encoded values are read only by the manager.");
         }
 

@@ -1,6 +1,6 @@
 using MessagePack;
-using Multiproc.Protocol;
 using Multiproc.Serialization;
+using Multiproc.Server.Dispatch;
 
 namespace Multiproc.Server;
 

@@ -1,3 +1,5 @@
+using Multiproc.Protocol;
+
 namespace Multiproc.Server;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using Multiproc.Shared;
+using Multiproc.Memory;
 using Multiproc.Transport;
 
 namespace Multiproc.Server;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Multiproc.Protocol;
+using Multiproc.Server.Dispatch;
 using Multiproc.Transport;
 
 namespace Multiproc.Server;

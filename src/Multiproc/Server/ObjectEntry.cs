@@ -1,3 +1,5 @@
+using Multiproc.Server.Dispatch;
+
 namespace Multiproc.Server;
 
 /// <summary>One live shared object in the manager's table.</summary>

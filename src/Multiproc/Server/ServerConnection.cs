@@ -4,6 +4,7 @@ using MessagePack;
 using Microsoft.Extensions.Logging;
 using Multiproc.Protocol;
 using Multiproc.Serialization;
+using Multiproc.Server.Dispatch;
 
 namespace Multiproc.Server;
 

@@ -1,4 +1,5 @@
 using Multiproc.Serialization;
+using Multiproc.Server.Dispatch;
 
 namespace Multiproc.Server;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Multiproc.Protocol;
+using Multiproc.Proxies;
 
 namespace Multiproc.Transport;
 

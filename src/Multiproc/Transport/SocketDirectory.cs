@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Multiproc.Server;
 
 namespace Multiproc.Transport;
 

@@ -1,7 +1,6 @@
 using System.Security.Authentication;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
-using Multiproc.Transport;
 
 namespace Multiproc.Tests.Core;
 

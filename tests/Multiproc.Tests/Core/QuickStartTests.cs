@@ -1,3 +1,4 @@
+
 namespace Multiproc.Tests.Core.QuickStart;
 
 // The README's quick start, compiled and run, so the first code a user copies works.

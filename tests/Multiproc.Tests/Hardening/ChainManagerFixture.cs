@@ -1,3 +1,4 @@
+using Multiproc.Processes.Launch;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MessagePack;
-using Multiproc.Shared.Server;
+using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

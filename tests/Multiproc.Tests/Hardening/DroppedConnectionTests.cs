@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Multiproc.Shared.Server;
+using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

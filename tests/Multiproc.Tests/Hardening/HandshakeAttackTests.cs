@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Multiproc.Protocol;
+using Multiproc.Proxies;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Multiproc.Memory;
+using Multiproc.Processes.Launch;
 using Multiproc.Server;
-using Multiproc.Shared;
 using Multiproc.Tests.Infrastructure;
 using Multiproc.Transport;
 

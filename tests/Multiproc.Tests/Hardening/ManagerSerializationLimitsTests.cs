@@ -1,8 +1,7 @@
 using MessagePack;
+using Multiproc.Proxies;
 using Multiproc.Serialization;
-using Multiproc.Shared;
 using Multiproc.Tests.Infrastructure;
-using Multiproc.Transport;
 
 namespace Multiproc.Tests.Hardening;
 

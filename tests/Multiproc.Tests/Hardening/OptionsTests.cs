@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
+using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;
@@ -62,7 +63,7 @@ public class OptionsTests
         ISharedQueue<int> queue = await manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
 
         Task<(bool, int)> take = queue.TryTakeAsync(TimeSpan.FromHours(1), TestTimeout.Token());
-        var server = ServerObjects.Get<Multiproc.Shared.Server.SharedQueueServer>(manager, queue);
+        var server = ServerObjects.Get<Multiproc.Server.BuiltIns.SharedQueueServer>(manager, queue);
         await TestTimeout.UntilAsync(() => Task.FromResult(server.Waiting.Takers == 1));
         Assert.False(take.IsCompleted);
 

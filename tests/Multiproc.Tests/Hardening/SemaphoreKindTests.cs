@@ -1,5 +1,5 @@
 using Multiproc.Server;
-using Multiproc.Shared.Server;
+using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

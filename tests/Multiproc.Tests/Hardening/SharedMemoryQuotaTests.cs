@@ -1,3 +1,4 @@
+using Multiproc.Processes.Launch;
 using Multiproc.Server;
 using Multiproc.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Reflection;
 using MessagePack;
 using Multiproc.Processes;
+using Multiproc.Processes.Channel;
 using Multiproc.Serialization;
 using Multiproc.Tests.Infrastructure;
 using Multiproc.Tests.Processes;

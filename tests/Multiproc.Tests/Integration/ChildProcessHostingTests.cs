@@ -1,4 +1,5 @@
 using System.Globalization;
+using Multiproc.Processes.Launch;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Multiproc.Tests.Processes;

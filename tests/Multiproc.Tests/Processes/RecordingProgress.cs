@@ -1,3 +1,4 @@
+
 namespace Multiproc.Tests.Processes;
 
 /// <summary>An <see cref="IProgress{T}"/> that records reports synchronously, in the order they arrive.</summary>

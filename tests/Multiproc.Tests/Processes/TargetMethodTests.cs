@@ -1,5 +1,6 @@
 using System.Reflection;
 using Multiproc.Processes;
+using Multiproc.Processes.Channel;
 
 namespace Multiproc.Tests.Processes;
 

@@ -1,4 +1,6 @@
 using Multiproc.Processes;
+using Multiproc.Processes.Channel;
+using Multiproc.Processes.Launch;
 
 namespace Multiproc.Tests.Processes;
 

@@ -1,4 +1,5 @@
 using Multiproc.Processes;
+using Multiproc.Processes.Channel;
 
 namespace Multiproc.Tests.Processes;
 

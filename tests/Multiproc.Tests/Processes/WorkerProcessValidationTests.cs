@@ -1,4 +1,5 @@
 using Multiproc.Processes;
+using Multiproc.Processes.Launch;
 
 namespace Multiproc.Tests.Processes;
 

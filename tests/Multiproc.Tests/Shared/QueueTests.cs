@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Multiproc.Shared.Server;
+using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Shared;

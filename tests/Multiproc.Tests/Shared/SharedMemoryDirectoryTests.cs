@@ -1,4 +1,4 @@
-using Multiproc.Shared;
+using Multiproc.Memory;
 
 namespace Multiproc.Tests.Shared;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
-using Multiproc.Shared;
+using Multiproc.Memory;
 
 namespace Multiproc.Tests.Shared;
 

@@ -11,6 +11,9 @@ using Multiproc.Tests.Shared;
 /// no namespace. The test SDK's generated Main is empty, so the child exits right after the
 /// hook. Outside such a child the environment variable is absent and the hook does nothing.
 /// </remarks>
+
+
+
 #pragma warning disable CA1050 // The runtime only looks for a StartupHook type outside any namespace.
 internal static class StartupHook
 #pragma warning restore CA1050

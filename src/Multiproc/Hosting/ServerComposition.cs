@@ -1,0 +1,14 @@
+using Multiproc.Server;
+using Multiproc.Server.BuiltIns;
+
+namespace Multiproc.Hosting;
+
+/// <summary>Starts a manager's server with everything it serves: the user's registrations and the built-ins.</summary>
+/// <remarks>The server knows only registrations; which types are built in is decided here, the composition root.</remarks>
+internal static class ServerComposition
+{
+    /// <summary>Starts a server for <paramref name="settings"/>, with the built-in types added to its registrations.</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
+    public static ManagerServer Start(ManagerSettings settings)
+        => ManagerServer.Start(settings with { Registrations = [.. settings.Registrations, .. BuiltInRegistrations.All] });
+}

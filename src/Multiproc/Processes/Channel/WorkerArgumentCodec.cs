@@ -1,0 +1,169 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using MessagePack;
+using MessagePack.Formatters;
+using MessagePack.Resolvers;
+using Multiproc.Serialization;
+
+namespace Multiproc.Processes.Channel;
+
+/// <summary>
+/// The one place where worker arguments, map items and results are turned into bytes and back.
+/// </summary>
+/// <remarks>
+/// Values are always encoded as the target method's declared parameter (or return) type, never
+/// as a type named on the wire, and decoded by the receiving side from the same method's
+/// signature. Proxies among the values are handed over to the receiving process
+/// (<see cref="ProcessResolver"/>).
+/// </remarks>
+internal static class WorkerArgumentCodec
+{
+    /// <summary>Gets the serializer options every worker value goes through.</summary>
+    public static MessagePackSerializerOptions Options => ProcessResolver.Options;
+
+    /// <summary>Encodes <paramref name="arguments"/> as an array, each as its parameter's declared type.</summary>
+    /// <exception cref="ArgumentException">An argument cannot be encoded; the message names it.</exception>
+    public static byte[] EncodeArguments(MethodInfo target, ReadOnlySpan<object?> arguments)
+    {
+        ParameterInfo[] parameters = target.GetParameters();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(arguments.Length);
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            WriteArgument(ref writer, target, parameters[i], arguments[i], $"arg{i + 1}");
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes one argument as its parameter's declared type.</summary>
+    /// <exception cref="ArgumentException">The argument cannot be encoded; the message names it, <paramref name="argumentName"/> is its parameter name.</exception>
+    public static void WriteArgument(ref MessagePackWriter writer, MethodInfo target, ParameterInfo parameter, object? value, string argumentName)
+    {
+        try
+        {
+            MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, value, Options);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
+        {
+            throw new ArgumentException(
+                $"Argument {parameter.Position} ('{parameter.Name}') of {TargetMethod.Describe(target)} cannot be sent to a worker " +
+                $"as {parameter.ParameterType}: {ex.GetBaseException().Message}",
+                argumentName,
+                ex);
+        }
+    }
+
+    /// <summary>Decodes an argument array written by <see cref="EncodeArguments"/> using the target's parameter types.</summary>
+    public static object?[] DecodeArguments(ParameterInfo[] parameters, ReadOnlyMemory<byte> encoded)
+    {
+        var reader = new MessagePackReader(encoded);
+        int count = reader.ReadArrayHeader();
+        if (count != parameters.Length)
+        {
+            throw new InvalidDataException($"Expected {parameters.Length} arguments, received {count}.");
+        }
+
+        var values = new object?[count];
+        for (int i = 0; i < count; i++)
+        {
+            values[i] = MessagePackSerializer.Deserialize(parameters[i].ParameterType, ref reader, Options);
+        }
+
+        return values;
+    }
+
+    /// <summary>Writes <paramref name="value"/> as <paramref name="declaredType"/>.</summary>
+    /// <remarks>Exceptions are not wrapped, so a worker reports the real cause of a result it cannot send.</remarks>
+    /// <exception cref="InvalidOperationException">The value has a cycle or nests deeper than the limit.</exception>
+    /// <exception cref="MessagePackSerializationException">The value cannot be encoded as <paramref name="declaredType"/>.</exception>
+    public static void WriteValue(ref MessagePackWriter writer, Type declaredType, object? value)
+        => Serialization.ValueCodec.GetWriter(declaredType)(ref writer, value, Options);
+
+    /// <summary>Reads a value written as <paramref name="declaredType"/>.</summary>
+    public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
+        => MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
+
+    /// <summary>Encodes map items as an array, each as the target's declared parameter type.</summary>
+    /// <param name="items">The items of one chunk.</param>
+    /// <param name="parameter">The target's parameter.</param>
+    /// <param name="firstIndex">The index of the first item among all items, for messages.</param>
+    /// <exception cref="ArgumentException">An item cannot be encoded; the message gives its index.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static byte[] EncodeItems<T>(ReadOnlySpan<T> items, ParameterInfo parameter, int firstIndex)
+    {
+        MessagePackSerializerOptions options = Options;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 + (items.Length * 8));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(items.Length);
+        int index = 0;
+        try
+        {
+            if (parameter.ParameterType == typeof(T))
+            {
+                IMessagePackFormatter<T> formatter = options.Resolver.GetFormatterWithVerify<T>();
+                for (; index < items.Length; index++)
+                {
+                    formatter.Serialize(ref writer, items[index], options);
+                }
+            }
+            else
+            {
+                for (; index < items.Length; index++)
+                {
+                    MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, items[index], options);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or InvalidOperationException)
+        {
+            throw new ArgumentException(
+                $"Item {firstIndex + index} cannot be sent to a worker as {parameter.ParameterType}: {ex.GetBaseException().Message}",
+                nameof(items),
+                ex);
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes a result array into <paramref name="destination"/>, each read as <paramref name="declaredType"/>.</summary>
+    /// <exception cref="InvalidDataException">The array does not have <c>destination.Length</c> elements.</exception>
+    /// <exception cref="MessagePackSerializationException">A result cannot be decoded or nests deeper than the limit.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
+    {
+        MessagePackSerializerOptions options = Options;
+        var reader = new MessagePackReader(encoded);
+        if (reader.ReadArrayHeader() != destination.Length)
+        {
+            throw new InvalidDataException("A worker returned the wrong number of results.");
+        }
+
+        if (declaredType == typeof(TResult))
+        {
+            IMessagePackFormatter<TResult> formatter = options.Resolver.GetFormatterWithVerify<TResult>();
+            try
+            {
+                for (int i = 0; i < destination.Length; i++)
+                {
+                    destination[i] = formatter.Deserialize(ref reader, options);
+                }
+            }
+            catch (InsufficientExecutionStackException ex)
+            {
+                // MessagePack's depth limit; the slow path below gets it wrapped by the serializer.
+                throw Serialization.ValueCodec.TooDeepToRead(declaredType, ex);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < destination.Length; i++)
+            {
+                destination[i] = (TResult)MessagePackSerializer.Deserialize(declaredType, ref reader, options)!;
+            }
+        }
+    }
+}

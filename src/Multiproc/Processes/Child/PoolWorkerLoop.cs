@@ -1,0 +1,89 @@
+using MessagePack;
+using Multiproc.Processes.Channel;
+
+namespace Multiproc.Processes.Child;
+
+/// <summary>The task loop of a pool worker: one task at a time, answered in order.</summary>
+/// <remarks>
+/// Runs the initializer, answers <see cref="WorkerFrameKind.Ready"/> (or an error and exit code 1),
+/// then reads <see cref="WorkerFrameKind.DefineTarget"/>, <see cref="WorkerFrameKind.Apply"/> and
+/// <see cref="WorkerFrameKind.MapChunk"/> frames, answering each task with exactly one
+/// <see cref="WorkerFrameKind.Result"/> or <see cref="WorkerFrameKind.Error"/> frame. Ends with exit
+/// code 0 on <see cref="WorkerFrameKind.Stop"/> or when the parent closes the socket.
+/// </remarks>
+internal static class PoolWorkerLoop
+{
+    /// <summary>Serves tasks over <paramref name="stream"/> until stopped.</summary>
+    public static int Run(WorkerBootstrap bootstrap, Stream stream)
+    {
+        var frame = new WorkerFrameBuffer(64 * 1024);
+        if (bootstrap.Initializer is { } initializer)
+        {
+            try
+            {
+                var method = TargetMethod.DecodeIdentity(initializer);
+                WorkerEntryPoint.Invoke(method, TargetMethod.CreateInstance(method), []);
+            }
+            catch (Exception ex)
+            {
+                WorkerEntryPoint.WriteError(frame, ex);
+                frame.WriteTo(stream);
+                return WorkerEntryPoint.TargetFailedExitCode;
+            }
+        }
+
+        frame.Append(WorkerFrameKind.Ready, []);
+        frame.WriteTo(stream);
+
+        var targets = new Dictionary<int, PoolTarget>();
+        var reader = new WorkerFrameReader(stream, 64 * 1024);
+        while (reader.TryRead(out WorkerFrameKind kind, out ReadOnlyMemory<byte> body))
+        {
+            var bodyReader = new MessagePackReader(body);
+            switch (kind)
+            {
+                case WorkerFrameKind.DefineTarget:
+                    int id = bodyReader.ReadInt32();
+                    targets[id] = new PoolTarget(body.Span[(int)bodyReader.Consumed..]);
+                    break;
+                case WorkerFrameKind.Apply:
+                case WorkerFrameKind.MapChunk:
+                    RunTask(kind, ref bodyReader, targets, frame);
+                    frame.WriteTo(stream);
+                    break;
+                case WorkerFrameKind.Stop:
+                    return 0;
+                default:
+                    throw new InvalidDataException($"Unexpected frame {kind} in a pool worker.");
+            }
+        }
+
+        return 0;
+    }
+
+    private static void RunTask(WorkerFrameKind kind, ref MessagePackReader body, Dictionary<int, PoolTarget> targets, WorkerFrameBuffer frame)
+    {
+        try
+        {
+            PoolTarget target = targets[body.ReadInt32()];
+            frame.Begin(WorkerFrameKind.Result);
+            var writer = new MessagePackWriter(frame.Body);
+            if (kind == WorkerFrameKind.Apply)
+            {
+                target.Apply(ref body, ref writer);
+            }
+            else
+            {
+                target.Map(ref body, ref writer);
+            }
+
+            writer.Flush();
+            frame.End();
+        }
+        catch (Exception ex)
+        {
+            frame.Clear();
+            WorkerEntryPoint.WriteError(frame, ex);
+        }
+    }
+}

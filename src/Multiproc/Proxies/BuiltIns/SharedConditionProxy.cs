@@ -1,0 +1,35 @@
+using Multiproc.Protocol.BuiltIns;
+using Multiproc.Serialization;
+using Multiproc.Server.BuiltIns;
+
+namespace Multiproc.Proxies.BuiltIns;
+
+/// <summary>The proxy of a shared condition; its lock members act on the condition's lock.</summary>
+internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
+{
+    private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
+    private static readonly ValueWriter[] s_count = [ValueCodec<int>.Writer];
+
+    public SharedConditionProxy(SharedObject handle)
+        : base(handle)
+    {
+    }
+
+    public void Wait() => Wait(Timeout.InfiniteTimeSpan);
+
+    public bool Wait(TimeSpan timeout)
+        => CallSettled<bool>(nameof(SharedConditionServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, default);
+
+    public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(nameof(SharedConditionServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+
+    public int Notify(int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        return Call<int>(nameof(SharedConditionServer.Notify), [count], s_count);
+    }
+
+    public int NotifyAll() => Call<int>(nameof(SharedConditionServer.NotifyAll), [], []);
+}

@@ -1,0 +1,32 @@
+using Multiproc.Protocol.BuiltIns;
+using Multiproc.Serialization;
+using Multiproc.Server.BuiltIns;
+
+namespace Multiproc.Proxies.BuiltIns;
+
+/// <summary>The proxy of a shared event.</summary>
+internal sealed class SharedEventProxy : BuiltInProxy, ISharedEvent
+{
+    private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
+
+    public SharedEventProxy(SharedObject handle)
+        : base(handle)
+    {
+    }
+
+    public bool IsSet => Call<bool>(nameof(SharedEventServer.IsSet), [], []);
+
+    public void Set() => Call(nameof(SharedEventServer.Set), [], []);
+
+    public void Clear() => Call(nameof(SharedEventServer.Clear), [], []);
+
+    public void Wait() => Wait(Timeout.InfiniteTimeSpan);
+
+    public bool Wait(TimeSpan timeout)
+        => CallSettled<bool>(nameof(SharedEventServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, default);
+
+    public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(nameof(SharedEventServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+}

@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using Multiproc.Protocol.BuiltIns;
+using Multiproc.Serialization;
+using Multiproc.Server.BuiltIns;
+
+namespace Multiproc.Proxies.BuiltIns;
+
+/// <summary>The proxy of a shared queue.</summary>
+/// <remarks>Waiting members use settled calls: a cancelled take still returns an item the manager already handed over.</remarks>
+internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
+{
+    private static readonly ValueWriter[] s_itemTimeout = [ValueCodec<T>.Writer, ValueCodec<TimeSpan>.Writer];
+    private static readonly ValueWriter[] s_items = [ValueCodec<T[]>.Writer];
+    private static readonly ValueWriter[] s_maxTimeout = [ValueCodec<int>.Writer, ValueCodec<TimeSpan>.Writer];
+    private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
+
+    public SharedQueueProxy(SharedObject handle)
+        : base(handle)
+    {
+    }
+
+    public int Count => Call<int>(nameof(SharedQueueServer.Count), [], []);
+
+    public int Capacity => Call<int>(nameof(SharedQueueServer.Capacity), [], []);
+
+    public bool IsAddingCompleted => Call<bool>(nameof(SharedQueueServer.IsAddingCompleted), [], []);
+
+    public bool IsCompleted => Call<bool>(nameof(SharedQueueServer.IsCompleted), [], []);
+
+    public void Put(T item) => TryPut(item, Timeout.InfiniteTimeSpan);
+
+    public bool TryPut(T item, TimeSpan timeout)
+        => CallSettled<bool>(nameof(SharedQueueServer.Put), [item, WaitTimeout.Validate(timeout)], s_itemTimeout, default);
+
+    public Task PutAsync(T item, CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(nameof(SharedQueueServer.Put), [item, Timeout.InfiniteTimeSpan], s_itemTimeout, cancellationToken);
+
+    public void PutMany(IEnumerable<T> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        CallSettled<bool>(nameof(SharedQueueServer.PutMany), [items.ToArray()], s_items, default);
+    }
+
+    public Task PutManyAsync(IEnumerable<T> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return CallSettledAsync<bool>(nameof(SharedQueueServer.PutMany), [items.ToArray()], s_items, cancellationToken);
+    }
+
+    public T Take() => Single(TakeCore(1, Timeout.InfiniteTimeSpan, default));
+
+    public async Task<T> TakeAsync(CancellationToken cancellationToken = default)
+        => Single(await TakeCoreAsync(1, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false));
+
+    public bool TryTake(out T item, TimeSpan timeout)
+    {
+        T[]? taken = TakeCore(1, WaitTimeout.Validate(timeout), default);
+        item = taken is [var first] ? first : default!;
+        return taken is [_];
+    }
+
+    public async Task<(bool Success, T Item)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        T[]? taken = await TakeCoreAsync(1, WaitTimeout.Validate(timeout), cancellationToken).ConfigureAwait(false);
+        return taken is [var first] ? (true, first) : (false, default!);
+    }
+
+    public T[] TakeMany(int maxCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return TakeCore(maxCount, Timeout.InfiniteTimeSpan, default) ?? [];
+    }
+
+    public async Task<T[]> TakeManyAsync(int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        return await TakeCoreAsync(maxCount, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) ?? [];
+    }
+
+    public void CompleteAdding() => Call(nameof(SharedQueueServer.CompleteAdding), [], []);
+
+    public IEnumerable<T> GetConsumingEnumerable(CancellationToken cancellationToken = default)
+    {
+        while (TakeCore(1, Timeout.InfiniteTimeSpan, cancellationToken) is [var item])
+        {
+            yield return item;
+        }
+    }
+
+    public async IAsyncEnumerable<T> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (await TakeCoreAsync(1, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) is [var item])
+        {
+            yield return item;
+        }
+    }
+
+    public void TaskDone() => Call(nameof(SharedQueueServer.TaskDone), [], []);
+
+    public void Join() => Join(Timeout.InfiniteTimeSpan);
+
+    public bool Join(TimeSpan timeout)
+        => CallSettled<bool>(nameof(SharedQueueServer.Join), [WaitTimeout.Validate(timeout)], s_timeout, default);
+
+    public Task JoinAsync(CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(nameof(SharedQueueServer.Join), [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
+
+    private static T Single(T[]? taken)
+        => taken is [var item] ? item : throw new InvalidOperationException("The shared queue is completed: adding was completed and it is empty.");
+
+    /// <summary>Takes 1..max items: empty on timeout, null once the queue is completed.</summary>
+    private T[]? TakeCore(int max, TimeSpan timeout, CancellationToken cancellationToken)
+        => CallSettled<T[]?>(nameof(SharedQueueServer.Take), [max, timeout], s_maxTimeout, cancellationToken);
+
+    private Task<T[]?> TakeCoreAsync(int max, TimeSpan timeout, CancellationToken cancellationToken)
+        => CallSettledAsync<T[]?>(nameof(SharedQueueServer.Take), [max, timeout], s_maxTimeout, cancellationToken);
+}

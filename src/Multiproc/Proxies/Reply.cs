@@ -1,0 +1,71 @@
+using System.Buffers;
+using MessagePack;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+
+namespace Multiproc.Proxies;
+
+/// <summary>A reply frame copied out of the reader's buffer into a pooled array.</summary>
+/// <remarks>
+/// Decoded exactly once, by the caller it was handed to. A leased result still owes its receipt
+/// (<see cref="ReceiptTo"/>): the async paths send it before handing the reply on
+/// (<see cref="Acknowledged"/>), and <see cref="Decode"/> sends it otherwise.
+/// </remarks>
+internal readonly struct Reply
+{
+    private readonly byte[] _buffer;
+    private readonly int _length;
+
+    /// <param name="payload">The reply message.</param>
+    /// <param name="callId">The call it answers.</param>
+    /// <param name="receiptTo">The connection to acknowledge a leased result on; null for other replies.</param>
+    public Reply(ReadOnlySpan<byte> payload, uint callId, ClientConnection? receiptTo)
+    {
+        _buffer = ArrayPool<byte>.Shared.Rent(payload.Length);
+        _length = payload.Length;
+        CallId = callId;
+        ReceiptTo = receiptTo;
+        payload.CopyTo(_buffer);
+    }
+
+    private Reply(Reply acknowledged)
+    {
+        _buffer = acknowledged._buffer;
+        _length = acknowledged._length;
+        CallId = acknowledged.CallId;
+    }
+
+    public uint CallId { get; }
+
+    /// <summary>Gets the connection a receipt is still owed to (a leased result not yet acknowledged), or null.</summary>
+    public ClientConnection? ReceiptTo { get; }
+
+    /// <summary>Returns this reply with its receipt marked as sent.</summary>
+    public Reply Acknowledged() => new(this);
+
+    /// <summary>Decodes the value (or throws the remote error) and returns the buffer to the pool.</summary>
+    /// <remarks>A receipt still owed is sent first: written before the value is decoded and returned.</remarks>
+    /// <exception cref="ManagerUnavailableException">A leased result could not be acknowledged (the manager takes it back).</exception>
+    public object? Decode(ValueReader? valueReader, MessagePackSerializerOptions options)
+    {
+        try
+        {
+            var reader = new MessagePackReader(_buffer.AsMemory(0, _length));
+            reader.ReadArrayHeader();
+            var kind = (MessageKind)reader.ReadByte();
+            reader.ReadUInt32();
+            if (kind == MessageKind.Error)
+            {
+                throw RemoteError.Read(ref reader);
+            }
+
+            ReceiptTo?.SendReceipt(CallId);
+
+            return valueReader is null ? null : valueReader(ref reader, options);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+    }
+}

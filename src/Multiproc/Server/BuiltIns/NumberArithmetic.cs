@@ -1,0 +1,70 @@
+using System.Globalization;
+using MessagePack;
+
+namespace Multiproc.Server.BuiltIns;
+
+/// <summary>
+/// Adds encoded numbers on the manager without knowing their .NET types: integers as 64-bit
+/// integers (checked), floats as doubles, decimals (encoded as strings) as decimals.
+/// </summary>
+internal static class NumberArithmetic
+{
+    /// <summary>Returns <paramref name="current"/> + <paramref name="delta"/>; a missing current value counts as zero.</summary>
+    /// <exception cref="InvalidOperationException">A value is not a number.</exception>
+    /// <exception cref="OverflowException">The sum does not fit in 64 bits.</exception>
+    public static EncodedValue Add(EncodedValue? current, EncodedValue delta)
+    {
+        if (current is null || current.Value.IsNil)
+        {
+            RequireNumber(delta);
+            return delta;
+        }
+
+        EncodedValue value = current.Value;
+        return (value.Kind, delta.Kind) switch
+        {
+            (MessagePackType.Integer, MessagePackType.Integer) => Encode(checked(ReadInteger(value) + ReadInteger(delta))),
+            (MessagePackType.Float or MessagePackType.Integer, MessagePackType.Float or MessagePackType.Integer)
+                => Encode(ReadDouble(value) + ReadDouble(delta)),
+            (MessagePackType.String, MessagePackType.String)
+                => Encode((ReadDecimal(value) + ReadDecimal(delta)).ToString(CultureInfo.InvariantCulture)),
+            _ => throw new InvalidOperationException($"Cannot add a {delta.Kind} to a stored {value.Kind}: both must be numbers of the same kind."),
+        };
+    }
+
+    private static void RequireNumber(EncodedValue value)
+    {
+        if (value.Kind is not (MessagePackType.Integer or MessagePackType.Float) && !(value.Kind == MessagePackType.String && TryReadDecimal(value, out _)))
+        {
+            throw new InvalidOperationException($"Cannot add a {value.Kind}: it is not a number.");
+        }
+    }
+
+    private static EncodedValue Encode(long value) => new(MessagePackSerializer.Serialize(value), null);
+
+    private static EncodedValue Encode(double value) => new(MessagePackSerializer.Serialize(value), null);
+
+    private static EncodedValue Encode(string value) => new(MessagePackSerializer.Serialize(value), null);
+
+    private static long ReadInteger(EncodedValue value)
+    {
+        var reader = value.CreateReader();
+        return reader.ReadInt64();
+    }
+
+    private static double ReadDouble(EncodedValue value)
+    {
+        var reader = value.CreateReader();
+        return reader.ReadDouble();
+    }
+
+    private static decimal ReadDecimal(EncodedValue value)
+        => TryReadDecimal(value, out decimal result) ? result : throw new InvalidOperationException("The stored string is not a decimal number.");
+
+    /// <summary>Reads a decimal encoded as MessagePack-CSharp writes it: an invariant-culture string.</summary>
+    internal static bool TryReadDecimal(EncodedValue value, out decimal result)
+    {
+        var reader = value.CreateReader();
+        return decimal.TryParse(reader.ReadString(), NumberStyles.Number, CultureInfo.InvariantCulture, out result);
+    }
+}

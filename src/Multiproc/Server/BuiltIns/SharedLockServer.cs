@@ -1,0 +1,192 @@
+using Multiproc.Protocol.BuiltIns;
+
+namespace Multiproc.Server.BuiltIns;
+
+/// <summary>
+/// The manager's side of <see cref="ISharedLock"/>: a mutex owned by a connection (never a thread),
+/// optionally reentrant, handed to waiters in arrival order, each grant numbered by a fencing token.
+/// </summary>
+/// <remarks>
+/// <para>Calls overlap (a waiting <see cref="Acquire"/> must not block <see cref="Release"/>); state
+/// changes happen under one lock that is never held across an await. When the owning connection
+/// closes, the lock passes to the next waiter.</para>
+/// <para>Tokens start at 1 and grow by one with every grant (a re-entry is not a grant), so 0 can
+/// mean "not acquired" on the wire.</para>
+/// </remarks>
+[AllowConcurrentCalls]
+internal sealed class SharedLockServer : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly WaitQueue<long> _waiters;
+    private readonly ClosingWatch _watch;
+    private readonly bool _reentrant;
+    private long _owner;
+    private int _depth;
+    private long _token;
+    private long _lastToken;
+    private bool _disposed;
+
+    public SharedLockServer(bool reentrant, TimeProvider clock)
+    {
+        _reentrant = reentrant;
+        _waiters = new WaitQueue<long>(_lock, clock);
+        _watch = new ClosingWatch(OnClosed);
+    }
+
+    public bool IsLocked()
+    {
+        lock (_lock)
+        {
+            return _owner != 0;
+        }
+    }
+
+    /// <summary>Returns the fencing token of the caller's connection's hold, or 0 when it does not hold the lock.</summary>
+    public long FencingToken(Caller caller)
+    {
+        lock (_lock)
+        {
+            return _owner == caller.ConnectionId ? _token : 0;
+        }
+    }
+
+    /// <summary>Acquires the lock for the caller's connection within <paramref name="timeout"/>.</summary>
+    /// <returns>The fencing token of the hold (the same one for a re-entry), or 0 when the time ran out.</returns>
+    public ValueTask<long> Acquire(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    {
+        WaitTimeout.Validate(timeout);
+        Waiter<long> waiter;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _watch.Watch(caller);
+            if (_owner == 0)
+            {
+                return ValueTask.FromResult(Grant(caller.ConnectionId));
+            }
+
+            if (_reentrant && _owner == caller.ConnectionId)
+            {
+                _depth++;
+                return ValueTask.FromResult(_token);
+            }
+
+            if (timeout == TimeSpan.Zero)
+            {
+                return ValueTask.FromResult(0L);
+            }
+
+            waiter = _waiters.Enqueue(caller.ConnectionId);
+        }
+
+        return WaitAsync(waiter, timeout, cancellationToken);
+    }
+
+    /// <summary>Releases one level of the caller's hold; the last level passes the lock on.</summary>
+    /// <exception cref="SynchronizationLockException">The caller's connection does not hold the lock.</exception>
+    public void Release(Caller caller)
+    {
+        lock (_lock)
+        {
+            ThrowIfNotOwner(caller.ConnectionId);
+            if (--_depth == 0)
+            {
+                PassOn();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            _waiters.FailAll(new ObjectDisposedException(nameof(ISharedLock), "The shared lock was released while waiting."));
+            _watch.Dispose();
+        }
+    }
+
+    internal bool IsOwnedBy(long connectionId)
+    {
+        lock (_lock)
+        {
+            return _owner == connectionId;
+        }
+    }
+
+    /// <summary>Releases every level the connection holds (a condition wait); returns how many to restore.</summary>
+    /// <exception cref="SynchronizationLockException">The connection does not hold the lock.</exception>
+    internal int ReleaseAll(long connectionId)
+    {
+        lock (_lock)
+        {
+            ThrowIfNotOwner(connectionId);
+            int depth = _depth;
+            PassOn();
+            return depth;
+        }
+    }
+
+    /// <summary>Acquires again after a condition wait and restores the levels <see cref="ReleaseAll"/> took.</summary>
+    internal async ValueTask ReacquireAsync(Caller caller, int depth, CancellationToken cancellationToken)
+    {
+        await Acquire(Timeout.InfiniteTimeSpan, caller, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_owner == caller.ConnectionId)
+            {
+                _depth += depth - 1;
+            }
+        }
+    }
+
+    private async ValueTask<long> WaitAsync(Waiter<long> waiter, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        (bool granted, long token) = await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);
+        return granted ? token : 0;
+    }
+
+    /// <summary>Makes <paramref name="connectionId"/> the owner with a new token (under the lock).</summary>
+    private long Grant(long connectionId)
+    {
+        _owner = connectionId;
+        _depth = 1;
+        _token = ++_lastToken;
+        return _token;
+    }
+
+    private void ThrowIfNotOwner(long connectionId)
+    {
+        if (_owner != connectionId)
+        {
+            throw new SynchronizationLockException(_owner == 0
+                ? "The shared lock is not held; release only what this connection acquired."
+                : "The shared lock is held by another connection (process); only its owner can release it.");
+        }
+    }
+
+    /// <summary>Frees the lock and hands it to the first waiter (under the lock).</summary>
+    private void PassOn()
+    {
+        _owner = 0;
+        _depth = 0;
+        _token = 0;
+        if (_waiters.Dequeue() is { } next)
+        {
+            next.TrySetResult(Grant(next.Owner));
+        }
+    }
+
+    private void OnClosed(long connectionId)
+    {
+        lock (_lock)
+        {
+            _watch.Forget(connectionId);
+            _waiters.CancelOwner(connectionId);
+            if (_owner == connectionId)
+            {
+                PassOn();
+            }
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Multiproc.Serialization;
+
+namespace Multiproc.Server.Dispatch;
+
+/// <summary>A call on the manager's control object (create, publish, lookup, stats...).</summary>
+internal sealed class ControlCall : ServerCall
+{
+    private readonly Func<(object? Result, ValueWriter? Writer)> _body;
+
+    public ControlCall(ServerConnection connection, uint callId, Func<(object? Result, ValueWriter? Writer)> body)
+        : base(connection, callId, gate: null, cancellable: false)
+    {
+        _body = body;
+    }
+
+    protected override ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync() => new(_body());
+}

@@ -1,0 +1,191 @@
+using MessagePack;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+
+namespace Multiproc.Server.Dispatch;
+
+/// <summary>
+/// One call accepted by a connection: runs inline on the reader thread, on a server thread or on the
+/// thread pool (behind the object's gate, see <see cref="ServerWork"/>) and sends the result or the error.
+/// </summary>
+internal abstract class ServerCall : ServerWork
+{
+    private static readonly object s_started = new();
+
+    [ThreadStatic]
+    private static ServerCall? s_starting;
+
+    private readonly CancellationTokenSource? _cancellation;
+
+    // Null while starting; a resumption that arrived meanwhile; s_started once started.
+    private object? _deferredResume;
+
+    protected ServerCall(ServerConnection connection, uint callId, ObjectGate? gate, bool cancellable)
+    {
+        Connection = connection;
+        CallId = callId;
+        Gate = gate;
+        _cancellation = cancellable ? CancellationTokenSource.CreateLinkedTokenSource(connection.Closing) : null;
+    }
+
+    public ServerConnection Connection { get; }
+
+    public uint CallId { get; }
+
+    public ObjectGate? Gate { get; }
+
+    /// <summary>Gets a token cancelled by the client's Cancel message or the connection closing (none unless cancellable).</summary>
+    protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
+
+    /// <summary>Gets whether the call has a token a Cancel message can cancel.</summary>
+    public bool IsCancellable => _cancellation is not null;
+
+    /// <summary>Gets whether the call may run on the connection's reader thread (it is known to be short).</summary>
+    public virtual bool RunsInline => false;
+
+    /// <summary>Stops running this call's method inline from now on (it stalled a reader thread).</summary>
+    public virtual void MarkSlow()
+    {
+    }
+
+    public void Cancel()
+    {
+        try
+        {
+            _cancellation?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The call finished first.
+        }
+    }
+
+    /// <summary>Gets the call whose synchronous start is running on this thread, if any.</summary>
+    public static ServerCall? Starting => s_starting;
+
+    public override void Execute()
+    {
+        ServerCall? outer = s_starting;
+        s_starting = this;
+        try
+        {
+            _ = RunAsync();
+        }
+        finally
+        {
+            s_starting = outer;
+        }
+
+        // Every await of the chain is registered now; a resumption that came earlier may run.
+        if (Interlocked.Exchange(ref _deferredResume, s_started) is Action resume)
+        {
+            ServerScheduler.Shared.Queue(static r => r(), resume);
+        }
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="resume"/> until this call's start has returned; false when it already has.
+    /// </summary>
+    /// <remarks>
+    /// A wait granted while its call is still unwinding would complete an inner task before the
+    /// outer awaits have registered on it, and .NET hands such a late registration to the thread
+    /// pool: with every pool thread blocked by callers, the reply would never be sent.
+    /// </remarks>
+    public bool TryDeferResume(Action resume) => Interlocked.CompareExchange(ref _deferredResume, resume, null) is null;
+
+    /// <summary>Runs the call; returns the result and the writer for it (null writer: no value).</summary>
+    protected abstract ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync();
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            (object? result, ValueWriter? writer) = await InvokeAsync().ConfigureAwait(false);
+            if (result is ILeasedResult leased)
+            {
+                SendResult(leased.Value, writer, leased.Lease);
+            }
+            else
+            {
+                SendResult(result, writer, lease: null);
+            }
+        }
+#pragma warning disable CA1031 // Every failure of user code goes back to its caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Connection.SendError(CallId, ex);
+        }
+        finally
+        {
+            Gate?.Exit();
+            Connection.CallFinished(this);
+            _cancellation?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Sends the result. A leased one is written and checked first, then registered with the
+    /// connection, then sent as a <see cref="MessageKind.LeasedResult"/>: a failure before the
+    /// send gives the value back, and a connection already closed gets it back at once.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The reply is over the frame limit (a lease is returned first).</exception>
+    private void SendResult(object? result, ValueWriter? valueWriter, Lease? lease)
+    {
+        if (lease is not null && Gate is not null)
+        {
+            lease.ReturnBehind(Gate);
+        }
+
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            try
+            {
+                WriteResult(frame, result, valueWriter, lease is null ? MessageKind.Result : MessageKind.LeasedResult);
+            }
+            catch
+            {
+                lease?.Return();
+                throw;
+            }
+
+            if (lease is not null && !Connection.Leases.TryAdd(CallId, lease))
+            {
+                // The connection closed meanwhile: nobody will read this reply.
+                lease.Return();
+                return;
+            }
+
+            Connection.Send(frame);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+    }
+
+    private void WriteResult(FrameBuffer frame, object? result, ValueWriter? valueWriter, MessageKind kind)
+    {
+        var writer = new MessagePackWriter(frame);
+        writer.WriteArrayHeader(3);
+        writer.Write((byte)kind);
+        writer.Write(CallId);
+        if (valueWriter is null)
+        {
+            writer.WriteNil();
+        }
+        else
+        {
+            valueWriter(ref writer, result, Connection.SerializerOptions);
+        }
+
+        writer.Flush();
+        int limit = Connection.Caller.MaxFrameSize;
+        if (frame.Payload.Length > limit)
+        {
+            throw new InvalidOperationException(
+                $"The result is {frame.Payload.Length} bytes, over the manager's frame limit of {limit} bytes (ManagerOptions.MaxFrameSize).");
+        }
+    }
+}
