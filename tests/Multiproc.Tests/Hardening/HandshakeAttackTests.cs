@@ -17,6 +17,7 @@ namespace Multiproc.Tests.Hardening;
 /// F1: connections that never finish the handshake must not take the manager down: handshakes hold no
 /// thread, have one deadline, are capped (oldest dropped), and the descriptor limit closes sockets, not the process.
 /// </summary>
+[Collection(nameof(TimedAttack))]
 public class HandshakeAttackTests
 {
     private const int HelloSize = Handshake.ServerHelloSize;
