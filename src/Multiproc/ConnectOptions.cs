@@ -1,6 +1,3 @@
-using Multiproc.Protocol;
-using Multiproc.Proxies;
-
 namespace Multiproc;
 
 /// <summary>
@@ -14,7 +11,7 @@ public sealed class ConnectOptions
 {
     private TimeSpan _connectTimeout = TimeSpan.FromSeconds(10);
     private TimeSpan _livenessTimeout = TimeSpan.FromSeconds(10);
-    private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
+    private int _maxFrameSize = ManagerOptions.DefaultMaxFrameSize;
     private TimeProvider _timeProvider = TimeProvider.System;
 
     /// <summary>Gets or sets how long connecting and authenticating may take in all; default 10 seconds.</summary>
@@ -71,7 +68,4 @@ public sealed class ConnectOptions
             _timeProvider = value;
         }
     }
-
-    /// <summary>Takes the immutable snapshot a connection runs with.</summary>
-    internal Proxies.ConnectSettings Snapshot() => new(_connectTimeout, _livenessTimeout, _maxFrameSize, _timeProvider);
 }

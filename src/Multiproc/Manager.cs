@@ -1,5 +1,4 @@
 using Multiproc.Hosting;
-using Multiproc.Processes.Launch;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
@@ -76,7 +75,7 @@ public sealed partial class Manager : IAsyncDisposable
             return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
         }
 
-        ManagerSettings settings = options.Snapshot();
+        ManagerSettings settings = ManagerSettings.From(options);
         ManagerServer server = Hosting.ServerComposition.Start(settings);
         try
         {
@@ -104,7 +103,7 @@ public sealed partial class Manager : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectOptions? options = null, CancellationToken cancellationToken = default)
     {
-        ConnectSettings settings = options?.Snapshot() ?? ConnectSettings.Default;
+        ConnectSettings settings = options is null ? ConnectSettings.Default : ConnectSettings.From(options);
         ClientConnection connection = await ClientConnection.ConnectAsync(
             ManagerAddress.Parse(address), authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
         return new Manager(null, connection);

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Multiproc.Processes.Launch;
-using Multiproc.Protocol;
-using Multiproc.Server;
 
 namespace Multiproc;
 
@@ -18,10 +15,13 @@ public sealed class ManagerOptions
     /// <summary>The default of <see cref="MaxSharedMemoryBytes"/>: 1 GiB.</summary>
     internal const long DefaultMaxSharedMemoryBytes = 1L << 30;
 
+    /// <summary>The default largest frame payload either side accepts (64 MiB).</summary>
+    internal const int DefaultMaxFrameSize = 64 * 1024 * 1024;
+
     private readonly List<Registration> _registrations = [];
     private byte[]? _authKey;
     private ManagerHosting _hosting = ManagerHosting.InProcess;
-    private int _maxFrameSize = Protocol.ProtocolConstants.DefaultMaxFrameSize;
+    private int _maxFrameSize = DefaultMaxFrameSize;
     private int _maxPendingCallsPerConnection = 65_536;
     private TimeSpan _handshakeTimeout = TimeSpan.FromSeconds(10);
     private long _maxSharedMemoryBytes = DefaultMaxSharedMemoryBytes;
@@ -249,24 +249,6 @@ public sealed class ManagerOptions
         _registrations.Add(registration);
         return this;
     }
-
-    /// <summary>Takes the immutable snapshot a server runs with (a fresh random key when none is set).</summary>
-    internal ManagerSettings Snapshot() => new()
-    {
-        Address = Address,
-        AuthKey = _authKey?.ToArray() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
-        Hosting = _hosting,
-        MaxFrameSize = _maxFrameSize,
-        MaxPendingCallsPerConnection = _maxPendingCallsPerConnection,
-        HandshakeTimeout = _handshakeTimeout,
-        MaxSharedMemoryBytes = _maxSharedMemoryBytes,
-        MaxOutgoingBytesPerConnection = Math.Max(MaxOutgoingBytesPerConnection, _maxFrameSize + (long)Protocol.ProtocolConstants.LengthPrefixSize),
-        SendStallTimeout = _sendStallTimeout,
-        MaxPendingHandshakes = _maxPendingHandshakes,
-        LoggerFactory = LoggerFactory,
-        TimeProvider = _timeProvider,
-        Registrations = [.. _registrations],
-    };
 
     internal static void RequirePositive(TimeSpan value, TimeSpan max, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(value))] string? name = null)
     {

@@ -118,17 +118,17 @@ public partial class WorkerProcess
 
     private static WorkerProcess StartAction(Delegate target, ReadOnlySpan<object?> arguments)
     {
-        (TargetMethod method, ChildProcess child) = Launch(target, arguments);
+        (TargetMethod method, LaunchedProcess child) = Launch(target, arguments);
         return new WorkerProcess(method, child);
     }
 
     private static WorkerProcess<TResult> StartFunc<TResult>(Delegate target, ReadOnlySpan<object?> arguments)
     {
-        (TargetMethod method, ChildProcess child) = Launch(target, arguments);
+        (TargetMethod method, LaunchedProcess child) = Launch(target, arguments);
         return new WorkerProcess<TResult>(method, child);
     }
 
-    private static (TargetMethod Method, ChildProcess Child) Launch(Delegate target, ReadOnlySpan<object?> arguments)
+    private static (TargetMethod Method, LaunchedProcess Child) Launch(Delegate target, ReadOnlySpan<object?> arguments)
     {
         TargetMethod method = TargetMethod.FromDelegate(target, nameof(target));
         var bootstrap = new WorkerBootstrap
@@ -136,6 +136,6 @@ public partial class WorkerProcess
             Target = method.EncodeIdentity(),
             Arguments = arguments.Length == 0 ? null : WorkerArgumentCodec.EncodeArguments(method.Method, arguments),
         };
-        return (method, ChildProcess.Start(bootstrap));
+        return (method, LaunchedProcess.Start(bootstrap));
     }
 }

@@ -32,11 +32,11 @@ public partial class WorkerProcess : IAsyncDisposable, IDisposable
 {
     private static int s_started;
 
-    private readonly ChildProcess _child;
+    private readonly LaunchedProcess _child;
     private readonly TaskCompletionSource<byte[]> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private protected WorkerProcess(TargetMethod target, ChildProcess child)
+    private protected WorkerProcess(TargetMethod target, LaunchedProcess child)
     {
         _child = child;
         Name = $"Worker-{Interlocked.Increment(ref s_started)} ({target.DisplayName})";

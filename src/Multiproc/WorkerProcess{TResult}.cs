@@ -9,7 +9,7 @@ namespace Multiproc;
 /// <remarks>Started by the <c>Func</c> overloads of <see cref="WorkerProcess.Start(Action)"/>.</remarks>
 public sealed class WorkerProcess<TResult> : WorkerProcess
 {
-    internal WorkerProcess(TargetMethod target, ChildProcess child)
+    internal WorkerProcess(TargetMethod target, LaunchedProcess child)
         : base(target, child)
     {
         Result = DecodeAsync(target.Method.ReturnType);

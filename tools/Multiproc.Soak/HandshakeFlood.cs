@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using Multiproc.Processes.Launch;
+using System.Net;
 
 namespace Multiproc.Soak;
 

@@ -1,6 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using Multiproc.Processes.Launch;
+using System.Net;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Server;
@@ -22,7 +21,7 @@ internal static class ManagerHost
     /// <exception cref="NotSupportedException">A factory registration cannot be sent to another process.</exception>
     public static async Task<(WorkerProcess Host, ClientConnection Connection, string? OwnedDirectory)> StartAsync(ManagerOptions options, CancellationToken cancellationToken)
     {
-        ManagerSettings settings = options.Snapshot();
+        ManagerSettings settings = ManagerSettings.From(options);
         string[][] registrations = [.. settings.Registrations.Select(r => r.Factory is null
             ? new[] { r.TypeId, r.Contract.AssemblyQualifiedName!, r.Implementation!.AssemblyQualifiedName! }
             : throw new NotSupportedException($"'{r.TypeId}' is registered with a factory, which cannot run in a child-process manager; register a class instead."))];
@@ -81,7 +80,7 @@ internal static class ManagerHost
             options.Add(new Registration(registration[0], Type.GetType(registration[1], throwOnError: true)!, Type.GetType(registration[2], throwOnError: true)!, null));
         }
 
-        ManagerServer server = ServerComposition.Start(options.Snapshot());
+        ManagerServer server = ServerComposition.Start(ManagerSettings.From(options));
         server.ShutdownRequested.GetAwaiter().GetResult();
         server.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }

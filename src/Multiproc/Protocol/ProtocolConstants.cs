@@ -10,7 +10,7 @@ internal static class ProtocolConstants
     public const int LengthPrefixSize = 4;
 
     /// <summary>The default largest frame payload either side accepts (64 MiB).</summary>
-    public const int DefaultMaxFrameSize = 64 * 1024 * 1024;
+    public const int DefaultMaxFrameSize = ManagerOptions.DefaultMaxFrameSize;
 
     /// <summary>Object id of the manager's control object (create, publish, lookup, stats...).</summary>
     public const long ControlObjectId = 0;

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using Multiproc.Protocol;
 using Multiproc.Proxies.BuiltIns;
 
 namespace Multiproc.Proxies;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using Multiproc.Server;
+using MessagePack;
 using Multiproc.Server.BuiltIns;
+using Multiproc.Server;
 
 namespace Multiproc.Serialization;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Multiproc.Protocol;
 
 namespace Multiproc.Server;
 
@@ -35,6 +36,24 @@ internal sealed record ManagerSettings
     public required TimeProvider TimeProvider { get; init; }
 
     public required IReadOnlyList<Registration> Registrations { get; init; }
+
+    /// <summary>Takes the immutable snapshot a server runs with (a fresh random key when none is set).</summary>
+    public static ManagerSettings From(ManagerOptions options) => new()
+    {
+        Address = options.Address,
+        AuthKey = options.AuthKey?.ToArray() ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32),
+        Hosting = options.Hosting,
+        MaxFrameSize = options.MaxFrameSize,
+        MaxPendingCallsPerConnection = options.MaxPendingCallsPerConnection,
+        HandshakeTimeout = options.HandshakeTimeout,
+        MaxSharedMemoryBytes = options.MaxSharedMemoryBytes,
+        MaxOutgoingBytesPerConnection = Math.Max(options.MaxOutgoingBytesPerConnection, options.MaxFrameSize + (long)ProtocolConstants.LengthPrefixSize),
+        SendStallTimeout = options.SendStallTimeout,
+        MaxPendingHandshakes = options.MaxPendingHandshakes,
+        LoggerFactory = options.LoggerFactory,
+        TimeProvider = options.TimeProvider,
+        Registrations = [.. options.Registrations],
+    };
 
     /// <summary>
     /// The numeric limits as one array, for the bootstrap of a child-process manager

@@ -1,3 +1,4 @@
+using Multiproc.Tests.Fixtures;
 
 namespace Multiproc.Tests.Core.QuickStart;
 

@@ -1,4 +1,3 @@
-using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;

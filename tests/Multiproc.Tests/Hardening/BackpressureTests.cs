@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using MessagePack;
 using Microsoft.Extensions.Logging;
 using Multiproc.Protocol;
@@ -104,7 +104,7 @@ public sealed class BackpressureTests(ITestOutputHelper output)
         Assert.Equal(4L * options.MaxFrameSize, options.MaxOutgoingBytesPerConnection);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.MaxOutgoingBytesPerConnection = 1_000);
         options.MaxOutgoingBytesPerConnection = 64 * 1024;
-        Assert.Equal(options.MaxFrameSize + 4L, options.Snapshot().MaxOutgoingBytesPerConnection);
+        Assert.Equal(options.MaxFrameSize + 4L, ManagerSettings.From(options).MaxOutgoingBytesPerConnection);
     }
 
     internal static async Task<ServerConnection> NewestConnectionAsync(Manager manager, int count)

@@ -1,5 +1,5 @@
-using Multiproc.Processes.Launch;
 using Multiproc.Tests.Infrastructure;
+using Multiproc.Tests.Processes;
 
 namespace Multiproc.Tests.Hardening;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

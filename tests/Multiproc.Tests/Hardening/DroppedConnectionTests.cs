@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Multiproc.Server.BuiltIns;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using CsCheck;
-using Multiproc.Processes;
 using Multiproc.Processes.Channel;
 using Multiproc.Protocol;
 using Xunit.Abstractions;

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using CsCheck;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using CsCheck;
 using MessagePack;
-using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Xunit.Abstractions;
 

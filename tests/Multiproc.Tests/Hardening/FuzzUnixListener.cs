@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Multiproc.Tests.Fixtures;
 
 namespace Multiproc.Tests.Hardening;
 

@@ -200,7 +200,7 @@ public class HandshakeAttackTests
     [Fact(Timeout = 20_000)]
     public async Task Acceptor_AuthenticatedSocket_IsStillBlockingAtTheOsLevel()
     {
-        ManagerSettings settings = new ManagerOptions().Snapshot();
+        ManagerSettings settings = ManagerSettings.From(new ManagerOptions());
         var listener = SocketListener.Bind(null);
         var handedOver = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
         var acceptor = new ConnectionAcceptor(listener, settings, Guid.NewGuid(), NullLogger.Instance, s => handedOver.SetResult(s));
@@ -235,8 +235,8 @@ public class HandshakeAttackTests
         options.MaxPendingHandshakes = 7;
 
         var child = new ManagerOptions();
-        ManagerSettings.ApplyLimits(child, options.Snapshot().ToLimits());
-        Assert.Equal(7, child.Snapshot().MaxPendingHandshakes);
+        ManagerSettings.ApplyLimits(child, ManagerSettings.From(options).ToLimits());
+        Assert.Equal(7, ManagerSettings.From(child).MaxPendingHandshakes);
     }
 
     private static async Task ConnectAndCallAsync(string address, byte[] key)

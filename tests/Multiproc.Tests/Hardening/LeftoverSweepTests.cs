@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Multiproc.Memory;
-using Multiproc.Processes.Launch;
 using Multiproc.Server;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Multiproc.Transport;
 

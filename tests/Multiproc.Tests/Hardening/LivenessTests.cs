@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using Multiproc.Processes.Launch;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Xunit.Abstractions;

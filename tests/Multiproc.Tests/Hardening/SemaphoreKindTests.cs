@@ -1,5 +1,6 @@
 using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

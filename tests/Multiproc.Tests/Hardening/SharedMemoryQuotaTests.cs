@@ -1,5 +1,5 @@
-using Multiproc.Processes.Launch;
 using Multiproc.Server;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hardening;

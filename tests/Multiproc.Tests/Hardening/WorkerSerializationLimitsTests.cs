@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Reflection;
 using MessagePack;
-using Multiproc.Processes;
 using Multiproc.Processes.Channel;
 using Multiproc.Serialization;
 using Multiproc.Tests.Infrastructure;

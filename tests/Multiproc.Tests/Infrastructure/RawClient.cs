@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using Multiproc.Protocol;
+using Multiproc.Proxies;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Transport;
 
 namespace Multiproc.Tests.Infrastructure;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Multiproc.Processes.Launch;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Multiproc.Tests.Processes;

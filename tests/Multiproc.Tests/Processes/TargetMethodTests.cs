@@ -1,5 +1,4 @@
 using System.Reflection;
-using Multiproc.Processes;
 using Multiproc.Processes.Channel;
 
 namespace Multiproc.Tests.Processes;

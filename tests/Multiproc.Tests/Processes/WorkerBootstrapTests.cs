@@ -1,4 +1,3 @@
-using Multiproc.Processes;
 using Multiproc.Processes.Channel;
 using Multiproc.Processes.Launch;
 

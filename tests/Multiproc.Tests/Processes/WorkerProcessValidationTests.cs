@@ -1,4 +1,3 @@
-using Multiproc.Processes;
 using Multiproc.Processes.Launch;
 
 namespace Multiproc.Tests.Processes;
@@ -14,13 +13,13 @@ public sealed class WorkerProcessValidationTests
     public void Start_CapturingLambda_ThrowsNamingTheVariableWithoutStartingAProcess()
     {
         int captured = 5;
-        long before = ChildProcess.StartedCount;
+        long before = LaunchedProcess.StartedCount;
 
         ArgumentException error = Assert.Throws<ArgumentException>(() => WorkerProcess.Start(() => captured * 2));
 
         Assert.Contains("'captured'", error.Message, StringComparison.Ordinal);
         Assert.Equal("target", error.ParamName);
-        Assert.Equal(before, ChildProcess.StartedCount);
+        Assert.Equal(before, LaunchedProcess.StartedCount);
     }
 
     [Fact]
@@ -45,7 +44,7 @@ public sealed class WorkerProcessValidationTests
     [Fact]
     public void Start_UnserializableArgument_ThrowsNamingTheArgumentWithoutStartingAProcess()
     {
-        long before = ChildProcess.StartedCount;
+        long before = LaunchedProcess.StartedCount;
         using var stream = new MemoryStream();
 
         ArgumentException first = Assert.Throws<ArgumentException>(() => WorkerProcess.Start(WorkerTargets.ReadStream, stream));
@@ -55,7 +54,7 @@ public sealed class WorkerProcessValidationTests
         Assert.Contains("Argument 0 ('stream')", first.Message, StringComparison.Ordinal);
         Assert.Equal("arg1", second.ParamName);
         Assert.Contains("Argument 0 ('callback')", second.Message, StringComparison.Ordinal);
-        Assert.Equal(before, ChildProcess.StartedCount);
+        Assert.Equal(before, LaunchedProcess.StartedCount);
     }
 
     [Fact]

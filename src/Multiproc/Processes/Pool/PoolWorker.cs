@@ -16,7 +16,7 @@ namespace Multiproc.Processes.Pool;
 /// </remarks>
 internal sealed class PoolWorker
 {
-    private readonly ChildProcess _child;
+    private readonly LaunchedProcess _child;
     private readonly NetworkStream _stream;
     private readonly WorkerFrameReader _reader;
     private readonly WorkerFrameBuffer _frame = new(4096);
@@ -27,7 +27,7 @@ internal sealed class PoolWorker
     private readonly TaskCompletionSource _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // The stream is released by the reader thread when the channel ends (see Release).
-    private PoolWorker(ChildProcess child, NetworkStream stream)
+    private PoolWorker(LaunchedProcess child, NetworkStream stream)
     {
         _child = child;
         _stream = stream;
@@ -58,7 +58,7 @@ internal sealed class PoolWorker
     /// </remarks>
     public static async Task<PoolWorker> StartAsync(byte[]? initializer, CancellationToken cancellationToken)
     {
-        ChildProcess child = ChildProcess.Start(new WorkerBootstrap { IsPool = true, Initializer = initializer });
+        LaunchedProcess child = LaunchedProcess.Start(new WorkerBootstrap { IsPool = true, Initializer = initializer });
         PoolWorker? worker = null;
         try
         {

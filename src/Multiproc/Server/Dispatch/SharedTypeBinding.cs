@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Reflection;
-using Multiproc.Protocol;
 
 namespace Multiproc.Server.Dispatch;
 

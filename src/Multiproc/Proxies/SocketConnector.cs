@@ -1,10 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Authentication;
 using Multiproc.Protocol;
-using Multiproc.Proxies;
+using Multiproc.Transport;
 
-namespace Multiproc.Transport;
+namespace Multiproc.Proxies;
 
 /// <summary>Opens client sockets to a manager address and authenticates them, within one deadline.</summary>
 internal static class SocketConnector

@@ -1,4 +1,4 @@
-namespace Multiproc.Server;
+namespace Multiproc;
 
 /// <summary>One registered shared type: what clients create by <see cref="TypeId"/>.</summary>
 /// <param name="TypeId">The name clients use.</param>

@@ -14,16 +14,16 @@ namespace Multiproc.Processes.Launch;
 /// reads end-of-file there, which happens when the parent closes it or dies. Running children are
 /// rooted in a static set so a collected <see cref="WorkerProcess"/> never closes that pipe early.
 /// </remarks>
-internal sealed class ChildProcess : IDisposable
+internal sealed class LaunchedProcess : IDisposable
 {
-    private static readonly ConcurrentDictionary<ChildProcess, bool> s_running = new();
+    private static readonly ConcurrentDictionary<LaunchedProcess, bool> s_running = new();
     private static long s_started;
 
     private readonly Process _process;
     private readonly WorkerListener _listener;
     private int _exitCode;
 
-    private ChildProcess(Process process, WorkerListener listener)
+    private LaunchedProcess(Process process, WorkerListener listener)
     {
         _process = process;
         _listener = listener;
@@ -48,7 +48,7 @@ internal sealed class ChildProcess : IDisposable
     public int ExitCode => Volatile.Read(ref _exitCode);
 
     /// <summary>Starts a worker and sends it <paramref name="bootstrap"/> (completed with socket, token and command).</summary>
-    public static ChildProcess Start(WorkerBootstrap bootstrap)
+    public static LaunchedProcess Start(WorkerBootstrap bootstrap)
     {
         WorkerHostCommand command = WorkerHostCommand.Current;
         var listener = new WorkerListener();
@@ -71,7 +71,7 @@ internal sealed class ChildProcess : IDisposable
         }
 
         Interlocked.Increment(ref s_started);
-        var child = new ChildProcess(process, listener);
+        var child = new LaunchedProcess(process, listener);
         try
         {
             Stream input = process.StandardInput.BaseStream;

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Multiproc.Protocol;
+namespace Multiproc;
 
 /// <summary>
 /// Checks that a type can be shared through a proxy, with an error that says what to change.
