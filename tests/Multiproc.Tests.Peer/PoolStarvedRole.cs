@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Multiproc;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
-using Multiproc;
 
 /// <summary>
 /// Role <c>pool-starved SECONDS</c>: an in-process manager whose process has exactly four

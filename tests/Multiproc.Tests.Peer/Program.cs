@@ -1,7 +1,7 @@
 using System.Globalization;
+using Multiproc;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Peer;
-using Multiproc;
 
 // Roles (first argument):
 //   client ADDRESS KEYHEX NAME   looks up NAME, raises it 10 times, creates and publishes "from-peer", prints results

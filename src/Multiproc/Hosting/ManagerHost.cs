@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Server;

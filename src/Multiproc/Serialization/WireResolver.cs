@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
+using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using MessagePack;
-using Multiproc.Server.BuiltIns;
 using Multiproc.Server;
+using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Serialization;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using CsCheck;
 using MessagePack;
+using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
