@@ -2,7 +2,6 @@ using Multiproc.Memory;
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Proxies;
 using Multiproc.Proxies.BuiltIns;
-using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
 
 namespace Multiproc;
@@ -92,9 +91,7 @@ public sealed partial class Manager
 
     private Task<SharedObject> CreateBuiltInAsync(string typeId, object?[] args, CancellationToken cancellationToken)
     {
-        object?[] values = new object?[args.Length + 1];
-        values[0] = typeId;
-        args.CopyTo(values, 1);
-        return ControlAsync<SharedObject>(Server.ControlCalls.Create, values, s_sharedObjectReader, cancellationToken);
+        ThrowIfDisposed();
+        return _control.CreateAsync(typeId, args, cancellationToken);
     }
 }

@@ -1,7 +1,5 @@
 using Multiproc.Hosting;
-using Multiproc.Protocol;
 using Multiproc.Proxies;
-using Multiproc.Serialization;
 using Multiproc.Server;
 using Multiproc.Transport;
 
@@ -20,27 +18,18 @@ namespace Multiproc;
 /// </remarks>
 public sealed partial class Manager : IAsyncDisposable
 {
-    private static readonly ValueReader s_sharedObjectReader = ValueCodec.GetReader(typeof(SharedObject));
-    private static readonly ValueReader s_boolReader = ValueCodec.GetReader(typeof(bool));
-    private static readonly ValueReader s_stringReader = ValueCodec.GetReader(typeof(string));
-    private static readonly ValueReader s_statsReader = ValueCodec.GetReader(typeof(ManagerStats));
-
     private readonly ManagerServer? _server;
     private readonly ClientConnection _connection;
+    private readonly ControlChannel _control;
     private WorkerProcess? _host;
     private string? _hostDirectory;
     private int _disposed;
-
-    /// <summary>Wraps an existing connection without owning it (for handovers on a proxy's own connection).</summary>
-    internal Manager(ClientConnection connection)
-        : this(null, connection)
-    {
-    }
 
     private Manager(ManagerServer? server, ClientConnection connection)
     {
         _server = server;
         _connection = connection;
+        _control = new ControlChannel(connection);
     }
 
     /// <summary>Gets the address other processes connect to: <c>unix:/path</c> or <c>tcp://host:port</c>.</summary>
@@ -142,10 +131,8 @@ public sealed partial class Manager : IAsyncDisposable
     public Task<SharedObject> CreateAsync(string typeId, params object?[] args)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeId);
-        object?[] values = new object?[(args?.Length ?? 0) + 1];
-        values[0] = typeId;
-        args?.CopyTo(values, 1);
-        return ControlAsync<SharedObject>(ControlCalls.Create, values, s_sharedObjectReader, default);
+        ThrowIfDisposed();
+        return _control.CreateAsync(typeId, args ?? [], default);
     }
 
     /// <summary>Publishes a shared object under a name, replacing what the name held.</summary>
@@ -175,7 +162,8 @@ public sealed partial class Manager : IAsyncDisposable
         where T : class
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        SharedObject handle = await ControlAsync<SharedObject>(ControlCalls.Lookup, [name], s_sharedObjectReader, cancellationToken).ConfigureAwait(false);
+        ThrowIfDisposed();
+        SharedObject handle = await _control.LookupAsync(name, cancellationToken).ConfigureAwait(false);
         return typeof(T) == typeof(SharedObject) ? (T)(object)handle : ProxyFactory.Create<T>(handle);
     }
 
@@ -186,14 +174,18 @@ public sealed partial class Manager : IAsyncDisposable
     public Task<bool> UnpublishAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return ControlAsync<bool>(ControlCalls.Unpublish, [name], s_boolReader, cancellationToken);
+        ThrowIfDisposed();
+        return _control.UnpublishAsync(name, cancellationToken);
     }
 
     /// <summary>Returns counts of objects, connections, references and calls.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A snapshot.</returns>
     public Task<ManagerStats> GetStatsAsync(CancellationToken cancellationToken = default)
-        => ControlAsync<ManagerStats>(ControlCalls.Stats, [], s_statsReader, cancellationToken);
+    {
+        ThrowIfDisposed();
+        return _control.GetStatsAsync(cancellationToken);
+    }
 
     /// <summary>Shuts the server down (owner) or closes this connection (connector).</summary>
     /// <returns>A task that completes when done.</returns>
@@ -217,14 +209,6 @@ public sealed partial class Manager : IAsyncDisposable
         }
     }
 
-    /// <summary>Turns a reference this process owns into a token another process can adopt.</summary>
-    internal Task<string> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
-        => ControlAsync<string>(ControlCalls.Handover, [handle.ObjectId], s_stringReader, cancellationToken);
-
-    /// <summary>Adopts a reference handed over by another process.</summary>
-    internal Task<SharedObject> AdoptAsync(string token, CancellationToken cancellationToken)
-        => ControlAsync<SharedObject>(ControlCalls.Adopt, [token], s_sharedObjectReader, cancellationToken);
-
     private async Task<bool> PublishCoreAsync(string name, object proxy, bool replace, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -236,13 +220,9 @@ public sealed partial class Manager : IAsyncDisposable
             throw new ArgumentException("The proxy belongs to a different manager.", nameof(proxy));
         }
 
-        return await ControlAsync<bool>(ControlCalls.Publish, [name, handle.ObjectId, replace], s_boolReader, cancellationToken).ConfigureAwait(false);
+        ThrowIfDisposed();
+        return await _control.PublishAsync(name, handle.ObjectId, replace, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> ControlAsync<T>(string member, object?[] args, ValueReader reader, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        Reply reply = await _connection.CallAsync(ProtocolConstants.ControlObjectId, member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
-        return (T)reply.Decode(reader, _connection.SerializerOptions)!;
-    }
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 }

@@ -56,7 +56,7 @@ public sealed unsafe class SharedArray<T> : IDisposable
     public Span<T> Span => new(Data, Length);
 
     /// <summary>Gets the manager's reference that keeps a manager-created block alive, or null.</summary>
-    internal SharedObject? Handle { get; private set; }
+    internal IDisposable? Handle { get; private set; }
 
     /// <summary>Gets the shared memory block behind the array.</summary>
     internal SharedMemory Memory { get; }
@@ -223,7 +223,7 @@ public sealed unsafe class SharedArray<T> : IDisposable
     }
 
     /// <summary>Opens a block the manager created and ties this instance to the manager's reference.</summary>
-    internal static SharedArray<T> OpenHeld(SharedArrayDescriptor descriptor, SharedObject handle)
+    internal static SharedArray<T> OpenHeld(SharedArrayDescriptor descriptor, IDisposable handle)
     {
         SharedArray<T> array = Open(descriptor);
         array.Handle = handle;

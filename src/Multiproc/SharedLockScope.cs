@@ -1,5 +1,3 @@
-using Multiproc.Proxies.BuiltIns;
-
 namespace Multiproc;
 
 /// <summary>
@@ -13,9 +11,9 @@ namespace Multiproc;
 /// </remarks>
 public sealed class SharedLockScope : IDisposable, IAsyncDisposable
 {
-    private AcquirableProxy? _owner;
+    private IReleasable? _owner;
 
-    internal SharedLockScope(AcquirableProxy owner, long fencingToken)
+    internal SharedLockScope(IReleasable owner, long fencingToken)
     {
         _owner = owner;
         FencingToken = fencingToken;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Server;
 using Multiproc.Transport;
@@ -48,8 +47,7 @@ internal static class ManagerHost
     {
         try
         {
-            (await connection.CallAsync(Protocol.ProtocolConstants.ControlObjectId, ControlCalls.Shutdown, new CallArguments([])).ConfigureAwait(false))
-                .Decode(null, connection.SerializerOptions);
+            await new ControlChannel(connection).ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is ManagerUnavailableException or ObjectDisposedException)
         {

@@ -15,9 +15,6 @@ internal static class ProtocolConstants
     /// <summary>Object id of the manager's control object (create, publish, lookup, stats...).</summary>
     public const long ControlObjectId = 0;
 
-    /// <summary>MessagePack extension type code of a shared-object reference.</summary>
-    public const sbyte ReferenceExtensionCode = 42;
-
     /// <summary>"MPRC": the first bytes each side sends, so garbage is rejected at once.</summary>
     public static ReadOnlySpan<byte> Magic => "MPRC"u8;
 }

@@ -32,7 +32,7 @@ internal readonly struct CallArguments
             {
                 if (_writers is null)
                 {
-                    ValueCodec.WriteUntyped(ref writer, value, options);
+                    UntypedValue.Write(ref writer, value, options);
                 }
                 else
                 {

@@ -145,7 +145,7 @@ internal sealed partial class ClientConnection : IDisposable
 
     public void Dispose()
     {
-        Fail(new ObjectDisposedException(nameof(Manager), "The manager connection was disposed."));
+        Fail(new ObjectDisposedException("Manager", "The manager connection was disposed."));
     }
 
     private PendingCall Send(long objectId, string member, in CallArguments arguments, bool deferred = false)

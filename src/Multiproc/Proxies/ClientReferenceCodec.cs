@@ -1,3 +1,4 @@
+using MessagePack.Formatters;
 using Multiproc.Serialization;
 
 namespace Multiproc.Proxies;
@@ -32,6 +33,10 @@ internal sealed class ClientReferenceCodec : IReferenceCodec
         typeId = handle.TypeId;
         return true;
     }
+
+    /// <inheritdoc/>
+    public IMessagePackFormatter<T>? GetSideFormatter<T>()
+        => typeof(T) == typeof(SharedObject) ? new ReferenceAwareFormatter<T>(this, null) : null;
 
     public object Decode(long objectId, string typeId, Type declaredType)
     {

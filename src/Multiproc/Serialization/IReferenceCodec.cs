@@ -1,3 +1,5 @@
+using MessagePack.Formatters;
+
 namespace Multiproc.Serialization;
 
 /// <summary>
@@ -14,4 +16,11 @@ internal interface IReferenceCodec
 
     /// <summary>Resolves a reference read from the wire into a value assignable to <paramref name="declaredType"/>.</summary>
     object Decode(long objectId, string typeId, Type declaredType);
+
+    /// <summary>
+    /// Returns this side's formatter for a type only this side knows (the client's untyped handle, the
+    /// manager's stored encodings), or null to let the shared rules decide.
+    /// </summary>
+    /// <remarks>Keeps the serialization layer free of both sides' types: each side brings its own.</remarks>
+    IMessagePackFormatter<T>? GetSideFormatter<T>();
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using MessagePack;
 using MessagePack.Formatters;
-using Multiproc.Protocol;
 
 namespace Multiproc.Serialization;
 
@@ -49,7 +48,7 @@ internal sealed class ReferenceAwareFormatter<T> : IMessagePackFormatter<T>
         if (reader.NextMessagePackType == MessagePackType.Extension)
         {
             MessagePackReader peek = reader.CreatePeekReader();
-            if (peek.ReadExtensionFormatHeader().TypeCode == ProtocolConstants.ReferenceExtensionCode)
+            if (peek.ReadExtensionFormatHeader().TypeCode == ExtensionCodes.Reference)
             {
                 (long objectId, string typeId) = ReadReference(ref reader);
                 return (T)_codec.Decode(objectId, typeId, typeof(T));
@@ -77,7 +76,7 @@ internal sealed class ReferenceAwareFormatter<T> : IMessagePackFormatter<T>
         inner.Write(objectId);
         inner.Write(typeId);
         inner.Flush();
-        writer.WriteExtensionFormatHeader(new ExtensionHeader(ProtocolConstants.ReferenceExtensionCode, payload.WrittenCount));
+        writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionCodes.Reference, payload.WrittenCount));
         writer.WriteRaw(payload.WrittenSpan);
     }
 

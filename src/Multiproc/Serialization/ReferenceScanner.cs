@@ -1,5 +1,4 @@
 using MessagePack;
-using Multiproc.Protocol;
 
 namespace Multiproc.Serialization;
 
@@ -54,7 +53,7 @@ internal static class ReferenceScanner
                     break;
                 case MessagePackType.Extension:
                     MessagePackReader peek = reader.CreatePeekReader();
-                    if (peek.ReadExtensionFormatHeader().TypeCode == ProtocolConstants.ReferenceExtensionCode)
+                    if (peek.ReadExtensionFormatHeader().TypeCode == ExtensionCodes.Reference)
                     {
                         found.Add(ReferenceAwareFormatter<object>.ReadReference(ref reader).ObjectId);
                     }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using MessagePack;
-using Multiproc.Proxies;
 
 namespace Multiproc.Serialization;
 
@@ -27,19 +26,6 @@ internal static class ValueCodec
 
     public static ValueWriter GetWriter(Type type)
         => s_writers.GetOrAdd(type, static t => s_writeMethod.MakeGenericMethod(t).CreateDelegate<ValueWriter>());
-
-    /// <summary>Writes a value by its runtime type (null as nil); used for untyped calls.</summary>
-    public static void WriteUntyped(ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
-    {
-        if (value is null)
-        {
-            writer.WriteNil();
-            return;
-        }
-
-        Type type = value is SharedObject ? typeof(SharedObject) : value is Proxies.IProxy ? typeof(object) : value.GetType();
-        GetWriter(type)(ref writer, value, options);
-    }
 
     /// <summary>The error for data nested deeper than MessagePack's decode limit, named as a serialization failure.</summary>
     public static MessagePackSerializationException TooDeepToRead(Type type, InsufficientExecutionStackException cause)

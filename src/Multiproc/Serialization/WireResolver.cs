@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using Multiproc.Server;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Serialization;
 
@@ -32,16 +30,9 @@ internal sealed class WireResolver : IFormatterResolver
     private static object? Create<T>(IReferenceCodec codec)
     {
         Type type = typeof(T);
-        if (type == typeof(Server.BuiltIns.EncodedValue))
+        if (codec.GetSideFormatter<T>() is { } side)
         {
-            return codec is Server.ServerReferenceCodec server
-                ? new Server.BuiltIns.EncodedValueFormatter(server)
-                : throw new NotSupportedException("Encoded values are read only by the manager.");
-        }
-
-        if (type == typeof(SharedObject))
-        {
-            return new ReferenceAwareFormatter<T>(codec, null);
+            return side;
         }
 
         if (type.IsInterface || type == typeof(object))

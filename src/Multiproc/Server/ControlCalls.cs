@@ -1,4 +1,5 @@
 using MessagePack;
+using Multiproc.Protocol;
 using Multiproc.Serialization;
 using Multiproc.Server.Dispatch;
 
@@ -10,14 +11,6 @@ namespace Multiproc.Server;
 /// <remarks>Member names and argument lists are listed in docs/protocol.md.</remarks>
 internal static class ControlCalls
 {
-    public const string Create = "create";
-    public const string Publish = "publish";
-    public const string Lookup = "lookup";
-    public const string Unpublish = "unpublish";
-    public const string Stats = "stats";
-    public const string Handover = "handover";
-    public const string Adopt = "adopt";
-    public const string Shutdown = "shutdown";
 
     private static readonly ValueWriter s_boolWriter = ValueCodec.GetWriter(typeof(bool));
     private static readonly ValueWriter s_stringWriter = ValueCodec.GetWriter(typeof(string));
@@ -28,15 +21,15 @@ internal static class ControlCalls
         ManagerServer server = connection.Server;
         switch (member)
         {
-            case Create:
+            case ControlMembers.Create:
                 return PrepareCreate(connection, callId, ref reader, argumentCount);
-            case Publish:
+            case ControlMembers.Publish:
                 Expect(member, argumentCount, 3);
                 string publishName = ReadName(ref reader);
                 ObjectEntry published = Find(server, reader.ReadInt64());
                 bool replace = reader.ReadBoolean();
                 return new ControlCall(connection, callId, () => (server.Table.Publish(publishName, published, replace), s_boolWriter));
-            case Lookup:
+            case ControlMembers.Lookup:
                 Expect(member, argumentCount, 1);
                 string lookupName = ReadName(ref reader);
                 return new ControlCall(connection, callId, () =>
@@ -44,17 +37,17 @@ internal static class ControlCalls
                     ObjectEntry entry = server.Table.Lookup(lookupName) ?? throw new KeyNotFoundException($"No object is published as '{lookupName}'.");
                     return (Reference(connection, entry), ReferenceWriter);
                 });
-            case Unpublish:
+            case ControlMembers.Unpublish:
                 Expect(member, argumentCount, 1);
                 string unpublishName = ReadName(ref reader);
                 return new ControlCall(connection, callId, () => (server.Table.Unpublish(unpublishName), s_boolWriter));
-            case Stats:
+            case ControlMembers.Stats:
                 return new ControlCall(connection, callId, () => (server.GetStats(), s_statsWriter));
-            case Handover:
+            case ControlMembers.Handover:
                 Expect(member, argumentCount, 1);
                 ObjectEntry handed = Find(server, reader.ReadInt64());
                 return new ControlCall(connection, callId, () => (server.Handovers.Add(connection, handed), s_stringWriter));
-            case Adopt:
+            case ControlMembers.Adopt:
                 Expect(member, argumentCount, 1);
                 string token = reader.ReadString() ?? string.Empty;
                 return new ControlCall(connection, callId, () =>
@@ -63,7 +56,7 @@ internal static class ControlCalls
                     connection.AdoptReference(entry);
                     return (entry, ReferenceWriter);
                 });
-            case Shutdown:
+            case ControlMembers.Shutdown:
                 return new ControlCall(connection, callId, () =>
                 {
                     server.RequestShutdown();

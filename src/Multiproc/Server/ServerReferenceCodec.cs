@@ -1,3 +1,4 @@
+using MessagePack.Formatters;
 using Multiproc.Serialization;
 using Multiproc.Server.Dispatch;
 
@@ -41,6 +42,10 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
         typeId = entry.Binding.TypeId;
         return true;
     }
+
+    /// <inheritdoc/>
+    public IMessagePackFormatter<T>? GetSideFormatter<T>()
+        => typeof(T) == typeof(EncodedValue) ? (IMessagePackFormatter<T>)(object)new EncodedValueFormatter(this) : null;
 
     public object Decode(long objectId, string typeId, Type declaredType)
     {

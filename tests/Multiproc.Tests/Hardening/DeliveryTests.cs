@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MessagePack;
+using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
 using Multiproc.Tests.Infrastructure;
 

@@ -1,6 +1,7 @@
 using MessagePack;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
+using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 

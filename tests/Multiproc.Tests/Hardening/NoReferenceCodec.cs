@@ -1,3 +1,4 @@
+using MessagePack.Formatters;
 using Multiproc.Serialization;
 
 namespace Multiproc.Tests.Hardening;
@@ -14,4 +15,6 @@ internal sealed class NoReferenceCodec : IReferenceCodec
 
     public object Decode(long objectId, string typeId, Type declaredType)
         => throw new KeyNotFoundException($"No shared object {objectId} in a codec-only test.");
+
+    public IMessagePackFormatter<T>? GetSideFormatter<T>() => null;
 }

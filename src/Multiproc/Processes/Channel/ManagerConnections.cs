@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Multiproc.Proxies;
+using Multiproc.Transport;
 
 namespace Multiproc.Processes.Channel;
 
@@ -9,16 +11,16 @@ namespace Multiproc.Processes.Channel;
 /// <remarks>They live until the process exits, which closes them and releases every reference they held.</remarks>
 internal static class ManagerConnections
 {
-    private static readonly ConcurrentDictionary<string, Lazy<Manager>> s_managers = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<ControlChannel>> s_managers = new(StringComparer.Ordinal);
 
     /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
-    public static Manager Get(string address, byte[] authKey)
+    public static ControlChannel Get(string address, byte[] authKey)
     {
-        Lazy<Manager> manager = s_managers.GetOrAdd(address, static (a, key) => new Lazy<Manager>(
-            () => Manager.ConnectAsync(a, key).GetAwaiter().GetResult()), authKey);
+        Lazy<ControlChannel> manager = s_managers.GetOrAdd(address, static (a, key) => new Lazy<ControlChannel>(
+            () => Connect(a, key)), authKey);
         try
         {
-            Manager connected = manager.Value;
+            ControlChannel connected = manager.Value;
             if (!connected.Connection.IsBroken)
             {
                 return connected;
@@ -26,11 +28,14 @@ internal static class ManagerConnections
         }
         catch (ManagerUnavailableException)
         {
-            s_managers.TryRemove(new KeyValuePair<string, Lazy<Manager>>(address, manager));
+            s_managers.TryRemove(new KeyValuePair<string, Lazy<ControlChannel>>(address, manager));
             throw;
         }
 
-        s_managers.TryRemove(new KeyValuePair<string, Lazy<Manager>>(address, manager));
+        s_managers.TryRemove(new KeyValuePair<string, Lazy<ControlChannel>>(address, manager));
         return Get(address, authKey);
     }
+
+    private static ControlChannel Connect(string address, byte[] authKey)
+        => new(ClientConnection.ConnectAsync(ManagerAddress.Parse(address), authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult());
 }

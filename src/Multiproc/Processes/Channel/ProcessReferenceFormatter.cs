@@ -2,6 +2,7 @@ using System.Buffers;
 using MessagePack;
 using MessagePack.Formatters;
 using Multiproc.Proxies;
+using Multiproc.Serialization;
 
 namespace Multiproc.Processes.Channel;
 
@@ -16,7 +17,7 @@ namespace Multiproc.Processes.Channel;
 /// </remarks>
 internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
 {
-    public const sbyte ExtensionCode = 43;
+    public const sbyte ExtensionCode = ExtensionCodes.HandedOverReference;
 
     private readonly IMessagePackFormatter<T>? _inner;
 
@@ -41,8 +42,7 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
         }
 
         handle.ThrowIfDisposed();
-        Manager owner = new(handle.Connection);
-        string token = owner.HandOverAsync(handle, CancellationToken.None).GetAwaiter().GetResult();
+        string token = new ControlChannel(handle.Connection).HandOverAsync(handle.ObjectId, CancellationToken.None).GetAwaiter().GetResult();
         var payload = new System.Buffers.ArrayBufferWriter<byte>(128);
         var inner = new MessagePackWriter(payload);
         inner.WriteArrayHeader(4);
@@ -69,7 +69,7 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
             byte[] key = reader.ReadBytes()?.ToArray() ?? [];
             string token = reader.ReadString()!;
             reader.ReadString();
-            Manager manager = ManagerConnections.Get(address, key);
+            ControlChannel manager = ManagerConnections.Get(address, key);
             SharedObject handle = manager.AdoptAsync(token, CancellationToken.None).GetAwaiter().GetResult();
             return typeof(T) == typeof(SharedObject) || typeof(T) == typeof(object)
                 ? (T)(object)handle

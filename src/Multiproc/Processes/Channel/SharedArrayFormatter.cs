@@ -25,7 +25,7 @@ internal sealed class SharedArrayFormatter<T> : IMessagePackFormatter<SharedArra
         writer.Write(value.Name);
         writer.Write(value.Descriptor.ElementSize);
         writer.Write(value.Length);
-        if (value.Handle is { } handle)
+        if (value.Handle is SharedObject handle)
         {
             s_reference.Serialize(ref writer, handle, options);
         }
@@ -47,7 +47,7 @@ internal sealed class SharedArrayFormatter<T> : IMessagePackFormatter<SharedArra
             throw new MessagePackSerializationException("A shared array must be [name, elementSize, length, reference].");
         }
 
-        var descriptor = new Memory.SharedArrayDescriptor(reader.ReadString()!, reader.ReadInt32(), reader.ReadInt32());
+        var descriptor = new SharedArrayDescriptor(reader.ReadString()!, reader.ReadInt32(), reader.ReadInt32());
         SharedObject? handle = reader.TryReadNil() ? null : s_reference.Deserialize(ref reader, options);
         return handle is null ? SharedArray<T>.Open(descriptor) : SharedArray<T>.OpenHeld(descriptor, handle);
     }

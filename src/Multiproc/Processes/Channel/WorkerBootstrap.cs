@@ -1,4 +1,3 @@
-using Multiproc.Processes.Launch;
 
 namespace Multiproc.Processes.Channel;
 

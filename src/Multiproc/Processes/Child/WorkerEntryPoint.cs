@@ -1,7 +1,6 @@
 using System.Reflection;
 using MessagePack;
 using Multiproc.Processes.Channel;
-using Multiproc.Processes.Launch;
 
 namespace Multiproc.Processes.Child;
 

@@ -11,6 +11,9 @@ namespace Multiproc.Processes.Pool;
 /// </remarks>
 internal sealed class PoolScheduler
 {
+    // The public type users see in the message; the scheduler sits beneath it and does not name it.
+    private const string PoolName = "ProcessPool";
+
     private readonly object _gate = new();
     private readonly Queue<PoolTask> _pending = new();
     private readonly List<PoolWorker> _idle = [];
@@ -74,7 +77,13 @@ internal sealed class PoolScheduler
         PoolWorker? worker;
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, typeof(ProcessPool));
+#pragma warning disable CA1513 // ThrowIf(bool, object) would name this internal type, not the pool the user disposed.
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(PoolName);
+            }
+#pragma warning restore CA1513
+
             if (_fault is not null)
             {
                 throw new InvalidOperationException("The pool lost its workers and could not start new ones.", _fault);
@@ -154,7 +163,7 @@ internal sealed class PoolScheduler
             disposed = _disposed;
         }
 
-        held?.Fail(disposed ? new ObjectDisposedException(nameof(ProcessPool), "The pool was disposed while the task ran.") : worker.CreateCrashException());
+        held?.Fail(disposed ? new ObjectDisposedException(PoolName, "The pool was disposed while the task ran.") : worker.CreateCrashException());
         if (replace)
         {
             StartReplacement();
@@ -181,7 +190,7 @@ internal sealed class PoolScheduler
 
         foreach (PoolTask task in pending)
         {
-            task.Fail(new ObjectDisposedException(nameof(ProcessPool), "The pool was disposed before the task ran."));
+            task.Fail(new ObjectDisposedException(PoolName, "The pool was disposed before the task ran."));
         }
 
         await Task.WhenAll(starting).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace Multiproc.Proxies.BuiltIns;
 /// one settled call of the server's <c>Acquire(timeout)</c>, so a grant is never lost to a
 /// cancellation, and a scope gives back what one acquire took.
 /// </summary>
-internal abstract class AcquirableProxy : BuiltInProxy
+internal abstract class AcquirableProxy : BuiltInProxy, IReleasable
 {
     // The member name every acquirable server type shares (SharedLockServer, SharedSemaphoreServer, SharedConditionServer).
     private const string AcquireMember = "Acquire";
@@ -25,6 +25,10 @@ internal abstract class AcquirableProxy : BuiltInProxy
 
     /// <summary>Gives back what one acquire took, without blocking a thread.</summary>
     internal abstract Task ReleaseOneAsync();
+
+    void IReleasable.ReleaseOne() => ReleaseOne();
+
+    Task IReleasable.ReleaseOneAsync() => ReleaseOneAsync();
 
     /// <summary>Calls the server's <c>Acquire(timeout)</c>, whose result is <typeparamref name="TGrant"/>.</summary>
     protected TGrant CallAcquire<TGrant>(TimeSpan timeout)

@@ -43,7 +43,7 @@ internal sealed class SharedNamespaceProxy : DynamicObject, ISharedNamespace, IP
     public override bool TrySetMember(SetMemberBinder binder, object? value)
     {
         ArgumentNullException.ThrowIfNull(binder);
-        Call<object>(nameof(SharedNamespaceServer.Set), [binder.Name, value], [ValueCodec<string>.Writer, ValueCodec.WriteUntyped]);
+        Call<object>(nameof(SharedNamespaceServer.Set), [binder.Name, value], [ValueCodec<string>.Writer, UntypedValue.Write]);
         return true;
     }
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Multiproc.Processes.Channel;
 
-namespace Multiproc.Processes.Launch;
+namespace Multiproc.Processes.Channel;
 
 /// <summary>
 /// How to start a worker: <c>dotnet exec --runtimeconfig R --depsfile D Multiproc.dll</c>, with

@@ -1,6 +1,6 @@
 using MessagePack;
 
-namespace Multiproc.Server.BuiltIns;
+namespace Multiproc.Server;
 
 /// <summary>
 /// A value as the manager stores it in a built-in collection: its MessagePack encoding, plus the

@@ -3,7 +3,7 @@ using MessagePack;
 using MessagePack.Formatters;
 using Multiproc.Serialization;
 
-namespace Multiproc.Server.BuiltIns;
+namespace Multiproc.Server;
 
 /// <summary>
 /// Reads one MessagePack value as raw bytes (resolving the references inside) and writes it back

@@ -1,0 +1,11 @@
+namespace Multiproc.Serialization;
+
+/// <summary>The MessagePack extension type codes Multiproc writes; one table so no two meanings share a code.</summary>
+internal static class ExtensionCodes
+{
+    /// <summary>A shared-object reference on a manager connection: <c>[objectId, typeId]</c> (docs/protocol.md §4).</summary>
+    public const sbyte Reference = 42;
+
+    /// <summary>A reference handed over to another process on the worker channel: <c>[address, key, token, typeId]</c>.</summary>
+    public const sbyte HandedOverReference = 43;
+}
