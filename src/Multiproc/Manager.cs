@@ -60,7 +60,7 @@ public sealed partial class Manager : IAsyncDisposable
         options ??= new ManagerOptions();
         if (options.Hosting == ManagerHosting.ChildProcess)
         {
-            (WorkerProcess host, ClientConnection hosted, string? directory) = await Hosting.ManagerHost.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            (WorkerProcess host, ClientConnection hosted, string? directory) = await StartHostAsync(options, cancellationToken).ConfigureAwait(false);
             return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
         }
 
@@ -198,7 +198,7 @@ public sealed partial class Manager : IAsyncDisposable
 
         if (_host is not null)
         {
-            await Hosting.ManagerHost.StopAsync(_host, _connection, _hostDirectory).ConfigureAwait(false);
+            await StopHostAsync(_host, _connection, _hostDirectory).ConfigureAwait(false);
             return;
         }
 

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Multiproc.Proxies;
 using Multiproc.Server;
 using Multiproc.Transport;
@@ -7,43 +7,32 @@ using Multiproc.Transport;
 namespace Multiproc.Hosting;
 
 /// <summary>
-/// <see cref="ManagerHosting.ChildProcess"/>: the manager's server in a worker process of its own, as
-/// Python runs it. The child exits when the owner disposes the manager, or when the owner dies
-/// (its worker bootstrap pipe closes).
+/// The parts of a <see cref="ManagerHosting.ChildProcess"/> manager beneath the facade: the plan the
+/// child starts with, the child's own target (<see cref="Serve"/>), and how the owner connects to it
+/// and asks it to stop. The facade launches the process itself.
 /// </summary>
 internal static class ManagerHost
 {
-    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>Gets how long the child may take to start listening.</summary>
+    public static TimeSpan StartTimeout { get; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Starts the child and connects to it once it listens.</summary>
+    /// <summary>Gets how long the child may take to exit once asked to shut down, before it is killed.</summary>
+    public static TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Takes the settings snapshot, picks the address and encodes the registrations the child will serve.</summary>
     /// <exception cref="NotSupportedException">A factory registration cannot be sent to another process.</exception>
-    public static async Task<(WorkerProcess Host, ClientConnection Connection, string? OwnedDirectory)> StartAsync(ManagerOptions options, CancellationToken cancellationToken)
+    public static HostPlan Plan(ManagerOptions options)
     {
         ManagerSettings settings = ManagerSettings.From(options);
         string[][] registrations = [.. settings.Registrations.Select(r => r.Factory is null
             ? new[] { r.TypeId, r.Contract.AssemblyQualifiedName!, r.Implementation!.AssemblyQualifiedName! }
             : throw new NotSupportedException($"'{r.TypeId}' is registered with a factory, which cannot run in a child-process manager; register a class instead."))];
         (string address, string? ownedDirectory) = ChooseAddress(settings.Address);
-        byte[] key = settings.AuthKey;
-        // Everything travels over the worker's private bootstrap pipe, never the command line.
-        WorkerProcess host = WorkerProcess.Start(Serve, address, key, settings.ToLimits(), registrations);
-        try
-        {
-            ClientConnection connection = await ConnectWhenListeningAsync(host, ManagerAddress.Parse(address), key, settings.MaxFrameSize, cancellationToken).ConfigureAwait(false);
-            return (host, connection, ownedDirectory);
-        }
-        catch
-        {
-            host.Kill();
-            await host.DisposeAsync().ConfigureAwait(false);
-            DeleteDirectory(ownedDirectory);
-            throw;
-        }
+        return new HostPlan(settings, address, ownedDirectory, registrations);
     }
 
-    /// <summary>Asks the child to shut down, then kills it if it has not exited in time.</summary>
-    public static async Task StopAsync(WorkerProcess host, ClientConnection connection, string? ownedDirectory)
+    /// <summary>Asks the child to shut down over its connection (nothing happens if it is already gone), then closes the connection.</summary>
+    public static async Task RequestShutdownAsync(ClientConnection connection)
     {
         try
         {
@@ -55,13 +44,6 @@ internal static class ManagerHost
         }
 
         connection.Dispose();
-        if (!host.WaitForExit(s_stopTimeout))
-        {
-            host.Kill();
-        }
-
-        await host.DisposeAsync().ConfigureAwait(false);
-        DeleteDirectory(ownedDirectory);
     }
 
     /// <summary>The child's target: serve until asked to stop (or the owner dies and the worker exits).</summary>
@@ -105,30 +87,40 @@ internal static class ManagerHost
         return (ManagerAddress.ForTcp(parsed.Host!, ((IPEndPoint)probe.LocalEndPoint!).Port).Text, null);
     }
 
-    private static async Task<ClientConnection> ConnectWhenListeningAsync(WorkerProcess host, ManagerAddress address, byte[] key, int maxFrameSize, CancellationToken cancellationToken)
+    /// <summary>Connects once the child listens; fails early when it exits first.</summary>
+    /// <param name="plan">What the child was started with.</param>
+    /// <param name="exited">Completes when the child exits.</param>
+    /// <param name="exitCode">Reads the child's exit code once it has exited.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="ManagerUnavailableException">The child exited, or did not listen within <see cref="StartTimeout"/>.</exception>
+    public static async Task<ClientConnection> ConnectWhenListeningAsync(HostPlan plan, Task exited, Func<int> exitCode, CancellationToken cancellationToken)
     {
+        ManagerAddress address = ManagerAddress.Parse(plan.Address);
+        byte[] key = plan.Settings.AuthKey;
+        int maxFrameSize = plan.Settings.MaxFrameSize;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_startTimeout);
+        timeout.CancelAfter(StartTimeout);
         while (true)
         {
             try
             {
                 return await ClientConnection.ConnectAsync(address, key, ConnectSettings.Default with { MaxFrameSize = maxFrameSize }, timeout.Token).ConfigureAwait(false);
             }
-            catch (ManagerUnavailableException) when (!host.HasExited && !timeout.IsCancellationRequested)
+            catch (ManagerUnavailableException) when (!exited.IsCompleted && !timeout.IsCancellationRequested)
             {
                 // Not listening yet; polling beats a fixed sleep and the child's exit ends it early.
-                await Task.WhenAny(host.Completion, Task.Delay(10, timeout.Token)).ConfigureAwait(false);
+                await Task.WhenAny(exited, Task.Delay(10, timeout.Token)).ConfigureAwait(false);
             }
             catch (ManagerUnavailableException ex)
             {
-                string reason = host.HasExited ? $"it exited with code {host.ExitCode}" : "it did not listen in time";
+                string reason = exited.IsCompleted ? $"it exited with code {exitCode()}" : "it did not listen in time";
                 throw new ManagerUnavailableException($"The manager process could not be started: {reason}.", ex);
             }
         }
     }
 
-    private static void DeleteDirectory(string? directory)
+    /// <summary>Removes the socket directory this owner created for the child, if any.</summary>
+    public static void DeleteDirectory(string? directory)
     {
         if (directory is not null && Directory.Exists(directory))
         {

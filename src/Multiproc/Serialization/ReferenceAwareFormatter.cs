@@ -1,6 +1,6 @@
 using System.Buffers;
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 
 namespace Multiproc.Serialization;
 

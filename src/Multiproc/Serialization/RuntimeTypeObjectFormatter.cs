@@ -1,5 +1,5 @@
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 
 namespace Multiproc.Serialization;
 

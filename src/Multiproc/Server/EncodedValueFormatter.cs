@@ -1,6 +1,6 @@
 using System.Buffers;
-using MessagePack;
 using MessagePack.Formatters;
+using MessagePack;
 using Multiproc.Serialization;
 
 namespace Multiproc.Server;

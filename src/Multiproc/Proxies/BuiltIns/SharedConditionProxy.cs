@@ -1,6 +1,5 @@
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -18,18 +17,18 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     public void Wait() => Wait(Timeout.InfiniteTimeSpan);
 
     public bool Wait(TimeSpan timeout)
-        => CallSettled<bool>(nameof(SharedConditionServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, default);
+        => CallSettled<bool>(ConditionMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, default);
 
     public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(nameof(SharedConditionServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+        => CallSettledAsync<bool>(ConditionMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
 
     public int Notify(int count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        return Call<int>(nameof(SharedConditionServer.Notify), [count], s_count);
+        return Call<int>(ConditionMembers.Notify, [count], s_count);
     }
 
-    public int NotifyAll() => Call<int>(nameof(SharedConditionServer.NotifyAll), [], []);
+    public int NotifyAll() => Call<int>(ConditionMembers.NotifyAll, [], []);
 }

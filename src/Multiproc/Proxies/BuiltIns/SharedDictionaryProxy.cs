@@ -1,8 +1,8 @@
+using Multiproc.Protocol.BuiltIns;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using MessagePack;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -22,7 +22,7 @@ internal sealed class SharedDictionaryProxy<TKey, TValue> : BuiltInProxy, IShare
     {
     }
 
-    public int Count => Call<int>(nameof(SharedDictionaryServer.Count), [], []);
+    public int Count => Call<int>(DictionaryMembers.Count, [], []);
 
     public bool IsReadOnly => false;
 
@@ -32,8 +32,8 @@ internal sealed class SharedDictionaryProxy<TKey, TValue> : BuiltInProxy, IShare
 
     public TValue this[TKey key]
     {
-        get => Call<TValue>(nameof(SharedDictionaryServer.Get), [key], s_key);
-        set => Call(nameof(SharedDictionaryServer.Set), [key, value], s_keyValue);
+        get => Call<TValue>(DictionaryMembers.Get, [key], s_key);
+        set => Call(DictionaryMembers.Set, [key, value], s_keyValue);
     }
 
     public void Add(TKey key, TValue value)
@@ -46,71 +46,71 @@ internal sealed class SharedDictionaryProxy<TKey, TValue> : BuiltInProxy, IShare
 
     public void Add(KeyValuePair<TKey, TValue> item) => Add(item.Key, item.Value);
 
-    public bool TryAdd(TKey key, TValue value) => Call<bool>(nameof(SharedDictionaryServer.TryAdd), [key, value], s_keyValue);
+    public bool TryAdd(TKey key, TValue value) => Call<bool>(DictionaryMembers.TryAdd, [key, value], s_keyValue);
 
-    public bool ContainsKey(TKey key) => Call<bool>(nameof(SharedDictionaryServer.ContainsKey), [key], s_key);
+    public bool ContainsKey(TKey key) => Call<bool>(DictionaryMembers.ContainsKey, [key], s_key);
 
     public bool Contains(KeyValuePair<TKey, TValue> item)
         => TryGetValue(item.Key, out TValue? value) && EqualityComparer<TValue>.Default.Equals(value, item.Value);
 
     public bool TryGetValue(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
-        TValue[] found = Call<TValue[]>(nameof(SharedDictionaryServer.TryGet), [key], s_key);
+        TValue[] found = Call<TValue[]>(DictionaryMembers.TryGet, [key], s_key);
         value = found.Length == 1 ? found[0] : default;
         return found.Length == 1;
     }
 
     public async Task<(bool Found, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default)
     {
-        TValue[] found = await CallAsync<TValue[]>(nameof(SharedDictionaryServer.TryGet), [key], s_key, cancellationToken).ConfigureAwait(false);
+        TValue[] found = await CallAsync<TValue[]>(DictionaryMembers.TryGet, [key], s_key, cancellationToken).ConfigureAwait(false);
         return found.Length == 1 ? (true, found[0]) : (false, default!);
     }
 
     public Task SetAsync(TKey key, TValue value, CancellationToken cancellationToken = default)
-        => CallAsync(nameof(SharedDictionaryServer.Set), [key, value], s_keyValue, cancellationToken);
+        => CallAsync(DictionaryMembers.Set, [key, value], s_keyValue, cancellationToken);
 
-    public bool Remove(TKey key) => Call<bool>(nameof(SharedDictionaryServer.Remove), [key], s_key);
+    public bool Remove(TKey key) => Call<bool>(DictionaryMembers.Remove, [key], s_key);
 
     public bool Remove(KeyValuePair<TKey, TValue> item) => Contains(item) && Remove(item.Key);
 
     public bool TryRemove(TKey key, [MaybeNullWhen(false)] out TValue value)
     {
-        TValue[] removed = Call<TValue[]>(nameof(SharedDictionaryServer.TryRemove), [key], s_key);
+        TValue[] removed = Call<TValue[]>(DictionaryMembers.TryRemove, [key], s_key);
         value = removed.Length == 1 ? removed[0] : default;
         return removed.Length == 1;
     }
 
     public bool TryUpdate(TKey key, TValue newValue, TValue comparisonValue)
-        => Call<bool>(nameof(SharedDictionaryServer.TryUpdate), [key, newValue, comparisonValue], s_keyValueValue);
+        => Call<bool>(DictionaryMembers.TryUpdate, [key, newValue, comparisonValue], s_keyValueValue);
 
-    public TValue GetOrAdd(TKey key, TValue value) => Call<TValue>(nameof(SharedDictionaryServer.GetOrAdd), [key, value], s_keyValue);
+    public TValue GetOrAdd(TKey key, TValue value) => Call<TValue>(DictionaryMembers.GetOrAdd, [key, value], s_keyValue);
 
     public TValue AddOrUpdate(TKey key, TValue addValue, TValue updateValue)
-        => Call<TValue>(nameof(SharedDictionaryServer.AddOrUpdate), [key, addValue, updateValue], s_keyValueValue);
+        => Call<TValue>(DictionaryMembers.AddOrUpdate, [key, addValue, updateValue], s_keyValueValue);
 
-    public TValue Increment(TKey key, TValue delta) => Call<TValue>(nameof(SharedDictionaryServer.Increment), [key, delta], s_keyValue);
+    public TValue Increment(TKey key, TValue delta) => Call<TValue>(DictionaryMembers.Increment, [key, delta], s_keyValue);
 
     public Task<TValue> IncrementAsync(TKey key, TValue delta, CancellationToken cancellationToken)
-        => CallAsync<TValue>(nameof(SharedDictionaryServer.Increment), [key, delta], s_keyValue, cancellationToken);
+        => CallAsync<TValue>(DictionaryMembers.Increment, [key, delta], s_keyValue, cancellationToken);
 
     public IReadOnlyDictionary<TKey, TValue> GetMany(IEnumerable<TKey> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        return Call<Dictionary<TKey, TValue>>(nameof(SharedDictionaryServer.GetMany), [keys.ToArray()], s_keys, s_pairsReader);
+        return Call<Dictionary<TKey, TValue>>(DictionaryMembers.GetMany, [keys.ToArray()], s_keys, s_pairsReader);
     }
 
     public void SetMany(IEnumerable<KeyValuePair<TKey, TValue>> pairs)
     {
         ArgumentNullException.ThrowIfNull(pairs);
-        Call(nameof(SharedDictionaryServer.SetMany), [pairs.ToArray()], s_pairs);
+        Call(DictionaryMembers.SetMany, [pairs.ToArray()], s_pairs);
     }
 
-    public Dictionary<TKey, TValue> Snapshot() => Call<Dictionary<TKey, TValue>>(nameof(SharedDictionaryServer.Snapshot), [], [], s_pairsReader);
+    public Dictionary<TKey, TValue> Snapshot() => Call<Dictionary<TKey, TValue>>(DictionaryMembers.Snapshot, [], [], s_pairsReader);
 
     public Task<Dictionary<TKey, TValue>> SnapshotAsync(CancellationToken cancellationToken = default)
-        => CallAsync<Dictionary<TKey, TValue>>(nameof(SharedDictionaryServer.Snapshot), [], [], s_pairsReader, cancellationToken);
+        => CallAsync<Dictionary<TKey, TValue>>(DictionaryMembers.Snapshot, [], [], s_pairsReader, cancellationToken);
 
-    public void Clear() => Call(nameof(SharedDictionaryServer.Clear), [], []);
+    public void Clear() => Call(DictionaryMembers.Clear, [], []);
 
     public void CopyTo(KeyValuePair<TKey, TValue>[] array, int arrayIndex) => ((ICollection<KeyValuePair<TKey, TValue>>)Snapshot()).CopyTo(array, arrayIndex);
 

@@ -1,6 +1,5 @@
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -14,19 +13,19 @@ internal sealed class SharedEventProxy : BuiltInProxy, ISharedEvent
     {
     }
 
-    public bool IsSet => Call<bool>(nameof(SharedEventServer.IsSet), [], []);
+    public bool IsSet => Call<bool>(EventMembers.IsSet, [], []);
 
-    public void Set() => Call(nameof(SharedEventServer.Set), [], []);
+    public void Set() => Call(EventMembers.Set, [], []);
 
-    public void Clear() => Call(nameof(SharedEventServer.Clear), [], []);
+    public void Clear() => Call(EventMembers.Clear, [], []);
 
     public void Wait() => Wait(Timeout.InfiniteTimeSpan);
 
     public bool Wait(TimeSpan timeout)
-        => CallSettled<bool>(nameof(SharedEventServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, default);
+        => CallSettled<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, default);
 
     public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(nameof(SharedEventServer.Wait), [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+        => CallSettledAsync<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
 }

@@ -1,6 +1,6 @@
+using Multiproc.Protocol.BuiltIns;
 using System.Collections;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -17,43 +17,43 @@ internal sealed class SharedListProxy<T> : BuiltInProxy, ISharedList<T>
     {
     }
 
-    public int Count => Call<int>(nameof(SharedListServer.Count), [], []);
+    public int Count => Call<int>(ListMembers.Count, [], []);
 
     public bool IsReadOnly => false;
 
     public T this[int index]
     {
-        get => Call<T>(nameof(SharedListServer.Get), [index], s_index);
-        set => Call(nameof(SharedListServer.Set), [index, value], s_indexItem);
+        get => Call<T>(ListMembers.Get, [index], s_index);
+        set => Call(ListMembers.Set, [index, value], s_indexItem);
     }
 
-    public void Add(T item) => Call(nameof(SharedListServer.Add), [item], s_item);
+    public void Add(T item) => Call(ListMembers.Add, [item], s_item);
 
     public Task AddAsync(T item, CancellationToken cancellationToken = default)
-        => CallAsync(nameof(SharedListServer.Add), [item], s_item, cancellationToken);
+        => CallAsync(ListMembers.Add, [item], s_item, cancellationToken);
 
     public void AddRange(IEnumerable<T> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        Call(nameof(SharedListServer.AddRange), [items.ToArray()], s_items);
+        Call(ListMembers.AddRange, [items.ToArray()], s_items);
     }
 
-    public void Insert(int index, T item) => Call(nameof(SharedListServer.Insert), [index, item], s_indexItem);
+    public void Insert(int index, T item) => Call(ListMembers.Insert, [index, item], s_indexItem);
 
-    public void RemoveAt(int index) => Call(nameof(SharedListServer.RemoveAt), [index], s_index);
+    public void RemoveAt(int index) => Call(ListMembers.RemoveAt, [index], s_index);
 
-    public bool Remove(T item) => Call<bool>(nameof(SharedListServer.Remove), [item], s_item);
+    public bool Remove(T item) => Call<bool>(ListMembers.Remove, [item], s_item);
 
-    public int IndexOf(T item) => Call<int>(nameof(SharedListServer.IndexOf), [item], s_item);
+    public int IndexOf(T item) => Call<int>(ListMembers.IndexOf, [item], s_item);
 
     public bool Contains(T item) => IndexOf(item) >= 0;
 
-    public void Clear() => Call(nameof(SharedListServer.Clear), [], []);
+    public void Clear() => Call(ListMembers.Clear, [], []);
 
-    public T[] ToArray() => Call<T[]>(nameof(SharedListServer.ToArray), [], []);
+    public T[] ToArray() => Call<T[]>(ListMembers.ToArray, [], []);
 
     public Task<T[]> ToArrayAsync(CancellationToken cancellationToken = default)
-        => CallAsync<T[]>(nameof(SharedListServer.ToArray), [], [], cancellationToken);
+        => CallAsync<T[]>(ListMembers.ToArray, [], [], cancellationToken);
 
     public void CopyTo(T[] array, int arrayIndex) => ToArray().CopyTo(array, arrayIndex);
 
@@ -61,14 +61,14 @@ internal sealed class SharedListProxy<T> : BuiltInProxy, ISharedList<T>
 
     public bool TryPop(out T item)
     {
-        T[] popped = Call<T[]>(nameof(SharedListServer.TryPop), [], []);
+        T[] popped = Call<T[]>(ListMembers.TryPop, [], []);
         item = popped.Length == 1 ? popped[0] : default!;
         return popped.Length == 1;
     }
 
     public async Task<(bool Found, T Item)> TryPopAsync(CancellationToken cancellationToken = default)
     {
-        T[] popped = await CallAsync<T[]>(nameof(SharedListServer.TryPop), [], [], cancellationToken).ConfigureAwait(false);
+        T[] popped = await CallAsync<T[]>(ListMembers.TryPop, [], [], cancellationToken).ConfigureAwait(false);
         return popped.Length == 1 ? (true, popped[0]) : (false, default!);
     }
 

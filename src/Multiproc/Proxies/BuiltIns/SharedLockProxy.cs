@@ -1,4 +1,4 @@
-using Multiproc.Server.BuiltIns;
+using Multiproc.Protocol.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -11,9 +11,9 @@ internal class SharedLockProxy : AcquirableProxy, ISharedLock
     {
     }
 
-    public bool IsLocked => Call<bool>(nameof(SharedLockServer.IsLocked), [], []);
+    public bool IsLocked => Call<bool>(LockMembers.IsLocked, [], []);
 
-    public long FencingToken => Call<long>(nameof(SharedLockServer.FencingToken), [], []);
+    public long FencingToken => Call<long>(LockMembers.FencingToken, [], []);
 
     public long Acquire() => CallAcquire<long>(Timeout.InfiniteTimeSpan);
 
@@ -31,10 +31,10 @@ internal class SharedLockProxy : AcquirableProxy, ISharedLock
     public async Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
         => await CallAcquireAsync<long>(timeout, cancellationToken).ConfigureAwait(false) != 0;
 
-    public void Release() => Call(nameof(SharedLockServer.Release), [], []);
+    public void Release() => Call(LockMembers.Release, [], []);
 
     public Task ReleaseAsync(CancellationToken cancellationToken = default)
-        => CallAsync(nameof(SharedLockServer.Release), [], [], cancellationToken);
+        => CallAsync(LockMembers.Release, [], [], cancellationToken);
 
     public SharedLockScope Lock() => new(this, Acquire());
 

@@ -1,6 +1,6 @@
+using Multiproc.Protocol.BuiltIns;
 using System.Dynamic;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -16,22 +16,22 @@ internal sealed class SharedNamespaceProxy : DynamicObject, ISharedNamespace, IP
 
     public SharedObject Handle { get; }
 
-    public IReadOnlyList<string> Names => Call<string[]>(nameof(SharedNamespaceServer.Names), [], []);
+    public IReadOnlyList<string> Names => Call<string[]>(NamespaceMembers.Names, [], []);
 
     public T GetValue<T>(string name)
         => TryGetValue(name, out T value) ? value : throw new KeyNotFoundException($"The namespace has no attribute '{name}'.");
 
     public bool TryGetValue<T>(string name, out T value)
     {
-        T[] found = Call<T[]>(nameof(SharedNamespaceServer.TryGet), [name], s_name);
+        T[] found = Call<T[]>(NamespaceMembers.TryGet, [name], s_name);
         value = found.Length == 1 ? found[0] : default!;
         return found.Length == 1;
     }
 
     public void SetValue<T>(string name, T value)
-        => Call<object>(nameof(SharedNamespaceServer.Set), [name, value], [ValueCodec<string>.Writer, ValueCodec<T>.Writer]);
+        => Call<object>(NamespaceMembers.Set, [name, value], [ValueCodec<string>.Writer, ValueCodec<T>.Writer]);
 
-    public bool Remove(string name) => Call<bool>(nameof(SharedNamespaceServer.Remove), [name], s_name);
+    public bool Remove(string name) => Call<bool>(NamespaceMembers.Remove, [name], s_name);
 
     public override bool TryGetMember(GetMemberBinder binder, out object? result)
     {
@@ -43,7 +43,7 @@ internal sealed class SharedNamespaceProxy : DynamicObject, ISharedNamespace, IP
     public override bool TrySetMember(SetMemberBinder binder, object? value)
     {
         ArgumentNullException.ThrowIfNull(binder);
-        Call<object>(nameof(SharedNamespaceServer.Set), [binder.Name, value], [ValueCodec<string>.Writer, UntypedValue.Write]);
+        Call<object>(NamespaceMembers.Set, [binder.Name, value], [ValueCodec<string>.Writer, UntypedValue.Write]);
         return true;
     }
 

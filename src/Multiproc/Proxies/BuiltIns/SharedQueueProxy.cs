@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -19,32 +18,32 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     {
     }
 
-    public int Count => Call<int>(nameof(SharedQueueServer.Count), [], []);
+    public int Count => Call<int>(QueueMembers.Count, [], []);
 
-    public int Capacity => Call<int>(nameof(SharedQueueServer.Capacity), [], []);
+    public int Capacity => Call<int>(QueueMembers.Capacity, [], []);
 
-    public bool IsAddingCompleted => Call<bool>(nameof(SharedQueueServer.IsAddingCompleted), [], []);
+    public bool IsAddingCompleted => Call<bool>(QueueMembers.IsAddingCompleted, [], []);
 
-    public bool IsCompleted => Call<bool>(nameof(SharedQueueServer.IsCompleted), [], []);
+    public bool IsCompleted => Call<bool>(QueueMembers.IsCompleted, [], []);
 
     public void Put(T item) => TryPut(item, Timeout.InfiniteTimeSpan);
 
     public bool TryPut(T item, TimeSpan timeout)
-        => CallSettled<bool>(nameof(SharedQueueServer.Put), [item, WaitTimeout.Validate(timeout)], s_itemTimeout, default);
+        => CallSettled<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], s_itemTimeout, default);
 
     public Task PutAsync(T item, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(nameof(SharedQueueServer.Put), [item, Timeout.InfiniteTimeSpan], s_itemTimeout, cancellationToken);
+        => CallSettledAsync<bool>(QueueMembers.Put, [item, Timeout.InfiniteTimeSpan], s_itemTimeout, cancellationToken);
 
     public void PutMany(IEnumerable<T> items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        CallSettled<bool>(nameof(SharedQueueServer.PutMany), [items.ToArray()], s_items, default);
+        CallSettled<bool>(QueueMembers.PutMany, [items.ToArray()], s_items, default);
     }
 
     public Task PutManyAsync(IEnumerable<T> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return CallSettledAsync<bool>(nameof(SharedQueueServer.PutMany), [items.ToArray()], s_items, cancellationToken);
+        return CallSettledAsync<bool>(QueueMembers.PutMany, [items.ToArray()], s_items, cancellationToken);
     }
 
     public T Take() => Single(TakeCore(1, Timeout.InfiniteTimeSpan, default));
@@ -77,7 +76,7 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
         return await TakeCoreAsync(maxCount, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false) ?? [];
     }
 
-    public void CompleteAdding() => Call(nameof(SharedQueueServer.CompleteAdding), [], []);
+    public void CompleteAdding() => Call(QueueMembers.CompleteAdding, [], []);
 
     public IEnumerable<T> GetConsumingEnumerable(CancellationToken cancellationToken = default)
     {
@@ -95,23 +94,23 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
         }
     }
 
-    public void TaskDone() => Call(nameof(SharedQueueServer.TaskDone), [], []);
+    public void TaskDone() => Call(QueueMembers.TaskDone, [], []);
 
     public void Join() => Join(Timeout.InfiniteTimeSpan);
 
     public bool Join(TimeSpan timeout)
-        => CallSettled<bool>(nameof(SharedQueueServer.Join), [WaitTimeout.Validate(timeout)], s_timeout, default);
+        => CallSettled<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], s_timeout, default);
 
     public Task JoinAsync(CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(nameof(SharedQueueServer.Join), [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
+        => CallSettledAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
 
     private static T Single(T[]? taken)
         => taken is [var item] ? item : throw new InvalidOperationException("The shared queue is completed: adding was completed and it is empty.");
 
     /// <summary>Takes 1..max items: empty on timeout, null once the queue is completed.</summary>
     private T[]? TakeCore(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallSettled<T[]?>(nameof(SharedQueueServer.Take), [max, timeout], s_maxTimeout, cancellationToken);
+        => CallSettled<T[]?>(QueueMembers.Take, [max, timeout], s_maxTimeout, cancellationToken);
 
     private Task<T[]?> TakeCoreAsync(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallSettledAsync<T[]?>(nameof(SharedQueueServer.Take), [max, timeout], s_maxTimeout, cancellationToken);
+        => CallSettledAsync<T[]?>(QueueMembers.Take, [max, timeout], s_maxTimeout, cancellationToken);
 }

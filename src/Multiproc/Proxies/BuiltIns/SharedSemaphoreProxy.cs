@@ -1,5 +1,5 @@
+using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -13,7 +13,7 @@ internal sealed class SharedSemaphoreProxy : AcquirableProxy, ISharedSemaphore
     {
     }
 
-    public int CurrentCount => Call<int>(nameof(SharedSemaphoreServer.CurrentCount), [], []);
+    public int CurrentCount => Call<int>(SemaphoreMembers.CurrentCount, [], []);
 
     public void Acquire() => CallAcquire<bool>(Timeout.InfiniteTimeSpan);
 
@@ -28,13 +28,13 @@ internal sealed class SharedSemaphoreProxy : AcquirableProxy, ISharedSemaphore
     public int Release(int releaseCount = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
-        return Call<int>(nameof(SharedSemaphoreServer.Release), [releaseCount], s_count);
+        return Call<int>(SemaphoreMembers.Release, [releaseCount], s_count);
     }
 
     public Task<int> ReleaseAsync(int releaseCount = 1, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(releaseCount, 1);
-        return CallAsync<int>(nameof(SharedSemaphoreServer.Release), [releaseCount], s_count, cancellationToken);
+        return CallAsync<int>(SemaphoreMembers.Release, [releaseCount], s_count, cancellationToken);
     }
 
     public IDisposable Lock()

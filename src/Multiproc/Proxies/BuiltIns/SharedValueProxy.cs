@@ -1,5 +1,5 @@
+using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
-using Multiproc.Server.BuiltIns;
 
 namespace Multiproc.Proxies.BuiltIns;
 
@@ -16,19 +16,19 @@ internal sealed class SharedValueProxy<T> : BuiltInProxy, ISharedValue<T>
 
     public T Value
     {
-        get => Call<T>(nameof(SharedValueServer.Get), [], []);
-        set => Call(nameof(SharedValueServer.Set), [value], s_one);
+        get => Call<T>(ValueMembers.Get, [], []);
+        set => Call(ValueMembers.Set, [value], s_one);
     }
 
-    public T Exchange(T value) => Call<T>(nameof(SharedValueServer.Exchange), [value], s_one);
+    public T Exchange(T value) => Call<T>(ValueMembers.Exchange, [value], s_one);
 
-    public T CompareExchange(T value, T comparand) => Call<T>(nameof(SharedValueServer.CompareExchange), [value, comparand], s_two);
+    public T CompareExchange(T value, T comparand) => Call<T>(ValueMembers.CompareExchange, [value, comparand], s_two);
 
-    public Task<T> GetAsync(CancellationToken cancellationToken = default) => CallAsync<T>(nameof(SharedValueServer.Get), [], [], cancellationToken);
+    public Task<T> GetAsync(CancellationToken cancellationToken = default) => CallAsync<T>(ValueMembers.Get, [], [], cancellationToken);
 
-    public Task SetAsync(T value, CancellationToken cancellationToken = default) => CallAsync(nameof(SharedValueServer.Set), [value], s_one, cancellationToken);
+    public Task SetAsync(T value, CancellationToken cancellationToken = default) => CallAsync(ValueMembers.Set, [value], s_one, cancellationToken);
 
-    public T Increment(T delta) => Call<T>(nameof(SharedValueServer.Increment), [delta], s_one);
+    public T Increment(T delta) => Call<T>(ValueMembers.Increment, [delta], s_one);
 
-    public Task<T> IncrementAsync(T delta, CancellationToken cancellationToken) => CallAsync<T>(nameof(SharedValueServer.Increment), [delta], s_one, cancellationToken);
+    public Task<T> IncrementAsync(T delta, CancellationToken cancellationToken) => CallAsync<T>(ValueMembers.Increment, [delta], s_one, cancellationToken);
 }
