@@ -256,20 +256,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     /// queued fits in the room the socket has now, this thread sends it all itself, so a heartbeat
     /// never waits behind a flush still waiting for a (perhaps starved) pool thread.
     /// </remarks>
-    public bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame) => TrySendWithoutBlocking(frame, queueWhenBusy: true);
-
-    /// <summary>
-    /// Writes a small frame to the socket now, without ever blocking, or does nothing: true only when
-    /// the frame has been written (with whatever was queued before it).
-    /// </summary>
-    /// <remarks>
-    /// For a receipt written by the thread that read its reply: when it returns true, the value may go
-    /// to its caller at once, with no hop to a flush and back. False (a send under way, no room now)
-    /// leaves the receipt to the caller's own path.
-    /// </remarks>
-    public bool TryWriteNow(ReadOnlySpan<byte> frame) => TrySendWithoutBlocking(frame, queueWhenBusy: false);
-
-    private bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame, bool queueWhenBusy)
+    public bool TrySendWithoutBlocking(ReadOnlySpan<byte> frame)
     {
         lock (_lock)
         {
@@ -282,14 +269,10 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
             bool carried = _sending || _queuedLength > 0;
             if (_sending || _queuedLength + frame.Length > _roomPerWritablePoll || !_socket.Poll(0, SelectMode.SelectWrite))
             {
-                return queueWhenBusy && carried && TryEnqueue(frame);
+                return carried && TryEnqueue(frame);
             }
 
-            if (!TryEnqueue(frame))
-            {
-                return false;
-            }
-
+            TryEnqueue(frame);
             _sending = true;
             TakeBatchLocked();
         }

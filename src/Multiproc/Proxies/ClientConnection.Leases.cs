@@ -11,11 +11,9 @@ namespace Multiproc.Proxies;
 /// The receipt is sent on the caller's side (an async caller's continuation, or a synchronous caller
 /// as it decodes the reply) and is written to the socket before the value goes on to user code: once
 /// user code has a value, the manager has (or will read) its receipt, so a process killed afterwards
-/// cannot have it handed out again. The thread that read the reply writes the receipt itself when
-/// the socket takes it at once (no send under way, room for it): the value then goes to its caller
-/// with no extra hop. Otherwise the caller's side writes it, async receipts batched like pipelined
-/// calls. The reader never waits for room, so it never blocks on a full socket while the manager
-/// waits for it to read.
+/// cannot have it handed out again. Async receipts are batched like pipelined calls. The reader
+/// thread never writes a receipt, so it never blocks on a full socket while the manager waits for
+/// it to read.
 /// </remarks>
 internal sealed partial class ClientConnection
 {
@@ -89,31 +87,6 @@ internal sealed partial class ClientConnection
 
             _sender.SendAndWait(frame.Frame);
             return Task.CompletedTask;
-        }
-        finally
-        {
-            FrameBuffer.Return(frame);
-        }
-    }
-
-    /// <summary>Writes a receipt from the reading thread if the socket takes it now; false leaves it to the caller.</summary>
-    private bool TryWriteReceiptNow(uint callId)
-    {
-        if (_failure is not null)
-        {
-            return false;
-        }
-
-        FrameBuffer frame = FrameBuffer.Rent();
-        try
-        {
-            var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(2);
-            writer.Write((byte)MessageKind.Receipt);
-            writer.Write(callId);
-            writer.Flush();
-            frame.Seal(_maxFrameSize);
-            return _sender.TryWriteNow(frame.Frame);
         }
         finally
         {

@@ -83,11 +83,8 @@ internal sealed partial class ClientConnection
         PendingCall? call = Complete(callId);
         if (call is not null)
         {
-            // This thread owns the call now (it left the table), so a receipt written here is never
-            // for a value nobody receives. It is written only when that cannot block; otherwise the
-            // caller's thread acknowledges (see ClientConnection.Leases.cs).
-            bool owesReceipt = kind == MessageKind.LeasedResult && !TryWriteReceiptNow(callId);
-            call.TryComplete(new Reply(payload.Span, callId, owesReceipt ? this : null));
+            // A leased result is acknowledged by the caller's thread, never this one (see ClientConnection.Leases.cs).
+            call.TryComplete(new Reply(payload.Span, callId, kind == MessageKind.LeasedResult ? this : null));
         }
         else if (Interlocked.Decrement(ref _abandonedCount) < 0)
         {
