@@ -10,7 +10,7 @@ namespace Multiproc.Proxies;
 /// Synchronous methods block the calling thread for the reply; Task/ValueTask methods never block.
 /// Dispose/DisposeAsync release the proxy's reference instead of calling the object.
 /// </remarks>
-public class InterfaceProxy : DispatchProxy, IProxy, IDisposable, IAsyncDisposable
+internal class InterfaceProxy : DispatchProxy, IProxy, IDisposable, IAsyncDisposable
 {
     private ProxyContract _contract = null!;
     private SharedObject _handle = null!;

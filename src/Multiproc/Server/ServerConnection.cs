@@ -372,30 +372,6 @@ internal sealed partial class ServerConnection : IDisposable
         _server.Table.Release(entry, count);
     }
 
-    /// <summary>Moves one owned reference out of this connection (for a handover); false if it owns none.</summary>
-    internal bool TryDetachReference(ObjectEntry entry)
-    {
-        lock (_ownedLock)
-        {
-            int owned = _owned.GetValueOrDefault(entry);
-            if (owned == 0)
-            {
-                return false;
-            }
-
-            if (owned == 1)
-            {
-                _owned.Remove(entry);
-            }
-            else
-            {
-                _owned[entry] = owned - 1;
-            }
-
-            return true;
-        }
-    }
-
     internal void SendError(uint callId, Exception exception)
     {
         _server.CountError();
