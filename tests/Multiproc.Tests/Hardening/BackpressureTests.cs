@@ -87,14 +87,20 @@ public sealed class BackpressureTests(ITestOutputHelper output)
         await raw.SendAsync(CallFrames(listId, "ToArray", count: 1, firstId: 5), TestTimeout.Token());
 
         var kinds = new Dictionary<uint, MessageKind>();
+        var frames = new Dictionary<uint, byte[]>();
         for (int i = 0; i < 5; i++)
         {
-            (MessageKind kind, uint callId) = ReadHeader(await raw.ReadFrameAsync(TestTimeout.Token()));
+            byte[] frame = await raw.ReadFrameAsync(TestTimeout.Token());
+            (MessageKind kind, uint callId) = ReadHeader(frame);
             kinds[callId] = kind;
+            frames[callId] = frame;
         }
 
         Assert.All(Enumerable.Range(1, 4), id => Assert.Equal(MessageKind.Result, kinds[(uint)id]));
         Assert.Equal(MessageKind.Error, kinds[5]);
+        // The refusal must be the limit's, not any error (an unreferenced list proxy's finalizer once released the list).
+        Assert.Contains("Too many calls in flight", System.Text.Encoding.UTF8.GetString(frames[5]), StringComparison.Ordinal);
+        GC.KeepAlive(list);
     }
 
     [Fact]
