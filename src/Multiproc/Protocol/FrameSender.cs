@@ -14,6 +14,9 @@ namespace Multiproc.Protocol;
 /// on a full socket: see FrameSender.Bounded.cs.
 /// A frame sent with <see cref="SendAndWait"/> or <see cref="SendDeferredAndWaitAsync"/> is known to
 /// be written when the call returns (its task completes), whichever thread wrote it.
+/// <para>Over 300 lines on purpose: one lock guards the queue, the batch in flight, the flush schedule
+/// and the write-waiter tickets, and every path (sync send, deferred, heartbeat) must be read against
+/// that one invariant. The bounded-backlog half is already its own partial.</para>
 /// </remarks>
 internal sealed partial class FrameSender : IThreadPoolWorkItem
 {

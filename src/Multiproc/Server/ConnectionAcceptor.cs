@@ -26,6 +26,9 @@ namespace Multiproc.Server;
 /// briefly and drops the oldest pending handshake to free a descriptor. Nothing on this thread can
 /// end the process or the loop; only <see cref="Stop"/> ends it.
 /// </para>
+/// <para>Over 300 lines on purpose: the accept loop, the handshake state of every pending socket and
+/// the cap share one thread and one deadline order; split, the "oldest first" and "never blocks"
+/// rules would be spread over files.</para>
 /// </remarks>
 internal sealed partial class ConnectionAcceptor
 {

@@ -17,6 +17,8 @@ namespace Multiproc.Server.BuiltIns;
 /// item whose put returned is in the queue or held by exactly one taker whose take returned it.</para>
 /// <para>Joining: an item counts as unfinished from its put until <see cref="TaskDone"/>; items
 /// committed to a connection that then closes without marking them done count as done.</para>
+/// <para>Over 300 lines on purpose: puts, takes and their waiters share one lock and one FIFO
+/// invariant (the architecture review found it cohesive); leases are already their own partial.</para>
 /// </remarks>
 [AllowConcurrentCalls]
 internal sealed partial class SharedQueueServer : IDisposable
