@@ -1,5 +1,5 @@
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Authentication;
 using Multiproc.Protocol;
 using Multiproc.Transport;

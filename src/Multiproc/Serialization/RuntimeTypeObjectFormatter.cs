@@ -1,5 +1,5 @@
-using MessagePack.Formatters;
 using MessagePack;
+using MessagePack.Formatters;
 
 namespace Multiproc.Serialization;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using MessagePack;
 
 namespace Multiproc.Serialization;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
-using MessagePack.Formatters;
 using MessagePack;
+using MessagePack.Formatters;
 using Multiproc.Serialization;
 
 namespace Multiproc.Server;

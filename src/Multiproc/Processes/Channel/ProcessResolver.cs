@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using MessagePack;
 using Multiproc.Serialization;
 
 namespace Multiproc.Processes.Channel;

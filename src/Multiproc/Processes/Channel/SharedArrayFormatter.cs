@@ -1,5 +1,5 @@
-using MessagePack.Formatters;
 using MessagePack;
+using MessagePack.Formatters;
 using Multiproc.Memory;
 
 namespace Multiproc.Processes.Channel;

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using MessagePack;
 using MessagePack.Formatters;
 using MessagePack.Resolvers;
-using MessagePack;
 using Multiproc.Serialization;
 
 namespace Multiproc.Processes.Channel;

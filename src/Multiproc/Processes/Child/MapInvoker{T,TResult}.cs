@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using MessagePack.Formatters;
 using MessagePack;
+using MessagePack.Formatters;
 using Multiproc.Processes.Channel;
 
 namespace Multiproc.Processes.Child;

@@ -1,7 +1,7 @@
-using Multiproc.Protocol.BuiltIns;
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using MessagePack;
+using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
 
 namespace Multiproc.Proxies.BuiltIns;

@@ -1,5 +1,5 @@
-using Multiproc.Protocol.BuiltIns;
 using System.Collections;
+using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
 
 namespace Multiproc.Proxies.BuiltIns;

@@ -1,5 +1,5 @@
-using Multiproc.Protocol.BuiltIns;
 using System.Dynamic;
+using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
 
 namespace Multiproc.Proxies.BuiltIns;
