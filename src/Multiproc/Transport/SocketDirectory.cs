@@ -32,18 +32,7 @@ internal static class SocketDirectory
     public static string Create(string root, int pid)
     {
         string name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pid}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexDigits / 2))}");
-        string path = Path.Combine(root, name);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            // Created with its mode, never widened: a 0700 directory keeps other users from the socket.
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
+        return PrivateDirectory.Create(Path.Combine(root, name));
     }
 
     /// <summary>Reads the creator's pid from a directory name made by <see cref="Create(string, int)"/>.</summary>

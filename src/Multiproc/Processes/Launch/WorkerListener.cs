@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Multiproc.Transport;
 
 namespace Multiproc.Processes.Launch;
 
@@ -149,17 +150,7 @@ internal sealed class WorkerListener : IDisposable
     private static string CreateDirectory()
     {
         string name = $"{DirectoryPrefix}{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-        string path = Path.Combine(Path.GetTempPath(), name);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return path;
+        return PrivateDirectory.Create(Path.Combine(Path.GetTempPath(), name));
     }
 
     private static void SweepLeftovers()
