@@ -18,7 +18,7 @@ public sealed partial class ProcessPool
     /// <param name="cancellationToken">Cancels the map: chunks not yet started are withdrawn; running ones finish and are dropped.</param>
     /// <returns>The results, <c>results[i] = target(items[i])</c>.</returns>
     /// <exception cref="ArgumentException">The target captures state, or an item cannot be encoded (the message gives its index).</exception>
-    /// <exception cref="RemoteException">The target threw for some item; the map stops.</exception>
+    /// <exception cref="RemoteException">The target threw for some item (a BCL exception arrives as its own type instead); the map stops.</exception>
     /// <exception cref="WorkerCrashedException">A worker died while running a chunk.</exception>
     public async Task<TResult[]> MapAsync<T, TResult>(
         Func<T, TResult> target,
@@ -71,7 +71,7 @@ public sealed partial class ProcessPool
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The results, in item order, as they become available.</returns>
     /// <exception cref="ArgumentException">The target captures state.</exception>
-    /// <remarks>Failures (<see cref="RemoteException"/>, <see cref="WorkerCrashedException"/>, an item that cannot be encoded) surface while enumerating. Stopping the enumeration early withdraws the remaining work.</remarks>
+    /// <remarks>Failures (the target's exception, <see cref="WorkerCrashedException"/>, an item that cannot be encoded) surface while enumerating. Stopping the enumeration early withdraws the remaining work.</remarks>
     public IAsyncEnumerable<TResult> MapStreamAsync<T, TResult>(
         Func<T, TResult> target,
         IEnumerable<T> items,

@@ -49,7 +49,7 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <returns>The started pool.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workerCount"/> is less than 1, or an option is negative.</exception>
     /// <exception cref="ArgumentException">The initializer captures state.</exception>
-    /// <exception cref="RemoteException">The initializer threw in a worker.</exception>
+    /// <exception cref="RemoteException">The initializer threw a non-BCL exception in a worker (a BCL exception arrives as its own type).</exception>
     /// <exception cref="WorkerCrashedException">A worker exited while starting.</exception>
     public static async Task<ProcessPool> StartAsync(int workerCount, ProcessPoolOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -71,7 +71,7 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the call: if a worker already runs it, it finishes there and its result is dropped.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The target captures state.</exception>
-    /// <exception cref="RemoteException">The target threw in the worker.</exception>
+    /// <exception cref="RemoteException">The target threw a non-BCL exception in the worker (a BCL exception arrives as its own type, with the worker's stack).</exception>
     /// <exception cref="WorkerCrashedException">The worker died while running the call.</exception>
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
     public Task<TResult> ApplyAsync<TResult>(Func<TResult> target, CancellationToken cancellationToken = default)
@@ -85,7 +85,7 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the call: if a worker already runs it, it finishes there and its result is dropped.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The target captures state, or the argument cannot be encoded.</exception>
-    /// <exception cref="RemoteException">The target threw in the worker.</exception>
+    /// <exception cref="RemoteException">The target threw a non-BCL exception in the worker (a BCL exception arrives as its own type, with the worker's stack).</exception>
     /// <exception cref="WorkerCrashedException">The worker died while running the call.</exception>
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
     public Task<TResult> ApplyAsync<T1, TResult>(Func<T1, TResult> target, T1 arg1, CancellationToken cancellationToken = default)
@@ -101,7 +101,7 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the call: if a worker already runs it, it finishes there and its result is dropped.</param>
     /// <returns>The result.</returns>
     /// <exception cref="ArgumentException">The target captures state, or an argument cannot be encoded.</exception>
-    /// <exception cref="RemoteException">The target threw in the worker.</exception>
+    /// <exception cref="RemoteException">The target threw a non-BCL exception in the worker (a BCL exception arrives as its own type, with the worker's stack).</exception>
     /// <exception cref="WorkerCrashedException">The worker died while running the call.</exception>
     /// <exception cref="ObjectDisposedException">The pool is disposed.</exception>
     public Task<TResult> ApplyAsync<T1, T2, TResult>(Func<T1, T2, TResult> target, T1 arg1, T2 arg2, CancellationToken cancellationToken = default)

@@ -6,7 +6,7 @@ public sealed class ProcessPoolOptions
     /// <summary>Gets a method each worker runs once when it starts, before its first task; <see langword="null"/> for none.</summary>
     /// <remarks>
     /// Like a worker target it must be a static method or a lambda that captures nothing. If it throws
-    /// while the pool starts, <see cref="ProcessPool.StartAsync"/> fails with a <see cref="RemoteException"/>.
+    /// while the pool starts, <see cref="ProcessPool.StartAsync"/> fails with its exception (a BCL type as itself, else <see cref="RemoteException"/>).
     /// </remarks>
     public Action? Initializer { get; init; }
 

@@ -23,7 +23,8 @@ namespace Multiproc;
 /// </para>
 /// <para>
 /// Outcome: <see cref="Completion"/> completes once the process exited: successfully if the target
-/// returned, faulted with <see cref="RemoteException"/> if it threw (exit code 1), or with
+/// returned, faulted with the exception it threw (exit code 1: a BCL exception as its own type with the
+/// worker's stack attached, any other type as <see cref="RemoteException"/>), or with
 /// <see cref="WorkerCrashedException"/> if the process exited without reporting (for example
 /// <see cref="Environment.Exit(int)"/> or <see cref="Kill"/>). Members are thread-safe.
 /// </para>
@@ -59,7 +60,7 @@ public partial class WorkerProcess : IAsyncDisposable, IDisposable
 
     /// <summary>Gets a task that completes when the worker has exited, faulting if the target did not return normally.</summary>
     /// <remarks>
-    /// Faults with <see cref="RemoteException"/> (the target threw) or <see cref="WorkerCrashedException"/>
+    /// Faults with the target's exception (a BCL type as itself, else <see cref="RemoteException"/>) or <see cref="WorkerCrashedException"/>
     /// (the process exited before reporting). Unlike <see cref="WaitForExitAsync"/>, awaiting it throws on failure.
     /// </remarks>
     public Task Completion { get; }

@@ -18,7 +18,8 @@ public sealed class WorkerProcess<TResult> : WorkerProcess
 
     /// <summary>Gets the function's return value, available as soon as the worker sends it.</summary>
     /// <remarks>
-    /// Faults with <see cref="RemoteException"/> (remote type name, message and stack trace) if the
+    /// Faults with the target's exception (a BCL type as itself with the worker's stack; any other type as
+    /// <see cref="RemoteException"/> with the remote type name, message and stack trace) if the
     /// function threw, or with <see cref="WorkerCrashedException"/> if the worker exited without returning.
     /// </remarks>
     public Task<TResult> Result { get; }

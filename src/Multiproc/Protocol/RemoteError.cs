@@ -5,12 +5,13 @@ using MessagePack;
 namespace Multiproc.Protocol;
 
 /// <summary>
-/// Encodes an exception as an Error message and turns one back into the exception a caller sees.
+/// Encodes an exception and turns one back into the exception a caller sees: the one codec of both
+/// the manager protocol (Error messages) and the worker channel (error bodies).
 /// </summary>
 /// <remarks>
 /// Known BCL types are re-created as the same type with the remote message and the remote stack
 /// trace attached; any other type becomes <see cref="RemoteException"/>. No type is loaded by a name
-/// from the wire.
+/// from the wire. A manager call and a worker therefore fail the same way.
 /// </remarks>
 internal static class RemoteError
 {
@@ -42,21 +43,38 @@ internal static class RemoteError
         [typeof(AuthenticationException).FullName!] = m => new AuthenticationException(m),
     };
 
+    /// <summary>Writes an Error message: <c>[Error, callId, type, message, stack]</c>.</summary>
     public static void Write(FrameBuffer frame, uint callId, Exception exception)
+    {
+        var writer = new MessagePackWriter(frame);
+        writer.WriteArrayHeader(5);
+        writer.Write((byte)MessageKind.Error);
+        writer.Write(callId);
+        WriteFields(ref writer, exception);
+        writer.Flush();
+    }
+
+    /// <summary>
+    /// Writes the three error fields, <c>type full name, message, stack trace</c>: the manager
+    /// protocol after the call id, the worker channel as its error body.
+    /// </summary>
+    /// <remarks>A single exception inside an <see cref="AggregateException"/> is written as itself; an inner exception is appended to the stack trace.</remarks>
+    public static void WriteFields(ref MessagePackWriter writer, Exception exception)
     {
         if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
             exception = aggregate.InnerExceptions[0];
         }
 
-        var writer = new MessagePackWriter(frame);
-        writer.WriteArrayHeader(5);
-        writer.Write((byte)MessageKind.Error);
-        writer.Write(callId);
+        string? stack = exception.StackTrace;
+        if (exception.InnerException is { } inner)
+        {
+            stack = $"{stack}{Environment.NewLine} ---> {inner}";
+        }
+
         writer.Write(exception.GetType().FullName);
         writer.Write(exception.Message);
-        writer.Write(exception.StackTrace);
-        writer.Flush();
+        writer.Write(stack);
     }
 
     /// <summary>Reads the three error fields that follow the call id.</summary>

@@ -42,6 +42,8 @@ public static class WorkerTargets
 
     public static void ThrowFromAction() => throw new FormatException("bad format in worker");
 
+    public static int ThrowCustom(string message) => throw new WorkerTestException(message);
+
     public static int ExitWith(int code)
     {
         Environment.Exit(code);

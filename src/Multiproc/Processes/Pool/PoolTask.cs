@@ -38,7 +38,7 @@ internal abstract class PoolTask
     /// <summary>Receives the worker's result body (valid only during the call).</summary>
     public abstract void Complete(ReadOnlyMemory<byte> result);
 
-    /// <summary>Receives the failure: a <see cref="RemoteException"/>, a crash, or the pool's disposal.</summary>
+    /// <summary>Receives the failure: the target's exception (a BCL type as itself, else <see cref="RemoteException"/>), a crash, or the pool's disposal.</summary>
     public abstract void Fail(Exception exception);
 
     /// <summary>Withdraws the task if it has not started; <see langword="true"/> if it never will.</summary>

@@ -50,7 +50,7 @@ internal sealed class PoolWorker
     public Task Lost => _lost.Task;
 
     /// <summary>Starts a worker process and waits until its initializer ran.</summary>
-    /// <exception cref="RemoteException">The initializer threw.</exception>
+    /// <exception cref="RemoteException">The initializer threw a type other than the BCL exceptions, which arrive as themselves.</exception>
     /// <exception cref="WorkerCrashedException">The worker exited while starting.</exception>
     /// <remarks>
     /// The socket is only ever used synchronously, by the reader thread and by senders: an
