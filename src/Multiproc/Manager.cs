@@ -115,11 +115,26 @@ public sealed partial class Manager : IAsyncDisposable
     /// <typeparam name="TInterface">The registered interface; its full name is the type id.</typeparam>
     /// <param name="args">Constructor arguments; the manager picks the public constructor they fit.</param>
     /// <returns>A proxy implementing <typeparamref name="TInterface"/>.</returns>
+    /// <exception cref="ArgumentException">No such type is registered, no constructor fits the arguments, or a <see cref="CancellationToken"/> is among them (use the overload that takes one).</exception>
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="ObjectDisposedException">This manager was disposed.</exception>
+    public Task<TInterface> CreateAsync<TInterface>(params object?[] args)
+        where TInterface : class
+        => CreateAsync<TInterface>(CallArgumentList.FromParams(args ?? []), CancellationToken.None);
+
+    /// <summary>Creates a shared object of the type registered for <typeparamref name="TInterface"/>, with a cancellation token.</summary>
+    /// <typeparam name="TInterface">The registered interface; its full name is the type id.</typeparam>
+    /// <param name="args">Constructor arguments, in order.</param>
+    /// <param name="cancellationToken">Cancels the wait (the object may still be created, and is then released).</param>
+    /// <returns>A proxy implementing <typeparamref name="TInterface"/>.</returns>
     /// <exception cref="ArgumentException">No such type is registered, or no constructor fits the arguments.</exception>
-    public async Task<TInterface> CreateAsync<TInterface>(params object?[] args)
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="ObjectDisposedException">This manager was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<TInterface> CreateAsync<TInterface>(IReadOnlyList<object?> args, CancellationToken cancellationToken)
         where TInterface : class
     {
-        SharedObject handle = await CreateAsync(typeof(TInterface).FullName!, args).ConfigureAwait(false);
+        SharedObject handle = await CreateAsync(typeof(TInterface).FullName!, args, cancellationToken).ConfigureAwait(false);
         return ProxyFactory.Create<TInterface>(handle);
     }
 
@@ -127,12 +142,27 @@ public sealed partial class Manager : IAsyncDisposable
     /// <param name="typeId">The type id it was registered under.</param>
     /// <param name="args">Constructor arguments.</param>
     /// <returns>The handle; use <see cref="SharedObject.InvokeAsync{T}(string, object?[])"/> or <c>dynamic</c>.</returns>
-    /// <exception cref="ArgumentException">No such type is registered, or no constructor fits the arguments.</exception>
+    /// <exception cref="ArgumentException">No such type is registered, no constructor fits the arguments, or a <see cref="CancellationToken"/> is among them (use the overload that takes one).</exception>
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="ObjectDisposedException">This manager was disposed.</exception>
     public Task<SharedObject> CreateAsync(string typeId, params object?[] args)
+        => CreateAsync(typeId, CallArgumentList.FromParams(args ?? []), CancellationToken.None);
+
+    /// <summary>Creates a shared object by type id, with a cancellation token, and returns its untyped handle.</summary>
+    /// <param name="typeId">The type id it was registered under.</param>
+    /// <param name="args">Constructor arguments, in order.</param>
+    /// <param name="cancellationToken">Cancels the wait (the object may still be created, and is then released).</param>
+    /// <returns>The handle.</returns>
+    /// <exception cref="ArgumentException">No such type is registered, or no constructor fits the arguments.</exception>
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="ObjectDisposedException">This manager was disposed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public Task<SharedObject> CreateAsync(string typeId, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(typeId);
+        ArgumentNullException.ThrowIfNull(args);
         ThrowIfDisposed();
-        return _control.CreateAsync(typeId, args ?? [], default);
+        return _control.CreateAsync(typeId, [.. args], cancellationToken);
     }
 
     /// <summary>Publishes a shared object under a name, replacing what the name held.</summary>

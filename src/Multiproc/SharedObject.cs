@@ -62,21 +62,27 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     /// <exception cref="ObjectDisposedException">This handle was disposed.</exception>
     /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
     /// <exception cref="MissingMethodException">The object has no such member for that many arguments.</exception>
-    public Task<T> InvokeAsync<T>(string member, params object?[] args) => InvokeAsync<T>(member, CancellationToken.None, args);
+    /// <exception cref="ArgumentException">A <see cref="CancellationToken"/> is among <paramref name="args"/>: use the overload that takes one.</exception>
+    public Task<T> InvokeAsync<T>(string member, params object?[] args) => InvokeAsync<T>(member, CallArgumentList.FromParams(args), CancellationToken.None);
 
     /// <summary>Calls a member with a cancellation token and returns its result as <typeparamref name="T"/>.</summary>
     /// <param name="member">The method name.</param>
+    /// <param name="args">The arguments, in order.</param>
     /// <param name="cancellationToken">
     /// Cancels the wait at once, and asks the manager to cancel the call. If the call had already
     /// removed a value for this caller (a queue item, a popped element), the late reply gives it back.
     /// </param>
-    /// <param name="args">The arguments.</param>
     /// <returns>The result.</returns>
-    public async Task<T> InvokeAsync<T>(string member, CancellationToken cancellationToken, params object?[] args)
+    /// <exception cref="ObjectDisposedException">This handle was disposed.</exception>
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="MissingMethodException">The object has no such member for that many arguments.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task<T> InvokeAsync<T>(string member, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
+        ArgumentNullException.ThrowIfNull(args);
         ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args ?? [null]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments([.. args]), cancellationToken).ConfigureAwait(false);
         return (T)reply.Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 
@@ -84,11 +90,23 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     /// <param name="member">The method name.</param>
     /// <param name="args">The arguments.</param>
     /// <returns>A task that completes when the call has run.</returns>
-    public async Task InvokeAsync(string member, params object?[] args)
+    /// <exception cref="ArgumentException">A <see cref="CancellationToken"/> is among <paramref name="args"/>: use the overload that takes one.</exception>
+    public Task InvokeAsync(string member, params object?[] args) => InvokeAsync(member, CallArgumentList.FromParams(args), CancellationToken.None);
+
+    /// <summary>Calls a member that returns nothing, with a cancellation token.</summary>
+    /// <param name="member">The method name.</param>
+    /// <param name="args">The arguments, in order.</param>
+    /// <param name="cancellationToken">Cancels the wait at once, and asks the manager to cancel the call.</param>
+    /// <returns>A task that completes when the call has run.</returns>
+    /// <exception cref="ObjectDisposedException">This handle was disposed.</exception>
+    /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public async Task InvokeAsync(string member, IReadOnlyList<object?> args, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
+        ArgumentNullException.ThrowIfNull(args);
         ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args ?? [null])).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments([.. args]), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, connection.SerializerOptions);
     }
 
@@ -100,7 +118,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
         ClientConnection connection = ConnectionForCall();
-        return (T)connection.Call(ObjectId, member, new CallArguments(args ?? [null])).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
+        return (T)connection.Call(ObjectId, member, new CallArguments(CallArgumentList.FromParams(args))).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 
     /// <summary>Returns a typed proxy over this handle (sharing its reference).</summary>

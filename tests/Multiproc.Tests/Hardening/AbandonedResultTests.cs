@@ -47,7 +47,7 @@ public sealed class AbandonedResultTests : IAsyncLifetime
             using var cts = new CancellationTokenSource(TimeSpan.FromMicroseconds(random.Next(0, 1500)));
             try
             {
-                long[]? taken = await handle.InvokeAsync<long[]?>("Take", cts.Token, 1, TimeSpan.FromSeconds(1));
+                long[]? taken = await handle.InvokeAsync<long[]?>("Take", [1, TimeSpan.FromSeconds(1)], cts.Token);
                 received.AddRange(taken ?? []);
             }
             catch (OperationCanceledException)
