@@ -40,9 +40,24 @@ internal sealed class ServerHandshake
 
     /// <summary>Gets a value indicating whether the bytes received so far already show a peer of another protocol or version.</summary>
     /// <remarks>Lets the server drop a stranger (a port scanner, an HTTP client) without waiting for 70 bytes or the deadline.</remarks>
-    public bool IsForeign
-        => (_received >= 4 && !_clientHello.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic))
-        || (_received >= 6 && BinaryPrimitives.ReadUInt16LittleEndian(_clientHello.AsSpan(4)) != ProtocolConstants.Version);
+    public bool IsForeign => ForeignReason is not null;
+
+    /// <summary>Gets why the bytes received so far show a foreign peer (naming both versions on a version skew), or <see langword="null"/>.</summary>
+    public string? ForeignReason
+    {
+        get
+        {
+            if (_received >= 4 && !_clientHello.AsSpan(0, 4).SequenceEqual(ProtocolConstants.Magic))
+            {
+                return "not a Multiproc client";
+            }
+
+            ushort version = _received >= 6 ? BinaryPrimitives.ReadUInt16LittleEndian(_clientHello.AsSpan(4)) : ProtocolConstants.Version;
+            return version == ProtocolConstants.Version
+                ? null
+                : $"a client of protocol version {version}; this manager speaks version {ProtocolConstants.Version}";
+        }
+    }
 
     /// <summary>Gets the buffer the next client bytes go to (<see cref="Missing"/> bytes long).</summary>
     public Span<byte> Unfilled => _clientHello.AsSpan(_received);

@@ -258,9 +258,9 @@ internal sealed partial class ConnectionAcceptor
             }
 
             handshake.Advance(received);
-            if (handshake.IsForeign)
+            if (handshake.ForeignReason is { } foreign)
             {
-                Drop(pending, "not a Multiproc client of this protocol version");
+                Drop(pending, foreign);
                 return;
             }
 

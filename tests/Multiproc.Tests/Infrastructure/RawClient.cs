@@ -45,7 +45,16 @@ internal sealed class RawClient : IDisposable
         return await ReadExactlyAsync((int)BinaryPrimitives.ReadUInt32LittleEndian(prefix), cancellationToken);
     }
 
-    private async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+    /// <summary>Reads one frame and returns it whole, length prefix included.</summary>
+    public async Task<byte[]> ReadWholeFrameAsync(CancellationToken cancellationToken)
+    {
+        byte[] prefix = await ReadExactlyAsync(4, cancellationToken);
+        byte[] payload = await ReadExactlyAsync((int)BinaryPrimitives.ReadUInt32LittleEndian(prefix), cancellationToken);
+        return [.. prefix, .. payload];
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes (handshake bytes, or part of a frame).</summary>
+    public async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[count];
         for (int read = 0; read < count;)
