@@ -3,11 +3,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class CallSemanticsTests : IAsyncLifetime
+public abstract class CallSemanticsTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 

@@ -1,15 +1,16 @@
 using Multiproc.Tests.Fixtures;
+using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class ExceptionTests : IAsyncLifetime
+public abstract class ExceptionTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
     private IEmployee _employee = null!;
 
     public async Task InitializeAsync()
     {
-        _manager = await Manager.StartAsync(new ManagerOptions().Register<IEmployee, Employee>());
+        _manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<IEmployee, Employee>());
         _employee = await _manager.CreateAsync<IEmployee>("Frank", 1m);
     }
 

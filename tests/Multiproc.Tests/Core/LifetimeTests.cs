@@ -3,24 +3,26 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class LifetimeTests : IAsyncLifetime
+public abstract class LifetimeTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 
     [Fact(Timeout = 20_000)]
     public async Task DisposingTheLastProxy_RemovesAndDisposesTheObject()
     {
-        ITracked tracked = await _manager.CreateAsync<ITracked>("last-proxy");
+        // Unique: the Unix and TCP runs of this test share the static dispose record.
+        string tag = $"last-proxy-{Guid.NewGuid():N}";
+        ITracked tracked = await _manager.CreateAsync<ITracked>(tag);
         Assert.Equal(1, (await _manager.GetStatsAsync()).ObjectCount);
 
         ((IDisposable)tracked).Dispose();
 
         await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()).ObjectCount == 0);
-        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed("last-proxy")));
+        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed(tag)));
     }
 
     [Fact(Timeout = 20_000)]
@@ -35,11 +37,12 @@ public sealed class LifetimeTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task ClosedConnection_ReleasesEverythingItOwned()
     {
+        string prefix = $"owned-{Guid.NewGuid():N}-";
         await using (Manager client = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey))
         {
             for (int i = 0; i < 3; i++)
             {
-                await client.CreateAsync<ITracked>($"owned-{i}");
+                await client.CreateAsync<ITracked>(prefix + i);
             }
 
             Assert.Equal(3, (await _manager.GetStatsAsync()).ObjectCount);
@@ -47,7 +50,7 @@ public sealed class LifetimeTests : IAsyncLifetime
         }
 
         // Objects released by a closing connection are disposed on the pool: wait for that too.
-        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()) is { ObjectCount: 0, ConnectionCount: 1 } && Tracked.WasDisposed("owned-2"));
+        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync()) is { ObjectCount: 0, ConnectionCount: 1 } && Tracked.WasDisposed(prefix + 2));
     }
 
     [Fact(Timeout = 30_000)]
@@ -65,8 +68,9 @@ public sealed class LifetimeTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task SharedFactoryInstance_IsOneObject_AndNotDisposedByTheManager()
     {
-        var shared = new Tracked("factory-shared");
-        await using Manager manager = await Manager.StartAsync(new ManagerOptions().Register<ITracked>(() => shared));
+        string tag = $"factory-shared-{Guid.NewGuid():N}";
+        var shared = new Tracked(tag);
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<ITracked>(() => shared));
         ITracked first = await manager.CreateAsync<ITracked>();
         ITracked second = await manager.CreateAsync<ITracked>();
         Assert.Equal(SharedObject.FromProxy(first).ObjectId, SharedObject.FromProxy(second).ObjectId);
@@ -74,7 +78,7 @@ public sealed class LifetimeTests : IAsyncLifetime
         ((IDisposable)first).Dispose();
         ((IDisposable)second).Dispose();
         await TestTimeout.UntilAsync(async () => (await manager.GetStatsAsync()).ObjectCount == 0);
-        Assert.False(Tracked.WasDisposed("factory-shared"));
+        Assert.False(Tracked.WasDisposed(tag));
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

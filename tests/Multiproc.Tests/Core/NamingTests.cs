@@ -3,11 +3,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class NamingTests : IAsyncLifetime
+public abstract class NamingTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 
@@ -43,14 +43,16 @@ public sealed class NamingTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task Unpublish_RemovesTheName_AndReleasesTheObject()
     {
-        ITracked tracked = await _manager.CreateAsync<ITracked>("unpublish-me");
+        // Unique: the Unix and TCP runs of this test share the static dispose record.
+        string tag = $"unpublish-me-{Guid.NewGuid():N}";
+        ITracked tracked = await _manager.CreateAsync<ITracked>(tag);
         await _manager.PublishAsync("t", tracked);
         ((IDisposable)tracked).Dispose();
-        Assert.False(Tracked.WasDisposed("unpublish-me"));
+        Assert.False(Tracked.WasDisposed(tag));
 
         Assert.True(await _manager.UnpublishAsync("t"));
         Assert.False(await _manager.UnpublishAsync("t"));
-        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed("unpublish-me")), because: "the last reference was the name");
+        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed(tag)), because: "the last reference was the name");
     }
 
     [Fact(Timeout = 30_000)]

@@ -3,12 +3,12 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class ProxyTests : IAsyncLifetime
+public abstract class ProxyTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
     public async Task InitializeAsync()
-        => _manager = await Manager.StartAsync(new ManagerOptions().Register<IEmployee, Employee>());
+        => _manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<IEmployee, Employee>());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 

@@ -3,11 +3,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Core;
 
-public sealed class ReferenceTests : IAsyncLifetime
+public abstract class ReferenceTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 
@@ -41,7 +41,7 @@ public sealed class ReferenceTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task ProxyOfAnotherManager_IsRejected()
     {
-        await using Manager other = await Manager.StartAsync(TestOptions.Create());
+        await using Manager other = await Manager.StartAsync(CreateOptions());
         IEmployee foreign = await other.CreateAsync<IEmployee>("Foreign");
         IEmployee local = await _manager.CreateAsync<IEmployee>("Local");
 

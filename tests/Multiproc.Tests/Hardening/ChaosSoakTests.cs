@@ -11,6 +11,7 @@ namespace Multiproc.Tests.Hardening;
 /// killed went to the dead consumer), exclusion and permits held, the lock ended free, and objects, connections and
 /// the manager's heap came back to where they started.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class ChaosSoakTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 240_000)]

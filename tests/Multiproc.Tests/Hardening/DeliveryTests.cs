@@ -12,6 +12,7 @@ namespace Multiproc.Tests.Hardening;
 /// received by exactly one consumer, even when consumer processes are SIGKILLed at any moment.
 /// Consumers are real processes (the Peer's <c>consume</c> role) on a Unix socket.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class DeliveryTests : IAsyncLifetime
 {
     private Manager _manager = null!;

@@ -10,6 +10,7 @@ namespace Multiproc.Tests.Hardening;
 /// with replies due, so it stalls) gives up its locks at once, and the process learns it on its
 /// next call.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class DroppedConnectionTests
 {
     // F3/F7: a frozen client with a reply due used to pin the reply, its thread and its lock forever.

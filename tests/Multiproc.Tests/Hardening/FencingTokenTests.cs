@@ -8,6 +8,7 @@ namespace Multiproc.Tests.Hardening;
 /// so every grant carries a fencing token larger than all before it, and a holder whose connection
 /// the manager dropped loses the lock and fails fast.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class FencingTokenTests : IAsyncLifetime
 {
     private Manager _manager = null!;

@@ -18,6 +18,7 @@ namespace Multiproc.Tests.Hardening;
 /// thread, have one deadline, are capped (oldest dropped), and the descriptor limit closes sockets, not the process.
 /// </summary>
 [Collection(nameof(TimedAttack))]
+[Trait("Kind", "Process")]
 public class HandshakeAttackTests
 {
     private const int HelloSize = Handshake.ServerHelloSize;

@@ -12,6 +12,7 @@ namespace Multiproc.Tests.Hardening;
 /// F9: a killed manager left its <c>mp-*</c> socket directory (and its shared memory blocks) behind and
 /// nothing swept them. Dead means: the recorded pid is gone and the socket refuses connections.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class LeftoverSweepTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("mpsw-").FullName;

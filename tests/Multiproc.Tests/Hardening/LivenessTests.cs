@@ -10,6 +10,7 @@ namespace Multiproc.Tests.Hardening;
 /// F7: a manager that is stopped (SIGSTOP) rather than closed must not hang its clients' calls,
 /// and heartbeats must never fail a long but healthy call.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class LivenessTests(ITestOutputHelper output)
 {
     // Short, but not so short that a healthy manager on a loaded machine misses it.

@@ -11,6 +11,7 @@ namespace Multiproc.Tests.Hardening;
 /// End to end against a real manager (in a child process): a user's bug (a cyclic or too deep
 /// value) fails that one call with a typed error; the connection and the manager keep working.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class ManagerSerializationLimitsTests : IClassFixture<ChainManagerFixture>
 {
     private const int Deep = 10_000;

@@ -7,6 +7,7 @@ namespace Multiproc.Tests.Hardening;
 /// callers blocking every pool thread, gate hand-offs, non-inline calls, granted waits, wait
 /// timeouts and reply flushes all sat in the pool's queue (seconds per round uncapped; forever capped).
 /// </summary>
+[Trait("Kind", "Process")]
 public class PoolStarvationTests
 {
     [Fact(Timeout = 60_000)]

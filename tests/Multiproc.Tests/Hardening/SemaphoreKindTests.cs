@@ -9,6 +9,7 @@ namespace Multiproc.Tests.Hardening;
 /// F6: a counting semaphore's consumed signals came back when the consumer disconnected (phantom
 /// permits). Counting now keeps them consumed; Owned returns a dead holder's permits.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class SemaphoreKindTests : IAsyncLifetime
 {
     private Manager _manager = null!;

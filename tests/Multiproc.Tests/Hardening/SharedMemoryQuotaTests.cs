@@ -8,6 +8,7 @@ namespace Multiproc.Tests.Hardening;
 /// F8: an authenticated client could allocate unlimited RAM-backed shared memory through
 /// <c>create multiproc:array</c> (a 2 GiB block in 617 ms). Creates now draw on a per-manager quota.
 /// </summary>
+[Trait("Kind", "Process")]
 public sealed class SharedMemoryQuotaTests
 {
     private const long Limit = 1 << 20;

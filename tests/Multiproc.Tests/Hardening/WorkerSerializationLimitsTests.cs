@@ -18,6 +18,7 @@ namespace Multiproc.Tests.Hardening;
 /// On the old code the in-process cycle tests end the test host with a stack overflow (F5); the
 /// end-to-end ones see the worker crash (<see cref="WorkerCrashedException"/>) instead of an error.
 /// </remarks>
+[Trait("Kind", "Process")]
 public sealed class WorkerSerializationLimitsTests
 {
     private const int Deep = 10_000;

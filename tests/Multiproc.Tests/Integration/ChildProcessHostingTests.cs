@@ -5,6 +5,7 @@ using Multiproc.Tests.Processes;
 
 namespace Multiproc.Tests.Integration;
 
+[Trait("Kind", "Process")]
 public class ChildProcessHostingTests
 {
     [Fact(Timeout = 60_000)]

@@ -4,6 +4,7 @@ using Multiproc.Tests.Infrastructure;
 namespace Multiproc.Tests.Integration;
 
 /// <summary>Real OS processes on both ends of the socket.</summary>
+[Trait("Kind", "Process")]
 public class CrossProcessTests
 {
     [Fact(Timeout = 60_000)]

@@ -4,6 +4,7 @@ using Multiproc.Tests.Infrastructure;
 namespace Multiproc.Tests.Integration;
 
 /// <summary>Proxies passed to real worker processes as arguments and returned as results.</summary>
+[Trait("Kind", "Process")]
 public sealed class ProxyArgumentTests : IAsyncLifetime
 {
     private Manager _manager = null!;

@@ -2,6 +2,7 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Integration;
 
+[Trait("Kind", "Process")]
 public class SharedArrayThroughManagerTests
 {
     [Fact(Timeout = 60_000)]

@@ -1,6 +1,7 @@
 namespace Multiproc.Tests.Processes;
 
 /// <summary>Integration tests: real pools of worker processes.</summary>
+[Trait("Kind", "Process")]
 public sealed class ProcessPoolTests
 {
     private static CancellationToken Timeout(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;

@@ -3,6 +3,7 @@ namespace Multiproc.Tests.Processes;
 /// <summary>A worker's stdout and stderr are its parent's: lines it writes arrive there, apart from the protocol.</summary>
 /// <remarks>Runs alone: it points this process's own stdout and stderr at files while the worker starts.</remarks>
 [Collection(nameof(SerialProcessTests))]
+[Trait("Kind", "Process")]
 public sealed class WorkerOutputTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 namespace Multiproc.Tests.Processes;
 
 /// <summary>Integration tests: real worker processes started with <see cref="WorkerProcess.Start(Action)"/>.</summary>
+[Trait("Kind", "Process")]
 public sealed class WorkerProcessTests
 {
     private static CancellationToken Timeout(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;

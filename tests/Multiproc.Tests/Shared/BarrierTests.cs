@@ -2,11 +2,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Shared;
 
-public sealed class BarrierTests : IAsyncLifetime
+public abstract class BarrierTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 

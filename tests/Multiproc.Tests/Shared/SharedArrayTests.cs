@@ -2,6 +2,7 @@ using Multiproc.Memory;
 
 namespace Multiproc.Tests.Shared;
 
+[Trait("Kind", "Process")]
 public sealed class SharedArrayTests
 {
     private const int TimeoutMs = 60_000;

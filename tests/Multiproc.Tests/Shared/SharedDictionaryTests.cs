@@ -3,11 +3,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Shared;
 
-public sealed class SharedDictionaryTests : IAsyncLifetime
+public abstract class SharedDictionaryTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 

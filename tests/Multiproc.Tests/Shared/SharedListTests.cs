@@ -3,11 +3,11 @@ using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Shared;
 
-public sealed class SharedListTests : IAsyncLifetime
+public abstract class SharedListTests : TransportTests, IAsyncLifetime
 {
     private Manager _manager = null!;
 
-    public async Task InitializeAsync() => _manager = await Manager.StartAsync(TestOptions.Create());
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(CreateOptions());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 
@@ -88,14 +88,16 @@ public sealed class SharedListTests : IAsyncLifetime
     public async Task PoppedProxy_StaysAlive_ThenIsReleasedWithTheLastProxy()
     {
         ISharedList<ITracked> list = await _manager.CreateListAsync<ITracked>();
-        ITracked tracked = await _manager.CreateAsync<ITracked>("popped");
+        // Unique: the Unix and TCP runs of this test share the static dispose record.
+        string tag = $"popped-{Guid.NewGuid():N}";
+        ITracked tracked = await _manager.CreateAsync<ITracked>(tag);
         list.Add(tracked);
         ((IDisposable)tracked).Dispose();
 
         ITracked popped = list.Pop();
-        Assert.Equal("popped", popped.Tag);
+        Assert.Equal(tag, popped.Tag);
         ((IDisposable)popped).Dispose();
 
-        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed("popped")));
+        await TestTimeout.UntilAsync(() => Task.FromResult(Tracked.WasDisposed(tag)));
     }
 }

@@ -5,6 +5,7 @@ using Multiproc.Memory;
 
 namespace Multiproc.Tests.Shared;
 
+[Trait("Kind", "Process")]
 public sealed partial class SharedMemoryTests
 {
     private const int TimeoutMs = 60_000;

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class CallSemanticsUnixTests : CallSemanticsTests
+{
+    protected override string? ListenAddress => null;
+}

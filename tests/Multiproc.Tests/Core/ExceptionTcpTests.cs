@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ExceptionTcpTests : ExceptionTests
+{
+    protected override string? ListenAddress => Tcp;
+}

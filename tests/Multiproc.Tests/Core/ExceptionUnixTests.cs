@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ExceptionUnixTests : ExceptionTests
+{
+    protected override string? ListenAddress => null;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ProxyTcpTests : ProxyTests
+{
+    protected override string? ListenAddress => Tcp;
+}

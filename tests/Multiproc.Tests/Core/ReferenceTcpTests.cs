@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ReferenceTcpTests : ReferenceTests
+{
+    protected override string? ListenAddress => Tcp;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ReferenceUnixTests : ReferenceTests
+{
+    protected override string? ListenAddress => null;
+}

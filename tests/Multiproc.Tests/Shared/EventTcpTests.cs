@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class EventTcpTests : EventTests
+{
+    protected override string? ListenAddress => Tcp;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class LockTcpTests : LockTests
+{
+    protected override string? ListenAddress => Tcp;
+}

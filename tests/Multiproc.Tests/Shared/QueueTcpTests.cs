@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class QueueTcpTests : QueueTests
+{
+    protected override string? ListenAddress => Tcp;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class SharedListTcpTests : SharedListTests
+{
+    protected override string? ListenAddress => Tcp;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class SharedListUnixTests : SharedListTests
+{
+    protected override string? ListenAddress => null;
+}
