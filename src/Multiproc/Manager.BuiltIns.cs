@@ -78,7 +78,7 @@ public sealed partial class Manager
         SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Array, [elementSize, length], cancellationToken).ConfigureAwait(false);
         try
         {
-            string name = await handle.InvokeAsync<string>(ArrayMembers.Name, cancellationToken).ConfigureAwait(false);
+            string name = await handle.InvokeAsync<string>(ArrayMembers.Name, [], cancellationToken).ConfigureAwait(false);
             return SharedArray<T>.OpenHeld(new SharedArrayDescriptor(name, elementSize, length), handle);
         }
         catch

@@ -25,7 +25,7 @@ public sealed class ClientFrameGoldenTests
         await fake.SendAsync(Golden.Bytes(QueueReference), TestTimeout.Token());
         SharedObject queue = await lookup.WaitAsync(TestTimeout.Token());
 
-        Task<bool> put = queue.InvokeAsync<bool>("Put", TestTimeout.Token(), 5, TimeSpan.FromMilliseconds(1));
+        Task<bool> put = queue.InvokeAsync<bool>("Put", [5, TimeSpan.FromMilliseconds(1)], TestTimeout.Token());
         byte[] putCall = await fake.ReadWholeFrameAsync(TestTimeout.Token());
         await fake.SendAsync(Golden.Bytes("04000000 93 02 02 C3"), TestTimeout.Token());
         Assert.True(await put.WaitAsync(TestTimeout.Token()));
@@ -67,7 +67,7 @@ public sealed class ClientFrameGoldenTests
         await accepted;
         SharedObject queue = await LookupQueueAsync(client, fake);
 
-        Task<int[]?> take = queue.InvokeAsync<int[]?>("Take", TestTimeout.Token(), 1, TimeSpan.Zero);
+        Task<int[]?> take = queue.InvokeAsync<int[]?>("Take", [1, TimeSpan.Zero], TestTimeout.Token());
         await fake.ReadWholeFrameAsync(TestTimeout.Token());
         // [LeasedResult, 2, [5]]
         await fake.SendAsync(Golden.Bytes("05000000 93 06 02 91 05"), TestTimeout.Token());
@@ -92,7 +92,7 @@ public sealed class ClientFrameGoldenTests
         SharedObject queue = await LookupQueueAsync(client, fake);
 
         using var giveUp = new CancellationTokenSource();
-        Task<int[]?> take = queue.InvokeAsync<int[]?>("Take", giveUp.Token, 1, Timeout.InfiniteTimeSpan);
+        Task<int[]?> take = queue.InvokeAsync<int[]?>("Take", [1, Timeout.InfiniteTimeSpan], giveUp.Token);
         byte[] takeCall = await fake.ReadWholeFrameAsync(TestTimeout.Token());
         await giveUp.CancelAsync();
         byte[] cancel = await fake.ReadWholeFrameAsync(TestTimeout.Token());
