@@ -9,7 +9,7 @@ namespace Multiproc.Processes.Channel;
 /// A plain binary body (<see cref="BinaryFieldWriter"/>), not MessagePack, so a starting worker
 /// decodes it without paying MessagePack's JIT cost: version, isPool, socket path, token, host
 /// command, then the optional target identity, argument bytes and initializer identity. Readers
-/// ignore trailing bytes, so later versions (the manager address and auth key) append fields.
+/// ignore trailing bytes, so a later version can append fields.
 /// </remarks>
 internal sealed class WorkerBootstrap
 {
