@@ -14,10 +14,22 @@ namespace Multiproc;
 /// re-check the predicate in a loop after waking.</para>
 /// <para>Waits of a process that dies are withdrawn; a notification that reached such a waiter is
 /// passed on to the next one rather than lost. A wait holds no thread in the manager.</para>
+/// <para><b>Failures.</b> Every member is a call to the manager. It throws
+/// <see cref="ManagerUnavailableException"/> when the manager cannot be reached: it was shut down or its
+/// process died, the connection broke or was closed by disposing the <see cref="Manager"/>, or a call in
+/// flight heard nothing from the manager for <see cref="ConnectOptions.LivenessTimeout"/> (a call in
+/// flight when the connection breaks may or may not have taken effect). It throws
+/// <see cref="ObjectDisposedException"/> after this proxy was disposed, and
+/// <see cref="OperationCanceledException"/> when a member's cancellation token fires (each such member
+/// says what has then happened). A waiting member without a timeout or token ends only with its outcome
+/// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
+/// member.</para>
 /// </remarks>
 public interface ISharedCondition : ISharedLock
 {
     /// <summary>Releases the lock, blocks until notified, then reacquires the lock.</summary>
+    /// <remarks>The wait ends with <see cref="Notify"/> or <see cref="NotifyAll"/>, then lasts until the lock is free
+    /// again; it has no timeout (use <see cref="Wait(TimeSpan)"/> or <see cref="WaitAsync(CancellationToken)"/> to bound it).</remarks>
     /// <exception cref="System.Threading.SynchronizationLockException">This process does not hold the lock.</exception>
     void Wait();
 
@@ -31,6 +43,7 @@ public interface ISharedCondition : ISharedLock
     /// <param name="cancellationToken">Stops waiting for a notification; the lock is reacquired before the cancellation is thrown.</param>
     /// <returns>A task that completes when notified and the lock is held again.</returns>
     /// <exception cref="System.Threading.SynchronizationLockException">This process does not hold the lock.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before a notification; the lock is held again when it is thrown.</exception>
     Task WaitAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Releases the lock, waits until notified or <paramref name="timeout"/> without blocking a thread, then reacquires the lock.</summary>
@@ -38,6 +51,7 @@ public interface ISharedCondition : ISharedLock
     /// <param name="cancellationToken">Stops waiting for a notification; the lock is reacquired before the cancellation is thrown.</param>
     /// <returns>False when the time ran out (the lock is held again either way).</returns>
     /// <exception cref="System.Threading.SynchronizationLockException">This process does not hold the lock.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before a notification; the lock is held again when it is thrown.</exception>
     Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Wakes up to <paramref name="count"/> waiters (longest waiting first).</summary>

@@ -11,9 +11,19 @@ namespace Multiproc;
 /// </typeparam>
 /// <typeparam name="TValue">The value type; a proxy stored as a value is a reference that stays alive while stored.</typeparam>
 /// <remarks>
-/// Each member is one round trip and atomic on the manager: <c>d[k] += 1</c> races between processes,
+/// <para>Each member is one round trip and atomic on the manager: <c>d[k] += 1</c> races between processes,
 /// <see cref="SharedDictionaryExtensions.Increment{TKey, TValue}(ISharedDictionary{TKey, TValue}, TKey, TValue)"/> does not.
-/// Enumeration, <see cref="IDictionary{TKey, TValue}.Keys"/> and <see cref="IDictionary{TKey, TValue}.Values"/> are snapshots.
+/// Enumeration, <see cref="IDictionary{TKey, TValue}.Keys"/> and <see cref="IDictionary{TKey, TValue}.Values"/> are snapshots.</para>
+/// <para><b>Failures.</b> Every member is a call to the manager. It throws
+/// <see cref="ManagerUnavailableException"/> when the manager cannot be reached: it was shut down or its
+/// process died, the connection broke or was closed by disposing the <see cref="Manager"/>, or a call in
+/// flight heard nothing from the manager for <see cref="ConnectOptions.LivenessTimeout"/> (a call in
+/// flight when the connection breaks may or may not have taken effect). It throws
+/// <see cref="ObjectDisposedException"/> after this proxy was disposed, and
+/// <see cref="OperationCanceledException"/> when a member's cancellation token fires (each such member
+/// says what has then happened). A waiting member without a timeout or token ends only with its outcome
+/// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
+/// member.</para>
 /// </remarks>
 public interface ISharedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, IDisposable
     where TKey : notnull
@@ -69,6 +79,7 @@ public interface ISharedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, ID
     /// <param name="key">The key.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>(true, value) or (false, default).</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived.</exception>
     Task<(bool Found, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Sets a key without blocking a thread.</summary>
@@ -76,10 +87,12 @@ public interface ISharedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, ID
     /// <param name="value">The value.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when stored.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; the change may still have been made on the manager.</exception>
     Task SetAsync(TKey key, TValue value, CancellationToken cancellationToken = default);
 
     /// <summary>Returns a copy of every pair without blocking a thread.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The snapshot.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived.</exception>
     Task<Dictionary<TKey, TValue>> SnapshotAsync(CancellationToken cancellationToken = default);
 }

@@ -13,6 +13,16 @@ namespace Multiproc;
 /// item, or a <see cref="TryPopAsync"/> is cancelled too late to stop the pop, the item goes back to
 /// its index. A read whose reply would exceed the manager's <c>MaxFrameSize</c> throws
 /// <see cref="InvalidOperationException"/> (it is never truncated).</para>
+/// <para><b>Failures.</b> Every member is a call to the manager. It throws
+/// <see cref="ManagerUnavailableException"/> when the manager cannot be reached: it was shut down or its
+/// process died, the connection broke or was closed by disposing the <see cref="Manager"/>, or a call in
+/// flight heard nothing from the manager for <see cref="ConnectOptions.LivenessTimeout"/> (a call in
+/// flight when the connection breaks may or may not have taken effect). It throws
+/// <see cref="ObjectDisposedException"/> after this proxy was disposed, and
+/// <see cref="OperationCanceledException"/> when a member's cancellation token fires (each such member
+/// says what has then happened). A waiting member without a timeout or token ends only with its outcome
+/// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
+/// member.</para>
 /// </remarks>
 public interface ISharedList<T> : IList<T>, IReadOnlyList<T>, IDisposable
 {
@@ -46,15 +56,19 @@ public interface ISharedList<T> : IList<T>, IReadOnlyList<T>, IDisposable
     /// <param name="item">The item.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the item is stored.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; the change may still have been made on the manager.</exception>
     Task AddAsync(T item, CancellationToken cancellationToken = default);
 
     /// <summary>Returns all items without blocking a thread.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A snapshot.</returns>
+    /// <exception cref="InvalidOperationException">The items are larger than one reply can carry (the manager's <c>MaxFrameSize</c>).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived.</exception>
     Task<T[]> ToArrayAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes the last item if there is one, without blocking a thread.</summary>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>(true, item) or (false, default) when empty.</returns>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; an item popped meanwhile goes back to its index.</exception>
     Task<(bool Found, T Item)> TryPopAsync(CancellationToken cancellationToken = default);
 }

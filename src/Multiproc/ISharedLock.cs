@@ -25,6 +25,16 @@ namespace Multiproc;
 /// <para>If the manager drops this process's connection (the process died, or it stopped
 /// answering), the lock passes on, and every later call through this proxy throws
 /// <see cref="ManagerUnavailableException"/>.</para>
+/// <para><b>Failures.</b> Every member is a call to the manager. It throws
+/// <see cref="ManagerUnavailableException"/> when the manager cannot be reached: it was shut down or its
+/// process died, the connection broke or was closed by disposing the <see cref="Manager"/>, or a call in
+/// flight heard nothing from the manager for <see cref="ConnectOptions.LivenessTimeout"/> (a call in
+/// flight when the connection breaks may or may not have taken effect). It throws
+/// <see cref="ObjectDisposedException"/> after this proxy was disposed, and
+/// <see cref="OperationCanceledException"/> when a member's cancellation token fires (each such member
+/// says what has then happened). A waiting member without a timeout or token ends only with its outcome
+/// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
+/// member.</para>
 /// </remarks>
 public interface ISharedLock : IDisposable
 {
@@ -37,6 +47,8 @@ public interface ISharedLock : IDisposable
     long FencingToken { get; }
 
     /// <summary>Acquires the lock, blocking until it is free.</summary>
+    /// <remarks>The wait ends when the holder releases the lock or its connection closes; it has no timeout
+    /// (use <see cref="TryAcquire(TimeSpan)"/> or <see cref="AcquireAsync"/> to bound it).</remarks>
     /// <returns>The fencing token of this hold (at least 1).</returns>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone.</exception>
     long Acquire();
@@ -58,6 +70,7 @@ public interface ISharedLock : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when this process owns the lock, with the fencing token of the hold.</returns>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the lock was granted; this call did not acquire it (a grant that came first is returned instead).</exception>
     Task<long> AcquireAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Acquires the lock if it becomes free within <paramref name="timeout"/>, without blocking a thread.</summary>
@@ -65,6 +78,7 @@ public interface ISharedLock : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>False when the time ran out. The hold's fencing token is <see cref="FencingToken"/>.</returns>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the lock was granted; this call did not acquire it (a grant that came first is returned instead).</exception>
     Task<bool> TryAcquireAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Releases the lock (one level of a reentrant hold).</summary>
@@ -73,13 +87,15 @@ public interface ISharedLock : IDisposable
     void Release();
 
     /// <summary>Releases the lock (one level of a reentrant hold) without blocking a thread.</summary>
-    /// <param name="cancellationToken">Stops waiting for the confirmation; the release still happens.</param>
+    /// <param name="cancellationToken">Stops waiting for the confirmation; a release already sent still happens.</param>
     /// <returns>A task that completes when the manager has released the lock.</returns>
     /// <exception cref="System.Threading.SynchronizationLockException">This process (connection) does not hold the lock.</exception>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone (the lock was released when it closed).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the confirmation arrived. The release was sent and still happens, unless the token had fired before the call: then nothing was sent and this process still holds the lock.</exception>
     Task ReleaseAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Acquires the lock and returns a scope whose disposal releases it: <c>using (lk.Lock()) { ... }</c>.</summary>
+    /// <remarks>Waits like <see cref="Acquire"/>, with no timeout.</remarks>
     /// <returns>The scope, with the hold's fencing token; disposing it more than once releases once.</returns>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone.</exception>
     SharedLockScope Lock();
@@ -88,5 +104,6 @@ public interface ISharedLock : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The scope, with the hold's fencing token; disposing it more than once releases once.</returns>
     /// <exception cref="ManagerUnavailableException">The connection to the manager is gone.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the lock was granted; this call did not acquire it (a grant that came first is returned instead).</exception>
     ValueTask<SharedLockScope> LockAsync(CancellationToken cancellationToken = default);
 }

@@ -5,8 +5,18 @@ namespace Multiproc;
 /// through <c>dynamic</c>: <c>ns.Total = 3; long t = ns.Total;</c>.
 /// </summary>
 /// <remarks>
-/// Typed access (<see cref="GetValue{T}"/>) decodes as the requested type; <c>dynamic</c> reads give
-/// primitives, arrays and maps. Each member is one atomic round trip.
+/// <para>Typed access (<see cref="GetValue{T}"/>) decodes as the requested type; <c>dynamic</c> reads give
+/// primitives, arrays and maps. Each member is one atomic round trip.</para>
+/// <para><b>Failures.</b> Every member is a call to the manager. It throws
+/// <see cref="ManagerUnavailableException"/> when the manager cannot be reached: it was shut down or its
+/// process died, the connection broke or was closed by disposing the <see cref="Manager"/>, or a call in
+/// flight heard nothing from the manager for <see cref="ConnectOptions.LivenessTimeout"/> (a call in
+/// flight when the connection breaks may or may not have taken effect). It throws
+/// <see cref="ObjectDisposedException"/> after this proxy was disposed, and
+/// <see cref="OperationCanceledException"/> when a member's cancellation token fires (each such member
+/// says what has then happened). A waiting member without a timeout or token ends only with its outcome
+/// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
+/// member.</para>
 /// </remarks>
 public interface ISharedNamespace : IDisposable
 {

@@ -15,6 +15,7 @@ public static class SharedDictionaryExtensions
     /// <returns>The new value.</returns>
     /// <exception cref="InvalidOperationException">The stored value is not a number.</exception>
     /// <exception cref="OverflowException">The sum does not fit in 64 bits.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="dictionary"/> is not a proxy created by a <see cref="Manager"/>.</exception>
     public static TValue Increment<TKey, TValue>(this ISharedDictionary<TKey, TValue> dictionary, TKey key, TValue delta)
         where TKey : notnull
         where TValue : INumber<TValue>
@@ -28,6 +29,10 @@ public static class SharedDictionaryExtensions
     /// <param name="delta">The amount to add.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The new value.</returns>
+    /// <exception cref="InvalidOperationException">The stored value is not a number.</exception>
+    /// <exception cref="OverflowException">The sum does not fit in 64 bits.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="dictionary"/> is not a proxy created by a <see cref="Manager"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; the addition may still have been made on the manager.</exception>
     public static Task<TValue> IncrementAsync<TKey, TValue>(this ISharedDictionary<TKey, TValue> dictionary, TKey key, TValue delta, CancellationToken cancellationToken = default)
         where TKey : notnull
         where TValue : INumber<TValue>

@@ -12,6 +12,7 @@ public static class SharedValueExtensions
     /// <param name="delta">The amount to add (may be negative).</param>
     /// <returns>The new value.</returns>
     /// <exception cref="OverflowException">The sum does not fit in 64 bits.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="value"/> is not a proxy created by a <see cref="Manager"/>.</exception>
     public static T Increment<T>(this ISharedValue<T> value, T delta)
         where T : INumber<T>
         => Proxy(value).Increment(delta);
@@ -22,6 +23,9 @@ public static class SharedValueExtensions
     /// <param name="delta">The amount to add.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The new value.</returns>
+    /// <exception cref="OverflowException">The sum does not fit in 64 bits.</exception>
+    /// <exception cref="NotSupportedException"><paramref name="value"/> is not a proxy created by a <see cref="Manager"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; the addition may still have been made on the manager.</exception>
     public static Task<T> IncrementAsync<T>(this ISharedValue<T> value, T delta, CancellationToken cancellationToken = default)
         where T : INumber<T>
         => Proxy(value).IncrementAsync(delta, cancellationToken);
