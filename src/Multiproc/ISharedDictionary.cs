@@ -80,7 +80,7 @@ public interface ISharedDictionary<TKey, TValue> : IDictionary<TKey, TValue>, ID
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>(true, value) or (false, default).</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived.</exception>
-    Task<(bool Found, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default);
+    Task<(bool Success, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Sets a key without blocking a thread.</summary>
     /// <param name="key">The key.</param>

@@ -70,5 +70,5 @@ public interface ISharedList<T> : IList<T>, IReadOnlyList<T>, IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>(true, item) or (false, default) when empty.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the reply arrived; an item popped meanwhile goes back to its index.</exception>
-    Task<(bool Found, T Item)> TryPopAsync(CancellationToken cancellationToken = default);
+    Task<(bool Success, T Value)> TryPopAsync(CancellationToken cancellationToken = default);
 }

@@ -48,7 +48,7 @@ public interface ISharedQueue<T> : IDisposable
     /// <summary>Adds an item, blocking while a bounded queue is full.</summary>
     /// <param name="item">The item.</param>
     /// <remarks>The wait ends when a take makes space or <see cref="CompleteAdding"/> is called; it has no timeout
-    /// (use <see cref="TryPut"/> or <see cref="PutAsync"/> to bound it).</remarks>
+    /// (use <see cref="TryPut"/>, <see cref="TryPutAsync"/> or <see cref="PutAsync"/> to bound it).</remarks>
     /// <exception cref="InvalidOperationException">Adding has been completed (also while this put waited); the item was not added.</exception>
     void Put(T item);
 
@@ -58,6 +58,16 @@ public interface ISharedQueue<T> : IDisposable
     /// <returns>False when the time ran out (the item was not added).</returns>
     /// <exception cref="InvalidOperationException">Adding has been completed (also while this put waited); the item was not added.</exception>
     bool TryPut(T item, TimeSpan timeout);
+
+    /// <summary>Adds an item if there is space within <paramref name="timeout"/>, without blocking a thread.</summary>
+    /// <param name="item">The item.</param>
+    /// <param name="timeout">How long to wait for space; <see cref="TimeSpan.Zero"/> does not wait.</param>
+    /// <param name="cancellationToken">Cancels the wait; the item is then not added.</param>
+    /// <returns>False when the time ran out (the item was not added).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or too large.</exception>
+    /// <exception cref="InvalidOperationException">Adding has been completed (also while this put waited); the item was not added.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before the item was added; it was not added.</exception>
+    Task<bool> TryPutAsync(T item, TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Adds an item, waiting asynchronously while a bounded queue is full.</summary>
     /// <param name="item">The item.</param>
@@ -106,7 +116,7 @@ public interface ISharedQueue<T> : IDisposable
     /// <param name="cancellationToken">Cancels the wait; no item is lost.</param>
     /// <returns>(true, item), or (false, default) when the time ran out or the queue is completed.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before an item was handed over; no item was taken.</exception>
-    Task<(bool Success, T Item)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
+    Task<(bool Success, T Value)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 
     /// <summary>Removes up to <paramref name="maxCount"/> items in one round trip, blocking until there is at least one.</summary>
     /// <param name="maxCount">The most items to return (at least 1).</param>
@@ -148,7 +158,7 @@ public interface ISharedQueue<T> : IDisposable
     /// <remarks>Items taken by a process that then dies (or disconnects) without calling
     /// <see cref="TaskDone"/> count as done once its connection closes: <see cref="Join()"/> does not
     /// wait for a consumer that is gone, but that consumer's work may not have happened. The wait has no
-    /// timeout (use <see cref="Join(TimeSpan)"/> or <see cref="JoinAsync"/> to bound it).</remarks>
+    /// timeout (use <see cref="Join(TimeSpan)"/> or <see cref="JoinAsync(TimeSpan, CancellationToken)"/> to bound it).</remarks>
     void Join();
 
     /// <summary>Waits until every item put has been marked done, within <paramref name="timeout"/>.</summary>
@@ -161,4 +171,12 @@ public interface ISharedQueue<T> : IDisposable
     /// <returns>A task that completes when no item is unfinished.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before every item was marked done.</exception>
     Task JoinAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Waits asynchronously until every item put has been marked done, within <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>False when the time ran out.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is negative (other than <see cref="Timeout.InfiniteTimeSpan"/>) or too large.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired before every item was marked done.</exception>
+    Task<bool> JoinAsync(TimeSpan timeout, CancellationToken cancellationToken = default);
 }

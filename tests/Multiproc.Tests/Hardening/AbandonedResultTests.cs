@@ -109,7 +109,7 @@ public sealed class AbandonedResultTests : IAsyncLifetime
             // Everything on one connection, so the abandoned pop runs before the next call.
             callerList.Add(i);
             using var cts = new CancellationTokenSource();
-            Task<(bool Found, int Item)> pop = callerList.TryPopAsync(cts.Token);
+            Task<(bool Success, int Value)> pop = callerList.TryPopAsync(cts.Token);
             await cts.CancelAsync();
             try
             {

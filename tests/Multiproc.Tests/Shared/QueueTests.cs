@@ -314,4 +314,32 @@ public abstract class QueueTests : TransportTests, IAsyncLifetime
         received.Add(2);
         Assert.Equal([1, 2], received.ToArray());
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task TryPutAsync_FullQueue_TimesOutFalse_AndAddsNothing_ThenAddsWhenThereIsRoom()
+    {
+        ISharedQueue<int> queue = await _manager.CreateQueueAsync<int>(capacity: 1, TestTimeout.Token());
+        Assert.True(await queue.TryPutAsync(1, TimeSpan.Zero, TestTimeout.Token()));
+
+        Assert.False(await queue.TryPutAsync(2, TimeSpan.FromMilliseconds(50), TestTimeout.Token()));
+        Assert.Equal(1, queue.Count);
+
+        Task<bool> waiting = queue.TryPutAsync(3, TimeSpan.FromSeconds(10), TestTimeout.Token());
+        Assert.Equal(1, queue.Take());
+        Assert.True(await waiting);
+        Assert.Equal(3, queue.Take());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task JoinAsync_WithTimeout_FalseWhileItemsAreUnfinished_TrueOnceAllAreDone()
+    {
+        ISharedQueue<int> queue = await _manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.Put(1);
+        queue.Take();
+
+        Assert.False(await queue.JoinAsync(TimeSpan.FromMilliseconds(50), TestTimeout.Token()));
+
+        queue.TaskDone();
+        Assert.True(await queue.JoinAsync(TimeSpan.FromSeconds(10), TestTimeout.Token()));
+    }
 }

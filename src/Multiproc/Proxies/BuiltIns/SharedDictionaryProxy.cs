@@ -60,7 +60,7 @@ internal sealed class SharedDictionaryProxy<TKey, TValue> : BuiltInProxy, IShare
         return found.Length == 1;
     }
 
-    public async Task<(bool Found, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default)
+    public async Task<(bool Success, TValue Value)> TryGetValueAsync(TKey key, CancellationToken cancellationToken = default)
     {
         TValue[] found = await CallAsync<TValue[]>(DictionaryMembers.TryGet, [key], s_key, cancellationToken).ConfigureAwait(false);
         return found.Length == 1 ? (true, found[0]) : (false, default!);

@@ -66,7 +66,7 @@ internal sealed class SharedListProxy<T> : BuiltInProxy, ISharedList<T>
         return popped.Length == 1;
     }
 
-    public async Task<(bool Found, T Item)> TryPopAsync(CancellationToken cancellationToken = default)
+    public async Task<(bool Success, T Value)> TryPopAsync(CancellationToken cancellationToken = default)
     {
         T[] popped = await CallAsync<T[]>(ListMembers.TryPop, [], [], cancellationToken).ConfigureAwait(false);
         return popped.Length == 1 ? (true, popped[0]) : (false, default!);

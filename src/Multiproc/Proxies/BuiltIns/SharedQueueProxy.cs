@@ -31,6 +31,9 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     public bool TryPut(T item, TimeSpan timeout)
         => CallSettled<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], s_itemTimeout, default);
 
+    public Task<bool> TryPutAsync(T item, TimeSpan timeout, CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], s_itemTimeout, cancellationToken);
+
     public Task PutAsync(T item, CancellationToken cancellationToken = default)
         => CallSettledAsync<bool>(QueueMembers.Put, [item, Timeout.InfiniteTimeSpan], s_itemTimeout, cancellationToken);
 
@@ -58,7 +61,7 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
         return taken is [_];
     }
 
-    public async Task<(bool Success, T Item)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public async Task<(bool Success, T Value)> TryTakeAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         T[]? taken = await TakeCoreAsync(1, WaitTimeout.Validate(timeout), cancellationToken).ConfigureAwait(false);
         return taken is [var first] ? (true, first) : (false, default!);
@@ -103,6 +106,9 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
 
     public Task JoinAsync(CancellationToken cancellationToken = default)
         => CallSettledAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
+
+    public Task<bool> JoinAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+        => CallSettledAsync<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
 
     private static T Single(T[]? taken)
         => taken is [var item] ? item : throw new InvalidOperationException("The shared queue is completed: adding was completed and it is empty.");
