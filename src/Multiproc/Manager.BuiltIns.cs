@@ -16,8 +16,8 @@ public sealed partial class Manager
     public async Task<ISharedList<T>> CreateListAsync<T>(IEnumerable<T>? items = null, CancellationToken cancellationToken = default)
     {
         (ValueKind kind, bool nullable) = ValueKinds.Of(typeof(T));
-        // A byte[] would be written as one MessagePack binary, not as an array of items.
-        object initial = typeof(T) == typeof(byte) ? (items ?? []).Select(static item => (object?)item).ToArray() : items?.ToArray() ?? [];
+        // A list, not an array: MessagePack writes every list as an array of items, where a byte[] would be one binary.
+        List<T> initial = items is null ? [] : [.. items];
         SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.List, [(int)kind, nullable, initial], cancellationToken).ConfigureAwait(false);
         return ProxyFactory.Create<ISharedList<T>>(handle);
     }

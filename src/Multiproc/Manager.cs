@@ -162,7 +162,7 @@ public sealed partial class Manager : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(typeId);
         ArgumentNullException.ThrowIfNull(args);
         ThrowIfDisposed();
-        return _control.CreateAsync(typeId, [.. args], cancellationToken);
+        return _control.CreateAsync(typeId, args as object?[] ?? [.. args], cancellationToken);
     }
 
     /// <summary>Publishes a shared object under a name, replacing what the name held.</summary>

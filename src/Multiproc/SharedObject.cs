@@ -82,7 +82,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
         ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments([.. args]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
         return (T)reply.Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 
@@ -106,7 +106,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
         ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments([.. args]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, connection.SerializerOptions);
     }
 

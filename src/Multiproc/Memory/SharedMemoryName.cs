@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using Multiproc.Server;
 
 namespace Multiproc.Memory;
@@ -15,9 +13,6 @@ internal static class SharedMemoryName
     /// <summary>The longest accepted name; well under NAME_MAX (255) on every file system.</summary>
     public const int MaxLength = 200;
 
-    private const string RandomPrefix = "mp-";
-    private const int RandomHexDigits = 16;
-
     /// <summary>Returns a fresh random name: "mp-", this process's id, '-' and 16 lowercase hex digits.</summary>
     /// <remarks>
     /// The pid records the creator, which owns the block: once that process is gone the block is a
@@ -27,30 +22,11 @@ internal static class SharedMemoryName
     public static string CreateRandom() => CreateRandom(Environment.ProcessId);
 
     /// <summary>Returns a fresh random name recording <paramref name="creatorPid"/> as the creator; tests fake a dead creator with it.</summary>
-    public static string CreateRandom(int creatorPid) => string.Create(
-        CultureInfo.InvariantCulture, $"{RandomPrefix}{creatorPid}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexDigits / 2))}");
+    public static string CreateRandom(int creatorPid) => OwnerStampedName.Create(creatorPid);
 
     /// <summary>Reads the creator's pid from a name made by <see cref="CreateRandom()"/>.</summary>
     /// <returns><see langword="false"/> for any other name: blocks named by users are never swept.</returns>
-    public static bool TryParseCreator(string name, out int pid)
-    {
-        pid = 0;
-        int dash = name.StartsWith(RandomPrefix, StringComparison.Ordinal) ? name.IndexOf('-', RandomPrefix.Length) : -1;
-        if (dash <= RandomPrefix.Length || name.Length - dash - 1 != RandomHexDigits)
-        {
-            return false;
-        }
-
-        foreach (char c in name.AsSpan(dash + 1))
-        {
-            if (!char.IsAsciiHexDigitLower(c))
-            {
-                return false;
-            }
-        }
-
-        return int.TryParse(name.AsSpan(RandomPrefix.Length, dash - RandomPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0;
-    }
+    public static bool TryParseCreator(string name, out int pid) => OwnerStampedName.TryParseCreator(name, out pid);
 
     /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="name"/> is a valid block name.</summary>
     /// <param name="name">The name to check.</param>

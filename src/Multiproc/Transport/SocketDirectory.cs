@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using Multiproc.Server;
 
 namespace Multiproc.Transport;
@@ -18,9 +16,6 @@ internal static class SocketDirectory
     /// <summary>The socket file's name inside the directory.</summary>
     public const string SocketFileName = "s";
 
-    private const string Prefix = "mp-";
-    private const int RandomHexDigits = 16;
-
     /// <summary>Creates a fresh directory for this process under <paramref name="root"/> (default: the temp directory).</summary>
     /// <returns>The directory's full path.</returns>
     /// <exception cref="IOException">The directory cannot be created.</exception>
@@ -29,31 +24,9 @@ internal static class SocketDirectory
     /// <summary>Creates a directory named for <paramref name="pid"/>; tests use it to fake a dead manager's leftovers.</summary>
     /// <returns>The directory's full path.</returns>
     /// <exception cref="IOException">The directory cannot be created.</exception>
-    public static string Create(string root, int pid)
-    {
-        string name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pid}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(RandomHexDigits / 2))}");
-        return PrivateDirectory.Create(Path.Combine(root, name));
-    }
+    public static string Create(string root, int pid) => PrivateDirectory.Create(Path.Combine(root, OwnerStampedName.Create(pid)));
 
     /// <summary>Reads the creator's pid from a directory name made by <see cref="Create(string, int)"/>.</summary>
     /// <returns><see langword="false"/> for any other name: other programs' <c>mp-*</c> directories are never touched.</returns>
-    public static bool TryParseOwner(string name, out int pid)
-    {
-        pid = 0;
-        int dash = name.StartsWith(Prefix, StringComparison.Ordinal) ? name.IndexOf('-', Prefix.Length) : -1;
-        if (dash <= Prefix.Length || name.Length - dash - 1 != RandomHexDigits)
-        {
-            return false;
-        }
-
-        foreach (char c in name.AsSpan(dash + 1))
-        {
-            if (!char.IsAsciiHexDigitLower(c))
-            {
-                return false;
-            }
-        }
-
-        return int.TryParse(name.AsSpan(Prefix.Length, dash - Prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out pid) && pid > 0;
-    }
+    public static bool TryParseOwner(string name, out int pid) => OwnerStampedName.TryParseCreator(name, out pid);
 }

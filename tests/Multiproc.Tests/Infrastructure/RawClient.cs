@@ -46,25 +46,12 @@ internal sealed class RawClient : IDisposable
     }
 
     /// <summary>Reads one frame and returns it whole, length prefix included.</summary>
-    public async Task<byte[]> ReadWholeFrameAsync(CancellationToken cancellationToken)
-    {
-        byte[] prefix = await ReadExactlyAsync(4, cancellationToken);
-        byte[] payload = await ReadExactlyAsync((int)BinaryPrimitives.ReadUInt32LittleEndian(prefix), cancellationToken);
-        return [.. prefix, .. payload];
-    }
+    public Task<byte[]> ReadWholeFrameAsync(CancellationToken cancellationToken)
+        => SocketReads.ReadWholeFrameAsync(_socket, "server", cancellationToken);
 
     /// <summary>Reads exactly <paramref name="count"/> bytes (handshake bytes, or part of a frame).</summary>
-    public async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[count];
-        for (int read = 0; read < count;)
-        {
-            int received = await _socket.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken);
-            read += received > 0 ? received : throw new EndOfStreamException("The server closed the connection.");
-        }
-
-        return buffer;
-    }
+    public Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+        => SocketReads.ReadExactlyAsync(_socket, count, "server", cancellationToken);
 
     /// <summary>Reads until the server closes the connection; returns true if it did within the token's time.</summary>
     public async Task<bool> IsClosedByServerAsync(CancellationToken cancellationToken)

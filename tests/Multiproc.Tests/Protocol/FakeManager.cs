@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Multiproc.Protocol;
+using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Protocol;
 
@@ -62,24 +62,11 @@ internal sealed class FakeManager : IDisposable
         => Peer.SendAsync(bytes, SocketFlags.None, cancellationToken).AsTask();
 
     /// <summary>Reads one frame and returns it whole, length prefix included.</summary>
-    public async Task<byte[]> ReadWholeFrameAsync(CancellationToken cancellationToken)
-    {
-        byte[] prefix = await ReadExactlyAsync(4, cancellationToken);
-        byte[] payload = await ReadExactlyAsync((int)BinaryPrimitives.ReadUInt32LittleEndian(prefix), cancellationToken);
-        return [.. prefix, .. payload];
-    }
+    public Task<byte[]> ReadWholeFrameAsync(CancellationToken cancellationToken)
+        => SocketReads.ReadWholeFrameAsync(Peer, "client", cancellationToken);
 
-    public async Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
-    {
-        byte[] buffer = new byte[count];
-        for (int read = 0; read < count;)
-        {
-            int received = await Peer.ReceiveAsync(buffer.AsMemory(read), SocketFlags.None, cancellationToken);
-            read += received > 0 ? received : throw new EndOfStreamException("The client closed the connection.");
-        }
-
-        return buffer;
-    }
+    public Task<byte[]> ReadExactlyAsync(int count, CancellationToken cancellationToken)
+        => SocketReads.ReadExactlyAsync(Peer, count, "client", cancellationToken);
 
     public void Dispose()
     {
