@@ -9,7 +9,8 @@ namespace Multiproc.Bench;
 /// drift hits both sides) and reports the median ratio per figure and its range.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/Multiproc.Bench -- compare [--before REF] [--pairs N]</c>.
+/// <c>dotnet run -c Release --project bench/Multiproc.Bench -- compare [--before REF] [--pairs N] [--seconds S]</c>
+/// (S: each throughput window, default 1; longer windows steady the figures on a noisy machine).
 /// The older tree comes from <c>git archive</c> into a temporary directory, removed afterwards.
 /// </remarks>
 internal static class BuildComparison
@@ -25,6 +26,7 @@ internal static class BuildComparison
     {
         string before = Option(args, "--before") ?? "e8d1922";
         int pairs = int.Parse(Option(args, "--pairs") ?? "5", CultureInfo.InvariantCulture);
+        string seconds = Option(args, "--seconds") ?? "1";
         string root = FindRepositoryRoot();
         string beforeTree = Path.Combine(Path.GetTempPath(), $"mp-before-{Guid.NewGuid():N}"[..22]);
         Directory.CreateDirectory(beforeTree);
@@ -35,7 +37,7 @@ internal static class BuildComparison
             string beforeProbe = BuildProbe(beforeTree);
             string afterProbe = BuildProbe(root);
             string revision = Shell("git", root, "rev-parse", "--short", "HEAD").Trim();
-            Console.WriteLine($"Before: {before}; after: {revision} (working tree); {pairs} interleaved pairs; load average {LoadAverage()}.");
+            Console.WriteLine($"Before: {before}; after: {revision} (working tree); {pairs} interleaved pairs, {seconds} s windows; load average {LoadAverage()}.");
 
             var beforeRuns = new List<Dictionary<string, double>>();
             var afterRuns = new List<Dictionary<string, double>>();
@@ -43,8 +45,8 @@ internal static class BuildComparison
             {
                 // Alternate which side goes first, so a load change within a pair does not favour one side.
                 bool beforeFirst = pair % 2 == 0;
-                Dictionary<string, double> first = Probe(beforeFirst ? beforeProbe : afterProbe);
-                Dictionary<string, double> second = Probe(beforeFirst ? afterProbe : beforeProbe);
+                Dictionary<string, double> first = Probe(beforeFirst ? beforeProbe : afterProbe, seconds);
+                Dictionary<string, double> second = Probe(beforeFirst ? afterProbe : beforeProbe, seconds);
                 beforeRuns.Add(beforeFirst ? first : second);
                 afterRuns.Add(beforeFirst ? second : first);
                 Console.Error.WriteLine($"pair {pair + 1}: before {Format(beforeRuns[^1])} | after {Format(afterRuns[^1])}");
@@ -70,9 +72,9 @@ internal static class BuildComparison
         }
     }
 
-    private static Dictionary<string, double> Probe(string probeDll)
+    private static Dictionary<string, double> Probe(string probeDll, string seconds)
     {
-        string line = Shell("dotnet", Path.GetDirectoryName(probeDll)!, probeDll, "measure").Trim().Split('\n')[^1];
+        string line = Shell("dotnet", Path.GetDirectoryName(probeDll)!, probeDll, "measure", seconds).Trim().Split('\n')[^1];
         return line.Split(' ').Select(part => part.Split('='))
             .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
     }

@@ -5,7 +5,7 @@ using Multiproc.Probe;
 
 // Roles:
 //   serve     starts a manager, prints its address and key, serves until stdin closes
-//   measure   starts `serve` as a child process and prints one line of figures:
+//   measure [S]  starts `serve` as a child process and prints one line of figures (throughput over S seconds, default 1):
 //             sync_us (one sync user-class call), pipelined_cps (64 async calls in flight),
 //             queue_pps (put+take pairs per second, 64 async pairs in flight)
 if (args is ["serve"])
@@ -17,11 +17,13 @@ if (args is ["serve"])
     return 0;
 }
 
-if (args is not ["measure"])
+if (args is not (["measure"] or ["measure", _]))
 {
-    Console.Error.WriteLine("usage: Multiproc.Probe serve | measure");
+    Console.Error.WriteLine("usage: Multiproc.Probe serve | measure [seconds]");
     return 2;
 }
+
+double window = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 1.0;
 
 using var server = new Process
 {
@@ -43,8 +45,8 @@ try
     ISharedQueue<int> queue = await manager.CreateQueueAsync<int>();
 
     double sync = MicrosecondsPerCall(5_000, () => counter.Add(1));
-    double pipelined = PerSecond(64, 1.0, () => counter.AddAsync(1));
-    double queuePairs = PerSecond(64, 1.0, async () =>
+    double pipelined = PerSecond(64, window, () => counter.AddAsync(1));
+    double queuePairs = PerSecond(64, window, async () =>
     {
         await queue.PutAsync(1);
         await queue.TakeAsync();

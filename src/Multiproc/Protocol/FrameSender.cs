@@ -12,8 +12,8 @@ namespace Multiproc.Protocol;
 /// A failed send faults the sender: every later <see cref="Send"/> throws.
 /// With <see cref="SendLimits"/> (the server's side) the sender is bounded and never blocks a caller
 /// on a full socket: see FrameSender.Bounded.cs.
-/// A frame sent with <see cref="SendAndWait"/> or <see cref="SendDeferredAndWaitAsync"/> is known to
-/// be written when the call returns (its task completes), whichever thread wrote it.
+/// A frame sent with <see cref="SendAndWait"/> is known to be written when the call returns, and one
+/// sent with an <see cref="IFrameWrittenObserver"/> tells its observer, whichever thread wrote it.
 /// <para>Over 300 lines on purpose: one lock guards the queue, the batch in flight, the flush schedule
 /// and the write-waiter tickets, and every path (sync send, deferred, heartbeat) must be read against
 /// that one invariant. The bounded-backlog half is already its own partial.</para>
@@ -45,7 +45,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     // Frames ever queued (a frame's ticket) and ever written, and who waits until a ticket is written.
     private long _ticketsIssued;
     private long _ticketsWritten;
-    private readonly Queue<(long Ticket, TaskCompletionSource Written)> _writeWaiters = new();
+    private readonly Queue<(long Ticket, IFrameWrittenObserver Observer)> _writeWaiters = new();
 
     // Accepted but not yet handed to the kernel (queued, held, or the unsent rest of the batch).
     private long _unsentBytes;
@@ -178,14 +178,14 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     /// <exception cref="IOException">The socket failed, now or in an earlier send.</exception>
     public void SendAndWait(ReadOnlySpan<byte> frame)
     {
-        TaskCompletionSource? written = null;
+        FrameWrittenSignal? written = null;
         lock (_lock)
         {
             ThrowIfFaulted();
             TryEnqueue(frame);
             if (_sending)
             {
-                written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                written = new FrameWrittenSignal();
                 _writeWaiters.Enqueue((_ticketsIssued, written));
             }
 
@@ -194,7 +194,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
         if (written is not null)
         {
-            written.Task.GetAwaiter().GetResult();
+            written.Wait();
             return;
         }
 
@@ -209,44 +209,67 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     }
 
     /// <summary>
-    /// Queues a frame to leave with the next batch, like <see cref="SendDeferred"/>, and completes
-    /// once it has been written to the socket.
+    /// Queues a frame and tells <paramref name="observer"/> once it has been written (or never can
+    /// be). Nothing is scheduled: the frame leaves with whichever send comes next, and the caller
+    /// must end its run of held frames with <see cref="FlushWithoutBlocking"/>.
     /// </summary>
-    /// <returns>A task that completes when the frame is written, or fails with <see cref="IOException"/>.</returns>
-    public Task SendDeferredAndWaitAsync(ReadOnlySpan<byte> frame)
+    /// <remarks>
+    /// For a reader that acknowledges the replies of one receive together: it never writes here,
+    /// so it may hold the read role. A faulted sender tells the observer at once, on this thread.
+    /// </remarks>
+    public void Hold(ReadOnlySpan<byte> frame, IFrameWrittenObserver observer)
     {
-        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool accepted;
-        bool schedule;
+        IOException? fault;
         lock (_lock)
         {
-            if (_fault is { } fault)
+            fault = (IOException?)_fault;
+            if (fault is null && TryEnqueue(frame))
             {
-                return Task.FromException(fault);
+                _writeWaiters.Enqueue((_ticketsIssued, observer));
+                return;
             }
-
-            accepted = TryEnqueue(frame);
-            if (accepted)
-            {
-                _writeWaiters.Enqueue((_ticketsIssued, written));
-            }
-
-            schedule = accepted && !_sending && !_flushScheduled;
-            _flushScheduled |= schedule;
         }
 
-        if (!accepted)
+        // Faulted (or, bounded, rejected) outside the lock: the owner's callback must not run under it.
+        observer.OnWriteFailed(fault ?? Reject(frame.Length));
+    }
+
+    /// <summary>
+    /// Sends what is queued now when the socket has room for all of it (so this thread cannot
+    /// block), and otherwise leaves it to the send under way or to a scheduled flush.
+    /// </summary>
+    public void FlushWithoutBlocking()
+    {
+        bool send = false;
+        bool schedule = false;
+        lock (_lock)
         {
-            // Faulted outside the lock: the owner's callback must not run under it.
-            return Task.FromException(Reject(frame.Length));
+            if (_fault is not null || _sending || _queuedLength == 0)
+            {
+                return;
+            }
+
+            if (_queuedLength <= _roomPerWritablePoll && HasRoomNow())
+            {
+                _sending = true;
+                TakeBatchLocked();
+                send = true;
+            }
+            else if (!_flushScheduled)
+            {
+                _flushScheduled = true;
+                schedule = true;
+            }
         }
 
-        if (schedule)
+        if (send)
+        {
+            SendBatchWithoutBlocking();
+        }
+        else if (schedule)
         {
             ScheduleFlush(this);
         }
-
-        return written.Task;
     }
 
     /// <summary>
@@ -280,6 +303,13 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
             TakeBatchLocked();
         }
 
+        return SendBatchWithoutBlocking();
+    }
+
+    /// <summary>Sends the batch just taken, which fits in the room the socket reported, then gives up the sending role.</summary>
+    /// <returns>False when the socket failed.</returns>
+    private bool SendBatchWithoutBlocking()
+    {
         bool scheduleFlush;
         try
         {
@@ -307,6 +337,19 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         }
 
         return true;
+    }
+
+    /// <summary>Whether the socket reports room to write now; a closed socket has none (the flush scheduled instead finds the fault).</summary>
+    private bool HasRoomNow()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectWrite);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Fails the sender for good (the connection is closing) and lets go of its buffers.</summary>
@@ -375,10 +418,10 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         Interlocked.Add(ref _unsentFrames, -_batchFrames);
         _ticketsWritten += _batchFrames;
         // Waiters' continuations run asynchronously, so completing them here runs no foreign code.
-        while (_writeWaiters.TryPeek(out (long Ticket, TaskCompletionSource Written) waiter) && waiter.Ticket <= _ticketsWritten)
+        while (_writeWaiters.TryPeek(out (long Ticket, IFrameWrittenObserver Observer) waiter) && waiter.Ticket <= _ticketsWritten)
         {
             _writeWaiters.Dequeue();
-            waiter.Written.TrySetResult();
+            waiter.Observer.OnWritten();
         }
 
         if (_batch.Length <= KeepBufferLimit && _fault is null)
@@ -458,9 +501,9 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
         lock (_lock)
         {
-            while (_writeWaiters.TryDequeue(out (long Ticket, TaskCompletionSource Written) waiter))
+            while (_writeWaiters.TryDequeue(out (long Ticket, IFrameWrittenObserver Observer) waiter))
             {
-                waiter.Written.TrySetException(fault);
+                waiter.Observer.OnWriteFailed(fault);
             }
         }
 

@@ -8,91 +8,101 @@ namespace Multiproc.Proxies;
 /// the caller had given up on the call.
 /// </summary>
 /// <remarks>
-/// The receipt is sent on the caller's side (an async caller's continuation, or a synchronous caller
-/// as it decodes the reply) and is written to the socket before the value goes on to user code: once
-/// user code has a value, the manager has (or will read) its receipt, so a process killed afterwards
-/// cannot have it handed out again. Async receipts are batched like pipelined calls. The reader
-/// thread never writes a receipt, so it never blocks on a full socket while the manager waits for
-/// it to read.
+/// <para>The receipt is written to the socket before the value goes on to user code: once user code
+/// has a value, the manager has (or will read) its receipt, so a process killed afterwards cannot
+/// have it handed out again.</para>
+/// <para>Awaited calls' results are held by the reader as they arrive (<see cref="ReceiptBatch"/>).
+/// When no whole reply is left in the read buffer, one receipt naming all of them is queued and sent
+/// by the reader if the socket has room for it now (else by a scheduled flush), and its write
+/// completes the calls: one continuation per call, as for any reply. A blocked caller writes its own
+/// receipt as it decodes the reply (<see cref="Reply.Decode"/>). The reader never waits on the
+/// socket's send side, so it never blocks on a full socket while the manager waits for it to read.</para>
 /// </remarks>
 internal sealed partial class ClientConnection
 {
+    // Results held by the read role's holder for the next receipt (only that holder touches it).
+    private ReceiptBatch? _heldReceipts;
+
     /// <summary>Confirms that the leased result of <paramref name="callId"/> reached its caller; returns once the receipt is written.</summary>
     /// <exception cref="ManagerUnavailableException">The connection is broken: the manager gives the value back, so the caller must not use it.</exception>
     public void SendReceipt(uint callId)
     {
-        try
-        {
-            WriteReceipt(callId, deferred: false);
-        }
-        catch (IOException ex)
-        {
-            Fail(ex);
-            throw Unavailable();
-        }
-    }
-
-    /// <summary>Awaits a call's reply; a leased result is acknowledged (its receipt written, batched with others) before it is returned.</summary>
-    /// <exception cref="ManagerUnavailableException">The connection broke before the receipt was written (the manager takes the value back).</exception>
-    private async ValueTask<Reply> ReceiveAsync(PendingCall call)
-    {
-        Reply reply = await call.AsValueTask().ConfigureAwait(false);
-        if (reply.ReceiptTo is null)
-        {
-            return reply;
-        }
-
-        Task written;
-        try
-        {
-            written = WriteReceipt(reply.CallId, deferred: true);
-        }
-        catch (IOException ex)
-        {
-            Fail(ex);
-            throw Unavailable();
-        }
-
-        try
-        {
-            await written.ConfigureAwait(false);
-        }
-        catch (IOException ex)
-        {
-            Fail(ex);
-            throw Unavailable();
-        }
-
-        return reply.Acknowledged();
-    }
-
-    /// <summary>Writes a receipt: now (returns a completed task), or deferred into the next batch (the task completes once written).</summary>
-    /// <exception cref="IOException">The socket failed.</exception>
-    private Task WriteReceipt(uint callId, bool deferred)
-    {
-        ThrowIfBroken();
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {
+            ThrowIfBroken();
             var writer = new MessagePackWriter(frame);
             writer.WriteArrayHeader(2);
             writer.Write((byte)MessageKind.Receipt);
             writer.Write(callId);
             writer.Flush();
             frame.Seal(_maxFrameSize);
-            if (deferred)
-            {
-                return _sender.SendDeferredAndWaitAsync(frame.Frame);
-            }
-
             _sender.SendAndWait(frame.Frame);
-            return Task.CompletedTask;
+        }
+        catch (IOException ex)
+        {
+            Fail(ex);
+            throw Unavailable();
         }
         finally
         {
             FrameBuffer.Return(frame);
         }
     }
+
+    /// <summary>
+    /// Hands a leased result to its caller: an awaited call once its receipt is written (held for
+    /// the next receipt, never written on this thread), a blocked caller at once, owing the receipt.
+    /// </summary>
+    private void DeliverLeased(PendingCall call, ReadOnlySpan<byte> payload)
+    {
+        if (!call.IsAwaited)
+        {
+            call.TryComplete(new Reply(payload, call.CallId, receiptTo: this));
+            return;
+        }
+
+        _heldReceipts ??= new ReceiptBatch(UnavailableAfter);
+        _heldReceipts.Add(call, new Reply(payload, call.CallId, receiptTo: null));
+        if (_heldReceipts.Count >= ReceiptBatch.MaxCalls)
+        {
+            FlushReceipts(releasingReadRole: true);
+        }
+    }
+
+    /// <summary>
+    /// Sends the receipt for the results held, once no whole reply is left in the read buffer (so
+    /// one receipt covers one receive), or as the read role is given up.
+    /// </summary>
+    /// <remarks>Never blocks: a socket without room leaves it to a scheduled flush.</remarks>
+    private void FlushReceipts(bool releasingReadRole)
+    {
+        if (_heldReceipts is not { } batch || (!releasingReadRole && _reader.HasBufferedFrame))
+        {
+            return;
+        }
+
+        _heldReceipts = null;
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            batch.WriteReceipt(ref writer);
+            writer.Flush();
+            frame.Seal(_maxFrameSize);
+            _sender.Hold(frame.Frame, batch);
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
+
+        _sender.FlushWithoutBlocking();
+    }
+
+    /// <remarks>Called under the sender's lock: builds the error only (the sender's fault callback fails the connection).</remarks>
+    private ManagerUnavailableException UnavailableAfter(IOException fault)
+        => new($"The manager at {Address} is not available: {fault.Message}", fault);
 
     /// <summary>Gives back the leased result of a call its caller abandoned (the manager requeues it at once).</summary>
     private void SendReturn(uint callId) => SendNotice(MessageKind.Return, callId, null);

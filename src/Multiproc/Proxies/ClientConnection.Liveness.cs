@@ -78,6 +78,8 @@ internal sealed partial class ClientConnection
         {
             Dispatch(payload);
         }
+
+        FlushReceipts(releasingReadRole: false);
     }
 
     private void CheckLiveness()

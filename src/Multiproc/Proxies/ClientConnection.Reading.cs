@@ -14,6 +14,7 @@ internal sealed partial class ClientConnection
 
     private void ReleaseReadRole()
     {
+        FlushReceipts(releasingReadRole: true);
         Interlocked.Exchange(ref _readRole, 0);
         // Someone may have registered a call while we held the role and counted on us to read it.
         if (HasRepliesToRead)
@@ -81,10 +82,13 @@ internal sealed partial class ClientConnection
 
         uint callId = reader.ReadUInt32();
         PendingCall? call = Complete(callId);
-        if (call is not null)
+        if (call is not null && kind == MessageKind.LeasedResult)
         {
-            // A leased result is acknowledged by the caller's thread, never this one (see ClientConnection.Leases.cs).
-            call.TryComplete(new Reply(payload.Span, callId, kind == MessageKind.LeasedResult ? this : null));
+            DeliverLeased(call, payload.Span);
+        }
+        else if (call is not null)
+        {
+            call.TryComplete(new Reply(payload.Span, callId, receiptTo: null));
         }
         else if (Interlocked.Decrement(ref _abandonedCount) < 0)
         {
@@ -162,6 +166,8 @@ internal sealed partial class ClientConnection
         }
 
         _socket.Dispose();
+        // Awaited leased results still waiting for their receipt's write fail with the sender.
+        _sender.Abort(cause);
         foreach (uint callId in _pending.Keys)
         {
             Complete(callId)?.TryFail(Unavailable());

@@ -32,15 +32,15 @@ internal sealed partial class ClientConnection
     public async ValueTask<Reply> CallUntilSettledAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        PendingCall call = Send(objectId, member, arguments, deferred: Thread.CurrentThread.IsThreadPoolThread);
+        PendingCall call = Send(objectId, member, arguments, awaited: true);
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {
-            return await ReceiveAsync(call).ConfigureAwait(false);
+            return await call.AsValueTask().ConfigureAwait(false);
         }
 
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_requestCancel, (this, call));
-        return await ReceiveAsync(call).ConfigureAwait(false);
+        return await call.AsValueTask().ConfigureAwait(false);
     }
 
     private static void OnCancelRequested(object? state)

@@ -128,16 +128,15 @@ internal sealed partial class ClientConnection : IDisposable
     public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        // On a pool thread we are likely one of many continuations: let their frames leave together.
-        PendingCall call = Send(objectId, member, arguments, deferred: Thread.CurrentThread.IsThreadPoolThread);
+        PendingCall call = Send(objectId, member, arguments, awaited: true);
         WakeReaderIfIdle();
         if (!cancellationToken.CanBeCanceled)
         {
-            return await ReceiveAsync(call).ConfigureAwait(false);
+            return await call.AsValueTask().ConfigureAwait(false);
         }
 
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_abandon, (this, call));
-        return await ReceiveAsync(call).ConfigureAwait(false);
+        return await call.AsValueTask().ConfigureAwait(false);
     }
 
     /// <summary>Drops references this connection owns on the server. Fire-and-forget; a broken connection has none left.</summary>
@@ -148,7 +147,7 @@ internal sealed partial class ClientConnection : IDisposable
         Fail(new ObjectDisposedException("Manager", "The manager connection was disposed."));
     }
 
-    private PendingCall Send(long objectId, string member, in CallArguments arguments, bool deferred = false)
+    private PendingCall Send(long objectId, string member, in CallArguments arguments, bool awaited = false)
     {
         ThrowIfBroken();
         uint callId = Interlocked.Increment(ref _nextCallId);
@@ -165,7 +164,7 @@ internal sealed partial class ClientConnection : IDisposable
             writer.Flush();
             frame.Seal(_maxFrameSize);
 
-            var call = new PendingCall(callId);
+            var call = new PendingCall(callId, awaited);
             _pending[callId] = call;
             if (Interlocked.Increment(ref _pendingCount) == 1)
             {
@@ -179,7 +178,8 @@ internal sealed partial class ClientConnection : IDisposable
 
             try
             {
-                if (deferred)
+                // On a pool thread an async caller is likely one of many continuations: let their frames leave together.
+                if (awaited && Thread.CurrentThread.IsThreadPoolThread)
                 {
                     _sender.SendDeferred(frame.Frame);
                 }

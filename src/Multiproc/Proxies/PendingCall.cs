@@ -15,12 +15,18 @@ internal sealed class PendingCall : IValueTaskSource<Reply>
     private int _completed;
     private volatile bool _isCompleted;
 
-    public PendingCall(uint callId)
+    /// <param name="callId">The call's id on its connection.</param>
+    /// <param name="isAwaited">Whether the caller awaits the reply (rather than blocking on <see cref="Wait"/> or reading it itself).</param>
+    public PendingCall(uint callId, bool isAwaited)
     {
         CallId = callId;
+        IsAwaited = isAwaited;
     }
 
     public uint CallId { get; }
+
+    /// <summary>Gets whether the caller awaits the reply: a leased result is then delivered by the write of its receipt.</summary>
+    public bool IsAwaited { get; }
 
     public bool IsCompleted => _isCompleted;
 

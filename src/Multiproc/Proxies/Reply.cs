@@ -7,9 +7,9 @@ namespace Multiproc.Proxies;
 
 /// <summary>A reply frame copied out of the reader's buffer into a pooled array.</summary>
 /// <remarks>
-/// Decoded exactly once, by the caller it was handed to. A leased result still owes its receipt
-/// (<see cref="ReceiptTo"/>): the async paths send it before handing the reply on
-/// (<see cref="Acknowledged"/>), and <see cref="Decode"/> sends it otherwise.
+/// Decoded exactly once, by the caller it was handed to. A leased result handed to a blocked caller
+/// still owes its receipt (<see cref="ReceiptTo"/>), which <see cref="Decode"/> sends; an awaited
+/// call's reply arrives only after its receipt was written (ClientConnection.Leases.cs).
 /// </remarks>
 internal readonly struct Reply
 {
@@ -28,20 +28,10 @@ internal readonly struct Reply
         payload.CopyTo(_buffer);
     }
 
-    private Reply(Reply acknowledged)
-    {
-        _buffer = acknowledged._buffer;
-        _length = acknowledged._length;
-        CallId = acknowledged.CallId;
-    }
-
     public uint CallId { get; }
 
     /// <summary>Gets the connection a receipt is still owed to (a leased result not yet acknowledged), or null.</summary>
     public ClientConnection? ReceiptTo { get; }
-
-    /// <summary>Returns this reply with its receipt marked as sent.</summary>
-    public Reply Acknowledged() => new(this);
 
     /// <summary>Decodes the value (or throws the remote error) and returns the buffer to the pool.</summary>
     /// <remarks>A receipt still owed is sent first: written before the value is decoded and returned.</remarks>

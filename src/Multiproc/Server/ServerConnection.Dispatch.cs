@@ -33,7 +33,7 @@ internal sealed partial class ServerConnection
 
                 break;
             case MessageKind.Receipt or MessageKind.Return:
-                SettleLease(kind, reader.ReadUInt32());
+                SettleLeases(kind, ref reader, length);
                 break;
             case MessageKind.Release when length >= 3:
                 ReleaseOwned(reader.ReadInt64(), reader.ReadInt32());

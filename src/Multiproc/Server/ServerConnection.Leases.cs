@@ -1,3 +1,4 @@
+using MessagePack;
 using Multiproc.Protocol;
 
 namespace Multiproc.Server;
@@ -8,16 +9,21 @@ internal sealed partial class ServerConnection
     /// <summary>Gets the leases of results sent to this client and not yet acknowledged.</summary>
     public LeaseTable Leases { get; } = new();
 
-    /// <summary>Settles a lease on the client's Receipt or Return notice (on the reader thread, in arrival order).</summary>
-    private void SettleLease(MessageKind kind, uint callId)
+    /// <summary>
+    /// Settles leases on the client's notice, on the reader thread in arrival order: a Receipt
+    /// (<c>[7, callId, ...]</c>, one or more ids) commits, a Return (<c>[8, callId]</c>) gives back.
+    /// </summary>
+    private void SettleLeases(MessageKind kind, ref MessagePackReader reader, int length)
     {
-        if (kind == MessageKind.Receipt)
+        if (kind == MessageKind.Return)
         {
-            Leases.Commit(callId);
+            Leases.Return(reader.ReadUInt32());
+            return;
         }
-        else
+
+        for (int i = 1; i < length; i++)
         {
-            Leases.Return(callId);
+            Leases.Commit(reader.ReadUInt32());
         }
     }
 }
