@@ -83,6 +83,32 @@ public sealed class ClientFrameGoldenTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task Receipt_LeasedResultsOfOneReceive_OneReceiptNamesThemAll()
+    {
+        using FakeManager fake = FakeManager.Start();
+        Task accepted = fake.AcceptAndAuthenticateAsync(TestTimeout.Token());
+        await using Manager client = await Manager.ConnectAsync(fake.Address, FakeManager.Key, TestTimeout.Token());
+        await accepted;
+        SharedObject queue = await LookupQueueAsync(client, fake);
+
+        Task<int[]?> first = queue.InvokeAsync<int[]?>("Take", [1, TimeSpan.Zero], TestTimeout.Token());
+        await fake.ReadWholeFrameAsync(TestTimeout.Token());
+        Task<int[]?> second = queue.InvokeAsync<int[]?>("Take", [1, TimeSpan.Zero], TestTimeout.Token());
+        await fake.ReadWholeFrameAsync(TestTimeout.Token());
+        // [LeasedResult, 2, [5]] and [LeasedResult, 3, [6]], in one send: one receive reads both.
+        await fake.SendAsync(Golden.Bytes("05000000 93 06 02 91 05 05000000 93 06 03 91 06"), TestTimeout.Token());
+        byte[] receipt = await fake.ReadWholeFrameAsync(TestTimeout.Token());
+
+        Assert.Equal(new[] { 5 }, await first.WaitAsync(TestTimeout.Token()));
+        Assert.Equal(new[] { 6 }, await second.WaitAsync(TestTimeout.Token()));
+        // 04000000            length 4
+        // 93                  array of 3
+        // 07                  kind 7 Receipt
+        // 02 03               call ids 2 and 3
+        Assert.Equal(Golden.Hex("04000000 93 07 02 03"), Golden.Hex(receipt));
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task CancelAndReturn_CallerGivesUpThenTheLeasedResultArrives_AreTheGoldenFrames()
     {
         using FakeManager fake = FakeManager.Start();
