@@ -237,7 +237,7 @@ public sealed class FuzzFramingTests(ITestOutputHelper output)
                 return new Expected(frames, null, largest);
             }
 
-            if (left < WorkerFrameBuffer.HeaderSize)
+            if (left < 4)
             {
                 return new Expected(frames, typeof(EndOfStreamException), largest);
             }
