@@ -6,7 +6,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Server;
 
 /// <summary>
-/// The members of the control object (id 0): decoded on the connection's reader thread, run on the pool.
+/// The members of the control object (id 0): decoded on the session's reader thread, run on the pool.
 /// </summary>
 /// <remarks>Member names and argument lists are listed in docs/protocol.md.</remarks>
 internal static class ControlCalls
@@ -16,48 +16,48 @@ internal static class ControlCalls
     private static readonly ValueWriter s_stringWriter = ValueCodec.GetWriter(typeof(string));
     private static readonly ValueWriter s_statsWriter = ValueCodec.GetWriter(typeof(ManagerStats));
 
-    public static ControlCall Prepare(ServerConnection connection, uint callId, string member, ref MessagePackReader reader, int argumentCount)
+    public static ControlCall Prepare(ServerSession session, uint callId, string member, ref MessagePackReader reader, int argumentCount)
     {
-        ManagerServer server = connection.Server;
+        ObjectHost server = session.Host;
         switch (member)
         {
             case ControlMembers.Create:
-                return PrepareCreate(connection, callId, ref reader, argumentCount);
+                return PrepareCreate(session, callId, ref reader, argumentCount);
             case ControlMembers.Publish:
                 Expect(member, argumentCount, 3);
                 string publishName = ReadName(ref reader);
                 ObjectEntry published = Find(server, reader.ReadInt64());
                 bool replace = reader.ReadBoolean();
-                return new ControlCall(connection, callId, () => (server.Table.Publish(publishName, published, replace), s_boolWriter));
+                return new ControlCall(session, callId, () => (server.Table.Publish(publishName, published, replace), s_boolWriter));
             case ControlMembers.Lookup:
                 Expect(member, argumentCount, 1);
                 string lookupName = ReadName(ref reader);
-                return new ControlCall(connection, callId, () =>
+                return new ControlCall(session, callId, () =>
                 {
                     ObjectEntry entry = server.Table.Lookup(lookupName) ?? throw new KeyNotFoundException($"No object is published as '{lookupName}'.");
-                    return (Reference(connection, entry), ReferenceWriter);
+                    return (Reference(session, entry), ReferenceWriter);
                 });
             case ControlMembers.Unpublish:
                 Expect(member, argumentCount, 1);
                 string unpublishName = ReadName(ref reader);
-                return new ControlCall(connection, callId, () => (server.Table.Unpublish(unpublishName), s_boolWriter));
+                return new ControlCall(session, callId, () => (server.Table.Unpublish(unpublishName), s_boolWriter));
             case ControlMembers.Stats:
-                return new ControlCall(connection, callId, () => (server.GetStats(), s_statsWriter));
+                return new ControlCall(session, callId, () => (server.GetStats(), s_statsWriter));
             case ControlMembers.Handover:
                 Expect(member, argumentCount, 1);
                 ObjectEntry handed = Find(server, reader.ReadInt64());
-                return new ControlCall(connection, callId, () => (server.Handovers.Add(connection, handed), s_stringWriter));
+                return new ControlCall(session, callId, () => (server.Handovers.Add(session, handed), s_stringWriter));
             case ControlMembers.Adopt:
                 Expect(member, argumentCount, 1);
                 string token = reader.ReadString() ?? string.Empty;
-                return new ControlCall(connection, callId, () =>
+                return new ControlCall(session, callId, () =>
                 {
                     ObjectEntry entry = server.Handovers.Take(token);
-                    connection.AdoptReference(entry);
+                    session.AdoptReference(entry);
                     return (entry, ReferenceWriter);
                 });
             case ControlMembers.Shutdown:
-                return new ControlCall(connection, callId, () =>
+                return new ControlCall(session, callId, () =>
                 {
                     server.RequestShutdown();
                     return (null, null);
@@ -67,7 +67,7 @@ internal static class ControlCalls
         }
     }
 
-    private static ControlCall PrepareCreate(ServerConnection connection, uint callId, ref MessagePackReader reader, int argumentCount)
+    private static ControlCall PrepareCreate(ServerSession session, uint callId, ref MessagePackReader reader, int argumentCount)
     {
         if (argumentCount < 1)
         {
@@ -75,7 +75,7 @@ internal static class ControlCalls
         }
 
         string typeId = reader.ReadString() ?? string.Empty;
-        if (!connection.Server.Registry.TryGet(typeId, out SharedTypeBinding binding))
+        if (!session.Host.Registry.TryGet(typeId, out SharedTypeBinding binding))
         {
             throw new ArgumentException($"No type is registered as '{typeId}'. Register it in ManagerOptions of the manager that serves it.");
         }
@@ -88,12 +88,12 @@ internal static class ControlCalls
                 throw new ArgumentException($"'{typeId}' is registered with a factory, which takes no arguments; {count} were given.");
             }
 
-            return new ControlCall(connection, callId, () =>
-                (Register(connection, factory.DynamicInvoke() ?? throw new InvalidOperationException($"The factory of '{typeId}' returned null."), binding, false), ReferenceWriter));
+            return new ControlCall(session, callId, () =>
+                (Register(session, factory.DynamicInvoke() ?? throw new InvalidOperationException($"The factory of '{typeId}' returned null."), binding, false), ReferenceWriter));
         }
 
-        ServerConstructor constructor = ChooseConstructor(binding, ref reader, count, connection.SerializerOptions, out object?[] arguments);
-        return new ControlCall(connection, callId, () => (Register(connection, constructor.Construct(arguments, connection.Server.Clock, connection.Server.MemoryQuota), binding, true), ReferenceWriter));
+        ServerConstructor constructor = ChooseConstructor(binding, ref reader, count, session.SerializerOptions, out object?[] arguments);
+        return new ControlCall(session, callId, () => (Register(session, constructor.Construct(arguments, session.Host.Clock, session.Host.MemoryQuota), binding, true), ReferenceWriter));
     }
 
     private static ServerConstructor ChooseConstructor(SharedTypeBinding binding, ref MessagePackReader reader, int count, MessagePackSerializerOptions options, out object?[] arguments)
@@ -124,21 +124,21 @@ internal static class ControlCalls
             $"'{binding.TypeId}' has no public constructor taking {count} argument(s); it has: {string.Join(", ", binding.Constructors.Select(c => c.Signature))}.");
     }
 
-    private static ObjectEntry Register(ServerConnection connection, object instance, SharedTypeBinding binding, bool created)
+    private static ObjectEntry Register(ServerSession session, object instance, SharedTypeBinding binding, bool created)
     {
-        ObjectEntry entry = connection.Server.Table.AddReference(instance, binding, created);
-        connection.AdoptReference(entry);
+        ObjectEntry entry = session.Host.Table.AddReference(instance, binding, created);
+        session.AdoptReference(entry);
         return entry;
     }
 
-    private static ObjectEntry Reference(ServerConnection connection, ObjectEntry entry)
+    private static ObjectEntry Reference(ServerSession session, ObjectEntry entry)
     {
-        if (!connection.Server.Table.TryAddReference(entry))
+        if (!session.Host.Table.TryAddReference(entry))
         {
             throw new ObjectDisposedException(null, "The object was released.");
         }
 
-        connection.AdoptReference(entry);
+        session.AdoptReference(entry);
         return entry;
     }
 
@@ -148,7 +148,7 @@ internal static class ControlCalls
         ReferenceAwareFormatter<object>.WriteReference(ref writer, entry.Id, entry.Binding.TypeId);
     }
 
-    private static ObjectEntry Find(ManagerServer server, long objectId)
+    private static ObjectEntry Find(ObjectHost server, long objectId)
         => server.Table.TryGet(objectId, out ObjectEntry entry)
             ? entry
             : throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");

@@ -8,7 +8,7 @@ namespace Multiproc.Server;
 /// receiver adopts it, and the object cannot vanish in between.
 /// </summary>
 /// <remarks>
-/// A token not adopted is released <see cref="GracePeriod"/> after the connection that made it closes:
+/// A token not adopted is released <see cref="GracePeriod"/> after the session that made it closes:
 /// a worker that returns a proxy as its result and exits at once must not take the object with it.
 /// </remarks>
 internal sealed class Handovers
@@ -23,7 +23,7 @@ internal sealed class Handovers
         _clock = clock;
     }
 
-    public string Add(ServerConnection owner, ObjectEntry entry)
+    public string Add(ServerSession owner, ObjectEntry entry)
     {
         if (!_table.TryAddReference(entry))
         {

@@ -1,14 +1,13 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using Multiproc.Server.Dispatch;
 using Multiproc.Transport;
 
 namespace Multiproc.Server;
 
 /// <summary>
-/// The manager's server: accepts connections, authenticates them, and owns the object table.
+/// The native-protocol front end of a manager: accepts connections on its address, authenticates
+/// them, and opens a <see cref="ServerConnection"/> session for each on the <see cref="ObjectHost"/>.
 /// </summary>
 /// <remarks>
 /// One dedicated thread accepts connections and runs their handshakes (<see cref="ConnectionAcceptor"/>).
@@ -21,58 +20,42 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 {
     private readonly SocketListener _listener;
     private readonly CancellationTokenSource _shutdown = new();
-    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private readonly ConnectionAcceptor _acceptor;
-    private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _nextConnectionId;
-    private long _calls;
-    private long _errors;
     private int _disposed;
 
     private ManagerServer(ManagerSettings settings, SocketListener listener)
     {
-        Settings = settings;
         _listener = listener;
-        Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
-        Table = new ObjectTable(Logger);
-        Clock = ServerClock.For(settings.TimeProvider);
-        Handovers = new Handovers(Table, Clock);
-        Registry = new TypeRegistry(settings.Registrations);
-        Watchdog = new InlineWatchdog(() => _connections.Values);
-        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
-        _acceptor = new ConnectionAcceptor(listener, settings, ServerId, Logger, OnAuthenticated);
+        Host = new ObjectHost(settings);
+        Watchdog = new InlineWatchdog(() => Connections);
+        _acceptor = new ConnectionAcceptor(listener, settings, Host.ServerId, Host.Logger, OnAuthenticated);
     }
 
+    /// <summary>Gets the objects, their dispatch and the sessions: the server seam this front end feeds.</summary>
+    public ObjectHost Host { get; }
+
     /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
-    public ManagerSettings Settings { get; }
-
-    public ILogger Logger { get; }
-
-    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
-    public TimeProvider Clock { get; }
-
-    public ObjectTable Table { get; }
-
-    public Handovers Handovers { get; }
-
-    public TypeRegistry Registry { get; }
+    public ManagerSettings Settings => Host.Settings;
 
     public InlineWatchdog Watchdog { get; }
 
     /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
-    public SharedMemoryQuota MemoryQuota { get; }
+    public SharedMemoryQuota MemoryQuota => Host.MemoryQuota;
 
-    /// <summary>Gets the open connections (for tests).</summary>
-    internal ICollection<ServerConnection> Connections => _connections.Values;
+    /// <summary>Gets the open native connections (the watchdog's, and tests').</summary>
+    internal IEnumerable<ServerConnection> Connections => Host.Sessions.OfType<ServerConnection>();
 
-    public Guid ServerId { get; } = Guid.NewGuid();
+    public Guid ServerId => Host.ServerId;
 
     public byte[] AuthKey => Settings.AuthKey;
 
     public string Address => _listener.Address.Text;
 
     /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
-    public int OpenLeases => _connections.Values.Sum(connection => connection.Leases.Count);
+    public int OpenLeases => Host.OpenLeases;
+
+    /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
+    public Task ShutdownRequested => Host.ShutdownRequested;
 
     /// <summary>Binds the address, starts accepting, and (once per process) sweeps dead managers' leftovers.</summary>
     /// <exception cref="SocketException">The address cannot be bound.</exception>
@@ -95,24 +78,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
-    public Task ShutdownRequested => _shutdownRequested.Task;
-
-    public void RequestShutdown() => _shutdownRequested.TrySetResult();
-
-    public void CountCall() => Interlocked.Increment(ref _calls);
-
-    public void CountError() => Interlocked.Increment(ref _errors);
-
-    public ManagerStats GetStats()
-        => new(Table.Count, _connections.Count, Table.ReferenceCount, Table.PublishedCount,
-            Interlocked.Read(ref _calls), Interlocked.Read(ref _errors), Table.CountByType());
-
-    public void OnConnectionClosed(ServerConnection connection)
-    {
-        _connections.TryRemove(connection.Id, out _);
-        Handovers.ReleaseOwnedBy(connection.Id);
-    }
+    public ManagerStats GetStats() => Host.GetStats();
 
     public async ValueTask DisposeAsync()
     {
@@ -124,23 +90,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _acceptor.Stop();
         await _acceptor.Completion.ConfigureAwait(false);
-        foreach (ServerConnection connection in _connections.Values)
-        {
-            connection.Close();
-        }
-
-        Table.Clear();
-        // Objects released by the closing connections are disposed on the pool; shutdown waits for them
-        // (bounded, so a user's Dispose that hangs cannot hang the owner).
-        try
-        {
-            await Table.WhenDisposalsDoneAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            LogDisposalsSlow(Logger);
-        }
-
+        await Host.DisposeAsync().ConfigureAwait(false);
         Watchdog.Dispose();
         _shutdown.Dispose();
     }
@@ -157,9 +107,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
                 return;
             }
 
-            connection = new ServerConnection(this, socket, Interlocked.Increment(ref _nextConnectionId));
-            _connections[connection.Id] = connection;
-            if (_shutdown.IsCancellationRequested)
+            connection = new ServerConnection(this, socket, Host.NextSessionId());
+            if (!Host.TryAdd(connection) || _shutdown.IsCancellationRequested)
             {
                 // Shutdown walked the connections before this one was added.
                 connection.Close();
@@ -172,7 +121,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            LogConnectionStartFailed(Logger, ex);
+            LogConnectionStartFailed(Host.Logger, ex);
             if (connection is null)
             {
                 socket.Dispose();
@@ -183,9 +132,6 @@ internal sealed partial class ManagerServer : IAsyncDisposable
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown went on without waiting longer for objects still being disposed.")]
-    private static partial void LogDisposalsSlow(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "An authenticated connection could not be started; it was closed.")]
     private static partial void LogConnectionStartFailed(ILogger logger, Exception exception);

@@ -25,8 +25,8 @@ internal sealed partial class ServerConnection
     /// <summary>Gets the most reply bytes that ever waited for this client at once.</summary>
     internal long PeakOutgoingBytes => _sender.PeakUnsentBytes;
 
-    /// <summary>Gets how many of this client's calls are running (accepted, reply not yet produced).</summary>
-    internal int CallsRunning => Volatile.Read(ref _inFlight);
+    /// <inheritdoc/>
+    protected override int UnsentReplies => _sender.UnsentFrames;
 
     private static void ConfigureSocket(Socket socket, ManagerSettings settings)
     {

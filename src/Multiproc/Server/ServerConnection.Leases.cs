@@ -3,12 +3,9 @@ using Multiproc.Protocol;
 
 namespace Multiproc.Server;
 
-/// <summary>The leasing half: what this connection's client has been handed and not yet acknowledged.</summary>
+/// <summary>The leasing half: the client's receipts and returns, settled on the reader thread.</summary>
 internal sealed partial class ServerConnection
 {
-    /// <summary>Gets the leases of results sent to this client and not yet acknowledged.</summary>
-    public LeaseTable Leases { get; } = new();
-
     /// <summary>
     /// Settles leases on the client's notice, on the reader thread in arrival order: a Receipt
     /// (<c>[7, callId, ...]</c>, one or more ids) commits, a Return (<c>[8, callId]</c>) gives back.

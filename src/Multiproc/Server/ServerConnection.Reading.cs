@@ -15,7 +15,7 @@ internal sealed partial class ServerConnection
     public void HandOffIfStalled()
     {
         long since = Volatile.Read(ref _inlineSince);
-        if (since == 0 || _server.Settings.TimeProvider.GetElapsedTime(since) < s_stallLimit)
+        if (since == 0 || Host.Settings.TimeProvider.GetElapsedTime(since) < s_stallLimit)
         {
             return;
         }
@@ -24,7 +24,7 @@ internal sealed partial class ServerConnection
         {
             // Exactly one side wins this exchange: the watchdog (the reader is handed off) or the
             // reader finishing its call (it keeps reading).
-            if (Volatile.Read(ref _closed) == 0 && Interlocked.CompareExchange(ref _inlineSince, 0, since) == since)
+            if (!IsClosed && Interlocked.CompareExchange(ref _inlineSince, 0, since) == since)
             {
                 _inlineCall?.MarkSlow();
                 StartReader();
@@ -83,11 +83,12 @@ internal sealed partial class ServerConnection
         }
     }
 
-    internal void Send(FrameBuffer frame)
+    /// <inheritdoc/>
+    public override void Send(FrameBuffer frame)
     {
         try
         {
-            frame.Seal(_server.Settings.MaxFrameSize);
+            frame.Seal(Host.Settings.MaxFrameSize);
             if (Environment.CurrentManagedThreadId == Volatile.Read(ref _readerThreadId))
             {
                 lock (_roleLock)

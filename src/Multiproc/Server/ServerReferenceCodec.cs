@@ -6,17 +6,17 @@ namespace Multiproc.Server;
 
 /// <summary>
 /// The server side of references: real objects in, table entries out. Every reference written
-/// gives the receiving connection one reference it owns.
+/// gives the receiving session one reference it owns.
 /// </summary>
 internal sealed class ServerReferenceCodec : IReferenceCodec
 {
-    private readonly ServerConnection _connection;
+    private readonly ServerSession _session;
     private readonly ObjectTable _table;
     private readonly TypeRegistry _registry;
 
-    public ServerReferenceCodec(ServerConnection connection, ObjectTable table, TypeRegistry registry)
+    public ServerReferenceCodec(ServerSession session, ObjectTable table, TypeRegistry registry)
     {
-        _connection = connection;
+        _session = session;
         _table = table;
         _registry = registry;
     }
@@ -37,7 +37,7 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             entry = _table.AddReference(value, binding, disposeWhenReleased: false);
         }
 
-        _connection.AdoptReference(entry);
+        _session.AdoptReference(entry);
         objectId = entry.Id;
         typeId = entry.Binding.TypeId;
         return true;
@@ -65,10 +65,10 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             ? entry
             : throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
 
-    /// <summary>Moves a reference a container held to the receiving connection (the value left the container).</summary>
-    public void Transfer(ObjectEntry entry) => _connection.AdoptReference(entry);
+    /// <summary>Moves a reference a container held to the receiving session (the value left the container).</summary>
+    public void Transfer(ObjectEntry entry) => _session.AdoptReference(entry);
 
-    /// <summary>Gives the receiving connection one reference to an object that is being sent inside a stored value.</summary>
+    /// <summary>Gives the receiving session one reference to an object that is being sent inside a stored value.</summary>
     public void HandOut(ObjectEntry entry)
     {
         if (!_table.TryAddReference(entry))
@@ -76,6 +76,6 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             throw new ObjectDisposedException(null, $"Shared object {entry.Id} was released.");
         }
 
-        _connection.AdoptReference(entry);
+        _session.AdoptReference(entry);
     }
 }

@@ -116,7 +116,7 @@ public sealed class BackpressureTests(ITestOutputHelper output)
     internal static async Task<ServerConnection> NewestConnectionAsync(Manager manager, int count)
     {
         ManagerServer server = manager.OwnedServer!;
-        await TestTimeout.UntilAsync(() => Task.FromResult(server.Connections.Count == count), because: "the raw connection was not registered");
+        await TestTimeout.UntilAsync(() => Task.FromResult(server.Connections.Count() == count), because: "the raw connection was not registered");
         return server.Connections.MaxBy(c => c.Id)!;
     }
 

@@ -8,7 +8,7 @@ internal static class ServerObjects
     public static T Get<T>(Manager owner, object proxy)
     {
         ManagerServer server = owner.OwnedServer ?? throw new InvalidOperationException("Only an owning manager has a server.");
-        Assert.True(server.Table.TryGet(SharedObject.FromProxy(proxy).ObjectId, out ObjectEntry entry));
+        Assert.True(server.Host.Table.TryGet(SharedObject.FromProxy(proxy).ObjectId, out ObjectEntry entry));
         return (T)entry.Instance;
     }
 }

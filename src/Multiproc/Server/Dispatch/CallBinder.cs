@@ -11,9 +11,9 @@ internal static class CallBinder
     /// <exception cref="KeyNotFoundException">No object has the id.</exception>
     /// <exception cref="MissingMethodException">The object has no such member taking that many arguments.</exception>
     /// <exception cref="ArgumentException">An argument does not decode as the parameter's type.</exception>
-    public static MethodCall Bind(ServerConnection connection, uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    public static MethodCall Bind(ServerSession session, uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
     {
-        if (!connection.Server.Table.TryGet(objectId, out ObjectEntry entry))
+        if (!session.Host.Table.TryGet(objectId, out ObjectEntry entry))
         {
             throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
         }
@@ -29,9 +29,9 @@ internal static class CallBinder
 
             MessagePackReader attempt = reader;
             object?[] arguments = new object?[method.ParameterCount];
-            if (TryDecode(method, ref attempt, arguments, connection.SerializerOptions, out lastError))
+            if (TryDecode(method, ref attempt, arguments, session.SerializerOptions, out lastError))
             {
-                return new MethodCall(connection, callId, entry, method, arguments);
+                return new MethodCall(session, callId, entry, method, arguments);
             }
         }
 

@@ -7,8 +7,8 @@ internal sealed class ControlCall : ServerCall
 {
     private readonly Func<(object? Result, ValueWriter? Writer)> _body;
 
-    public ControlCall(ServerConnection connection, uint callId, Func<(object? Result, ValueWriter? Writer)> body)
-        : base(connection, callId, gate: null, cancellable: false)
+    public ControlCall(ServerSession session, uint callId, Func<(object? Result, ValueWriter? Writer)> body)
+        : base(session, callId, gate: null, cancellable: false)
     {
         _body = body;
     }

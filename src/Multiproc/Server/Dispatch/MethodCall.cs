@@ -10,8 +10,8 @@ internal sealed class MethodCall : ServerCall
     private readonly object?[] _arguments;
     private readonly bool _builtIn;
 
-    public MethodCall(ServerConnection connection, uint callId, ObjectEntry entry, ServerMethod method, object?[] arguments)
-        : base(connection, callId, entry.Gate, method.CancellationTokenIndex >= 0)
+    public MethodCall(ServerSession session, uint callId, ObjectEntry entry, ServerMethod method, object?[] arguments)
+        : base(session, callId, entry.Gate, method.CancellationTokenIndex >= 0)
     {
         _target = entry.Instance;
         _method = method;
@@ -35,7 +35,7 @@ internal sealed class MethodCall : ServerCall
 
         if (_method.CallerIndex >= 0)
         {
-            _arguments[_method.CallerIndex] = Connection.Caller;
+            _arguments[_method.CallerIndex] = Session.Caller;
         }
 
         long start = System.Diagnostics.Stopwatch.GetTimestamp();

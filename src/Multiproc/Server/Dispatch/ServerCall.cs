@@ -5,8 +5,9 @@ using Multiproc.Serialization;
 namespace Multiproc.Server.Dispatch;
 
 /// <summary>
-/// One call accepted by a connection: runs inline on the reader thread, on a server thread or on the
-/// thread pool (behind the object's gate, see <see cref="ServerWork"/>) and sends the result or the error.
+/// One call accepted by a session: runs inline on a connection's reader thread, on a server thread or
+/// on the thread pool (behind the object's gate, see <see cref="ServerWork"/>) and sends the result or
+/// the error through its session.
 /// </summary>
 internal abstract class ServerCall : ServerWork
 {
@@ -20,21 +21,21 @@ internal abstract class ServerCall : ServerWork
     // Null while starting; a resumption that arrived meanwhile; s_started once started.
     private object? _deferredResume;
 
-    protected ServerCall(ServerConnection connection, uint callId, ObjectGate? gate, bool cancellable)
+    protected ServerCall(ServerSession session, uint callId, ObjectGate? gate, bool cancellable)
     {
-        Connection = connection;
+        Session = session;
         CallId = callId;
         Gate = gate;
-        _cancellation = cancellable ? CancellationTokenSource.CreateLinkedTokenSource(connection.Closing) : null;
+        _cancellation = cancellable ? CancellationTokenSource.CreateLinkedTokenSource(session.Closing) : null;
     }
 
-    public ServerConnection Connection { get; }
+    public ServerSession Session { get; }
 
     public uint CallId { get; }
 
     public ObjectGate? Gate { get; }
 
-    /// <summary>Gets a token cancelled by the client's Cancel message or the connection closing (none unless cancellable).</summary>
+    /// <summary>Gets a token cancelled by the client's Cancel message or the session closing (none unless cancellable).</summary>
     protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
 
     /// <summary>Gets whether the call has a token a Cancel message can cancel.</summary>
@@ -103,89 +104,30 @@ internal abstract class ServerCall : ServerWork
             (object? result, ValueWriter? writer) = await InvokeAsync().ConfigureAwait(false);
             if (result is ILeasedResult leased)
             {
-                SendResult(leased.Value, writer, leased.Lease);
+                // A lease given back later goes back behind the object's gate, in order with its calls.
+                if (Gate is not null)
+                {
+                    leased.Lease?.ReturnBehind(Gate);
+                }
+
+                Session.SendResult(CallId, leased.Value, writer, leased.Lease);
             }
             else
             {
-                SendResult(result, writer, lease: null);
+                Session.SendResult(CallId, result, writer, lease: null);
             }
         }
 #pragma warning disable CA1031 // Every failure of user code goes back to its caller.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Connection.SendError(CallId, ex);
+            Session.SendError(CallId, ex);
         }
         finally
         {
             Gate?.Exit();
-            Connection.CallFinished(this);
+            Session.CallFinished(this);
             _cancellation?.Dispose();
-        }
-    }
-
-    /// <summary>
-    /// Sends the result. A leased one is written and checked first, then registered with the
-    /// connection, then sent as a <see cref="MessageKind.LeasedResult"/>: a failure before the
-    /// send gives the value back, and a connection already closed gets it back at once.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The reply is over the frame limit (a lease is returned first).</exception>
-    private void SendResult(object? result, ValueWriter? valueWriter, Lease? lease)
-    {
-        if (lease is not null && Gate is not null)
-        {
-            lease.ReturnBehind(Gate);
-        }
-
-        FrameBuffer frame = FrameBuffer.Rent();
-        try
-        {
-            try
-            {
-                WriteResult(frame, result, valueWriter, lease is null ? MessageKind.Result : MessageKind.LeasedResult);
-            }
-            catch
-            {
-                lease?.Return();
-                throw;
-            }
-
-            if (lease is not null && !Connection.Leases.TryAdd(CallId, lease))
-            {
-                // The connection closed meanwhile: nobody will read this reply.
-                lease.Return();
-                return;
-            }
-
-            Connection.Send(frame);
-        }
-        finally
-        {
-            FrameBuffer.Return(frame);
-        }
-    }
-
-    private void WriteResult(FrameBuffer frame, object? result, ValueWriter? valueWriter, MessageKind kind)
-    {
-        var writer = new MessagePackWriter(frame);
-        writer.WriteArrayHeader(3);
-        writer.Write((byte)kind);
-        writer.Write(CallId);
-        if (valueWriter is null)
-        {
-            writer.WriteNil();
-        }
-        else
-        {
-            valueWriter(ref writer, result, Connection.SerializerOptions);
-        }
-
-        writer.Flush();
-        int limit = Connection.Caller.MaxFrameSize;
-        if (frame.Payload.Length > limit)
-        {
-            throw new InvalidOperationException(
-                $"The result is {frame.Payload.Length} bytes, over the manager's frame limit of {limit} bytes (ManagerOptions.MaxFrameSize).");
         }
     }
 }

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Multiproc.Server.Dispatch;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The server seam: the object table, the registered types, hand-overs and dispatch, and the
+/// sessions of the clients that call them, independent of any listener or wire protocol.
+/// </summary>
+/// <remarks>
+/// <para>A front end (the native socket listener, <see cref="ManagerServer"/>; later a Python-protocol
+/// listener) opens a <see cref="ServerSession"/> per client channel and feeds it calls. Everything a
+/// call reaches (objects, names, leases, owned references, caller identity) lives here or in the
+/// session, so a second front end serves the same objects without another restructure. Unit tests
+/// drive it with an in-memory session and no socket.</para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+internal sealed partial class ObjectHost : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<long, ServerSession> _sessions = new();
+    private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextSessionId;
+    private long _calls;
+    private long _errors;
+    private int _disposed;
+
+    public ObjectHost(ManagerSettings settings)
+    {
+        Settings = settings;
+        Logger = settings.LoggerFactory?.CreateLogger("Multiproc.Server") ?? NullLogger.Instance;
+        Table = new ObjectTable(Logger);
+        Clock = ServerClock.For(settings.TimeProvider);
+        Handovers = new Handovers(Table, Clock);
+        Registry = new TypeRegistry(settings.Registrations);
+        MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
+    }
+
+    /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
+    public ManagerSettings Settings { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Gets the clock for the server's timers: the configured one, whose timers fire on server threads when it is the system's.</summary>
+    public TimeProvider Clock { get; }
+
+    public ObjectTable Table { get; }
+
+    public Handovers Handovers { get; }
+
+    public TypeRegistry Registry { get; }
+
+    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
+    public SharedMemoryQuota MemoryQuota { get; }
+
+    /// <summary>Gets the id announced to clients; a proxy only travels to its own manager.</summary>
+    public Guid ServerId { get; } = Guid.NewGuid();
+
+    /// <summary>Gets the open sessions.</summary>
+    public ICollection<ServerSession> Sessions => _sessions.Values;
+
+    /// <summary>Gets how many leased results the clients have yet to acknowledge (diagnostics and tests).</summary>
+    public int OpenLeases => _sessions.Values.Sum(session => session.Leases.Count);
+
+    /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
+    public Task ShutdownRequested => _shutdownRequested.Task;
+
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Gives out the id of a new session (unique for the host's lifetime).</summary>
+    public long NextSessionId() => Interlocked.Increment(ref _nextSessionId);
+
+    /// <summary>Registers an opened session; false (the caller closes it) when the host is shutting down.</summary>
+    public bool TryAdd(ServerSession session)
+    {
+        _sessions[session.Id] = session;
+        if (IsDisposed)
+        {
+            // Shutdown walked the sessions before this one was added.
+            _sessions.TryRemove(session.Id, out _);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Forgets a closed session; its unadopted hand-overs start their grace period.</summary>
+    public void OnSessionClosed(ServerSession session)
+    {
+        _sessions.TryRemove(session.Id, out _);
+        Handovers.ReleaseOwnedBy(session.Id);
+    }
+
+    public void RequestShutdown() => _shutdownRequested.TrySetResult();
+
+    public void CountCall() => Interlocked.Increment(ref _calls);
+
+    public void CountError() => Interlocked.Increment(ref _errors);
+
+    public ManagerStats GetStats()
+        => new(Table.Count, _sessions.Count, Table.ReferenceCount, Table.PublishedCount,
+            Interlocked.Read(ref _calls), Interlocked.Read(ref _errors), Table.CountByType());
+
+    /// <summary>Closes every session (their callers see the manager go away) and disposes the objects the manager created.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (ServerSession session in _sessions.Values)
+        {
+            session.Close();
+        }
+
+        Table.Clear();
+        // Objects released by the closing sessions are disposed on the pool; shutdown waits for them
+        // (bounded, so a user's Dispose that hangs cannot hang the owner).
+        try
+        {
+            await Table.WhenDisposalsDoneAsync().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogDisposalsSlow(Logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown went on without waiting longer for objects still being disposed.")]
+    private static partial void LogDisposalsSlow(ILogger logger);
+}
