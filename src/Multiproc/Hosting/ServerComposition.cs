@@ -10,5 +10,11 @@ internal static class ServerComposition
     /// <summary>Starts a server for <paramref name="settings"/>, with the built-in types added to its registrations.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
     public static ManagerServer Start(ManagerSettings settings)
-        => ManagerServer.Start(settings with { Registrations = [.. settings.Registrations, .. BuiltInRegistrations.All] });
+        => ManagerServer.Start(WithBuiltIns(settings));
+
+    /// <summary>Creates an object host with no listener (the server seam alone), with the built-in types added.</summary>
+    public static ObjectHost CreateHost(ManagerSettings settings) => new(WithBuiltIns(settings));
+
+    private static ManagerSettings WithBuiltIns(ManagerSettings settings)
+        => settings with { Registrations = [.. settings.Registrations, .. BuiltInRegistrations.All] };
 }
