@@ -2,6 +2,7 @@ using Multiproc.Memory;
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Proxies;
 using Multiproc.Proxies.BuiltIns;
+using Multiproc.Transport;
 
 namespace Multiproc;
 
@@ -69,9 +70,9 @@ public sealed partial class Manager
         where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (_connection.Address is { IsUnix: false, Host: not ("127.0.0.1" or "localhost" or "::1") })
+        if (!ManagerAddress.TryParse(_connection.Address, out ManagerAddress? address) || address is { IsUnix: false, Host: not ("127.0.0.1" or "localhost" or "::1") })
         {
-            throw new NotSupportedException("Shared arrays need the manager on this machine; this manager is reached over TCP.");
+            throw new NotSupportedException($"Shared arrays need the manager on this machine; this manager is reached at {_connection.Address}.");
         }
 
         int elementSize = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();

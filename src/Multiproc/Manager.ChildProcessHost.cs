@@ -33,7 +33,7 @@ public sealed partial class Manager
         }
     }
 
-    private static async Task StopHostAsync(WorkerProcess host, ClientConnection connection, string? ownedDirectory)
+    private static async Task StopHostAsync(WorkerProcess host, ICallChannel connection, string? ownedDirectory)
     {
         await ManagerHost.RequestShutdownAsync(connection).ConfigureAwait(false);
         if (!host.WaitForExit(ManagerHost.StopTimeout))

@@ -19,13 +19,13 @@ namespace Multiproc;
 public sealed partial class Manager : IAsyncDisposable
 {
     private readonly ManagerServer? _server;
-    private readonly ClientConnection _connection;
+    private readonly ICallChannel _connection;
     private readonly ControlChannel _control;
     private WorkerProcess? _host;
     private string? _hostDirectory;
     private int _disposed;
 
-    private Manager(ManagerServer? server, ClientConnection connection)
+    private Manager(ManagerServer? server, ICallChannel connection)
     {
         _server = server;
         _connection = connection;
@@ -33,7 +33,7 @@ public sealed partial class Manager : IAsyncDisposable
     }
 
     /// <summary>Gets the address other processes connect to: <c>unix:/path</c> or <c>tcp://host:port</c>.</summary>
-    public string Address => _connection.Address.Text;
+    public string Address => _connection.Address;
 
     /// <summary>Gets the authentication key other processes need to connect.</summary>
     public ReadOnlyMemory<byte> AuthKey => _connection.AuthKey;
@@ -44,7 +44,10 @@ public sealed partial class Manager : IAsyncDisposable
     /// <summary>Gets the process id of the manager's server: this process, or its child process with <see cref="ManagerHosting.ChildProcess"/>; 0 for a connector.</summary>
     public int ServerProcessId => _host?.Id ?? (_server is not null ? Environment.ProcessId : 0);
 
-    internal ClientConnection Connection => _connection;
+    internal ICallChannel Channel => _connection;
+
+    /// <summary>Creates a manager over any call channel (a backend other than a manager's socket, or an in-memory one in tests).</summary>
+    internal static Manager Over(ICallChannel channel) => new(null, channel);
 
     /// <summary>Gets the server of an owning manager (null for a connector); tests inspect objects through it.</summary>
     internal ManagerServer? OwnedServer => _server;
@@ -93,9 +96,8 @@ public sealed partial class Manager : IAsyncDisposable
     public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectOptions? options = null, CancellationToken cancellationToken = default)
     {
         ConnectSettings settings = options is null ? ConnectSettings.Default : ConnectSettings.From(options);
-        ClientConnection connection = await ClientConnection.ConnectAsync(
-            ManagerAddress.Parse(address), authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
-        return new Manager(null, connection);
+        ICallChannel channel = await ChannelSchemes.ConnectAsync(address, authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
+        return new Manager(null, channel);
     }
 
     /// <summary>Connects to a running manager with the default <see cref="ConnectOptions"/>.</summary>
@@ -245,7 +247,7 @@ public sealed partial class Manager : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(proxy);
         SharedObject handle = SharedObject.FromProxy(proxy);
         handle.ThrowIfDisposed();
-        if (handle.Connection.ServerId != _connection.ServerId)
+        if (handle.Channel.ServerId != _connection.ServerId)
         {
             throw new ArgumentException("The proxy belongs to a different manager.", nameof(proxy));
         }

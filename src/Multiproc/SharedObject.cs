@@ -12,17 +12,17 @@ namespace Multiproc;
 /// <remarks>
 /// <para>Each handle owns one reference; <see cref="Dispose"/> releases it (a finalizer is the backstop),
 /// and the object lives while any reference, name or container holds it.</para>
-/// <para>Thread-safe: calls from many threads and tasks share the process's connection.
+/// <para>Thread-safe: calls from many threads and tasks share the process's channel.
 /// Members are matched by name and argument count; arguments are sent by their runtime types.</para>
 /// </remarks>
 public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable, IEquatable<SharedObject>
 {
-    private readonly ClientConnection _connection;
+    private readonly ICallChannel _channel;
     private int _disposed;
 
-    internal SharedObject(ClientConnection connection, long objectId, string typeId)
+    internal SharedObject(ICallChannel channel, long objectId, string typeId)
     {
-        _connection = connection;
+        _channel = channel;
         ObjectId = objectId;
         TypeId = typeId;
     }
@@ -30,9 +30,9 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     /// <summary>Finalizer: releases the reference of a handle that was never disposed.</summary>
     ~SharedObject()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0 && !_connection.IsBroken)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && !_channel.IsBroken)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => state.connection.Release(state.id), (connection: _connection, id: ObjectId), preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.channel.Release(state.id), (channel: _channel, id: ObjectId), preferLocal: false);
         }
     }
 
@@ -43,9 +43,9 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     public string TypeId { get; }
 
     /// <summary>Gets the address of the manager that holds the object.</summary>
-    public string ManagerAddress => _connection.Address.Text;
+    public string ManagerAddress => _channel.Address;
 
-    internal ClientConnection Connection => _connection;
+    internal ICallChannel Channel => _channel;
 
     /// <summary>Returns the handle under a typed proxy (or the handle itself).</summary>
     /// <param name="proxy">A proxy returned by Multiproc.</param>
@@ -81,9 +81,9 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
-        ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
-        return (T)reply.Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
+        ICallChannel channel = ChannelForCall();
+        Reply reply = await channel.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
+        return (T)reply.Decode(ValueCodec<T>.Reader, channel.SerializerOptions)!;
     }
 
     /// <summary>Calls a member that returns nothing (or whose result is not needed).</summary>
@@ -105,9 +105,9 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
-        ClientConnection connection = ConnectionForCall();
-        Reply reply = await connection.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
-        reply.Decode(null, connection.SerializerOptions);
+        ICallChannel channel = ChannelForCall();
+        Reply reply = await channel.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
+        reply.Decode(null, channel.SerializerOptions);
     }
 
     /// <summary>Calls a member synchronously and returns its result as <typeparamref name="T"/>.</summary>
@@ -117,8 +117,8 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     public T Invoke<T>(string member, params object?[] args)
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
-        ClientConnection connection = ConnectionForCall();
-        return (T)connection.Call(ObjectId, member, new CallArguments(CallArgumentList.FromParams(args))).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
+        ICallChannel channel = ChannelForCall();
+        return (T)channel.Call(ObjectId, member, new CallArguments(CallArgumentList.FromParams(args))).Decode(ValueCodec<T>.Reader, channel.SerializerOptions)!;
     }
 
     /// <summary>Returns a typed proxy over this handle (sharing its reference).</summary>
@@ -136,7 +136,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _connection.Release(ObjectId);
+            _channel.Release(ObjectId);
         }
 
         GC.SuppressFinalize(this);
@@ -177,13 +177,13 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
 
     /// <inheritdoc />
     public bool Equals(SharedObject? other)
-        => other is not null && other.ObjectId == ObjectId && other._connection.ServerId == _connection.ServerId;
+        => other is not null && other.ObjectId == ObjectId && other._channel.ServerId == _channel.ServerId;
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is SharedObject other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(ObjectId, _connection.ServerId);
+    public override int GetHashCode() => HashCode.Combine(ObjectId, _channel.ServerId);
 
     /// <inheritdoc />
     public override string ToString() => $"SharedObject({TypeId}#{ObjectId} at {ManagerAddress})";
@@ -191,9 +191,9 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     internal void ThrowIfDisposed()
         => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
 
-    internal ClientConnection ConnectionForCall()
+    internal ICallChannel ChannelForCall()
     {
         ThrowIfDisposed();
-        return _connection;
+        return _channel;
     }
 }

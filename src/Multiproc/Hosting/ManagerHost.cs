@@ -32,7 +32,7 @@ internal static class ManagerHost
     }
 
     /// <summary>Asks the child to shut down over its connection (nothing happens if it is already gone), then closes the connection.</summary>
-    public static async Task RequestShutdownAsync(ClientConnection connection)
+    public static async Task RequestShutdownAsync(ICallChannel connection)
     {
         try
         {

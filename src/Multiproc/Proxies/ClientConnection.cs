@@ -17,7 +17,7 @@ namespace Multiproc.Proxies;
 /// thread reads while calls are pending. When the connection breaks, every pending call fails with
 /// <see cref="ManagerUnavailableException"/> and later calls fail fast with it.
 /// </remarks>
-internal sealed partial class ClientConnection : IDisposable
+internal sealed partial class ClientConnection : ICallChannel
 {
     private readonly Socket _socket;
     private readonly FrameReader _reader;
@@ -55,6 +55,13 @@ internal sealed partial class ClientConnection : IDisposable
     }
 
     public ManagerAddress Address { get; }
+
+    /// <inheritdoc/>
+    string ICallChannel.Address => Address.Text;
+
+    /// <inheritdoc/>
+    /// <remarks>A manager serves any wait as one call; liveness comes from heartbeats, not from a call timeout.</remarks>
+    public TimeSpan? MaxWaitSlice => null;
 
     /// <summary>Gets the connect options snapshot this connection runs with.</summary>
     public ConnectSettings Settings { get; }

@@ -6,11 +6,11 @@ namespace Multiproc.Proxies;
 /// <summary>The client side of references: proxies go out as ids, ids come back as new proxies.</summary>
 internal sealed class ClientReferenceCodec : IReferenceCodec
 {
-    private readonly ClientConnection _connection;
+    private readonly ICallChannel _channel;
 
-    public ClientReferenceCodec(ClientConnection connection)
+    public ClientReferenceCodec(ICallChannel channel)
     {
-        _connection = connection;
+        _channel = channel;
     }
 
     public bool TryEncode(object value, Type declaredType, out long objectId, out string typeId)
@@ -24,9 +24,9 @@ internal sealed class ClientReferenceCodec : IReferenceCodec
         }
 
         handle.ThrowIfDisposed();
-        if (handle.Connection.ServerId != _connection.ServerId)
+        if (handle.Channel.ServerId != _channel.ServerId)
         {
-            throw new ArgumentException($"The proxy of object {handle.ObjectId} belongs to the manager at {handle.Connection.Address}, not to {_connection.Address}.");
+            throw new ArgumentException($"The proxy of object {handle.ObjectId} belongs to the manager at {handle.Channel.Address}, not to {_channel.Address}.");
         }
 
         objectId = handle.ObjectId;
@@ -40,7 +40,7 @@ internal sealed class ClientReferenceCodec : IReferenceCodec
 
     public object Decode(long objectId, string typeId, Type declaredType)
     {
-        var handle = new SharedObject(_connection, objectId, typeId);
+        var handle = new SharedObject(_channel, objectId, typeId);
         return declaredType == typeof(SharedObject) || declaredType == typeof(object)
             ? handle
             : ProxyFactory.Create(declaredType, handle);

@@ -4,22 +4,22 @@ using Multiproc.Serialization;
 namespace Multiproc.Proxies;
 
 /// <summary>
-/// The client side of the control object (id 0) on one connection: create, publish, look up,
+/// The client side of the control object (id 0) on one channel: create, publish, look up,
 /// hand over, adopt, stats and shutdown, as typed calls.
 /// </summary>
 /// <remarks>
-/// Owns nothing: the connection stays open when this is dropped. <see cref="Manager"/> is one user;
+/// Owns nothing: the channel stays open when this is dropped. <see cref="Manager"/> is one user;
 /// the worker channel's reference hand-over and the child-process host are the others.
 /// </remarks>
-internal sealed class ControlChannel(ClientConnection connection)
+internal sealed class ControlChannel(ICallChannel channel)
 {
     private static readonly ValueReader s_sharedObjectReader = ValueCodec.GetReader(typeof(SharedObject));
     private static readonly ValueReader s_boolReader = ValueCodec.GetReader(typeof(bool));
     private static readonly ValueReader s_stringReader = ValueCodec.GetReader(typeof(string));
     private static readonly ValueReader s_statsReader = ValueCodec.GetReader(typeof(ManagerStats));
 
-    /// <summary>Gets the connection the calls go over.</summary>
-    public ClientConnection Connection => connection;
+    /// <summary>Gets the channel the calls go over.</summary>
+    public ICallChannel Channel => channel;
 
     /// <summary>Creates an object of a registered type id with constructor arguments.</summary>
     public Task<SharedObject> CreateAsync(string typeId, object?[] args, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ internal sealed class ControlChannel(ClientConnection connection)
     public Task<ManagerStats> GetStatsAsync(CancellationToken cancellationToken)
         => CallAsync<ManagerStats>(ControlMembers.Stats, [], s_statsReader, cancellationToken);
 
-    /// <summary>Turns a reference this connection owns into a token another process can adopt.</summary>
+    /// <summary>Turns a reference this channel owns into a token another process can adopt.</summary>
     public Task<string> HandOverAsync(long objectId, CancellationToken cancellationToken)
         => CallAsync<string>(ControlMembers.Handover, [objectId], s_stringReader, cancellationToken);
 
@@ -57,13 +57,13 @@ internal sealed class ControlChannel(ClientConnection connection)
     /// <summary>Asks a manager hosted in a child process to shut down.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        Reply reply = await connection.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Shutdown, new CallArguments([]), cancellationToken).ConfigureAwait(false);
-        reply.Decode(null, connection.SerializerOptions);
+        Reply reply = await channel.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Shutdown, new CallArguments([]), cancellationToken).ConfigureAwait(false);
+        reply.Decode(null, channel.SerializerOptions);
     }
 
     private async Task<T> CallAsync<T>(string member, object?[] args, ValueReader reader, CancellationToken cancellationToken)
     {
-        Reply reply = await connection.CallAsync(ProtocolConstants.ControlObjectId, member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
-        return (T)reply.Decode(reader, connection.SerializerOptions)!;
+        Reply reply = await channel.CallAsync(ProtocolConstants.ControlObjectId, member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
+        return (T)reply.Decode(reader, channel.SerializerOptions)!;
     }
 }

@@ -56,7 +56,7 @@ internal class InterfaceProxy : DispatchProxy, IProxy, IDisposable, IAsyncDispos
         args ??= [];
         var arguments = new CallArguments(args, method.WireIndices, method.Writers);
         CancellationToken cancellationToken = method.CancellationTokenIndex >= 0 ? (CancellationToken)args[method.CancellationTokenIndex]! : default;
-        ClientConnection connection = _handle.ConnectionForCall();
+        ICallChannel connection = _handle.ChannelForCall();
         if (method.IsAsync)
         {
             return method.Shape(connection.CallAsync(_handle.ObjectId, method.Key, arguments, cancellationToken), connection.SerializerOptions);

@@ -33,6 +33,21 @@ internal sealed record ManagerAddress
     public static ManagerAddress ForTcp(string host, int port)
         => new(string.Create(CultureInfo.InvariantCulture, $"{TcpPrefix}{FormatHost(host)}:{port}"), null, host, port);
 
+    /// <summary>Parses a manager socket address; false (no exception) for any other text, such as another backend's scheme.</summary>
+    public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ManagerAddress? address)
+    {
+        try
+        {
+            address = Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            address = null;
+            return false;
+        }
+    }
+
     /// <exception cref="FormatException">The text is not a unix: or tcp:// address.</exception>
     public static ManagerAddress Parse(string text)
     {

@@ -96,7 +96,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task UnknownObjectId_ThrowsKeyNotFound()
     {
-        var ghost = new SharedObject(_manager.Connection, 987_654, "ghost");
+        var ghost = new SharedObject(_manager.Channel, 987_654, "ghost");
         await Assert.ThrowsAsync<KeyNotFoundException>(() => ghost.InvokeAsync<int>("Anything"));
         await AssertManagerHealthyAsync();
     }

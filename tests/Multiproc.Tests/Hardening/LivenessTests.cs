@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Multiproc.Proxies;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -180,13 +181,13 @@ public sealed class LivenessTests(ITestOutputHelper output)
         Assert.False(metAlone);
         Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(longCall));
 
-        int pings = client.Connection.PingsSent;
+        int pings = ((ClientConnection)client.Channel).PingsSent;
         output.WriteLine($"{pings} pings over {clock.Elapsed.TotalSeconds:0.0} s");
         Assert.True(pings > 0, "no heartbeat was sent during the long calls");
 
         // Idle: no call pending, so nobody reads and nothing is sent.
         await Task.Delay(s_liveness);
-        Assert.Equal(pings, client.Connection.PingsSent);
+        Assert.Equal(pings, ((ClientConnection)client.Channel).PingsSent);
         Assert.Equal("Slow", slow.Name);
     }
 

@@ -39,7 +39,7 @@ public sealed class ManagerSerializationLimitsTests : IClassFixture<ChainManager
 
         Assert.Equal(1, source.Ping());
         Assert.Equal(SerializationLimits.MaxDepth, source.Deep(SerializationLimits.MaxDepth).Length());
-        Assert.False(client.Connection.IsBroken);
+        Assert.False(client.Channel.IsBroken);
         Assert.True((await _manager.GetStatsAsync(TestTimeout.Token())).ConnectionCount >= 2);
     }
 
@@ -64,6 +64,9 @@ public sealed class ManagerSerializationLimitsTests : IClassFixture<ChainManager
     {
         await using Manager client = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey, TestTimeout.Token());
         IChainSource source = await client.CreateAsync<IChainSource>();
+        // Earlier tests' clients release their objects as the manager sees them close: wait for that
+        // first (only the owner and this client left), or the count could drop below the baseline.
+        await TestTimeout.UntilAsync(async () => (await client.GetStatsAsync(TestTimeout.Token())).ConnectionCount == 2, because: "earlier clients were still connected");
         int baseline = (await client.GetStatsAsync(TestTimeout.Token())).ObjectCount;
 
         using var cancellation = new CancellationTokenSource();
@@ -73,7 +76,7 @@ public sealed class ManagerSerializationLimitsTests : IClassFixture<ChainManager
 
         // The object's gate sends this reply only after the late one, so the late one has been read.
         Assert.Equal(1, source.Ping());
-        Assert.False(client.Connection.IsBroken);
+        Assert.False(client.Channel.IsBroken);
         await TestTimeout.UntilAsync(async () => (await client.GetStatsAsync(TestTimeout.Token())).ObjectCount == baseline, because: "the shared object inside the late reply is released");
     }
 
@@ -134,7 +137,7 @@ public sealed class ManagerSerializationLimitsTests : IClassFixture<ChainManager
     {
         SharedObject handle = SharedObject.FromProxy(proxy);
         ValueWriter raw = (ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options) => writer.WriteRaw(argument);
-        Reply reply = await handle.Connection.CallAsync(handle.ObjectId, member, new CallArguments([null], null, [raw]), TestTimeout.Token());
-        reply.Decode(null, handle.Connection.SerializerOptions);
+        Reply reply = await handle.Channel.CallAsync(handle.ObjectId, member, new CallArguments([null], null, [raw]), TestTimeout.Token());
+        reply.Decode(null, handle.Channel.SerializerOptions);
     }
 }

@@ -46,7 +46,7 @@ public sealed class HandshakeGoldenTests : IAsyncLifetime
         // <16 bytes>          server id (Guid bytes, as Guid.ToByteArray)
         // <32 bytes>          server nonce Ns
         Assert.Equal(
-            Golden.Hex("4D505243 0200") + Golden.Hex(_manager.Connection.ServerId.ToByteArray()) + Golden.Hex(serverNonce),
+            Golden.Hex("4D505243 0200") + Golden.Hex(_manager.Channel.ServerId.ToByteArray()) + Golden.Hex(serverNonce),
             Golden.Hex(hello));
         Assert.Equal(54, hello.Length);
 
@@ -97,7 +97,7 @@ public sealed class HandshakeGoldenTests : IAsyncLifetime
 
         await fake.SendAsync([0x01, .. Hmac("MP-S", clientNonce, s_serverNonce)], TestTimeout.Token());
         await using Manager client = await connecting.WaitAsync(TestTimeout.Token());
-        Assert.Equal(FakeManager.ServerId, client.Connection.ServerId);
+        Assert.Equal(FakeManager.ServerId, client.Channel.ServerId);
     }
 
     /// <summary>HMAC-SHA256 under the test key of label | first | second, computed here rather than by the product.</summary>

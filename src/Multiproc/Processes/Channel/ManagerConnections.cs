@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Multiproc.Proxies;
-using Multiproc.Transport;
 
 namespace Multiproc.Processes.Channel;
 
 /// <summary>
-/// The process-wide connections that proxies received as worker arguments (or results) use:
-/// one per manager address, opened on first use with the key that came with the proxy.
+/// The process-wide channels that proxies received as worker arguments (or results) use:
+/// one per address (of any registered scheme), opened on first use with the key that came with the proxy.
 /// </summary>
 /// <remarks>They live until the process exits, which closes them and releases every reference they held.</remarks>
 internal static class ManagerConnections
@@ -21,7 +20,7 @@ internal static class ManagerConnections
         try
         {
             ControlChannel connected = manager.Value;
-            if (!connected.Connection.IsBroken)
+            if (!connected.Channel.IsBroken)
             {
                 return connected;
             }
@@ -37,5 +36,5 @@ internal static class ManagerConnections
     }
 
     private static ControlChannel Connect(string address, byte[] authKey)
-        => new(ClientConnection.ConnectAsync(ManagerAddress.Parse(address), authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult());
+        => new(ChannelSchemes.ConnectAsync(address, authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult());
 }

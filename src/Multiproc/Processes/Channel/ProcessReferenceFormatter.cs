@@ -42,12 +42,12 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
         }
 
         handle.ThrowIfDisposed();
-        string token = new ControlChannel(handle.Connection).HandOverAsync(handle.ObjectId, CancellationToken.None).GetAwaiter().GetResult();
+        string token = new ControlChannel(handle.Channel).HandOverAsync(handle.ObjectId, CancellationToken.None).GetAwaiter().GetResult();
         var payload = new System.Buffers.ArrayBufferWriter<byte>(128);
         var inner = new MessagePackWriter(payload);
         inner.WriteArrayHeader(4);
-        inner.Write(handle.Connection.Address.Text);
-        inner.Write(handle.Connection.AuthKey.Span);
+        inner.Write(handle.Channel.Address);
+        inner.Write(handle.Channel.AuthKey.Span);
         inner.Write(token);
         inner.Write(handle.TypeId);
         inner.Flush();

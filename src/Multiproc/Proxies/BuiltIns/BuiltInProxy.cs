@@ -27,41 +27,41 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
 
     protected TResult Call<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken = default)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         return (TResult)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
             .Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
     }
 
     protected TResult Call<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         return (TResult)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers))
             .Decode(reader, connection.SerializerOptions)!;
     }
 
     protected async Task<TResult> CallAsync<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader, CancellationToken cancellationToken)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         return (TResult)reply.Decode(reader, connection.SerializerOptions)!;
     }
 
     protected void Call(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken = default)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).Decode(null, connection.SerializerOptions);
     }
 
     protected async Task<TResult> CallAsync<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         return (TResult)reply.Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
     }
 
     protected async Task CallAsync(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, connection.SerializerOptions);
     }
@@ -72,7 +72,7 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     /// </summary>
     protected TResult CallSettled<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         try
         {
             return (TResult)connection.CallUntilSettled(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
@@ -87,7 +87,7 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     /// <summary>The asynchronous form of <see cref="CallSettled{TResult}"/>.</summary>
     protected async Task<TResult> CallSettledAsync<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         try
         {
             Reply reply = await connection.CallUntilSettledAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);

@@ -55,7 +55,7 @@ internal sealed class SharedNamespaceProxy : DynamicObject, ISharedNamespace, IP
 
     private T Call<T>(string member, object?[] args, ValueWriter[] writers)
     {
-        ClientConnection connection = Handle.ConnectionForCall();
+        ICallChannel connection = Handle.ChannelForCall();
         return (T)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers)).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 }

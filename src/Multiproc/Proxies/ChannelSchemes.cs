@@ -1,0 +1,71 @@
+using System.Collections.Concurrent;
+using Multiproc.Transport;
+
+namespace Multiproc.Proxies;
+
+/// <summary>Opens a call channel to an address of one scheme.</summary>
+/// <param name="address">The whole address, scheme included.</param>
+/// <param name="authKey">The key for that address.</param>
+/// <param name="settings">The connect options snapshot.</param>
+/// <param name="cancellationToken">Cancels the connect.</param>
+internal delegate Task<ICallChannel> ChannelConnector(string address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken);
+
+/// <summary>
+/// Which backend serves an address, by its scheme: <c>unix:</c> and <c>tcp://</c> are a manager's
+/// socket (<see cref="ClientConnection"/>); another assembly registers its own (for example
+/// <c>orleans://</c>) before the first connect.
+/// </summary>
+/// <remarks>
+/// Every path that opens a channel from an address goes through here: <c>Manager.ConnectAsync</c>,
+/// and a worker process adopting proxies from its bootstrap. So a backend that registers its scheme
+/// at start-up in the parent and in its workers (a module initializer does both) is reached the
+/// same way as a manager. Thread-safe.
+/// </remarks>
+internal static class ChannelSchemes
+{
+    private static readonly ConcurrentDictionary<string, ChannelConnector> s_connectors = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Registers the connector of <paramref name="scheme"/> (without <c>:</c> or <c>//</c>).</summary>
+    /// <exception cref="ArgumentException">The scheme is built in, or already registered to another connector.</exception>
+    public static void Register(string scheme, ChannelConnector connector)
+    {
+        if (IsSocketScheme(scheme))
+        {
+            throw new ArgumentException($"The scheme '{scheme}' is a manager's own.", nameof(scheme));
+        }
+
+        ChannelConnector registered = s_connectors.GetOrAdd(scheme, connector);
+        if (registered != connector)
+        {
+            throw new ArgumentException($"The scheme '{scheme}' is already registered.", nameof(scheme));
+        }
+    }
+
+    /// <summary>Opens a channel to <paramref name="address"/> with the connector of its scheme.</summary>
+    /// <exception cref="FormatException">The address has no scheme this process knows, or is malformed.</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing answers at the address.</exception>
+    public static async Task<ICallChannel> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        string scheme = SchemeOf(address);
+        if (IsSocketScheme(scheme))
+        {
+            return await ClientConnection.ConnectAsync(ManagerAddress.Parse(address), authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!s_connectors.TryGetValue(scheme, out ChannelConnector? connector))
+        {
+            throw new FormatException($"No backend for the address '{address}': use unix:/path or tcp://host:port, or reference the package that serves '{scheme}:' addresses.");
+        }
+
+        return await connector(address, authKey, settings, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsSocketScheme(string scheme) => scheme is "unix" or "tcp";
+
+    private static string SchemeOf(string address)
+    {
+        int colon = address.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? address[..colon].ToLowerInvariant() : string.Empty;
+    }
+}
