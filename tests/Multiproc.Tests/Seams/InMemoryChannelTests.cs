@@ -1,0 +1,71 @@
+using Multiproc.Hosting;
+using Multiproc.Server;
+using Multiproc.Tests.Fixtures;
+using Multiproc.Tests.Infrastructure;
+
+namespace Multiproc.Tests.Seams;
+
+/// <summary>
+/// Both seams at once, with no socket: a <see cref="Manager"/> over an in-memory call channel into
+/// an <see cref="ObjectHost"/>. Typed proxies, built-ins, names and references behave as over a socket.
+/// </summary>
+public sealed class InMemoryChannelTests : IAsyncLifetime
+{
+    private ObjectHost _host = null!;
+
+    public Task InitializeAsync()
+    {
+        _host = ServerComposition.CreateHost(ManagerSettings.From(new ManagerOptions().Register<ICounter, RacyCounter>()));
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact(Timeout = 20_000)]
+    public async Task TypedProxy_CallsTheOneObject()
+    {
+        Manager manager = Manager.Over(new InMemoryChannel(_host));
+
+        ICounter counter = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
+        counter.IncrementSlowly();
+        counter.IncrementSlowly();
+
+        Assert.Equal(2, counter.Value);
+        Assert.Equal("memory:", SharedObject.FromProxy(counter).ManagerAddress);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task Queue_PublishedOnOneChannel_TakenOnAnother_EachItemOnce()
+    {
+        Manager producer = Manager.Over(new InMemoryChannel(_host));
+        Manager consumer = Manager.Over(new InMemoryChannel(_host));
+        using ISharedQueue<int> queue = await producer.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        await producer.PublishAsync("jobs", queue, TestTimeout.Token());
+        using ISharedQueue<int> jobs = await consumer.LookupAsync<ISharedQueue<int>>("jobs", TestTimeout.Token());
+
+        queue.Put(1);
+        await queue.PutAsync(2, TestTimeout.Token());
+
+        Assert.Equal(1, jobs.Take());
+        Assert.Equal(2, await jobs.TakeAsync(TestTimeout.Token()));
+        Assert.Equal(0, queue.Count);
+        Assert.Equal(0, _host.OpenLeases);
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task DisposingTheProxyAndClosingTheChannel_ReleaseEverything()
+    {
+        var channel = new InMemoryChannel(_host);
+        Manager manager = Manager.Over(channel);
+        ICounter kept = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
+        ICounter dropped = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
+        Assert.Equal(2, _host.GetStats().ObjectCount);
+
+        SharedObject.FromProxy(dropped).Dispose();
+        await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 1), because: "the disposed proxy's object stayed");
+
+        channel.Dispose();
+        await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 0), because: "the closed channel's references stayed");
+        Assert.Throws<ObjectDisposedException>(() => kept.IncrementSlowly());
+    }
+}
