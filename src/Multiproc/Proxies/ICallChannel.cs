@@ -58,4 +58,13 @@ internal interface ICallChannel : IDisposable
 
     /// <summary>Drops references the caller holds; fire-and-forget. A backend without reference counts ignores it.</summary>
     void Release(long objectId, int count = 1);
+
+    /// <summary>Turns a reference the caller holds into a descriptor another process can adopt; the object stays alive meanwhile.</summary>
+    /// <exception cref="ManagerUnavailableException">The channel broke.</exception>
+    Task<HandoverDescriptor> HandOverAsync(SharedObject handle, CancellationToken cancellationToken);
+
+    /// <summary>Adopts a reference another process handed over to this channel's host: the caller now holds it.</summary>
+    /// <exception cref="ManagerUnavailableException">The channel broke.</exception>
+    /// <exception cref="KeyNotFoundException">The descriptor was already adopted, or its grace period ended.</exception>
+    Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken);
 }

@@ -77,6 +77,12 @@ internal sealed class InMemoryChannel : ICallChannel
 
     public void Release(long objectId, int count = 1) => _session.ReleaseOwned(objectId, count);
 
+    public async Task<HandoverDescriptor> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
+        => new(Address, [], await new ControlChannel(this).HandOverAsync(handle.ObjectId, cancellationToken), handle.TypeId);
+
+    public Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken)
+        => new ControlChannel(this).AdoptAsync(descriptor.Token, cancellationToken);
+
     public void Dispose() => _session.Close();
 
     /// <summary>The host's side: a reply completes its call; a leased result is committed as it is handed over.</summary>

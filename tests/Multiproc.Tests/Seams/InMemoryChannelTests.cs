@@ -1,4 +1,5 @@
 using Multiproc.Hosting;
+using Multiproc.Proxies;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
@@ -67,5 +68,27 @@ public sealed class InMemoryChannelTests : IAsyncLifetime
         channel.Dispose();
         await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 0), because: "the closed channel's references stayed");
         Assert.Throws<ObjectDisposedException>(() => kept.IncrementSlowly());
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task HandOver_DescriptorSurvivesSerialization_AndTheObjectOutlivesTheSender()
+    {
+        var sender = new InMemoryChannel(_host);
+        var receiver = new InMemoryChannel(_host);
+        ICounter counter = await Manager.Over(sender).CreateAsync<ICounter>([], TestTimeout.Token());
+        counter.IncrementSlowly();
+
+        HandoverDescriptor descriptor = await sender.HandOverAsync(SharedObject.FromProxy(counter), TestTimeout.Token());
+        var bytes = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MessagePack.MessagePackWriter(bytes);
+        descriptor.Write(ref writer);
+        writer.Flush();
+        sender.Dispose();
+        var reader = new MessagePack.MessagePackReader(bytes.WrittenMemory);
+        SharedObject adopted = await receiver.AdoptAsync(HandoverDescriptor.Read(ref reader), TestTimeout.Token());
+
+        Assert.Equal(typeof(ICounter).FullName, adopted.TypeId);
+        Assert.Equal(1, await adopted.InvokeAsync<int>("get_Value", [], TestTimeout.Token()));
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => receiver.AdoptAsync(descriptor, TestTimeout.Token()));
     }
 }

@@ -10,31 +10,31 @@ namespace Multiproc.Processes.Channel;
 /// <remarks>They live until the process exits, which closes them and releases every reference they held.</remarks>
 internal static class ManagerConnections
 {
-    private static readonly ConcurrentDictionary<string, Lazy<ControlChannel>> s_managers = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<ICallChannel>> s_managers = new(StringComparer.Ordinal);
 
     /// <exception cref="ManagerUnavailableException">The manager cannot be reached.</exception>
-    public static ControlChannel Get(string address, byte[] authKey)
+    public static ICallChannel Get(string address, byte[] authKey)
     {
-        Lazy<ControlChannel> manager = s_managers.GetOrAdd(address, static (a, key) => new Lazy<ControlChannel>(
+        Lazy<ICallChannel> manager = s_managers.GetOrAdd(address, static (a, key) => new Lazy<ICallChannel>(
             () => Connect(a, key)), authKey);
         try
         {
-            ControlChannel connected = manager.Value;
-            if (!connected.Channel.IsBroken)
+            ICallChannel connected = manager.Value;
+            if (!connected.IsBroken)
             {
                 return connected;
             }
         }
         catch (ManagerUnavailableException)
         {
-            s_managers.TryRemove(new KeyValuePair<string, Lazy<ControlChannel>>(address, manager));
+            s_managers.TryRemove(new KeyValuePair<string, Lazy<ICallChannel>>(address, manager));
             throw;
         }
 
-        s_managers.TryRemove(new KeyValuePair<string, Lazy<ControlChannel>>(address, manager));
+        s_managers.TryRemove(new KeyValuePair<string, Lazy<ICallChannel>>(address, manager));
         return Get(address, authKey);
     }
 
-    private static ControlChannel Connect(string address, byte[] authKey)
-        => new(ChannelSchemes.ConnectAsync(address, authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult());
+    private static ICallChannel Connect(string address, byte[] authKey)
+        => ChannelSchemes.ConnectAsync(address, authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult();
 }

@@ -42,14 +42,10 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
         }
 
         handle.ThrowIfDisposed();
-        string token = new ControlChannel(handle.Channel).HandOverAsync(handle.ObjectId, CancellationToken.None).GetAwaiter().GetResult();
-        var payload = new System.Buffers.ArrayBufferWriter<byte>(128);
+        HandoverDescriptor descriptor = handle.Channel.HandOverAsync(handle, CancellationToken.None).GetAwaiter().GetResult();
+        var payload = new ArrayBufferWriter<byte>(128);
         var inner = new MessagePackWriter(payload);
-        inner.WriteArrayHeader(4);
-        inner.Write(handle.Channel.Address);
-        inner.Write(handle.Channel.AuthKey.Span);
-        inner.Write(token);
-        inner.Write(handle.TypeId);
+        descriptor.Write(ref inner);
         inner.Flush();
         writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionCode, payload.WrittenCount));
         writer.WriteRaw(payload.WrittenSpan);
@@ -60,17 +56,9 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
         if (reader.NextMessagePackType == MessagePackType.Extension && reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == ExtensionCode)
         {
             reader.ReadExtensionFormatHeader();
-            if (reader.ReadArrayHeader() != 4)
-            {
-                throw new MessagePackSerializationException("A handed-over reference must be [address, key, token, typeId].");
-            }
-
-            string address = reader.ReadString()!;
-            byte[] key = reader.ReadBytes()?.ToArray() ?? [];
-            string token = reader.ReadString()!;
-            reader.ReadString();
-            ControlChannel manager = ManagerConnections.Get(address, key);
-            SharedObject handle = manager.AdoptAsync(token, CancellationToken.None).GetAwaiter().GetResult();
+            HandoverDescriptor descriptor = HandoverDescriptor.Read(ref reader);
+            ICallChannel host = ManagerConnections.Get(descriptor.Address, descriptor.AuthKey);
+            SharedObject handle = host.AdoptAsync(descriptor, CancellationToken.None).GetAwaiter().GetResult();
             return typeof(T) == typeof(SharedObject) || typeof(T) == typeof(object)
                 ? (T)(object)handle
                 : (T)ProxyFactory.Create(typeof(T), handle);
