@@ -146,17 +146,6 @@ internal sealed partial class ClientConnection : ICallChannel
         return await call.AsValueTask().ConfigureAwait(false);
     }
 
-    /// <inheritdoc/>
-    public async Task<HandoverDescriptor> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
-    {
-        string token = await new ControlChannel(this).HandOverAsync(handle.ObjectId, cancellationToken).ConfigureAwait(false);
-        return new HandoverDescriptor(Address.Text, AuthKey.ToArray(), token, handle.TypeId);
-    }
-
-    /// <inheritdoc/>
-    public Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken)
-        => new ControlChannel(this).AdoptAsync(descriptor.Token, cancellationToken);
-
     /// <summary>Drops references this connection owns on the server. Fire-and-forget; a broken connection has none left.</summary>
     public void Release(long objectId, int count = 1) => SendNotice(MessageKind.Release, objectId, count);
 
