@@ -74,13 +74,12 @@ public sealed class BadInputTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 20_000)]
-    public async Task TwoGigabyteLengthPrefix_IsRejectedWithoutAllocating()
+    public async Task TwoGigabyteLengthPrefix_ClosesThatConnection_AndTheManagerServesOthers()
     {
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        // That nothing is allocated for the length is measured per thread, on the reader itself: FrameReaderLimitTests.
         using RawClient raw = await RawClient.ConnectAsync(_manager, authenticate: true, TestTimeout.Token());
         await raw.SendLengthPrefixAsync(2u * 1024 * 1024 * 1024, TestTimeout.Token());
         Assert.True(await raw.IsClosedByServerAsync(TestTimeout.Token(10)));
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 64 * 1024 * 1024, "the server allocated for the bogus length");
         await AssertManagerHealthyAsync();
     }
 

@@ -3,7 +3,17 @@ namespace Multiproc.Tests.Infrastructure;
 /// <summary>Bounds every wait in a test.</summary>
 internal static class TestTimeout
 {
-    public static CancellationToken Token(int seconds = 20) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
+    /// <summary>A token cancelled after <paramref name="seconds"/>.</summary>
+    /// <remarks>
+    /// The source disposes itself when it fires, which releases its timer; one whose test ended
+    /// first is released the same way, at most <paramref name="seconds"/> later.
+    /// </remarks>
+    public static CancellationToken Token(int seconds = 20)
+    {
+        var source = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        source.Token.UnsafeRegister(static state => ((CancellationTokenSource)state!).Dispose(), source);
+        return source.Token;
+    }
 
     /// <summary>Polls <paramref name="condition"/> until it holds or the time is up (never a fixed sleep).</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, int seconds = 10, string? because = null)

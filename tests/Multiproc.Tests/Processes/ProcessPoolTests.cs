@@ -1,15 +1,14 @@
+using Multiproc.Tests.Infrastructure;
 namespace Multiproc.Tests.Processes;
 
 /// <summary>Integration tests: real pools of worker processes.</summary>
 [Trait("Kind", "Process")]
 public sealed class ProcessPoolTests
 {
-    private static CancellationToken Timeout(int seconds = 30) => new CancellationTokenSource(TimeSpan.FromSeconds(seconds)).Token;
-
     [Fact]
     public async Task MapAsync_TenThousandItems_ReturnsResultsInOrder()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -22,7 +21,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapAsync_ExplicitChunkSizeAndProgress_ReportsEveryItem()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var progress = new RecordingProgress();
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
@@ -39,7 +38,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapUnorderedAsync_Items_ReturnsEveryResultOnce()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -56,7 +55,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapStreamAsync_LazyItems_YieldsResultsInOrder()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -81,7 +80,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapStreamAsync_ConsumerStopsEarly_RemainingWorkIsWithdrawnAndPoolStaysUsable()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -103,7 +102,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapUnorderedAsync_TargetThrows_FailureSurfacesWhileEnumerating()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -123,7 +122,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task ApplyAsync_ZeroOneAndTwoArguments_ReturnResults()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -138,7 +137,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task ApplyAsync_TargetThrows_FaultsWithTheSameExceptionType_AndTheWorkersStack()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(1, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -152,7 +151,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapAsync_TargetThrowsForOneItem_FaultsWithTheSameExceptionType()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         await using (PoolGuard.For(pool))
         {
@@ -165,7 +164,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MapAsync_Canceled_ThrowsOperationCanceledAndPoolStaysUsable()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var options = new ProcessPoolOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) };
         ProcessPool pool = await ProcessPool.StartAsync(2, options, timeout);
         await using (PoolGuard.For(pool))
@@ -184,7 +183,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task StartAsync_WithInitializer_RunsItOncePerWorker()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var options = new ProcessPoolOptions { Initializer = PoolTargets.Initialize };
         ProcessPool pool = await ProcessPool.StartAsync(2, options, timeout);
         await using (PoolGuard.For(pool))
@@ -199,7 +198,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task StartAsync_InitializerThrows_FailsWithItsExceptionAndLeavesNoProcess()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var options = new ProcessPoolOptions { Initializer = WorkerTargets.ThrowFromAction };
 
         FormatException error = await Assert.ThrowsAsync<FormatException>(() => ProcessPool.StartAsync(2, options, timeout));
@@ -210,7 +209,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task MaxTasksPerWorker_Reached_RecyclesTheWorker()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var options = new ProcessPoolOptions { MaxTasksPerWorker = 2 };
         ProcessPool pool = await ProcessPool.StartAsync(1, options, timeout);
         var pids = new List<int>();
@@ -230,7 +229,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task ApplyAsync_TargetFailsFast_OnlyThatTaskFailsAndLaterTasksSucceed()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         ProcessPool pool = await ProcessPool.StartAsync(2, cancellationToken: timeout);
         int[] originalPids = pool.WorkerProcessIds;
         await using (PoolGuard.For(pool))
@@ -253,7 +252,7 @@ public sealed class ProcessPoolTests
     [Fact]
     public async Task DisposeAsync_BusyAndIdleWorkers_LeavesNoWorkerProcess()
     {
-        CancellationToken timeout = Timeout();
+        CancellationToken timeout = TestTimeout.Token(30);
         var options = new ProcessPoolOptions { ShutdownTimeout = TimeSpan.FromMilliseconds(200) };
         ProcessPool pool = await ProcessPool.StartAsync(2, options, timeout);
         int[] pids = pool.WorkerProcessIds;
