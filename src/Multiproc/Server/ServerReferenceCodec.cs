@@ -6,7 +6,7 @@ namespace Multiproc.Server;
 
 /// <summary>
 /// The server side of references: real objects in, table entries out. Every reference written
-/// gives the receiving session one reference it owns.
+/// gives the receiving session one reference it owns, once the reply is complete (<see cref="ReplyReferences"/>).
 /// </summary>
 internal sealed class ServerReferenceCodec : IReferenceCodec
 {
@@ -37,7 +37,7 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             entry = _table.AddReference(value, binding, disposeWhenReleased: false);
         }
 
-        _session.AdoptReference(entry);
+        ReplyReferences.Adopt(_session, entry);
         objectId = entry.Id;
         typeId = entry.Binding.TypeId;
         return true;
@@ -66,7 +66,7 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             : throw new KeyNotFoundException($"No shared object with id {objectId}: it was released or never existed.");
 
     /// <summary>Moves a reference a container held to the receiving session (the value left the container).</summary>
-    public void Transfer(ObjectEntry entry) => _session.AdoptReference(entry);
+    public void Transfer(ObjectEntry entry) => ReplyReferences.Adopt(_session, entry);
 
     /// <summary>Gives the receiving session one reference to an object that is being sent inside a stored value.</summary>
     public void HandOut(ObjectEntry entry)
@@ -76,6 +76,6 @@ internal sealed class ServerReferenceCodec : IReferenceCodec
             throw new ObjectDisposedException(null, $"Shared object {entry.Id} was released.");
         }
 
-        _session.AdoptReference(entry);
+        ReplyReferences.Adopt(_session, entry);
     }
 }

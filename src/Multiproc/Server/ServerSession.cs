@@ -132,7 +132,9 @@ internal abstract class ServerSession
 
     /// <summary>Sends a call's result. A leased one is written and checked first, then registered, then sent.</summary>
     /// <remarks>
-    /// A failure before the send gives the lease back; a session already closed gets it back at once.
+    /// A failure before the send gives the lease back and releases the references the reply would
+    /// have given (they are adopted only once the reply is whole); a session already closed gets
+    /// the lease back at once.
     /// </remarks>
     /// <exception cref="InvalidOperationException">The reply is over the frame limit (a lease is returned first).</exception>
     public virtual void SendResult(uint callId, object? result, ValueWriter? valueWriter, Lease? lease)
@@ -140,15 +142,20 @@ internal abstract class ServerSession
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {
+            ReplyReferences.Begin();
             try
             {
                 WriteResult(frame, callId, result, valueWriter, lease is null ? MessageKind.Result : MessageKind.LeasedResult);
             }
             catch
             {
+                ReplyReferences.Abandon();
                 lease?.Return();
                 throw;
             }
+
+            // The reply is whole and within the limit: only now does the client own what it names.
+            ReplyReferences.Commit(this);
 
             if (lease is not null && !Leases.TryAdd(callId, lease))
             {

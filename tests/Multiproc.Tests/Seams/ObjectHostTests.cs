@@ -29,7 +29,7 @@ public sealed class ObjectHostTests : IAsyncLifetime
     {
         InMemorySession session = InMemorySession.Open(_host);
 
-        long counter = ReadReference(await session.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, typeof(ICounter).FullName));
+        long counter = ObjectHostTestsReading.Reference(await session.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, typeof(ICounter).FullName));
         await session.CallAsync(counter, "IncrementSlowly");
         byte[] value = await session.CallAsync(counter, "get_Value");
 
@@ -55,16 +55,16 @@ public sealed class ObjectHostTests : IAsyncLifetime
     {
         InMemorySession owner = InMemorySession.Open(_host);
         InMemorySession other = InMemorySession.Open(_host);
-        long lockId = ReadReference(await owner.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, BuiltInTypes.Lock, false));
+        long lockId = ObjectHostTestsReading.Reference(await owner.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, BuiltInTypes.Lock, false));
         // The other session needs its own reference to call the object: publish, then look up.
         await owner.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Publish, "gate", lockId, false);
-        Assert.Equal(lockId, ReadReference(await other.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Lookup, "gate")));
+        Assert.Equal(lockId, ObjectHostTestsReading.Reference(await other.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Lookup, "gate")));
 
         byte[] acquired = await owner.CallAsync(lockId, "Acquire", TimeSpan.Zero);
         byte[] refused = await other.CallAsync(lockId, LockMembers.Release);
 
         Assert.True(ReadResult<long>(acquired, owner) > 0);
-        Assert.Equal(MessageKind.Error, KindOf(refused));
+        Assert.Equal(MessageKind.Error, ObjectHostTestsReading.Kind(refused));
         Assert.True(ReadResult<bool>(await other.CallAsync(lockId, LockMembers.IsLocked), other));
 
         owner.Close();
@@ -72,13 +72,6 @@ public sealed class ObjectHostTests : IAsyncLifetime
         await TestTimeout.UntilAsync(
             async () => !ReadResult<bool>(await other.CallAsync(lockId, LockMembers.IsLocked), other),
             because: "the lock of the closed session was not freed");
-    }
-
-    private static MessageKind KindOf(byte[] reply)
-    {
-        var reader = new MessagePackReader(reply);
-        reader.ReadArrayHeader();
-        return (MessageKind)reader.ReadByte();
     }
 
     private static T ReadResult<T>(byte[] reply, InMemorySession session)
@@ -89,9 +82,20 @@ public sealed class ObjectHostTests : IAsyncLifetime
         reader.ReadUInt32();
         return MessagePackSerializer.Deserialize<T>(ref reader, session.SerializerOptions);
     }
+}
+
+/// <summary>Reads the parts of reply payloads the seam tests check.</summary>
+internal static class ObjectHostTestsReading
+{
+    public static MessageKind Kind(byte[] reply)
+    {
+        var reader = new MessagePackReader(reply);
+        reader.ReadArrayHeader();
+        return (MessageKind)reader.ReadByte();
+    }
 
     /// <summary>Reads the object id out of a reply whose value is a reference (ext 42, [objectId, typeId]).</summary>
-    private static long ReadReference(byte[] reply)
+    public static long Reference(byte[] reply)
     {
         var reader = new MessagePackReader(reply);
         reader.ReadArrayHeader();
