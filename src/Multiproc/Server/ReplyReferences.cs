@@ -14,15 +14,15 @@ namespace Multiproc.Server;
 internal static class ReplyReferences
 {
     [ThreadStatic]
-    private static List<ObjectEntry>? t_collecting;
+    private static List<ObjectEntry>? s_collecting;
 
     /// <summary>Starts collecting the references written on this thread.</summary>
-    public static void Begin() => t_collecting = [];
+    public static void Begin() => s_collecting = [];
 
     /// <summary>Adopts <paramref name="entry"/> into <paramref name="session"/>: now, or when the reply being written completes.</summary>
     public static void Adopt(ServerSession session, ObjectEntry entry)
     {
-        if (t_collecting is { } collecting)
+        if (s_collecting is { } collecting)
         {
             collecting.Add(entry);
         }
@@ -35,8 +35,8 @@ internal static class ReplyReferences
     /// <summary>The reply is complete: the session adopts what it was given.</summary>
     public static void Commit(ServerSession session)
     {
-        List<ObjectEntry>? collected = t_collecting;
-        t_collecting = null;
+        List<ObjectEntry>? collected = s_collecting;
+        s_collecting = null;
         foreach (ObjectEntry entry in collected ?? [])
         {
             session.AdoptReference(entry);
@@ -46,8 +46,8 @@ internal static class ReplyReferences
     /// <summary>The reply failed: the references it would have given are released.</summary>
     public static void Abandon()
     {
-        List<ObjectEntry>? collected = t_collecting;
-        t_collecting = null;
+        List<ObjectEntry>? collected = s_collecting;
+        s_collecting = null;
         foreach (ObjectEntry entry in collected ?? [])
         {
             entry.Table.Release(entry);
