@@ -249,7 +249,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
                 return;
             }
 
-            if (_queuedLength <= _roomPerWritablePoll && HasRoomNow())
+            if (HasRoomForAllLocked(0))
             {
                 _sending = true;
                 TakeBatchLocked();
@@ -291,9 +291,10 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
                 return false;
             }
 
-            // Frames are queued only while a send is under way or a flush is scheduled: they will be carried.
+            // Frames are queued only while a send is under way, a flush is scheduled, or a reader is
+            // about to flush what it held (Hold, then FlushWithoutBlocking): they will be carried.
             bool carried = _sending || _queuedLength > 0;
-            if (_sending || _queuedLength + frame.Length > _roomPerWritablePoll || !_socket.Poll(0, SelectMode.SelectWrite))
+            if (!HasRoomForAllLocked(frame.Length))
             {
                 return carried && TryEnqueue(frame);
             }
@@ -338,6 +339,13 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
         return true;
     }
+
+    /// <summary>
+    /// Whether the queue plus <paramref name="extra"/> bytes could be sent now without blocking:
+    /// nobody is sending, it fits in the room one writable poll promises, and the socket reports room.
+    /// </summary>
+    private bool HasRoomForAllLocked(int extra)
+        => !_sending && _queuedLength + extra <= _roomPerWritablePoll && HasRoomNow();
 
     /// <summary>Whether the socket reports room to write now; a closed socket has none (the flush scheduled instead finds the fault).</summary>
     private bool HasRoomNow()

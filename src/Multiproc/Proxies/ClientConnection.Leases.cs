@@ -23,20 +23,17 @@ internal sealed partial class ClientConnection
     // Results held by the read role's holder for the next receipt (only that holder touches it).
     private ReceiptBatch? _heldReceipts;
 
+    // One delegate for every batch (a method group would allocate one per batch).
+    private readonly Func<IOException, Exception> _unavailableAfter;
+
     /// <summary>Confirms that the leased result of <paramref name="callId"/> reached its caller; returns once the receipt is written.</summary>
     /// <exception cref="ManagerUnavailableException">The connection is broken: the manager gives the value back, so the caller must not use it.</exception>
     public void SendReceipt(uint callId)
     {
-        FrameBuffer frame = FrameBuffer.Rent();
+        ThrowIfBroken();
+        FrameBuffer frame = RentNotice(MessageKind.Receipt, callId, null);
         try
         {
-            ThrowIfBroken();
-            var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(2);
-            writer.Write((byte)MessageKind.Receipt);
-            writer.Write(callId);
-            writer.Flush();
-            frame.Seal(_maxFrameSize);
             _sender.SendAndWait(frame.Frame);
         }
         catch (IOException ex)
@@ -62,22 +59,23 @@ internal sealed partial class ClientConnection
             return;
         }
 
-        _heldReceipts ??= new ReceiptBatch(UnavailableAfter);
+        _heldReceipts ??= new ReceiptBatch(_unavailableAfter);
         _heldReceipts.Add(call, new Reply(payload, call.CallId, receiptTo: null));
         if (_heldReceipts.Count >= ReceiptBatch.MaxCalls)
         {
-            FlushReceipts(releasingReadRole: true);
+            FlushReceipts(force: true);
         }
     }
 
     /// <summary>
     /// Sends the receipt for the results held, once no whole reply is left in the read buffer (so
-    /// one receipt covers one receive), or as the read role is given up.
+    /// one receipt covers one receive), or at once when <paramref name="force"/> (the read role is
+    /// given up, or the batch is full).
     /// </summary>
     /// <remarks>Never blocks: a socket without room leaves it to a scheduled flush.</remarks>
-    private void FlushReceipts(bool releasingReadRole)
+    private void FlushReceipts(bool force)
     {
-        if (_heldReceipts is not { } batch || (!releasingReadRole && _reader.HasBufferedFrame))
+        if (_heldReceipts is not { } batch || (!force && _reader.HasBufferedFrame))
         {
             return;
         }

@@ -79,7 +79,7 @@ internal sealed partial class ClientConnection
             Dispatch(payload);
         }
 
-        FlushReceipts(releasingReadRole: false);
+        FlushReceipts(force: false);
     }
 
     private void CheckLiveness()

@@ -14,7 +14,7 @@ internal sealed partial class ClientConnection
 
     private void ReleaseReadRole()
     {
-        FlushReceipts(releasingReadRole: true);
+        FlushReceipts(force: true);
         Interlocked.Exchange(ref _readRole, 0);
         // Someone may have registered a call while we held the role and counted on us to read it.
         if (HasRepliesToRead)

@@ -48,6 +48,7 @@ internal sealed partial class ClientConnection : ICallChannel
         _maxFrameSize = settings.MaxFrameSize;
         _reader = new FrameReader(socket, settings.MaxFrameSize);
         _sender = new FrameSender(socket, Fail);
+        _unavailableAfter = UnavailableAfter;
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
         StartLivenessWatch();
         var backgroundReader = new Thread(BackgroundReadLoop) { IsBackground = true, Name = "multiproc-client-reader" };
@@ -251,20 +252,9 @@ internal sealed partial class ClientConnection : ICallChannel
             return;
         }
 
-        FrameBuffer frame = FrameBuffer.Rent();
+        FrameBuffer frame = RentNotice(kind, id, count);
         try
         {
-            var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(count is null ? 2 : 3);
-            writer.Write((byte)kind);
-            writer.Write(id);
-            if (count is int n)
-            {
-                writer.Write(n);
-            }
-
-            writer.Flush();
-            frame.Seal(_maxFrameSize);
             _sender.SendDeferred(frame.Frame);
         }
         catch (IOException ex)
@@ -275,6 +265,24 @@ internal sealed partial class ClientConnection : ICallChannel
         {
             FrameBuffer.Return(frame);
         }
+    }
+
+    /// <summary>Writes a message that has no reply, <c>[kind, id]</c> or <c>[kind, id, count]</c>, into a sealed pooled frame (the caller returns it).</summary>
+    private FrameBuffer RentNotice(MessageKind kind, long id, int? count)
+    {
+        FrameBuffer frame = FrameBuffer.Rent();
+        var writer = new MessagePackWriter(frame);
+        writer.WriteArrayHeader(count is null ? 2 : 3);
+        writer.Write((byte)kind);
+        writer.Write(id);
+        if (count is int n)
+        {
+            writer.Write(n);
+        }
+
+        writer.Flush();
+        frame.Seal(_maxFrameSize);
+        return frame;
     }
 
     private void ThrowIfBroken()

@@ -34,25 +34,14 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     /// <summary>Gets the objects, their dispatch and the sessions: the server seam this front end feeds.</summary>
     public ObjectHost Host { get; }
 
-    /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
-    public ManagerSettings Settings => Host.Settings;
-
     public InlineWatchdog Watchdog { get; }
-
-    /// <summary>Gets the budget that shared arrays created through this manager draw on.</summary>
-    public SharedMemoryQuota MemoryQuota => Host.MemoryQuota;
 
     /// <summary>Gets the open native connections (the watchdog's, and tests').</summary>
     internal IEnumerable<ServerConnection> Connections => Host.Sessions.OfType<ServerConnection>();
 
-    public Guid ServerId => Host.ServerId;
-
-    public byte[] AuthKey => Settings.AuthKey;
+    public byte[] AuthKey => Host.Settings.AuthKey;
 
     public string Address => _listener.Address.Text;
-
-    /// <summary>Gets how many leased results the manager's clients have yet to acknowledge (diagnostics and tests).</summary>
-    public int OpenLeases => Host.OpenLeases;
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
     public Task ShutdownRequested => Host.ShutdownRequested;
@@ -77,8 +66,6 @@ internal sealed partial class ManagerServer : IAsyncDisposable
 
         return server;
     }
-
-    public ManagerStats GetStats() => Host.GetStats();
 
     public async ValueTask DisposeAsync()
     {

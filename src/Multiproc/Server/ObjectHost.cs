@@ -57,11 +57,11 @@ internal sealed partial class ObjectHost : IAsyncDisposable
     /// <summary>Gets the id announced to clients; a proxy only travels to its own manager.</summary>
     public Guid ServerId { get; } = Guid.NewGuid();
 
-    /// <summary>Gets the open sessions.</summary>
-    public ICollection<ServerSession> Sessions => _sessions.Values;
+    /// <summary>Gets the open sessions (a moment's view: enumerated without locking, unlike <c>Values</c>).</summary>
+    public IEnumerable<ServerSession> Sessions => _sessions.Select(static pair => pair.Value);
 
     /// <summary>Gets how many leased results the clients have yet to acknowledge (diagnostics and tests).</summary>
-    public int OpenLeases => _sessions.Values.Sum(session => session.Leases.Count);
+    public int OpenLeases => Sessions.Sum(session => session.Leases.Count);
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
     public Task ShutdownRequested => _shutdownRequested.Task;
@@ -110,7 +110,7 @@ internal sealed partial class ObjectHost : IAsyncDisposable
             return;
         }
 
-        foreach (ServerSession session in _sessions.Values)
+        foreach (ServerSession session in Sessions)
         {
             session.Close();
         }

@@ -111,6 +111,16 @@ internal abstract class ServerSession
         return call;
     }
 
+    /// <summary>Admits a call (<see cref="Accept"/>) and runs it behind its object's gate, never on this thread.</summary>
+    /// <remarks>For front ends without a reader thread of their own to run short calls inline on.</remarks>
+    public void Dispatch(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    {
+        if (Accept(callId, objectId, member, ref reader, argumentCount) is { } call && (call.Gate is null || call.Gate.TryEnter(call)))
+        {
+            call.Schedule();
+        }
+    }
+
     /// <summary>Cancels a call in flight (the client's Cancel); unknown ids are ignored.</summary>
     public void Cancel(uint callId)
     {

@@ -76,7 +76,7 @@ public sealed class AbandonedResultTests : IAsyncLifetime
 
         await TestTimeout.UntilAsync(() => Task.FromResult(list.Count == 4), because: "the popped item did not come back");
         Assert.Equal([1, 2, 3, 4], list.ToArray());
-        Assert.Equal(0, _manager.OwnedServer!.OpenLeases);
+        Assert.Equal(0, _manager.OwnedServer!.Host.OpenLeases);
     }
 
     // The same for a dictionary: the removed value goes back under its key.
@@ -127,7 +127,7 @@ public sealed class AbandonedResultTests : IAsyncLifetime
         }
 
         Assert.True(popped < 100, "no pop was abandoned");
-        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.OpenLeases == 0));
+        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.Host.OpenLeases == 0));
     }
 
     private static async Task SendCallAsync(RawClient raw, long objectId, string member, params string[] args)

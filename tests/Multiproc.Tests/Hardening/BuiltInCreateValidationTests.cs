@@ -46,7 +46,7 @@ public sealed class BuiltInCreateValidationTests : IAsyncLifetime
 
         Assert.IsType(expected, error);
         Assert.Equal(objects, (await _manager.GetStatsAsync(TestTimeout.Token())).ObjectCount);
-        Assert.Equal(0, _manager.OwnedServer!.MemoryQuota.Used);
+        Assert.Equal(0, _manager.OwnedServer!.Host.MemoryQuota.Used);
     }
 
     [Fact(Timeout = 20_000)]

@@ -153,7 +153,7 @@ public sealed class DeliveryTests : IAsyncLifetime
         queue.PutMany([10, 11, 12, 13, 14]);
         Assert.Equal((0, 0), server.Waiting);
         Assert.Equal(0, queue.Count);
-        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.OpenLeases == 1), because: "the batch was never leased");
+        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.Host.OpenLeases == 1), because: "the batch was never leased");
         consumer.Kill();
 
         await TestTimeout.UntilAsync(() => Task.FromResult(queue.Count == 5), because: "the batch handed to the killed process did not come back");

@@ -41,7 +41,7 @@ public sealed class FrameLimitTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 10), all.Select(item => (int)item[0]));
         Assert.All(all, item => Assert.Equal(ItemSize, item.Length));
         // The last receipt may still be on its way to the manager when the take returns.
-        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.OpenLeases == 0), because: "a lease stayed open after every item was received");
+        await TestTimeout.UntilAsync(() => Task.FromResult(_manager.OwnedServer!.Host.OpenLeases == 0), because: "a lease stayed open after every item was received");
     }
 
     // Old code: a RemoteException wrapping a protocol violation; now a typed error, and the list is intact.

@@ -49,7 +49,7 @@ public class OptionsTests
         ISharedList<byte[]> list = await manager.CreateListAsync<byte[]>(cancellationToken: TestTimeout.Token());
         list.Add(new byte[64 * 1024]);   // over the later 4096, under the snapshot's 1 MiB
         Assert.Equal(1, list.Count);
-        Assert.Equal(1 << 20, manager.OwnedServer!.Settings.MaxFrameSize);
+        Assert.Equal(1 << 20, manager.OwnedServer!.Host.Settings.MaxFrameSize);
         Assert.NotEqual(new byte[16], manager.AuthKey.ToArray());
     }
 

@@ -17,7 +17,7 @@ public sealed class SharedMemoryQuotaTests
     public async Task CreateArray_BeyondTheQuota_IsRefused_NothingIsAllocated_AndFreedBytesComeBack()
     {
         await using Manager manager = await Manager.StartAsync(new ManagerOptions { MaxSharedMemoryBytes = Limit });
-        SharedMemoryQuota quota = manager.OwnedServer!.MemoryQuota;
+        SharedMemoryQuota quota = manager.OwnedServer!.Host.MemoryQuota;
         SharedArray<long> first = await manager.CreateArrayAsync<long>(64 * 1024);
         long charged = quota.Used;
         Assert.InRange(charged, 512 * 1024, Limit);
@@ -43,7 +43,7 @@ public sealed class SharedMemoryQuotaTests
 
         await Assert.ThrowsAsync<InsufficientMemoryException>(() => client.CreateAsync("multiproc:array", 1, int.MaxValue));
 
-        Assert.Equal(0, manager.OwnedServer!.MemoryQuota.Used);
+        Assert.Equal(0, manager.OwnedServer!.Host.MemoryQuota.Used);
         Assert.Equal(0, (await manager.GetStatsAsync(TestTimeout.Token())).ObjectCount);
     }
 

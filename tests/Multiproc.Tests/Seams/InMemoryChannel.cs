@@ -56,10 +56,7 @@ internal sealed class InMemoryChannel : ICallChannel
         arguments.WriteTo(ref writer, SerializerOptions);
         writer.Flush();
         var reader = new MessagePackReader(buffer.WrittenMemory);
-        if (_session.Accept(callId, objectId, member, ref reader, arguments.Count) is { } call && (call.Gate is null || call.Gate.TryEnter(call)))
-        {
-            call.Schedule();
-        }
+        _session.Dispatch(callId, objectId, member, ref reader, arguments.Count);
 
         using CancellationTokenRegistration cancel = cancellationToken.UnsafeRegister(static state =>
         {

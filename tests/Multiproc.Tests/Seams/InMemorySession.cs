@@ -56,10 +56,7 @@ internal sealed class InMemorySession : ServerSession
         writer.Flush();
         var reader = new MessagePackReader(buffer.WrittenMemory);
         reader.ReadArrayHeader();
-        if (Accept(callId, objectId, member, ref reader, arguments.Length) is { } call && (call.Gate is null || call.Gate.TryEnter(call)))
-        {
-            call.Schedule();
-        }
+        Dispatch(callId, objectId, member, ref reader, arguments.Length);
 
         return callId;
     }
