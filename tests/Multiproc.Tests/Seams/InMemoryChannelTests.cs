@@ -1,4 +1,3 @@
-using Multiproc.Hosting;
 using Multiproc.Proxies;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
@@ -10,22 +9,12 @@ namespace Multiproc.Tests.Seams;
 /// Both seams at once, with no socket: a <see cref="Manager"/> over an in-memory call channel into
 /// an <see cref="ObjectHost"/>. Typed proxies, built-ins, names and references behave as over a socket.
 /// </summary>
-public sealed class InMemoryChannelTests : IAsyncLifetime
+public sealed class InMemoryChannelTests : ObjectHostTestBase
 {
-    private ObjectHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ServerComposition.CreateHost(ManagerSettings.From(new ManagerOptions().Register<ICounter, RacyCounter>()));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact(Timeout = 20_000)]
     public async Task TypedProxy_CallsTheOneObject()
     {
-        Manager manager = Manager.Over(new InMemoryChannel(_host));
+        Manager manager = Manager.Over(new InMemoryChannel(Host));
 
         ICounter counter = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
         counter.IncrementSlowly();
@@ -38,8 +27,8 @@ public sealed class InMemoryChannelTests : IAsyncLifetime
     [Fact(Timeout = 20_000)]
     public async Task Queue_PublishedOnOneChannel_TakenOnAnother_EachItemOnce()
     {
-        Manager producer = Manager.Over(new InMemoryChannel(_host));
-        Manager consumer = Manager.Over(new InMemoryChannel(_host));
+        Manager producer = Manager.Over(new InMemoryChannel(Host));
+        Manager consumer = Manager.Over(new InMemoryChannel(Host));
         using ISharedQueue<int> queue = await producer.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
         await producer.PublishAsync("jobs", queue, TestTimeout.Token());
         using ISharedQueue<int> jobs = await consumer.LookupAsync<ISharedQueue<int>>("jobs", TestTimeout.Token());
@@ -50,31 +39,31 @@ public sealed class InMemoryChannelTests : IAsyncLifetime
         Assert.Equal(1, jobs.Take());
         Assert.Equal(2, await jobs.TakeAsync(TestTimeout.Token()));
         Assert.Equal(0, queue.Count);
-        Assert.Equal(0, _host.OpenLeases);
+        Assert.Equal(0, Host.OpenLeases);
     }
 
     [Fact(Timeout = 20_000)]
     public async Task DisposingTheProxyAndClosingTheChannel_ReleaseEverything()
     {
-        var channel = new InMemoryChannel(_host);
+        var channel = new InMemoryChannel(Host);
         Manager manager = Manager.Over(channel);
         ICounter kept = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
         ICounter dropped = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
-        Assert.Equal(2, _host.GetStats().ObjectCount);
+        Assert.Equal(2, Host.GetStats().ObjectCount);
 
         SharedObject.FromProxy(dropped).Dispose();
-        await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 1), because: "the disposed proxy's object stayed");
+        await TestTimeout.UntilAsync(() => Task.FromResult(Host.GetStats().ObjectCount == 1), because: "the disposed proxy's object stayed");
 
         channel.Dispose();
-        await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 0), because: "the closed channel's references stayed");
+        await TestTimeout.UntilAsync(() => Task.FromResult(Host.GetStats().ObjectCount == 0), because: "the closed channel's references stayed");
         Assert.Throws<ObjectDisposedException>(() => kept.IncrementSlowly());
     }
 
     [Fact(Timeout = 20_000)]
     public async Task HandOver_DescriptorSurvivesSerialization_AndTheObjectOutlivesTheSender()
     {
-        var sender = new InMemoryChannel(_host);
-        var receiver = new InMemoryChannel(_host);
+        var sender = new InMemoryChannel(Host);
+        var receiver = new InMemoryChannel(Host);
         ICounter counter = await Manager.Over(sender).CreateAsync<ICounter>([], TestTimeout.Token());
         counter.IncrementSlowly();
 

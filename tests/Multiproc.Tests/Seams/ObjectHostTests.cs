@@ -1,5 +1,4 @@
 using MessagePack;
-using Multiproc.Hosting;
 using Multiproc.Protocol;
 using Multiproc.Protocol.BuiltIns;
 using Multiproc.Server;
@@ -12,49 +11,39 @@ namespace Multiproc.Tests.Seams;
 /// The server seam without a socket: an <see cref="ObjectHost"/> fed by in-memory sessions
 /// creates objects, dispatches calls, and keeps ownership, references and leases per session.
 /// </summary>
-public sealed class ObjectHostTests : IAsyncLifetime
+public sealed class ObjectHostTests : ObjectHostTestBase
 {
-    private ObjectHost _host = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = ServerComposition.CreateHost(ManagerSettings.From(new ManagerOptions().Register<ICounter, RacyCounter>()));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact(Timeout = 20_000)]
     public async Task CreateThenCall_ThroughAnInMemorySession_RunsOnTheOneObject()
     {
-        InMemorySession session = InMemorySession.Open(_host);
+        InMemorySession session = InMemorySession.Open(Host);
 
         long counter = ObjectHostTestsReading.Reference(await session.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, typeof(ICounter).FullName));
         await session.CallAsync(counter, "IncrementSlowly");
         byte[] value = await session.CallAsync(counter, "get_Value");
 
         Assert.Equal(1, ReadResult<int>(value, session));
-        Assert.Equal(1, _host.GetStats().ObjectCount);
+        Assert.Equal(1, Host.GetStats().ObjectCount);
     }
 
     [Fact(Timeout = 20_000)]
     public async Task Close_ReleasesTheReferencesTheSessionOwned()
     {
-        InMemorySession session = InMemorySession.Open(_host);
+        InMemorySession session = InMemorySession.Open(Host);
         await session.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, typeof(ICounter).FullName);
-        Assert.Equal(1, _host.GetStats().ObjectCount);
+        Assert.Equal(1, Host.GetStats().ObjectCount);
 
         session.Close();
 
-        await TestTimeout.UntilAsync(() => Task.FromResult(_host.GetStats().ObjectCount == 0), because: "the closed session's reference was not released");
-        Assert.Equal(0, _host.GetStats().ConnectionCount);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Host.GetStats().ObjectCount == 0), because: "the closed session's reference was not released");
+        Assert.Equal(0, Host.GetStats().ConnectionCount);
     }
 
     [Fact(Timeout = 20_000)]
     public async Task Lock_IsOwnedByTheSessionThatAcquiredIt_AndFreedWhenThatSessionCloses()
     {
-        InMemorySession owner = InMemorySession.Open(_host);
-        InMemorySession other = InMemorySession.Open(_host);
+        InMemorySession owner = InMemorySession.Open(Host);
+        InMemorySession other = InMemorySession.Open(Host);
         long lockId = ObjectHostTestsReading.Reference(await owner.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, BuiltInTypes.Lock, false));
         // The other session needs its own reference to call the object: publish, then look up.
         await owner.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Publish, "gate", lockId, false);

@@ -1,4 +1,3 @@
-using Multiproc.Hosting;
 using Multiproc.Protocol;
 using Multiproc.Server;
 using Multiproc.Tests.Fixtures;
@@ -11,41 +10,32 @@ namespace Multiproc.Tests.Seams;
 /// over the frame limit) releases the objects it named instead of leaving them owned by a client
 /// that never received them.
 /// </summary>
-public sealed class ReplyReferencesTests : IAsyncLifetime
+public sealed class ReplyReferencesTests : ObjectHostTestBase
 {
-    private ObjectHost _host = null!;
+    private protected override ManagerOptions Options => new ManagerOptions { MaxFrameSize = 64 * 1024 }
+        .Register<ICounter, RacyCounter>()
+        .Register<IBoxMaker, BoxMaker>();
 
     public interface IBoxMaker
     {
         Box Make(int paddingBytes);
     }
 
-    public Task InitializeAsync()
-    {
-        var options = new ManagerOptions { MaxFrameSize = 64 * 1024 }
-            .Register<ICounter, RacyCounter>()
-            .Register<IBoxMaker, BoxMaker>();
-        _host = ServerComposition.CreateHost(ManagerSettings.From(options));
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
-
     [Fact(Timeout = 20_000)]
     public async Task ReplyOverTheFrameLimit_ReleasesTheObjectItNamed_AtOnce()
     {
-        InMemorySession session = InMemorySession.Open(_host);
+        InMemorySession session = InMemorySession.Open(Host);
         long maker = ObjectHostTestsReading.Reference(await session.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Create, typeof(IBoxMaker).FullName));
 
         byte[] small = await session.CallAsync(maker, "Make", 16);
-        Assert.Equal(2, _host.GetStats().ObjectCount); // the maker, and the counter the reply gave the session
+        Assert.Equal(2, Host.GetStats().ObjectCount); // the maker, and the counter the reply gave the session
         byte[] tooBig = await session.CallAsync(maker, "Make", 128 * 1024);
 
         Assert.Equal(MessageKind.Result, ObjectHostTestsReading.Kind(small));
         Assert.Equal(MessageKind.Error, ObjectHostTestsReading.Kind(tooBig));
         // The counter inside the failed reply is not owned by the session: it is gone already
         // (it used to be adopted while encoding, and stayed until the session closed: 3).
-        Assert.Equal(2, _host.GetStats().ObjectCount);
+        Assert.Equal(2, Host.GetStats().ObjectCount);
         Assert.False(session.IsClosed);
     }
 
