@@ -29,6 +29,8 @@ internal static class ChannelSchemes
     /// <exception cref="ArgumentException">The scheme is built in, or already registered to another connector.</exception>
     public static void Register(string scheme, ChannelConnector connector)
     {
+        ArgumentException.ThrowIfNullOrEmpty(scheme);
+        ArgumentNullException.ThrowIfNull(connector);
         if (IsSocketScheme(scheme))
         {
             throw new ArgumentException($"The scheme '{scheme}' is a manager's own.", nameof(scheme));
@@ -61,7 +63,8 @@ internal static class ChannelSchemes
         return await connector(address, authKey, settings, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsSocketScheme(string scheme) => scheme is "unix" or "tcp";
+    private static bool IsSocketScheme(string scheme)
+        => string.Equals(scheme, "unix", StringComparison.OrdinalIgnoreCase) || string.Equals(scheme, "tcp", StringComparison.OrdinalIgnoreCase);
 
     private static string SchemeOf(string address)
     {
