@@ -29,19 +29,8 @@ internal sealed partial class ClientConnection
     }
 
     /// <summary>Calls a member and awaits the server settling it, even after <paramref name="cancellationToken"/> fires.</summary>
-    public async ValueTask<Reply> CallUntilSettledAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        PendingCall call = Send(objectId, member, arguments, awaited: true);
-        WakeReaderIfIdle();
-        if (!cancellationToken.CanBeCanceled)
-        {
-            return await call.AsValueTask().ConfigureAwait(false);
-        }
-
-        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_requestCancel, (this, call));
-        return await call.AsValueTask().ConfigureAwait(false);
-    }
+    public ValueTask<Reply> CallUntilSettledAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken)
+        => SendAndAwaitAsync(objectId, member, arguments, abandonOnCancel: false, cancellationToken);
 
     private static void OnCancelRequested(object? state)
     {

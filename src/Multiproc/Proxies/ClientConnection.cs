@@ -133,7 +133,11 @@ internal sealed partial class ClientConnection : ICallChannel
     }
 
     /// <summary>Calls a member; the reply is awaited, never blocking a thread.</summary>
-    public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
+    public ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
+        => SendAndAwaitAsync(objectId, member, arguments, abandonOnCancel: true, cancellationToken);
+
+    /// <summary>Sends a call and awaits its reply; cancellation abandons the call, or only asks the server to cancel it (<see cref="CallUntilSettledAsync"/>).</summary>
+    private async ValueTask<Reply> SendAndAwaitAsync(long objectId, string member, CallArguments arguments, bool abandonOnCancel, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         PendingCall call = Send(objectId, member, arguments, awaited: true);
@@ -143,7 +147,9 @@ internal sealed partial class ClientConnection : ICallChannel
             return await call.AsValueTask().ConfigureAwait(false);
         }
 
-        using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_abandon, (this, call));
+        using CancellationTokenRegistration registration = abandonOnCancel
+            ? cancellationToken.UnsafeRegister(s_abandon, (this, call))
+            : cancellationToken.UnsafeRegister(s_requestCancel, (this, call));
         return await call.AsValueTask().ConfigureAwait(false);
     }
 
