@@ -3,10 +3,7 @@ using MessagePack;
 namespace Multiproc.Serialization;
 
 /// <summary>Finds the shared-object references inside encoded MessagePack data without decoding its types.</summary>
-/// <remarks>
-/// Iterative (an explicit stack of open arrays and maps), so no input can overflow the thread's
-/// stack; the depth limit is the caller's policy, not a safety net.
-/// </remarks>
+/// <remarks>Iterative (<see cref="ExtensionWalker"/>), so no input can overflow the thread's stack.</remarks>
 internal static class ReferenceScanner
 {
     /// <summary>Reads one value and returns the object ids of every reference in it.</summary>
@@ -27,57 +24,13 @@ internal static class ReferenceScanner
     /// <exception cref="EndOfStreamException">The value is truncated.</exception>
     public static void Collect(ref MessagePackReader reader, int maxDepth, List<long> found)
     {
-        // Items still to read in each enclosing array or map; its count is the current nesting level.
-        var open = new Stack<long>();
-        long remaining = 1;
-        while (true)
-        {
-            while (remaining == 0)
-            {
-                if (open.Count == 0)
-                {
-                    return;
-                }
-
-                remaining = open.Pop();
-            }
-
-            remaining--;
-            switch (reader.NextMessagePackType)
-            {
-                case MessagePackType.Array:
-                    Open(open, ref remaining, reader.ReadArrayHeader(), maxDepth);
-                    break;
-                case MessagePackType.Map:
-                    Open(open, ref remaining, 2L * reader.ReadMapHeader(), maxDepth);
-                    break;
-                case MessagePackType.Extension:
-                    MessagePackReader peek = reader.CreatePeekReader();
-                    if (peek.ReadExtensionFormatHeader().TypeCode == ExtensionCodes.Reference)
-                    {
-                        found.Add(ReferenceAwareFormatter<object>.ReadReference(ref reader).ObjectId);
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
-
-                    break;
-                default:
-                    reader.Skip();
-                    break;
-            }
-        }
+        var visitor = new IdCollector(found);
+        ExtensionWalker.Walk(ref reader, ExtensionCodes.Reference, maxDepth, ref visitor);
     }
 
-    private static void Open(Stack<long> open, ref long remaining, long items, int maxDepth)
+    private readonly struct IdCollector(List<long> found) : IExtensionVisitor
     {
-        if (open.Count >= maxDepth)
-        {
-            throw new MessagePackSerializationException($"The value nests deeper than {maxDepth} levels.");
-        }
-
-        open.Push(remaining);
-        remaining = items;
+        public void Visit(ref MessagePackReader reader)
+            => found.Add(ReferenceAwareFormatter<object>.ReadReference(ref reader).ObjectId);
     }
 }

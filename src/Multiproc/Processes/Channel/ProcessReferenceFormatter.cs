@@ -1,24 +1,20 @@
-using System.Buffers;
 using MessagePack;
 using MessagePack.Formatters;
 using Multiproc.Proxies;
-using Multiproc.Serialization;
 
 namespace Multiproc.Processes.Channel;
 
 /// <summary>
 /// Writes a proxy that is sent to another process (a worker's argument or result) as a handed-over
-/// reference: [address, key, token, typeId]; the receiving process connects to that manager (once)
-/// and adopts the reference, so the object cannot vanish in transit.
+/// reference, and reads one back as a proxy of <typeparamref name="T"/>; other values go to the inner formatter.
 /// </summary>
 /// <remarks>
-/// The key travels with it: worker payloads go through a private pipe or socket, never the command
-/// line or the environment. Extension type 43.
+/// No I/O and no reference counting here: writing leaves a placeholder in <see cref="OutgoingReferences"/>,
+/// whose post-pass hands the object over; reading takes what <see cref="IncomingReferences"/>' pre-pass
+/// adopted. Extension type 43 (docs/protocol.md §7).
 /// </remarks>
 internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
 {
-    public const sbyte ExtensionCode = ExtensionCodes.HandedOverReference;
-
     private readonly IMessagePackFormatter<T>? _inner;
 
     public ProcessReferenceFormatter(IMessagePackFormatter<T>? inner)
@@ -29,39 +25,42 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
     public void Serialize(ref MessagePackWriter writer, T value, MessagePackSerializerOptions options)
     {
         SharedObject? handle = value as SharedObject ?? (value as IProxy)?.Handle;
-        if (handle is null)
+        if (handle is not null)
         {
-            if (_inner is null)
-            {
-                writer.WriteNil();
-                return;
-            }
-
-            _inner.Serialize(ref writer, value, options);
-            return;
+            handle.ThrowIfDisposed();
+            OutgoingReferences.WritePlaceholder(ref writer, handle);
         }
-
-        handle.ThrowIfDisposed();
-        HandoverDescriptor descriptor = handle.Channel.HandOverAsync(handle, CancellationToken.None).GetAwaiter().GetResult();
-        var payload = new ArrayBufferWriter<byte>(128);
-        var inner = new MessagePackWriter(payload);
-        descriptor.Write(ref inner);
-        inner.Flush();
-        writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionCode, payload.WrittenCount));
-        writer.WriteRaw(payload.WrittenSpan);
+        else if (_inner is not null)
+        {
+            _inner.Serialize(ref writer, value, options);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
     }
 
     public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
-        if (reader.NextMessagePackType == MessagePackType.Extension && reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == ExtensionCode)
+        if (reader.NextMessagePackType == MessagePackType.Extension &&
+            reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == HandedOverReference.ExtensionCode)
         {
-            reader.ReadExtensionFormatHeader();
-            HandoverDescriptor descriptor = HandoverDescriptor.Read(ref reader);
-            ICallChannel host = ManagerConnections.Get(descriptor.Address, descriptor.AuthKey);
-            SharedObject handle = host.AdoptAsync(descriptor, CancellationToken.None).GetAwaiter().GetResult();
-            return typeof(T) == typeof(SharedObject) || typeof(T) == typeof(object)
-                ? (T)(object)handle
-                : (T)ProxyFactory.Create(typeof(T), handle);
+            SharedObject handle = IncomingReferences.Take(HandedOverReference.ReadDescriptor(ref reader));
+            if (typeof(T) == typeof(SharedObject) || typeof(T) == typeof(object))
+            {
+                return (T)(object)handle;
+            }
+
+            try
+            {
+                return (T)ProxyFactory.Create(typeof(T), handle);
+            }
+            catch
+            {
+                // Taken from the scope, so nobody else would release it.
+                handle.Dispose();
+                throw;
+            }
         }
 
         if (_inner is null)

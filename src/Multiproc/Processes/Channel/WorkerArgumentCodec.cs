@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using MessagePack;
@@ -13,8 +14,9 @@ namespace Multiproc.Processes.Channel;
 /// <remarks>
 /// Values are always encoded as the target method's declared parameter (or return) type, never
 /// as a type named on the wire, and decoded by the receiving side from the same method's
-/// signature. Proxies among the values are handed over to the receiving process
-/// (<see cref="ProcessResolver"/>).
+/// signature. Proxies among the values are handed over to the receiving process: by a post-pass
+/// after encoding (<see cref="OutgoingReferences"/>) and a pre-pass before decoding
+/// (<see cref="IncomingReferences"/>), never inside a formatter.
 /// </remarks>
 internal static class WorkerArgumentCodec
 {
@@ -23,11 +25,12 @@ internal static class WorkerArgumentCodec
 
     /// <summary>Encodes <paramref name="arguments"/> as an array, each as its parameter's declared type.</summary>
     /// <exception cref="ArgumentException">An argument cannot be encoded; the message names it.</exception>
+    /// <exception cref="ManagerUnavailableException">A proxy among the arguments cannot be handed over: its manager is gone.</exception>
     public static byte[] EncodeArguments(MethodInfo target, ReadOnlySpan<object?> arguments)
     {
         ParameterInfo[] parameters = target.GetParameters();
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
-        var writer = new MessagePackWriter(buffer);
+        using var outgoing = OutgoingReferences.Begin();
+        var writer = new MessagePackWriter(outgoing.Buffer);
         writer.WriteArrayHeader(arguments.Length);
         for (int i = 0; i < arguments.Length; i++)
         {
@@ -35,7 +38,7 @@ internal static class WorkerArgumentCodec
         }
 
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return outgoing.ToArray();
     }
 
     /// <summary>Writes one argument as its parameter's declared type.</summary>
@@ -57,9 +60,19 @@ internal static class WorkerArgumentCodec
     }
 
     /// <summary>Decodes an argument array written by <see cref="EncodeArguments"/> using the target's parameter types.</summary>
+    /// <exception cref="InvalidDataException">The array does not have one element per parameter.</exception>
+    /// <exception cref="ManagerUnavailableException">A proxy among the arguments cannot be adopted: its manager is gone.</exception>
     public static object?[] DecodeArguments(ParameterInfo[] parameters, ReadOnlyMemory<byte> encoded)
     {
         var reader = new MessagePackReader(encoded);
+        return DecodeArguments(parameters, ref reader);
+    }
+
+    /// <summary>Decodes the argument array at <paramref name="reader"/>'s position.</summary>
+    /// <inheritdoc cref="DecodeArguments(ParameterInfo[], ReadOnlyMemory{byte})" path="/exception"/>
+    public static object?[] DecodeArguments(ParameterInfo[] parameters, ref MessagePackReader reader)
+    {
+        using IncomingReferences incoming = IncomingReferences.Begin(in reader);
         int count = reader.ReadArrayHeader();
         if (count != parameters.Length)
         {
@@ -75,16 +88,32 @@ internal static class WorkerArgumentCodec
         return values;
     }
 
-    /// <summary>Writes <paramref name="value"/> as <paramref name="declaredType"/>.</summary>
+    /// <summary>Writes <paramref name="value"/> as <paramref name="declaredType"/>, handing over the proxies in it.</summary>
     /// <remarks>Exceptions are not wrapped, so a worker reports the real cause of a result it cannot send.</remarks>
     /// <exception cref="InvalidOperationException">The value has a cycle or nests deeper than the limit.</exception>
     /// <exception cref="MessagePackSerializationException">The value cannot be encoded as <paramref name="declaredType"/>.</exception>
+    /// <exception cref="ManagerUnavailableException">A proxy in the value cannot be handed over: its manager is gone.</exception>
+    public static void WriteValue(IBufferWriter<byte> destination, Type declaredType, object? value)
+    {
+        using var outgoing = OutgoingReferences.Begin();
+        var writer = new MessagePackWriter(outgoing.Buffer);
+        WriteValue(ref writer, declaredType, value);
+        writer.Flush();
+        outgoing.CopyTo(destination);
+    }
+
+    /// <summary>Writes <paramref name="value"/> as <paramref name="declaredType"/> inside the caller's <see cref="OutgoingReferences"/> scope.</summary>
+    /// <inheritdoc cref="WriteValue(IBufferWriter{byte}, Type, object?)" path="/exception"/>
     public static void WriteValue(ref MessagePackWriter writer, Type declaredType, object? value)
         => Serialization.ValueCodec.GetWriter(declaredType)(ref writer, value, Options);
 
-    /// <summary>Reads a value written as <paramref name="declaredType"/>.</summary>
+    /// <summary>Reads a value written as <paramref name="declaredType"/>, adopting the proxies in it.</summary>
+    /// <exception cref="ManagerUnavailableException">A proxy in the value cannot be adopted: its manager is gone.</exception>
     public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
-        => MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
+    {
+        using IncomingReferences incoming = IncomingReferences.Begin(in reader);
+        return MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
+    }
 
     /// <summary>Encodes map items as an array, each as the target's declared parameter type.</summary>
     /// <param name="items">The items of one chunk.</param>
@@ -95,8 +124,8 @@ internal static class WorkerArgumentCodec
     public static byte[] EncodeItems<T>(ReadOnlySpan<T> items, ParameterInfo parameter, int firstIndex)
     {
         MessagePackSerializerOptions options = Options;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 + (items.Length * 8));
-        var writer = new MessagePackWriter(buffer);
+        using var outgoing = OutgoingReferences.Begin();
+        var writer = new MessagePackWriter(outgoing.Buffer);
         writer.WriteArrayHeader(items.Length);
         int index = 0;
         try
@@ -126,7 +155,7 @@ internal static class WorkerArgumentCodec
         }
 
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return outgoing.ToArray();
     }
 
     /// <summary>Decodes a result array into <paramref name="destination"/>, each read as <paramref name="declaredType"/>.</summary>
@@ -136,6 +165,7 @@ internal static class WorkerArgumentCodec
     public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
     {
         MessagePackSerializerOptions options = Options;
+        using IncomingReferences incoming = IncomingReferences.Begin(encoded);
         var reader = new MessagePackReader(encoded);
         if (reader.ReadArrayHeader() != destination.Length)
         {

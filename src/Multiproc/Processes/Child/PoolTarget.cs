@@ -30,21 +30,11 @@ internal sealed class PoolTarget
     }
 
     /// <summary>Decodes an argument array, invokes the target and writes its result.</summary>
+    /// <remarks><paramref name="result"/> writes inside the caller's <see cref="OutgoingReferences"/> scope.</remarks>
     public void Apply(ref MessagePackReader arguments, ref MessagePackWriter result)
     {
         MethodInfo method = Resolved();
-        int count = arguments.ReadArrayHeader();
-        if (count != _parameters.Length)
-        {
-            throw new InvalidDataException($"Expected {_parameters.Length} arguments, received {count}.");
-        }
-
-        object?[] values = new object?[count];
-        for (int i = 0; i < count; i++)
-        {
-            values[i] = WorkerArgumentCodec.ReadValue(ref arguments, _parameters[i].ParameterType);
-        }
-
+        object?[] values = WorkerArgumentCodec.DecodeArguments(_parameters, ref arguments);
         object? value = WorkerEntryPoint.Invoke(method, _instance, values);
         if (method.ReturnType == typeof(void))
         {

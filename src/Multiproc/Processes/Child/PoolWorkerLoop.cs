@@ -66,8 +66,8 @@ internal static class PoolWorkerLoop
         try
         {
             PoolTarget target = targets[body.ReadInt32()];
-            frame.Begin(WorkerFrameKind.Result);
-            var writer = new MessagePackWriter(frame.Body);
+            using var outgoing = OutgoingReferences.Begin();
+            var writer = new MessagePackWriter(outgoing.Buffer);
             if (kind == WorkerFrameKind.Apply)
             {
                 target.Apply(ref body, ref writer);
@@ -78,6 +78,8 @@ internal static class PoolWorkerLoop
             }
 
             writer.Flush();
+            frame.Begin(WorkerFrameKind.Result);
+            outgoing.CopyTo(frame.Body);
             frame.End();
         }
         catch (Exception ex)

@@ -109,9 +109,7 @@ internal static class WorkerEntryPoint
     // Separate from RunTarget so a worker whose target returns nothing never loads MessagePack.
     private static void WriteResult(WorkerFrameBuffer frame, Type declaredType, object? result)
     {
-        var writer = new MessagePackWriter(frame.Body);
-        WorkerArgumentCodec.WriteValue(ref writer, declaredType, result);
-        writer.Flush();
+        WorkerArgumentCodec.WriteValue(frame.Body, declaredType, result);
     }
 
     /// <summary>Writes an <see cref="WorkerFrameKind.Error"/> frame describing <paramref name="exception"/>.</summary>

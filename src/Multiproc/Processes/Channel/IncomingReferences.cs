@@ -1,0 +1,174 @@
+using System.Buffers;
+using MessagePack;
+using Multiproc.Proxies;
+using Multiproc.Serialization;
+
+namespace Multiproc.Processes.Channel;
+
+/// <summary>
+/// The proxies handed over inside one received value: adopted by a pre-pass before the value is
+/// decoded, taken by the formatters as they meet them, and released if nobody took them.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Serializers do no I/O (docs/design-decisions.md, "Hand-overs outside the serializer"): <see cref="Begin(ReadOnlyMemory{byte})"/>
+/// walks the encoded value for handed-over references, connects to their managers and adopts them
+/// all at once; the formatters then only look up what was adopted. A value with no reference in it
+/// is proved so by a byte search (<see cref="ExtensionWalker.MayContain"/>) and costs no walk and no allocation.
+/// </para>
+/// <para>Scopes nest per thread (a map target that reads a worker's result while its own items are decoded).</para>
+/// </remarks>
+internal sealed class IncomingReferences : IDisposable
+{
+    [ThreadStatic]
+    private static IncomingReferences? s_current;
+
+    // Returned for a value proved to hold no reference: it is never made current, so Dispose has nothing to undo.
+    private static readonly IncomingReferences s_none = new(new Dictionary<string, SharedObject>(0));
+
+    private readonly Dictionary<string, SharedObject> _adopted;
+    private IncomingReferences? _outer;
+
+    private IncomingReferences(Dictionary<string, SharedObject> adopted)
+    {
+        _adopted = adopted;
+    }
+
+    /// <summary>Adopts the references inside every value in <paramref name="encoded"/>.</summary>
+    /// <exception cref="ManagerUnavailableException">A reference's manager cannot be reached.</exception>
+    /// <exception cref="MessagePackSerializationException">The data is malformed.</exception>
+    /// <exception cref="EndOfStreamException">The data is truncated.</exception>
+    public static IncomingReferences Begin(ReadOnlyMemory<byte> encoded)
+    {
+        if (!ExtensionWalker.MayContain(encoded.Span, HandedOverReference.ExtensionCode))
+        {
+            return s_none;
+        }
+
+        var reader = new MessagePackReader(encoded);
+        var collector = new DescriptorCollector([]);
+        while (!reader.End)
+        {
+            ExtensionWalker.Walk(ref reader, HandedOverReference.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
+        }
+
+        return Adopt(collector.Found);
+    }
+
+    /// <summary>Adopts the references inside the one value at <paramref name="reader"/>'s position, without moving it.</summary>
+    /// <inheritdoc cref="Begin(ReadOnlyMemory{byte})" path="/exception"/>
+    public static IncomingReferences Begin(in MessagePackReader reader)
+    {
+        ReadOnlySequence<byte> rest = reader.Sequence.Slice(reader.Position);
+        if (rest.IsSingleSegment && !ExtensionWalker.MayContain(rest.FirstSpan, HandedOverReference.ExtensionCode))
+        {
+            return s_none;
+        }
+
+        MessagePackReader scan = reader.CreatePeekReader();
+        var collector = new DescriptorCollector([]);
+        ExtensionWalker.Walk(ref scan, HandedOverReference.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
+        return Adopt(collector.Found);
+    }
+
+    /// <summary>Takes the reference adopted for <paramref name="descriptor"/>; called by formatters.</summary>
+    /// <exception cref="MessagePackSerializationException">The reference was not announced by the pre-pass, or was taken twice.</exception>
+    public static SharedObject Take(HandoverDescriptor descriptor)
+    {
+        IncomingReferences? scope = s_current;
+        return scope is not null && scope._adopted.Remove(descriptor.Token, out SharedObject? handle)
+            ? handle
+            : throw new MessagePackSerializationException(
+                "A handed-over reference was met that the value's pre-pass did not adopt; values with proxies must be decoded through the worker codec.");
+    }
+
+    /// <summary>Ends the scope and releases every adopted reference no formatter took.</summary>
+    public void Dispose()
+    {
+        if (this == s_none)
+        {
+            return;
+        }
+
+        if (s_current == this)
+        {
+            s_current = _outer;
+        }
+
+        foreach (SharedObject unclaimed in _adopted.Values)
+        {
+            unclaimed.Dispose();
+        }
+
+        _adopted.Clear();
+    }
+
+    private static IncomingReferences Adopt(List<HandoverDescriptor> descriptors)
+    {
+        var adopted = new Dictionary<string, SharedObject>(descriptors.Count, StringComparer.Ordinal);
+        if (descriptors.Count > 0)
+        {
+            // The I/O, outside any serializer: one connection per manager, every adoption at once.
+            var adoptions = new Task<SharedObject>[descriptors.Count];
+            for (int i = 0; i < adoptions.Length; i++)
+            {
+                HandoverDescriptor descriptor = descriptors[i];
+                adoptions[i] = AdoptAsync(descriptor);
+            }
+
+            try
+            {
+                Task.WhenAll(adoptions).GetAwaiter().GetResult();
+            }
+            catch
+            {
+                foreach (Task<SharedObject> adoption in adoptions)
+                {
+                    if (adoption.IsCompletedSuccessfully)
+                    {
+                        adoption.Result.Dispose();
+                    }
+                }
+
+                throw;
+            }
+
+            for (int i = 0; i < adoptions.Length; i++)
+            {
+                adopted.Add(descriptors[i].Token, adoptions[i].Result);
+            }
+        }
+
+        var scope = new IncomingReferences(adopted) { _outer = s_current };
+        s_current = scope;
+        return scope;
+    }
+
+    private static Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor)
+    {
+        try
+        {
+            return ManagerConnections.Get(descriptor.Address, descriptor.AuthKey).AdoptAsync(descriptor, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<SharedObject>(ex);
+        }
+    }
+
+    private readonly struct DescriptorCollector(List<HandoverDescriptor> found) : IExtensionVisitor
+    {
+        public List<HandoverDescriptor> Found => found;
+
+        public void Visit(ref MessagePackReader reader)
+        {
+            HandoverDescriptor descriptor = HandedOverReference.ReadDescriptor(ref reader);
+
+            // A token names one hand-over: a second copy of it is adopted once, and the second Take fails.
+            if (!found.Exists(d => d.Token == descriptor.Token))
+            {
+                found.Add(descriptor);
+            }
+        }
+    }
+}

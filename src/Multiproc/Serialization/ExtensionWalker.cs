@@ -1,0 +1,113 @@
+using MessagePack;
+
+namespace Multiproc.Serialization;
+
+/// <summary>What <see cref="ExtensionWalker.Walk"/> calls for each extension value of the code it looks for.</summary>
+internal interface IExtensionVisitor
+{
+    /// <summary>Reads one extension value, header and body.</summary>
+    /// <param name="reader">Positioned at the extension's header; must be left after its body.</param>
+    void Visit(ref MessagePackReader reader);
+}
+
+/// <summary>
+/// Walks encoded MessagePack data without decoding its types, stopping at every extension value of
+/// one type code: how references inside a value are found before (or without) decoding it.
+/// </summary>
+/// <remarks>
+/// Iterative (an explicit stack of open arrays and maps), so no input can overflow the thread's
+/// stack; the depth limit is the caller's policy, not a safety net.
+/// </remarks>
+internal static class ExtensionWalker
+{
+    /// <summary>Reads one value and calls <paramref name="visitor"/> for each extension of <paramref name="typeCode"/> in it, in order.</summary>
+    /// <param name="reader">Positioned at the value; left after it.</param>
+    /// <param name="typeCode">The extension type code to stop at; every other value is skipped.</param>
+    /// <param name="maxDepth">The deepest nesting of arrays and maps allowed (a top-level array is level 1).</param>
+    /// <param name="visitor">Called at each matching extension; a struct visitor is not copied.</param>
+    /// <exception cref="MessagePackSerializationException">The value nests deeper than <paramref name="maxDepth"/>, or is malformed.</exception>
+    /// <exception cref="EndOfStreamException">The value is truncated.</exception>
+    public static void Walk<TVisitor>(ref MessagePackReader reader, sbyte typeCode, int maxDepth, ref TVisitor visitor)
+        where TVisitor : IExtensionVisitor
+    {
+        // Items still to read in each enclosing array or map; its count is the current nesting level.
+        Stack<long>? open = null;
+        long remaining = 1;
+        while (true)
+        {
+            while (remaining == 0)
+            {
+                if (open is null || open.Count == 0)
+                {
+                    return;
+                }
+
+                remaining = open.Pop();
+            }
+
+            remaining--;
+            switch (reader.NextMessagePackType)
+            {
+                case MessagePackType.Array:
+                    Open(ref open, ref remaining, reader.ReadArrayHeader(), maxDepth);
+                    break;
+                case MessagePackType.Map:
+                    Open(ref open, ref remaining, 2L * reader.ReadMapHeader(), maxDepth);
+                    break;
+                case MessagePackType.Extension when reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == typeCode:
+                    visitor.Visit(ref reader);
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="encoded"/> might hold an extension of <paramref name="typeCode"/>:
+    /// <see langword="false"/> proves it does not, so a caller can skip <see cref="Walk"/> on the hot path.
+    /// </summary>
+    /// <remarks>
+    /// Looks for the type code byte right after an extension header's first byte: fixext 1–16
+    /// (0xd4–0xd8) one byte before it, ext 8 (0xc7) two, ext 16 (0xc8) three, ext 32 (0xc9) five.
+    /// Plain data that happens to look like that only costs a walk.
+    /// </remarks>
+    public static bool MayContain(ReadOnlySpan<byte> encoded, sbyte typeCode)
+    {
+        byte code = unchecked((byte)typeCode);
+        int searched = 0;
+        while (true)
+        {
+            int found = encoded[searched..].IndexOf(code);
+            if (found < 0)
+            {
+                return false;
+            }
+
+            int at = searched + found;
+            if (Preceded(encoded, at, 1, 0xd4, 0xd8) || Preceded(encoded, at, 2, 0xc7, 0xc7) ||
+                Preceded(encoded, at, 3, 0xc8, 0xc8) || Preceded(encoded, at, 5, 0xc9, 0xc9))
+            {
+                return true;
+            }
+
+            searched = at + 1;
+        }
+    }
+
+    private static bool Preceded(ReadOnlySpan<byte> encoded, int at, int distance, byte low, byte high)
+        => at >= distance && encoded[at - distance] >= low && encoded[at - distance] <= high;
+
+    private static void Open(ref Stack<long>? open, ref long remaining, long items, int maxDepth)
+    {
+        open ??= new Stack<long>();
+        if (open.Count >= maxDepth)
+        {
+            throw new MessagePackSerializationException($"The value nests deeper than {maxDepth} levels.");
+        }
+
+        open.Push(remaining);
+        remaining = items;
+    }
+}
