@@ -7,7 +7,9 @@ using Multiproc.Probe;
 //   serve     starts a manager, prints its address and key, serves until stdin closes
 //   measure [S]  starts `serve` as a child process and prints one line of figures (throughput over S seconds, default 1):
 //             sync_us (one sync user-class call), pipelined_cps (64 async calls in flight),
-//             queue_pps (put+take pairs per second, 64 async pairs in flight)
+//             queue_pps (put+take pairs per second, 64 async pairs in flight),
+//             worker_ms (a worker given a list and a dictionary proxy appends once: Start → exit, median of 5),
+//             map_ns (a pool of 2 squares 100,000 ints: ns per item, best of 3)
 if (args is ["serve"])
 {
     await using Manager served = await Manager.StartAsync(new ManagerOptions().Register<IProbeCounter, ProbeCounter>());
@@ -51,7 +53,10 @@ try
         await queue.PutAsync(1);
         await queue.TakeAsync();
     });
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sync_us={sync:F2} pipelined_cps={pipelined:F0} queue_pps={queuePairs:F0}"));
+    double worker = await WorkerMillisecondsAsync(manager);
+    double map = await MapNanosecondsPerItemAsync();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"sync_us={sync:F2} pipelined_cps={pipelined:F0} queue_pps={queuePairs:F0} worker_ms={worker:F1} map_ns={map:F1}"));
     return 0;
 }
 finally
@@ -61,6 +66,53 @@ finally
     {
         server.Kill(entireProcessTree: true);
     }
+}
+
+static async Task<double> WorkerMillisecondsAsync(Manager manager)
+{
+    ISharedList<long> list = await manager.CreateListAsync<long>();
+    ISharedDictionary<string, int> dictionary = await manager.CreateDictionaryAsync<string, int>();
+    var samples = new List<double>();
+    for (int i = -1; i < 5; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        await using (WorkerProcess worker = WorkerProcess.Start(ProbeTargets.Append, list, dictionary))
+        {
+            await worker.WaitForExitAsync();
+        }
+
+        if (i >= 0)
+        {
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    }
+
+    return samples.Order().ElementAt(samples.Count / 2);
+}
+
+static async Task<double> MapNanosecondsPerItemAsync()
+{
+    const int Items = 100_000;
+    int[] items = [.. Enumerable.Range(0, Items)];
+    await using ProcessPool pool = await ProcessPool.StartAsync(2);
+    double best = double.MaxValue;
+    for (int i = -1; i < 3; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        long[] squares = await pool.MapAsync(ProbeTargets.Square, items);
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+        if (squares[^1] != (Items - 1L) * (Items - 1L))
+        {
+            throw new InvalidOperationException("Pool map returned a wrong result.");
+        }
+
+        if (i >= 0)
+        {
+            best = Math.Min(best, elapsed);
+        }
+    }
+
+    return best / Items;
 }
 
 static double MicrosecondsPerCall(int iterations, Action call)

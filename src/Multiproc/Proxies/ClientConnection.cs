@@ -25,8 +25,6 @@ internal sealed partial class ClientConnection : ICallChannel
     private readonly int _maxFrameSize;
     private readonly ConcurrentDictionary<uint, PendingCall> _pending = new();
 
-    private static readonly Action<object?, CancellationToken> s_abandon = OnCancelled;
-
     private readonly SemaphoreSlim _wake = new(0);
     private int _pendingCount;
 
@@ -218,31 +216,6 @@ internal sealed partial class ClientConnection : ICallChannel
             FrameBuffer.Return(frame);
         }
     }
-
-    private static void OnCancelled(object? state, CancellationToken token)
-    {
-        (ClientConnection connection, PendingCall call) = ((ClientConnection, PendingCall))state!;
-        connection.Abandon(call, token);
-    }
-
-    /// <summary>Gives up on a call at once; the server is asked to cancel it and its late reply is dropped.</summary>
-    private void Abandon(PendingCall call, CancellationToken token)
-    {
-        // Counted before the call leaves the table, so a reply racing us is always accounted for.
-        Interlocked.Increment(ref _abandonedCount);
-        if (Complete(call.CallId) is null)
-        {
-            Interlocked.Decrement(ref _abandonedCount);
-            return;
-        }
-
-        call.TryFail(new OperationCanceledException("The call was cancelled.", token));
-        SendCancel(call.CallId);
-        WakeReaderIfIdle();
-    }
-
-    /// <summary>Asks the server to cancel a call; best effort (a call that already finished ignores it).</summary>
-    private void SendCancel(uint callId) => SendNotice(MessageKind.Cancel, callId, null);
 
     /// <summary>Sends a message that has no reply ([kind, id] or [kind, id, count]); a broken connection drops it.</summary>
     /// <remarks>

@@ -23,12 +23,10 @@ namespace Multiproc.Server;
 /// another protocol overrides <see cref="SendResult"/> and <see cref="SendError"/>.</para>
 /// </remarks>
 #pragma warning disable CA1001 // _closing is disposed by Close, the session's one end of life.
-internal abstract class ServerSession
+internal abstract partial class ServerSession
 #pragma warning restore CA1001
 {
     private readonly CancellationTokenSource _closing = new();
-    private readonly Lock _ownedLock = new();
-    private readonly Dictionary<ObjectEntry, int> _owned = new(ReferenceEqualityComparer.Instance);
     // Only calls that can observe cancellation are tracked by id; every call is counted.
     private readonly ConcurrentDictionary<uint, ServerCall> _cancellable = new();
     private int _inFlight;
@@ -198,51 +196,6 @@ internal abstract class ServerSession
         }
     }
 
-    /// <summary>Records that this session's client now holds one more reference (already counted in the table).</summary>
-    public void AdoptReference(ObjectEntry entry)
-    {
-        lock (_ownedLock)
-        {
-            if (!IsClosed)
-            {
-                _owned[entry] = _owned.GetValueOrDefault(entry) + 1;
-                return;
-            }
-        }
-
-        Host.Table.Release(entry);
-    }
-
-    /// <summary>Drops up to <paramref name="count"/> of the references this session holds on an object (the client's Release).</summary>
-    public void ReleaseOwned(long objectId, int count)
-    {
-        if (!Host.Table.TryGet(objectId, out ObjectEntry entry) || count <= 0)
-        {
-            return;
-        }
-
-        lock (_ownedLock)
-        {
-            int owned = _owned.GetValueOrDefault(entry);
-            count = Math.Min(count, owned);
-            if (count == 0)
-            {
-                return;
-            }
-
-            if (owned == count)
-            {
-                _owned.Remove(entry);
-            }
-            else
-            {
-                _owned[entry] = owned - count;
-            }
-        }
-
-        Host.Table.Release(entry, count);
-    }
-
     /// <summary>
     /// Closes the session once: the transport first (<see cref="OnClosing"/>), then its calls are
     /// cancelled, its leases given back and its references released.
@@ -261,18 +214,7 @@ internal abstract class ServerSession
 
         // After the cancel, so this session's own waiting takes are gone before its items come back.
         Leases.ReturnAll();
-        KeyValuePair<ObjectEntry, int>[] owned;
-        lock (_ownedLock)
-        {
-            owned = [.. _owned];
-            _owned.Clear();
-        }
-
-        foreach ((ObjectEntry entry, int count) in owned)
-        {
-            Host.Table.Release(entry, count);
-        }
-
+        ReleaseAllOwned();
         Host.OnSessionClosed(this);
         _closing.Dispose();
     }
