@@ -172,6 +172,6 @@ public sealed class HandoverPassTests : IAsyncLifetime
     {
         public List<HandoverDescriptor> Items => items;
 
-        public void Visit(ref MessagePackReader reader) => items.Add(HandedOverReference.ReadDescriptor(ref reader));
+        public void Visit(ref MessagePackReader reader) => items.Add(HandoverExtension.ReadDescriptor(ref reader));
     }
 }

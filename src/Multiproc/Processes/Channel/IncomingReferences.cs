@@ -40,7 +40,7 @@ internal sealed class IncomingReferences : IDisposable
     /// <exception cref="EndOfStreamException">The data is truncated.</exception>
     public static IncomingReferences Begin(ReadOnlyMemory<byte> encoded)
     {
-        if (!ExtensionWalker.MayContain(encoded.Span, HandedOverReference.ExtensionCode))
+        if (!ExtensionWalker.MayContain(encoded.Span, HandoverExtension.ExtensionCode))
         {
             return s_none;
         }
@@ -49,7 +49,7 @@ internal sealed class IncomingReferences : IDisposable
         var collector = new DescriptorCollector([]);
         while (!reader.End)
         {
-            ExtensionWalker.Walk(ref reader, HandedOverReference.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
+            ExtensionWalker.Walk(ref reader, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
         }
 
         return Adopt(collector.Found);
@@ -60,14 +60,14 @@ internal sealed class IncomingReferences : IDisposable
     public static IncomingReferences Begin(in MessagePackReader reader)
     {
         ReadOnlySequence<byte> rest = reader.Sequence.Slice(reader.Position);
-        if (rest.IsSingleSegment && !ExtensionWalker.MayContain(rest.FirstSpan, HandedOverReference.ExtensionCode))
+        if (rest.IsSingleSegment && !ExtensionWalker.MayContain(rest.FirstSpan, HandoverExtension.ExtensionCode))
         {
             return s_none;
         }
 
         MessagePackReader scan = reader.CreatePeekReader();
         var collector = new DescriptorCollector([]);
-        ExtensionWalker.Walk(ref scan, HandedOverReference.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
+        ExtensionWalker.Walk(ref scan, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
         return Adopt(collector.Found);
     }
 
@@ -162,7 +162,7 @@ internal sealed class IncomingReferences : IDisposable
 
         public void Visit(ref MessagePackReader reader)
         {
-            HandoverDescriptor descriptor = HandedOverReference.ReadDescriptor(ref reader);
+            HandoverDescriptor descriptor = HandoverExtension.ReadDescriptor(ref reader);
 
             // A token names one hand-over: a second copy of it is adopted once, and the second Take fails.
             if (!found.Exists(d => d.Token == descriptor.Token))

@@ -58,7 +58,7 @@ internal sealed class OutgoingReferences : IDisposable
     {
         OutgoingReferences scope = s_current
             ?? throw new InvalidOperationException("A proxy can only be sent to another process through the worker codec.");
-        HandedOverReference.WritePlaceholder(ref writer, scope._handles.Count);
+        HandoverExtension.WritePlaceholder(ref writer, scope._handles.Count);
         scope._handles.Add(handle);
     }
 
@@ -124,7 +124,7 @@ internal sealed class OutgoingReferences : IDisposable
         var reader = new MessagePackReader(encoded);
         while (!reader.End)
         {
-            ExtensionWalker.Walk(ref reader, HandedOverReference.ExtensionCode, int.MaxValue, ref finder);
+            ExtensionWalker.Walk(ref reader, HandoverExtension.ExtensionCode, int.MaxValue, ref finder);
         }
 
         var writer = new MessagePackWriter(destination);
@@ -132,7 +132,7 @@ internal sealed class OutgoingReferences : IDisposable
         foreach ((int start, int end, int index) in finder.Found)
         {
             writer.WriteRaw(encoded.Span[copied..start]);
-            HandedOverReference.WriteDescriptor(ref writer, descriptors[index]);
+            HandoverExtension.WriteDescriptor(ref writer, descriptors[index]);
             copied = end;
         }
 
@@ -147,7 +147,7 @@ internal sealed class OutgoingReferences : IDisposable
         public void Visit(ref MessagePackReader reader)
         {
             int start = (int)reader.Consumed;
-            int index = HandedOverReference.ReadPlaceholder(ref reader);
+            int index = HandoverExtension.ReadPlaceholder(ref reader);
             found.Add((start, (int)reader.Consumed, index));
         }
     }

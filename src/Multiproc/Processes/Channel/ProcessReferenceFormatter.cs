@@ -43,9 +43,9 @@ internal sealed class ProcessReferenceFormatter<T> : IMessagePackFormatter<T>
     public T Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         if (reader.NextMessagePackType == MessagePackType.Extension &&
-            reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == HandedOverReference.ExtensionCode)
+            reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == HandoverExtension.ExtensionCode)
         {
-            SharedObject handle = IncomingReferences.Take(HandedOverReference.ReadDescriptor(ref reader));
+            SharedObject handle = IncomingReferences.Take(HandoverExtension.ReadDescriptor(ref reader));
             if (typeof(T) == typeof(SharedObject) || typeof(T) == typeof(object))
             {
                 return (T)(object)handle;

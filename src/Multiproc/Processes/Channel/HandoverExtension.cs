@@ -15,7 +15,7 @@ namespace Multiproc.Processes.Channel;
 /// value is encoded, and the placeholders are replaced by descriptors before the bytes leave.
 /// A placeholder never crosses a process boundary.
 /// </remarks>
-internal static class HandedOverReference
+internal static class HandoverExtension
 {
     public const sbyte ExtensionCode = ExtensionCodes.HandedOverReference;
 
