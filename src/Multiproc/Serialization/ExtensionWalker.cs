@@ -64,41 +64,6 @@ internal static class ExtensionWalker
         }
     }
 
-    /// <summary>
-    /// Whether <paramref name="encoded"/> might hold an extension of <paramref name="typeCode"/>:
-    /// <see langword="false"/> proves it does not, so a caller can skip <see cref="Walk"/> on the hot path.
-    /// </summary>
-    /// <remarks>
-    /// Looks for the type code byte right after an extension header's first byte: fixext 1–16
-    /// (0xd4–0xd8) one byte before it, ext 8 (0xc7) two, ext 16 (0xc8) three, ext 32 (0xc9) five.
-    /// Plain data that happens to look like that only costs a walk.
-    /// </remarks>
-    public static bool MayContain(ReadOnlySpan<byte> encoded, sbyte typeCode)
-    {
-        byte code = unchecked((byte)typeCode);
-        int searched = 0;
-        while (true)
-        {
-            int found = encoded[searched..].IndexOf(code);
-            if (found < 0)
-            {
-                return false;
-            }
-
-            int at = searched + found;
-            if (Preceded(encoded, at, 1, 0xd4, 0xd8) || Preceded(encoded, at, 2, 0xc7, 0xc7) ||
-                Preceded(encoded, at, 3, 0xc8, 0xc8) || Preceded(encoded, at, 5, 0xc9, 0xc9))
-            {
-                return true;
-            }
-
-            searched = at + 1;
-        }
-    }
-
-    private static bool Preceded(ReadOnlySpan<byte> encoded, int at, int distance, byte low, byte high)
-        => at >= distance && encoded[at - distance] >= low && encoded[at - distance] <= high;
-
     private static void Open(ref Stack<long>? open, ref long remaining, long items, int maxDepth)
     {
         open ??= new Stack<long>();

@@ -83,7 +83,7 @@ public sealed class WorkerSerializationLimitsTests
     public void ReadValue_TenThousandLevelsAsObject_ThrowsSerializationException()
         => Assert.Throws<MessagePackSerializationException>(() =>
         {
-            var reader = new MessagePackReader(NestedBytes.Arrays(Deep));
+            var reader = new MessagePackReader(Value(NestedBytes.Arrays(Deep)));
             WorkerArgumentCodec.ReadValue(ref reader, typeof(object));
         });
 
@@ -92,7 +92,7 @@ public sealed class WorkerSerializationLimitsTests
     public void ReadValue_TenThousandLevelsAsSharedArray_ThrowsSerializationException()
         => Assert.Throws<MessagePackSerializationException>(() =>
         {
-            var reader = new MessagePackReader(NestedBytes.Arrays(Deep));
+            var reader = new MessagePackReader(Value(NestedBytes.Arrays(Deep)));
             WorkerArgumentCodec.ReadValue(ref reader, typeof(SharedArray<int>));
         });
 
@@ -104,6 +104,17 @@ public sealed class WorkerSerializationLimitsTests
         byte[] encoded = Arguments(NestedBytes.Chain(Deep));
 
         MessagePackSerializationException error = Assert.Throws<MessagePackSerializationException>(() => WorkerArgumentCodec.DecodeResults<Chain>(encoded, typeof(Chain), new Chain[1]));
+        Assert.Contains($"deeper than {SerializationLimits.MaxDepth}", error.Message, StringComparison.Ordinal);
+    }
+
+    // A value flagged as holding references is walked before it is decoded: the walk has the same limit.
+    [Fact]
+    public void DecodeArguments_TenThousandLevelsFlaggedWithReferences_RefusedByThePrePass()
+    {
+        byte[] flagged = Arguments(NestedBytes.Arrays(Deep));
+        flagged[0] = MessagePackCode.True;
+
+        MessagePackSerializationException error = Assert.Throws<MessagePackSerializationException>(() => WorkerArgumentCodec.DecodeArguments(s_length.GetParameters(), flagged));
         Assert.Contains($"deeper than {SerializationLimits.MaxDepth}", error.Message, StringComparison.Ordinal);
     }
 
@@ -159,5 +170,8 @@ public sealed class WorkerSerializationLimitsTests
         }
     }
 
-    private static byte[] Arguments(byte[] value) => [0x91, .. value];
+    // Every value on the worker channel starts with its "holds references" flag (false here).
+    private static byte[] Arguments(byte[] value) => [MessagePackCode.False, 0x91, .. value];
+
+    private static byte[] Value(byte[] value) => [MessagePackCode.False, .. value];
 }

@@ -34,6 +34,7 @@ public sealed class HandoverPassTests : IAsyncLifetime
 
         // One reference per hand-over, taken after the value was encoded, and only descriptors in the bytes.
         Assert.Equal(before + 2, await ReferenceCountAsync());
+        Assert.Equal(MessagePackCode.True, encoded[0]);
         List<HandoverDescriptor> sent = Descriptors(encoded);
         Assert.Equal(2, sent.Count);
         Assert.All(sent, d => Assert.Equal(_manager.Address, d.Address));
@@ -85,6 +86,7 @@ public sealed class HandoverPassTests : IAsyncLifetime
         ISharedList<int> list = await _manager.CreateListAsync<int>();
         byte[] encoded = WorkerArgumentCodec.EncodeArguments(s_oneList, [list]);
         var reader = new MessagePackReader(encoded);
+        reader.ReadBoolean();
         reader.ReadArrayHeader();
         byte[] alone = System.Buffers.BuffersExtensions.ToArray(reader.ReadRaw());
 
@@ -94,14 +96,36 @@ public sealed class HandoverPassTests : IAsyncLifetime
         Assert.Contains("pre-pass", error.GetBaseException().Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AReceivedPlaceholder_IsRefused()
+    [Theory]
+    [InlineData(MessagePackCode.True)]
+    [InlineData(MessagePackCode.False)]
+    public void AReceivedPlaceholder_IsRefused_FlaggedOrNot(byte flag)
     {
         // [ext 43 with an int body]: what a formatter writes before the post-pass, which must never arrive.
-        byte[] placeholder = [0x91, 0xc7, 0x05, 0x2b, 0xd2, 0, 0, 0, 0];
+        byte[] placeholder = [flag, 0x91, 0xc7, 0x05, 0x2b, 0xd2, 0, 0, 0, 0];
 
         Assert.Throws<MessagePackSerializationException>(() => WorkerArgumentCodec.DecodeArguments(s_oneList.GetParameters(), placeholder));
     }
+
+    [Fact(Timeout = 20_000)]
+    public async Task AReferenceInAValueFlaggedAsHoldingNone_IsRefused_AndNotAdopted()
+    {
+        ISharedList<int> list = await _manager.CreateListAsync<int>();
+        byte[] encoded = WorkerArgumentCodec.EncodeArguments(s_oneList, [list]);
+        Assert.Equal(MessagePackCode.True, encoded[0]);
+        long before = await ReferenceCountAsync();
+        encoded[0] = MessagePackCode.False;
+
+        MessagePackSerializationException error = Assert.Throws<MessagePackSerializationException>(
+            () => WorkerArgumentCodec.DecodeArguments(s_oneList.GetParameters(), encoded));
+
+        Assert.Contains("pre-pass", error.GetBaseException().Message, StringComparison.Ordinal);
+        Assert.Equal(before, await ReferenceCountAsync());
+    }
+
+    [Fact]
+    public void AValueWithoutProxies_IsFlaggedAsHoldingNone()
+        => Assert.Equal(MessagePackCode.False, WorkerArgumentCodec.EncodeArguments(s_twoLists, [null, 1, null])[0]);
 
     [Fact(Timeout = 20_000)]
     public async Task DecodeThatFailsAfterAdoption_ReleasesWhatItAdopted()
@@ -131,7 +155,7 @@ public sealed class HandoverPassTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 20_000)]
-    public async Task AValueWithoutProxies_NeedsNoScope_AndProxiesNestedInObjectsAreFound()
+    public async Task ProxiesNestedInObjectTypedValues_AreFound()
     {
         ISharedList<int> list = await _manager.CreateListAsync<int>([3]);
         var holder = new Dictionary<string, object?> { ["list"] = list, ["n"] = 43 };
@@ -164,6 +188,7 @@ public sealed class HandoverPassTests : IAsyncLifetime
     {
         var found = new DescriptorList([]);
         var reader = new MessagePackReader(encoded);
+        reader.ReadBoolean();
         ExtensionWalker.Walk(ref reader, ExtensionCodes.HandedOverReference, 64, ref found);
         return found.Items;
     }

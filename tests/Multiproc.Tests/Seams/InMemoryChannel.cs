@@ -18,8 +18,11 @@ internal sealed class InMemoryChannel : ICallChannel
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<Reply>> _pending = new();
     private uint _nextCallId;
 
-    public InMemoryChannel(ObjectHost host)
+    /// <param name="host">The host calls go into.</param>
+    /// <param name="maxWaitSlice">The longest one call may wait, as a backend with call timeouts sets it; null: none.</param>
+    public InMemoryChannel(ObjectHost host, TimeSpan? maxWaitSlice = null)
     {
+        MaxWaitSlice = maxWaitSlice;
         _session = new LoopbackSession(host, this);
         Assert.True(host.TryAdd(_session));
         ServerId = host.ServerId;
@@ -36,7 +39,10 @@ internal sealed class InMemoryChannel : ICallChannel
 
     public MessagePackSerializerOptions SerializerOptions { get; }
 
-    public TimeSpan? MaxWaitSlice => null;
+    public TimeSpan? MaxWaitSlice { get; }
+
+    /// <summary>Gets how many calls of each member this channel sent.</summary>
+    public ConcurrentDictionary<string, int> CallsByMember { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Gets the server side of this channel (its owned references, leases, caller).</summary>
     public ServerSession Session => _session;
@@ -48,6 +54,7 @@ internal sealed class InMemoryChannel : ICallChannel
     {
         ObjectDisposedException.ThrowIf(IsBroken, this);
         uint callId = Interlocked.Increment(ref _nextCallId);
+        CallsByMember.AddOrUpdate(member, 1, static (_, count) => count + 1);
         var reply = new TaskCompletionSource<Reply>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[callId] = reply;
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using MessagePack;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
@@ -11,10 +10,10 @@ namespace Multiproc.Processes.Channel;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Serializers do no I/O (docs/design-decisions.md, "Hand-overs outside the serializer"): <see cref="Begin(ReadOnlyMemory{byte})"/>
+/// Serializers do no I/O (docs/design-decisions.md, "Hand-overs outside the serializer"): <see cref="Begin"/>
 /// walks the encoded value for handed-over references, connects to their managers and adopts them
-/// all at once; the formatters then only look up what was adopted. A value with no reference in it
-/// is proved so by a byte search (<see cref="ExtensionWalker.MayContain"/>) and costs no walk and no allocation.
+/// all at once; the formatters then only look up what was adopted. A value whose sender flagged it
+/// as holding no reference costs one byte, no walk and no allocation; a reference in it anyway is refused by <see cref="Take"/>.
 /// </para>
 /// <para>Scopes nest per thread (a map target that reads a worker's result while its own items are decoded).</para>
 /// </remarks>
@@ -34,33 +33,16 @@ internal sealed class IncomingReferences : IDisposable
         _adopted = adopted;
     }
 
-    /// <summary>Adopts the references inside every value in <paramref name="encoded"/>.</summary>
+    /// <summary>
+    /// Reads the flag <see cref="OutgoingReferences"/> writes before a value and, when it is set,
+    /// adopts the references inside the value that follows, leaving <paramref name="reader"/> at that value.
+    /// </summary>
     /// <exception cref="ManagerUnavailableException">A reference's manager cannot be reached.</exception>
-    /// <exception cref="MessagePackSerializationException">The data is malformed.</exception>
+    /// <exception cref="MessagePackSerializationException">The data is malformed, or nests deeper than the limit.</exception>
     /// <exception cref="EndOfStreamException">The data is truncated.</exception>
-    public static IncomingReferences Begin(ReadOnlyMemory<byte> encoded)
+    public static IncomingReferences Begin(ref MessagePackReader reader)
     {
-        if (!ExtensionWalker.MayContain(encoded.Span, HandoverExtension.ExtensionCode))
-        {
-            return s_none;
-        }
-
-        var reader = new MessagePackReader(encoded);
-        var collector = new DescriptorCollector([]);
-        while (!reader.End)
-        {
-            ExtensionWalker.Walk(ref reader, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
-        }
-
-        return Adopt(collector.Found);
-    }
-
-    /// <summary>Adopts the references inside the one value at <paramref name="reader"/>'s position, without moving it.</summary>
-    /// <inheritdoc cref="Begin(ReadOnlyMemory{byte})" path="/exception"/>
-    public static IncomingReferences Begin(in MessagePackReader reader)
-    {
-        ReadOnlySequence<byte> rest = reader.Sequence.Slice(reader.Position);
-        if (rest.IsSingleSegment && !ExtensionWalker.MayContain(rest.FirstSpan, HandoverExtension.ExtensionCode))
+        if (!reader.ReadBoolean())
         {
             return s_none;
         }

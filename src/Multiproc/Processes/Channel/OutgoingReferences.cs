@@ -17,6 +17,10 @@ namespace Multiproc.Processes.Channel;
 /// thread-static check per proxy-capable field and nothing after.
 /// </para>
 /// <para>
+/// The value leaves with a MessagePack boolean before it: whether it holds handed-over references.
+/// The receiver (<see cref="IncomingReferences"/>) walks a value for them only when it says so.
+/// </para>
+/// <para>
 /// Scopes nest per thread (a pool target that starts a worker while its results are being encoded);
 /// the instance is reused by the next scope on the thread, so it must not be used after <see cref="Dispose"/>.
 /// </para>
@@ -69,7 +73,10 @@ internal sealed class OutgoingReferences : IDisposable
     {
         if (_handles.Count == 0)
         {
-            return _buffer.WrittenSpan.ToArray();
+            byte[] plain = new byte[_buffer.WrittenCount + 1];
+            plain[0] = MessagePackCode.False;
+            _buffer.WrittenSpan.CopyTo(plain.AsSpan(1));
+            return plain;
         }
 
         var spliced = new ArrayBufferWriter<byte>(_buffer.WrittenCount + (_handles.Count * 128));
@@ -84,6 +91,9 @@ internal sealed class OutgoingReferences : IDisposable
     {
         if (_handles.Count == 0)
         {
+            Span<byte> flag = destination.GetSpan(1);
+            flag[0] = MessagePackCode.False;
+            destination.Advance(1);
             destination.Write(_buffer.WrittenSpan);
             return;
         }
@@ -128,6 +138,7 @@ internal sealed class OutgoingReferences : IDisposable
         }
 
         var writer = new MessagePackWriter(destination);
+        writer.Write(true);
         int copied = 0;
         foreach ((int start, int end, int index) in finder.Found)
         {

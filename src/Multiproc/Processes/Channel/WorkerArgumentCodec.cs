@@ -72,7 +72,7 @@ internal static class WorkerArgumentCodec
     /// <inheritdoc cref="DecodeArguments(ParameterInfo[], ReadOnlyMemory{byte})" path="/exception"/>
     public static object?[] DecodeArguments(ParameterInfo[] parameters, ref MessagePackReader reader)
     {
-        using IncomingReferences incoming = IncomingReferences.Begin(in reader);
+        using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
         int count = reader.ReadArrayHeader();
         if (count != parameters.Length)
         {
@@ -111,7 +111,7 @@ internal static class WorkerArgumentCodec
     /// <exception cref="ManagerUnavailableException">A proxy in the value cannot be adopted: its manager is gone.</exception>
     public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
     {
-        using IncomingReferences incoming = IncomingReferences.Begin(in reader);
+        using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
         return MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
     }
 
@@ -165,8 +165,8 @@ internal static class WorkerArgumentCodec
     public static void DecodeResults<TResult>(ReadOnlyMemory<byte> encoded, Type declaredType, Span<TResult> destination)
     {
         MessagePackSerializerOptions options = Options;
-        using IncomingReferences incoming = IncomingReferences.Begin(encoded);
         var reader = new MessagePackReader(encoded);
+        using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
         if (reader.ReadArrayHeader() != destination.Length)
         {
             throw new InvalidDataException("A worker returned the wrong number of results.");

@@ -24,7 +24,7 @@ internal sealed class MapInvoker<T, TResult> : MapInvoker
         MessagePackSerializerOptions options = WorkerArgumentCodec.Options;
         IMessagePackFormatter<T> input = options.Resolver.GetFormatterWithVerify<T>();
         IMessagePackFormatter<TResult> output = options.Resolver.GetFormatterWithVerify<TResult>();
-        using IncomingReferences incoming = IncomingReferences.Begin(in items);
+        using IncomingReferences incoming = IncomingReferences.Begin(ref items);
         int count = items.ReadArrayHeader();
         results.WriteArrayHeader(count);
         for (int i = 0; i < count; i++)

@@ -30,11 +30,20 @@ internal abstract class AcquirableProxy : BuiltInProxy, IReleasable
 
     Task IReleasable.ReleaseOneAsync() => ReleaseOneAsync();
 
-    /// <summary>Calls the server's <c>Acquire(timeout)</c>, whose result is <typeparamref name="TGrant"/>.</summary>
+    /// <summary>Calls the server's <c>Acquire(timeout)</c>, whose result is <typeparamref name="TGrant"/>: its default means "not acquired".</summary>
     protected TGrant CallAcquire<TGrant>(TimeSpan timeout)
-        => CallSettled<TGrant>(AcquireMember, [WaitTimeout.Validate(timeout)], s_timeout, default);
+        where TGrant : struct, IEquatable<TGrant>
+        => CallWaiting(AcquireMember, [WaitTimeout.Validate(timeout)], 0, s_timeout, Granted<TGrant>.IsGranted, default);
 
     /// <summary>The asynchronous form of <see cref="CallAcquire{TGrant}"/>.</summary>
     protected Task<TGrant> CallAcquireAsync<TGrant>(TimeSpan timeout, CancellationToken cancellationToken)
-        => CallSettledAsync<TGrant>(AcquireMember, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+        where TGrant : struct, IEquatable<TGrant>
+        => CallWaitingAsync(AcquireMember, [WaitTimeout.Validate(timeout)], 0, s_timeout, Granted<TGrant>.IsGranted, cancellationToken);
+
+    // A lock grants a non-zero fencing token, a semaphore true: a sliced acquire is done at anything but the default.
+    private static class Granted<TGrant>
+        where TGrant : struct, IEquatable<TGrant>
+    {
+        public static readonly Func<TGrant, bool> IsGranted = static grant => !grant.Equals(default);
+    }
 }

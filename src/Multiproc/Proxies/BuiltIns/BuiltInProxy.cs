@@ -98,4 +98,36 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
             throw new OperationCanceledException(ex.Message, ex, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Calls a waiting member whose argument at <paramref name="timeoutIndex"/> is its timeout: one
+    /// settled call, or, on a channel that limits how long one call may wait
+    /// (<see cref="ICallChannel.MaxWaitSlice"/>), repeated bounded calls until one is done.
+    /// </summary>
+    /// <remarks>Only for members where an attempt that times out leaves nothing behind (a take, a put, an acquire, an event wait).</remarks>
+    protected TResult CallWaiting<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
+    {
+        TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;
+        return slice is null
+            ? CallSettled<TResult>(member, args, writers, cancellationToken)
+            : SlicedWait.Run((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
+                next => CallSettled<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone);
+    }
+
+    /// <summary>The asynchronous form of <see cref="CallWaiting{TResult}"/>.</summary>
+    protected Task<TResult> CallWaitingAsync<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
+    {
+        TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;
+        return slice is null
+            ? CallSettledAsync<TResult>(member, args, writers, cancellationToken)
+            : SlicedWait.RunAsync((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
+                next => CallSettledAsync<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone);
+    }
+
+    private static object?[] WithTimeout(object?[] args, int timeoutIndex, TimeSpan timeout)
+    {
+        object?[] copy = (object?[])args.Clone();
+        copy[timeoutIndex] = timeout;
+        return copy;
+    }
 }

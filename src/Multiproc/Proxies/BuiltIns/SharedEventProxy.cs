@@ -7,6 +7,7 @@ namespace Multiproc.Proxies.BuiltIns;
 internal sealed class SharedEventProxy : BuiltInProxy, ISharedEvent
 {
     private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
+    private static readonly Func<bool, bool> s_set = static set => set;
 
     public SharedEventProxy(SharedObject handle)
         : base(handle)
@@ -22,10 +23,10 @@ internal sealed class SharedEventProxy : BuiltInProxy, ISharedEvent
     public void Wait() => Wait(Timeout.InfiniteTimeSpan);
 
     public bool Wait(TimeSpan timeout)
-        => CallSettled<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, default);
+        => CallWaiting<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, default);
 
     public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+        => CallWaitingAsync<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, cancellationToken);
 }

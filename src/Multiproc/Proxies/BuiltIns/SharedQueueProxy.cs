@@ -13,6 +13,10 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     private static readonly ValueWriter[] s_maxTimeout = [ValueCodec<int>.Writer, ValueCodec<TimeSpan>.Writer];
     private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
 
+    // When a sliced wait is done (SlicedWait): a put or join that succeeded; a take that got items or found the queue completed.
+    private static readonly Func<bool, bool> s_true = static done => done;
+    private static readonly Func<T[]?, bool> s_tookOrCompleted = static taken => taken is not { Length: 0 };
+
     public SharedQueueProxy(SharedObject handle)
         : base(handle)
     {
@@ -29,13 +33,13 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     public void Put(T item) => TryPut(item, Timeout.InfiniteTimeSpan);
 
     public bool TryPut(T item, TimeSpan timeout)
-        => CallSettled<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], s_itemTimeout, default);
+        => CallWaiting<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], 1, s_itemTimeout, s_true, default);
 
     public Task<bool> TryPutAsync(T item, TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], s_itemTimeout, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Put, [item, WaitTimeout.Validate(timeout)], 1, s_itemTimeout, s_true, cancellationToken);
 
     public Task PutAsync(T item, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(QueueMembers.Put, [item, Timeout.InfiniteTimeSpan], s_itemTimeout, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Put, [item, Timeout.InfiniteTimeSpan], 1, s_itemTimeout, s_true, cancellationToken);
 
     public void PutMany(IEnumerable<T> items)
     {
@@ -102,21 +106,21 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     public void Join() => Join(Timeout.InfiniteTimeSpan);
 
     public bool Join(TimeSpan timeout)
-        => CallSettled<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], s_timeout, default);
+        => CallWaiting<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, default);
 
     public Task JoinAsync(CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], 0, s_timeout, s_true, cancellationToken);
 
     public Task<bool> JoinAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallSettledAsync<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, cancellationToken);
 
     private static T Single(T[]? taken)
         => taken is [var item] ? item : throw new InvalidOperationException("The shared queue is completed: adding was completed and it is empty.");
 
     /// <summary>Takes 1..max items: empty on timeout, null once the queue is completed.</summary>
     private T[]? TakeCore(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallSettled<T[]?>(QueueMembers.Take, [max, timeout], s_maxTimeout, cancellationToken);
+        => CallWaiting<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken);
 
     private Task<T[]?> TakeCoreAsync(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallSettledAsync<T[]?>(QueueMembers.Take, [max, timeout], s_maxTimeout, cancellationToken);
+        => CallWaitingAsync<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken);
 }
