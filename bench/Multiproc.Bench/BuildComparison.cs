@@ -21,7 +21,7 @@ internal static class BuildComparison
         ("pipelined_cps", "64 pipelined calls (calls/s)", false),
         ("queue_pps", "queue put+take, 64 in flight (pairs/s)", false),
         ("worker_ms", "worker with two proxies, Start → exit (ms)", true),
-        ("map_ns", "pool map of 100,000 ints (ns per item)", true),
+        ("map_ns", "pool map of 1,000,000 ints (ns per item)", true),
     ];
 
     public static int Run(string[] args)
