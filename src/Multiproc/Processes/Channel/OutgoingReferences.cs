@@ -27,7 +27,8 @@ namespace Multiproc.Processes.Channel;
 /// </remarks>
 internal sealed class OutgoingReferences : IDisposable
 {
-    private const int KeepLimit = 64 * 1024;
+    // As FrameBuffer: a pool worker's chunk buffer is reused, not regrown from small for every chunk.
+    private const int KeepLimit = 1024 * 1024;
 
     [ThreadStatic]
     private static OutgoingReferences? s_current;
@@ -47,10 +48,12 @@ internal sealed class OutgoingReferences : IDisposable
     public IBufferWriter<byte> Buffer => _buffer;
 
     /// <summary>Starts encoding a value on this thread.</summary>
-    public static OutgoingReferences Begin()
+    /// <param name="sizeHint">The expected size in bytes, so a large value does not grow the buffer step by step.</param>
+    public static OutgoingReferences Begin(int sizeHint = 0)
     {
         OutgoingReferences scope = s_spare ?? new OutgoingReferences();
         s_spare = null;
+        scope._buffer.GetSpan(sizeHint);
         scope._outer = s_current;
         s_current = scope;
         return scope;

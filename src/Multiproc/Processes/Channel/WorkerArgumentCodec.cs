@@ -124,7 +124,7 @@ internal static class WorkerArgumentCodec
     public static byte[] EncodeItems<T>(ReadOnlySpan<T> items, ParameterInfo parameter, int firstIndex)
     {
         MessagePackSerializerOptions options = Options;
-        using var outgoing = OutgoingReferences.Begin();
+        using var outgoing = OutgoingReferences.Begin(16 + (items.Length * 8));
         var writer = new MessagePackWriter(outgoing.Buffer);
         writer.WriteArrayHeader(items.Length);
         int index = 0;

@@ -66,7 +66,8 @@ internal static class PoolWorkerLoop
         try
         {
             PoolTarget target = targets[body.ReadInt32()];
-            using var outgoing = OutgoingReferences.Begin();
+            // Results take about as much room as the items they come from.
+            using var outgoing = OutgoingReferences.Begin((int)(body.Sequence.Length - body.Consumed));
             var writer = new MessagePackWriter(outgoing.Buffer);
             if (kind == WorkerFrameKind.Apply)
             {
