@@ -81,6 +81,7 @@ internal sealed partial class ClientConnection
         }
 
         uint callId = reader.ReadUInt32();
+        StartupTrace.MarkReplyReceived();
         PendingCall? call = Complete(callId);
         if (call is not null && kind == MessageKind.LeasedResult)
         {

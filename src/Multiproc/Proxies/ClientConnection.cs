@@ -79,7 +79,9 @@ internal sealed partial class ClientConnection : ICallChannel
     /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
     public static async Task<ClientConnection> ConnectAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
+        StartupTrace.Mark("manager: connecting");
         (Socket socket, Guid serverId) = await SocketConnector.ConnectAndAuthenticateAsync(address, authKey, settings, cancellationToken).ConfigureAwait(false);
+        StartupTrace.Mark("manager: connected and authenticated");
         try
         {
             return new ClientConnection(socket, address, authKey, serverId, settings);
@@ -199,6 +201,8 @@ internal sealed partial class ClientConnection : ICallChannel
                 {
                     _sender.Send(frame.Frame);
                 }
+
+                StartupTrace.MarkCallSent();
             }
             catch (IOException ex)
             {

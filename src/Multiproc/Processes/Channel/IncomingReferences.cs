@@ -101,6 +101,7 @@ internal sealed class IncomingReferences : IDisposable
             try
             {
                 Task.WhenAll(adoptions).GetAwaiter().GetResult();
+                StartupTrace.Mark("proxies adopted");
             }
             catch
             {

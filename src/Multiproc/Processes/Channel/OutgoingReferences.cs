@@ -132,6 +132,7 @@ internal sealed class OutgoingReferences : IDisposable
         }
 
         HandoverDescriptor[] descriptors = Task.WhenAll(handovers).GetAwaiter().GetResult();
+        StartupTrace.Mark("proxies handed over");
         ReadOnlyMemory<byte> encoded = _buffer.WrittenMemory;
         var finder = new PlaceholderFinder([]);
         var reader = new MessagePackReader(encoded);

@@ -24,6 +24,7 @@ internal static class WorkerEntryPoint
     /// <summary>Runs the worker.</summary>
     public static int Main()
     {
+        StartupTrace.Mark("worker: runtime ready (Main entered)");
         // A FileStream over fd 0 rather than Console.OpenStandardInput: it skips the console's initialization.
         Stream input = OperatingSystem.IsWindows()
             ? Console.OpenStandardInput()
@@ -45,6 +46,7 @@ internal static class WorkerEntryPoint
             return UsageExitCode;
         }
 
+        StartupTrace.Mark("worker: bootstrap read");
         WorkerHostCommand.Inherit(bootstrap.HostCommand!);
         ParentWatch.Start(input);
         Stream channel;
@@ -52,6 +54,7 @@ internal static class WorkerEntryPoint
         {
             channel = UnixSocketClient.Connect(bootstrap.SocketPath);
             channel.Write(bootstrap.Token);
+            StartupTrace.Mark("worker: parent's socket connected");
         }
         catch (IOException ex)
         {
@@ -86,6 +89,7 @@ internal static class WorkerEntryPoint
             MethodInfo method = TargetMethod.DecodeIdentity(bootstrap.Target!);
             ParameterInfo[] parameters = method.GetParameters();
             object?[] arguments = parameters.Length == 0 ? [] : WorkerArgumentCodec.DecodeArguments(parameters, bootstrap.Arguments!);
+            StartupTrace.MarkTargetStarted("worker: arguments decoded, proxies built, target invoked");
             object? result = Invoke(method, TargetMethod.CreateInstance(method), arguments);
             frame.Begin(WorkerFrameKind.Result);
             if (method.ReturnType != typeof(void))

@@ -70,6 +70,7 @@ internal sealed class LaunchedProcess : IDisposable
             throw;
         }
 
+        StartupTrace.Mark("parent: process started");
         Interlocked.Increment(ref s_started);
         var child = new LaunchedProcess(process, listener);
         try
@@ -77,6 +78,7 @@ internal sealed class LaunchedProcess : IDisposable
             Stream input = process.StandardInput.BaseStream;
             frame.WriteTo(input);
             input.Flush();
+            StartupTrace.Mark("parent: bootstrap sent");
         }
         catch (IOException)
         {
