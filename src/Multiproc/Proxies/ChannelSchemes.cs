@@ -63,6 +63,22 @@ internal static class ChannelSchemes
         return await connector(address, authKey, settings, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Opens a channel on the calling thread, which blocks: a Unix-socket manager is connected inline
+    /// (no thread, task or timer started); any other address through <see cref="ConnectAsync"/>.
+    /// </summary>
+    /// <inheritdoc cref="ConnectAsync" path="/exception"/>
+    public static ICallChannel Connect(string address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (string.Equals(SchemeOf(address), "unix", StringComparison.Ordinal))
+        {
+            return ClientConnection.ConnectInline(ManagerAddress.Parse(address), authKey.ToArray(), settings);
+        }
+
+        return ConnectAsync(address, authKey, settings, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
     private static bool IsSocketScheme(string scheme)
         => string.Equals(scheme, "unix", StringComparison.OrdinalIgnoreCase) || string.Equals(scheme, "tcp", StringComparison.OrdinalIgnoreCase);
 

@@ -13,4 +13,7 @@ internal sealed partial class ClientConnection
     /// <inheritdoc/>
     public Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken)
         => new ControlChannel(this).AdoptAsync(descriptor.Token, cancellationToken);
+
+    /// <inheritdoc/>
+    public SharedObject Adopt(HandoverDescriptor descriptor) => new ControlChannel(this).Adopt(descriptor.Token);
 }

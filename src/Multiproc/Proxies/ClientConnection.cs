@@ -93,6 +93,24 @@ internal sealed partial class ClientConnection : ICallChannel
         }
     }
 
+    /// <summary>Connects to a Unix-socket manager on the calling thread (<see cref="SocketConnector.ConnectAndAuthenticateInline"/>).</summary>
+    /// <inheritdoc cref="SocketConnector.ConnectAndAuthenticateInline" path="/exception"/>
+    public static ClientConnection ConnectInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
+    {
+        StartupTrace.Mark("manager: connecting");
+        (Socket socket, Guid serverId) = SocketConnector.ConnectAndAuthenticateInline(address, authKey, settings);
+        StartupTrace.Mark("manager: connected and authenticated");
+        try
+        {
+            return new ClientConnection(socket, address, authKey, serverId, settings);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Calls a member and blocks until the reply arrives.</summary>
     public Reply Call(long objectId, string member, in CallArguments arguments, CancellationToken cancellationToken = default)
     {

@@ -54,6 +54,11 @@ internal sealed class ControlChannel(ICallChannel channel)
     public Task<SharedObject> AdoptAsync(string token, CancellationToken cancellationToken)
         => CallAsync<SharedObject>(ControlMembers.Adopt, [token], s_sharedObjectReader, cancellationToken);
 
+    /// <summary>The blocking form of <see cref="AdoptAsync"/>.</summary>
+    public SharedObject Adopt(string token)
+        => (SharedObject)channel.Call(ProtocolConstants.ControlObjectId, ControlMembers.Adopt, new CallArguments([token]))
+            .Decode(s_sharedObjectReader, channel.SerializerOptions)!;
+
     /// <summary>Asks a manager hosted in a child process to shut down.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {

@@ -67,4 +67,10 @@ internal interface ICallChannel : IDisposable
     /// <exception cref="ManagerUnavailableException">The channel broke.</exception>
     /// <exception cref="KeyNotFoundException">The descriptor was already adopted, or its grace period ended.</exception>
     Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken);
+
+    /// <summary>The blocking form of <see cref="AdoptAsync"/>, for the worker channel's pre-pass, whose thread waits anyway.</summary>
+    /// <remarks>A new worker process pays for no task machinery on its start-up path (docs/performance.md).</remarks>
+    /// <exception cref="ManagerUnavailableException">The channel broke.</exception>
+    /// <exception cref="KeyNotFoundException">The descriptor was already adopted, or its grace period ended.</exception>
+    SharedObject Adopt(HandoverDescriptor descriptor);
 }

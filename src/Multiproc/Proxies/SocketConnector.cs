@@ -27,67 +27,99 @@ internal static class SocketConnector
         return (socket, serverId!.Value);
     }
 
+    /// <summary>
+    /// Connects to a Unix-socket address and runs the handshake on the calling thread, which blocks:
+    /// for a worker adopting its proxies, whose thread waits anyway. No thread, task or timer is
+    /// started, which is most of what a first connect costs a new process (docs/performance.md).
+    /// </summary>
+    /// <remarks>A Unix-socket connect never waits for a peer; the handshake's reads and writes time out after the connect timeout.</remarks>
+    /// <inheritdoc cref="ConnectAndAuthenticateAsync" path="/exception"/>
+    /// <exception cref="ArgumentException">The address is not a Unix socket.</exception>
+    public static (Socket Socket, Guid ServerId) ConnectAndAuthenticateInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
+    {
+        if (!address.IsUnix)
+        {
+            throw new ArgumentException("Only a Unix-socket address connects inline.", nameof(address));
+        }
+
+        Socket socket = address.CreateSocket();
+        try
+        {
+            Guid? serverId = ConnectBlocking(socket, address, address.CreateEndPoint(), authKey, TimeoutMilliseconds(settings.ConnectTimeout));
+            return (socket, serverId!.Value);
+        }
+        catch (Exception ex)
+        {
+            socket.Dispose();
+            Exception translated = Translate(ex, address, settings.ConnectTimeout);
+            if (translated == ex)
+            {
+                throw;
+            }
+
+            throw translated;
+        }
+    }
+
     private static async Task<(Socket Socket, Guid? ServerId)> ConnectCoreAsync(
         ManagerAddress address, ReadOnlyMemory<byte>? authKey, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Socket socket = address.CreateSocket();
         EndPoint endPoint = address.CreateEndPoint();
-        int receiveTimeout = (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
+        int receiveTimeout = TimeoutMilliseconds(timeout);
         // Blocking connect and handshake on a thread of their own: an async operation would leave the
         // socket non-blocking for good (every later blocking receive emulated, see Handshake), and a
         // pool thread may not be free when callers block the pool.
-        Task<Guid?> attempt = DedicatedThread.Run<Guid?>(
-            () =>
-            {
-                socket.Connect(endPoint);
-                if (!address.IsUnix)
-                {
-                    socket.NoDelay = true;
-                }
-
-                if (authKey is not { } key)
-                {
-                    return null;
-                }
-
-                socket.ReceiveTimeout = receiveTimeout;
-                socket.SendTimeout = receiveTimeout;
-                Guid id = Handshake.Connect(socket, key.Span);
-                socket.ReceiveTimeout = 0;
-                socket.SendTimeout = 0;
-                return id;
-            },
-            "multiproc-connect");
+        Task<Guid?> attempt = DedicatedThread.Run<Guid?>(() => ConnectBlocking(socket, address, endPoint, authKey, receiveTimeout), "multiproc-connect");
         try
         {
             Guid? serverId = await attempt.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
             return (socket, serverId);
         }
-        catch (TimeoutException ex)
+        catch (Exception ex)
         {
             socket.Dispose();
-            throw new ManagerUnavailableException($"The manager at {address} did not answer within {timeout.TotalSeconds:0.###} s.", ex);
-        }
-        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
-        {
-            socket.Dispose();
-            throw new ManagerUnavailableException($"The manager at {address} did not answer within {timeout.TotalSeconds:0.###} s.", ex);
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new ManagerUnavailableException($"Cannot connect to the manager at {address}: {ex.SocketErrorCode}.", ex);
-        }
-        catch (EndOfStreamException ex)
-        {
-            socket.Dispose();
-            throw new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            Exception translated = Translate(ex, address, timeout);
+            if (translated == ex)
+            {
+                throw;
+            }
+
+            throw translated;
         }
     }
+
+    private static Guid? ConnectBlocking(Socket socket, ManagerAddress address, EndPoint endPoint, ReadOnlyMemory<byte>? authKey, int timeoutMilliseconds)
+    {
+        socket.Connect(endPoint);
+        if (!address.IsUnix)
+        {
+            socket.NoDelay = true;
+        }
+
+        if (authKey is not { } key)
+        {
+            return null;
+        }
+
+        socket.ReceiveTimeout = timeoutMilliseconds;
+        socket.SendTimeout = timeoutMilliseconds;
+        Guid id = Handshake.Connect(socket, key.Span);
+        socket.ReceiveTimeout = 0;
+        socket.SendTimeout = 0;
+        return id;
+    }
+
+    private static int TimeoutMilliseconds(TimeSpan timeout) => (int)Math.Min(int.MaxValue, Math.Ceiling(timeout.TotalMilliseconds));
+
+    /// <summary>The exception a failed connect reports: <see cref="ManagerUnavailableException"/> for anything the network did, the rest as it was.</summary>
+    private static Exception Translate(Exception ex, ManagerAddress address, TimeSpan timeout) => ex switch
+    {
+        TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock }
+            => new ManagerUnavailableException($"The manager at {address} did not answer within {timeout.TotalSeconds:0.###} s.", ex),
+        SocketException socketError => new ManagerUnavailableException($"Cannot connect to the manager at {address}: {socketError.SocketErrorCode}.", ex),
+        EndOfStreamException => new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex),
+        _ => ex,
+    };
 }

@@ -10,7 +10,5 @@ internal static class WireOptions
     /// comes from another process, even after authentication.
     /// </remarks>
     public static MessagePackSerializerOptions Create(IReferenceCodec codec)
-        => MessagePackSerializerOptions.Standard
-            .WithResolver(new WireResolver(codec))
-            .WithSecurity(MessagePackSecurity.UntrustedData);
+        => DataFormatters.CreateOptions(new WireResolver(codec));
 }

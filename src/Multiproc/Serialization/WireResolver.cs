@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using MessagePack;
 using MessagePack.Formatters;
-using MessagePack.Resolvers;
 
 namespace Multiproc.Serialization;
 
@@ -37,12 +36,12 @@ internal sealed class WireResolver : IFormatterResolver
 
         if (type.IsInterface || type == typeof(object))
         {
-            IMessagePackFormatter<T>? inner = type == typeof(object)
+            IMessagePackFormatter<T> inner = type == typeof(object)
                 ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
-                : DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
+                : DataFormatters.ByValueOnFirstUse<T>();
             return new ReferenceAwareFormatter<T>(codec, inner);
         }
 
-        return DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
+        return DataFormatters.ByValue<T>();
     }
 }

@@ -87,6 +87,8 @@ internal sealed class InMemoryChannel : ICallChannel
     public Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken)
         => new ControlChannel(this).AdoptAsync(descriptor.Token, cancellationToken);
 
+    public SharedObject Adopt(HandoverDescriptor descriptor) => AdoptAsync(descriptor, CancellationToken.None).GetAwaiter().GetResult();
+
     public void Dispose() => _session.Close();
 
     /// <summary>The host's side: a reply completes its call; a leased result is committed as it is handed over.</summary>

@@ -11,8 +11,8 @@ namespace Multiproc.Processes.Channel;
 /// <remarks>
 /// <para>
 /// Serializers do no I/O (docs/design-decisions.md, "Hand-overs outside the serializer"): <see cref="Begin"/>
-/// walks the encoded value for handed-over references, connects to their managers and adopts them
-/// all at once; the formatters then only look up what was adopted. A value whose sender flagged it
+/// walks the encoded value for handed-over references, connects to their managers and adopts them,
+/// blocking on the decoding thread (it waits anyway); the formatters then only look up what was adopted. A value whose sender flagged it
 /// as holding no reference costs one byte, no walk and no allocation; a reference in it anyway is refused by <see cref="Take"/>.
 /// </para>
 /// <para>Scopes nest per thread (a map target that reads a worker's result while its own items are decoded).</para>
@@ -87,56 +87,35 @@ internal sealed class IncomingReferences : IDisposable
 
     private static IncomingReferences Adopt(List<HandoverDescriptor> descriptors)
     {
+        // The I/O, outside any serializer, on this thread, which waits anyway: one connection per
+        // manager, one blocking adopt per reference. Blocking rather than all at once: a round trip
+        // costs microseconds, while the task machinery costs a new worker milliseconds.
         var adopted = new Dictionary<string, SharedObject>(descriptors.Count, StringComparer.Ordinal);
+        try
+        {
+            foreach (HandoverDescriptor descriptor in descriptors)
+            {
+                adopted.Add(descriptor.Token, ManagerConnections.Get(descriptor.Address, descriptor.AuthKey).Adopt(descriptor));
+            }
+        }
+        catch
+        {
+            foreach (SharedObject handle in adopted.Values)
+            {
+                handle.Dispose();
+            }
+
+            throw;
+        }
+
         if (descriptors.Count > 0)
         {
-            // The I/O, outside any serializer: one connection per manager, every adoption at once.
-            var adoptions = new Task<SharedObject>[descriptors.Count];
-            for (int i = 0; i < adoptions.Length; i++)
-            {
-                HandoverDescriptor descriptor = descriptors[i];
-                adoptions[i] = AdoptAsync(descriptor);
-            }
-
-            try
-            {
-                Task.WhenAll(adoptions).GetAwaiter().GetResult();
-                StartupTrace.Mark("proxies adopted");
-            }
-            catch
-            {
-                foreach (Task<SharedObject> adoption in adoptions)
-                {
-                    if (adoption.IsCompletedSuccessfully)
-                    {
-                        adoption.Result.Dispose();
-                    }
-                }
-
-                throw;
-            }
-
-            for (int i = 0; i < adoptions.Length; i++)
-            {
-                adopted.Add(descriptors[i].Token, adoptions[i].Result);
-            }
+            StartupTrace.Mark("proxies adopted");
         }
 
         var scope = new IncomingReferences(adopted) { _outer = s_current };
         s_current = scope;
         return scope;
-    }
-
-    private static Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor)
-    {
-        try
-        {
-            return ManagerConnections.Get(descriptor.Address, descriptor.AuthKey).AdoptAsync(descriptor, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            return Task.FromException<SharedObject>(ex);
-        }
     }
 
     private readonly struct DescriptorCollector(List<HandoverDescriptor> found) : IExtensionVisitor

@@ -36,5 +36,5 @@ internal static class ManagerConnections
     }
 
     private static ICallChannel Connect(string address, byte[] authKey)
-        => ChannelSchemes.ConnectAsync(address, authKey, ConnectSettings.Default, CancellationToken.None).GetAwaiter().GetResult();
+        => ChannelSchemes.Connect(address, authKey, ConnectSettings.Default);
 }

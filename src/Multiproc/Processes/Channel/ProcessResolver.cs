@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using MessagePack;
 using MessagePack.Formatters;
-using MessagePack.Resolvers;
 using Multiproc.Serialization;
 
 namespace Multiproc.Processes.Channel;
@@ -18,9 +17,7 @@ internal sealed class ProcessResolver : IFormatterResolver
 {
     public static readonly ProcessResolver Instance = new();
 
-    public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
-        .WithResolver(Instance)
-        .WithSecurity(MessagePackSecurity.UntrustedData);
+    public static readonly MessagePackSerializerOptions Options = DataFormatters.CreateOptions(Instance);
 
     private readonly ConcurrentDictionary<Type, object?> _formatters = new();
 
@@ -37,9 +34,9 @@ internal sealed class ProcessResolver : IFormatterResolver
 
         if (type.IsInterface || type == typeof(object))
         {
-            IMessagePackFormatter<T>? inner = type == typeof(object)
+            IMessagePackFormatter<T> inner = type == typeof(object)
                 ? (IMessagePackFormatter<T>)(object)RuntimeTypeObjectFormatter.Instance
-                : DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
+                : DataFormatters.ByValueOnFirstUse<T>();
             return new ProcessReferenceFormatter<T>(inner);
         }
 
@@ -48,6 +45,6 @@ internal sealed class ProcessResolver : IFormatterResolver
             return Activator.CreateInstance(typeof(SharedArrayFormatter<>).MakeGenericType(type.GetGenericArguments()));
         }
 
-        return DepthGuardFormatter<T>.Wrap(ContractlessStandardResolver.Instance.GetFormatter<T>());
+        return DataFormatters.ByValue<T>();
     }
 }

@@ -47,7 +47,7 @@ internal static class WorkerArgumentCodec
     {
         try
         {
-            MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, value, Options);
+            Serialize(parameter.ParameterType, ref writer, value, Options);
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or FormatterNotRegisteredException)
         {
@@ -82,7 +82,7 @@ internal static class WorkerArgumentCodec
         var values = new object?[count];
         for (int i = 0; i < count; i++)
         {
-            values[i] = MessagePackSerializer.Deserialize(parameters[i].ParameterType, ref reader, Options);
+            values[i] = Deserialize(parameters[i].ParameterType, ref reader, Options);
         }
 
         return values;
@@ -112,7 +112,7 @@ internal static class WorkerArgumentCodec
     public static object? ReadValue(ref MessagePackReader reader, Type declaredType)
     {
         using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
-        return MessagePackSerializer.Deserialize(declaredType, ref reader, Options);
+        return Deserialize(declaredType, ref reader, Options);
     }
 
     /// <summary>Encodes map items as an array, each as the target's declared parameter type.</summary>
@@ -142,7 +142,7 @@ internal static class WorkerArgumentCodec
             {
                 for (; index < items.Length; index++)
                 {
-                    MessagePackSerializer.Serialize(parameter.ParameterType, ref writer, items[index], options);
+                    Serialize(parameter.ParameterType, ref writer, items[index], options);
                 }
             }
         }
@@ -192,8 +192,35 @@ internal static class WorkerArgumentCodec
         {
             for (int i = 0; i < destination.Length; i++)
             {
-                destination[i] = (TResult)MessagePackSerializer.Deserialize(declaredType, ref reader, options)!;
+                destination[i] = (TResult)Deserialize(declaredType, ref reader, options)!;
             }
+        }
+    }
+
+    // MessagePackSerializer's non-generic Serialize/Deserialize compile expression trees on first
+    // use (tens of milliseconds in a new worker); ValueCodec's delegates do not. Failures are
+    // wrapped as MessagePackSerializer wraps them, so callers see the same exceptions.
+    private static void Serialize(Type type, ref MessagePackWriter writer, object? value, MessagePackSerializerOptions options)
+    {
+        try
+        {
+            Serialization.ValueCodec.GetWriter(type)(ref writer, value, options);
+        }
+        catch (Exception ex)
+        {
+            throw new MessagePackSerializationException($"Failed to serialize {type.FullName} value.", ex);
+        }
+    }
+
+    private static object? Deserialize(Type type, ref MessagePackReader reader, MessagePackSerializerOptions options)
+    {
+        try
+        {
+            return Serialization.ValueCodec.GetReader(type)(ref reader, options);
+        }
+        catch (Exception ex)
+        {
+            throw new MessagePackSerializationException($"Failed to deserialize {type.FullName} value.", ex);
         }
     }
 }

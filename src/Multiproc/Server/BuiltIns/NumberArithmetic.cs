@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using MessagePack;
 
@@ -40,11 +41,33 @@ internal static class NumberArithmetic
         }
     }
 
-    private static EncodedValue Encode(long value) => new(MessagePackSerializer.Serialize(value), null);
+    // Written directly: MessagePackSerializer's default options would initialize the standard resolver for three primitives.
+    private static EncodedValue Encode(long value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(9);
+        var writer = new MessagePackWriter(buffer);
+        writer.Write(value);
+        writer.Flush();
+        return new(buffer.WrittenSpan.ToArray(), null);
+    }
 
-    private static EncodedValue Encode(double value) => new(MessagePackSerializer.Serialize(value), null);
+    private static EncodedValue Encode(double value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(9);
+        var writer = new MessagePackWriter(buffer);
+        writer.Write(value);
+        writer.Flush();
+        return new(buffer.WrittenSpan.ToArray(), null);
+    }
 
-    private static EncodedValue Encode(string value) => new(MessagePackSerializer.Serialize(value), null);
+    private static EncodedValue Encode(string value)
+    {
+        var buffer = new ArrayBufferWriter<byte>(value.Length + 5);
+        var writer = new MessagePackWriter(buffer);
+        writer.Write(value);
+        writer.Flush();
+        return new(buffer.WrittenSpan.ToArray(), null);
+    }
 
     private static long ReadInteger(EncodedValue value)
     {
