@@ -22,7 +22,8 @@ internal static class CPython
     public static Dictionary<string, double>? RunProcesses(bool quick)
         => Run("process_bench.py",
             ["--workers", $"{ProcessFigures.Workers}", "--items", $"{ProcessFigures.MapItems}",
-             "--spawn-runs", quick ? "5" : "10", "--apply-calls", quick ? "500" : "2000", "--map-runs", quick ? "2" : "3"],
+             "--spawn-runs", quick ? "5" : "10", "--apply-calls", quick ? "500" : "2000", "--map-runs", quick ? "2" : "3",
+             "--proxy-runs", quick ? "5" : "9", "--burst-runs", quick ? "1" : "3"],
             TimeSpan.FromSeconds(180));
 
     /// <summary>bench/cpython/employees_bench.py: the article's scenario with multiprocessing.Manager().</summary>

@@ -27,6 +27,7 @@ internal static class ProcessFigures
         }
 
         results["spawn_start_join_ms"] = Median(startSamples);
+        await ProxyWorkerFiguresAsync(quick, results);
 
         await using ProcessPool pool = await ProcessPool.StartAsync(Workers);
         int calls = quick ? 500 : 2000;
@@ -64,6 +65,58 @@ internal static class ProcessFigures
         }
 
         results["pool_map_us_per_item"] = best / MapItems;
+    }
+
+    /// <summary>
+    /// A worker given a list and a dictionary proxy appends a timestamp: Start → that first call on
+    /// the manager (median after a warm-up), and a burst of 8 started back to back → the last first call.
+    /// </summary>
+    private static async Task ProxyWorkerFiguresAsync(bool quick, Dictionary<string, double> results)
+    {
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions());
+        ISharedList<long> list = await manager.CreateListAsync<long>();
+        ISharedDictionary<string, int> dictionary = await manager.CreateDictionaryAsync<string, int>();
+        var single = new List<double>();
+        for (int i = -1; i < (quick ? 5 : 9); i++)
+        {
+            list.Clear();
+            long start = Stopwatch.GetTimestamp();
+            await using (WorkerProcess worker = WorkerProcess.Start(ProcessTargets.UseProxies, list, dictionary))
+            {
+                await worker.WaitForExitAsync();
+            }
+
+            if (i >= 0)
+            {
+                single.Add(Stopwatch.GetElapsedTime(start, list[0]).TotalMilliseconds);
+            }
+        }
+
+        results["proxy_worker_first_call_ms"] = Median(single);
+        var bursts = new List<double>();
+        for (int i = -1; i < (quick ? 1 : 3); i++)
+        {
+            list.Clear();
+            long start = Stopwatch.GetTimestamp();
+            var workers = new List<WorkerProcess>();
+            for (int w = 0; w < 8; w++)
+            {
+                workers.Add(WorkerProcess.Start(ProcessTargets.UseProxies, list, dictionary));
+            }
+
+            foreach (WorkerProcess worker in workers)
+            {
+                await worker.WaitForExitAsync();
+                await worker.DisposeAsync();
+            }
+
+            if (i >= 0)
+            {
+                bursts.Add(Stopwatch.GetElapsedTime(start, list.ToArray().Max()).TotalMilliseconds);
+            }
+        }
+
+        results["proxy_worker_burst8_ms"] = Median(bursts);
     }
 
     private static double Median(List<double> samples)

@@ -9,5 +9,13 @@ public static class ProcessTargets
 
     public static int Identity(int x) => x;
 
+    /// <summary>The first call on the manager carries the time it was made (Stopwatch: CLOCK_MONOTONIC, shared with the parent).</summary>
+    public static void UseProxies(ISharedList<long> list, ISharedDictionary<string, int> dictionary)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(dictionary);
+        list.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
     public static long Square(int x) => (long)x * x;
 }

@@ -46,6 +46,10 @@ internal static class Report
         Console.WriteLine($"| processes ({ProcessFigures.Workers} workers, spawn on CPython) | Multiproc | CPython | CPython ÷ Multiproc |");
         Console.WriteLine("|---|---:|---:|---:|");
         Row("empty worker start → exit (WorkerProcess.Start vs Process.start+join), median", "spawn_start_join_ms", "ms", "F1");
+        Row("worker given a list and a dict proxy, Start → its first call on the manager, median (CPython spawn)", "proxy_worker_first_call_ms", "ms", "F1", "_spawn");
+        Row("the same, against CPython forkserver", "proxy_worker_first_call_ms", "ms", "F1", "_forkserver");
+        Row("burst: 8 such workers started back to back, first Start → last first call, median (CPython spawn)", "proxy_worker_burst8_ms", "ms", "F1", "_spawn");
+        Row("the same burst, against CPython forkserver", "proxy_worker_burst8_ms", "ms", "F1", "_forkserver");
         Row("pool single-call round trip (ApplyAsync vs Pool.apply), median", "pool_apply_us", "µs", "F1");
         Row(string.Create(invariant, $"pool map, trivial function, {ProcessFigures.MapItems:N0} items, auto chunk size, per item (best run)"), "pool_map_us_per_item", "µs", "F3");
         Row(string.Create(invariant, $"article scenario: {employees:N0} employees, 2 worker processes, list → both finished"), "employees_s", "s", "F2");
@@ -56,11 +60,12 @@ internal static class Report
         Console.WriteLine(string.Create(invariant, $"| Multiproc sync call (int argument) | {ours["call_int"]:F1} | {ours["call_int"] / ours["raw_echo"]:F2}× |"));
         Console.WriteLine(string.Create(invariant, $"| shared-array element write (no proxy) vs proxied list read | {ours["array_write"]:F4} | {ours["list_getitem"] / ours["array_write"]:N0}× faster |"));
 
-        void Row(string label, string key, string unit, string format)
+        // theirSuffix: CPython's key is ours plus a start method, where it measures more than one.
+        void Row(string label, string key, string unit, string format, string theirSuffix = "")
         {
             string mine = ours.TryGetValue(key, out double m) ? m.ToString(format, invariant) + " " + unit : "–";
-            string theirs = cpython.TryGetValue(key, out double c) ? c.ToString(format, invariant) + " " + unit : "–";
-            string ratio = ours.ContainsKey(key) && cpython.ContainsKey(key) ? (c / m).ToString("F1", invariant) + "×" : "–";
+            string theirs = cpython.TryGetValue(key + theirSuffix, out double c) ? c.ToString(format, invariant) + " " + unit : "–";
+            string ratio = ours.ContainsKey(key) && cpython.ContainsKey(key + theirSuffix) ? (c / m).ToString("F1", invariant) + "×" : "–";
             Console.WriteLine($"| {label} | {mine} | {theirs} | {ratio} |");
         }
     }

@@ -3,6 +3,10 @@
 Measures, with the 'spawn' start method (the one comparable to starting a fresh .NET
 process):
   - spawn_start_join_ms: Process(target=empty).start(); .join()  (median)
+  - proxy_worker_first_call_ms_{spawn,forkserver}: a worker given a manager list and dict appends
+    a timestamp; start() -> that append reaching the manager (median after a warm-up)
+  - proxy_worker_burst8_ms_{spawn,forkserver}: 8 such workers started back to back: first
+    start() -> the last first call (median)
   - pool_apply_us:        Pool.apply(identity, (1,)) round trip on a warm pool (median)
   - pool_map_us_per_item: Pool.map(square, range(N)) / N with the default chunksize
 Usage: python3 process_bench.py [--items 100000] [--workers 2]
@@ -18,6 +22,11 @@ import time
 
 def empty():
     pass
+
+
+def use_proxies(lst, dct):
+    # The first call on the manager carries the time it was made.
+    lst.append(time.monotonic_ns())
 
 
 def identity(x):
@@ -36,6 +45,38 @@ def spawn_start_join_ms(ctx, runs):
         p.start()
         p.join()
         samples.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(samples)
+
+
+def proxy_worker_first_call_ms(ctx, manager, runs):
+    """Process(target=use_proxies, args=(list, dict)).start() -> the worker's first call, median after a warm-up."""
+    lst, dct = manager.list(), manager.dict()
+    samples = []
+    for i in range(-1, runs):
+        del lst[:]
+        t0 = time.monotonic_ns()
+        p = ctx.Process(target=use_proxies, args=(lst, dct))
+        p.start()
+        p.join()
+        if i >= 0:
+            samples.append((lst[0] - t0) / 1e6)
+    return statistics.median(samples)
+
+
+def proxy_worker_burst_ms(ctx, manager, runs, size=8):
+    """size such workers started back to back: first start() -> the last worker's first call, median."""
+    lst, dct = manager.list(), manager.dict()
+    samples = []
+    for i in range(-1, runs):
+        del lst[:]
+        t0 = time.monotonic_ns()
+        procs = [ctx.Process(target=use_proxies, args=(lst, dct)) for _ in range(size)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join()
+        if i >= 0:
+            samples.append((max(lst[:]) - t0) / 1e6)
     return statistics.median(samples)
 
 
@@ -67,6 +108,8 @@ def main():
     parser.add_argument("--spawn-runs", type=int, default=20)
     parser.add_argument("--apply-calls", type=int, default=2000)
     parser.add_argument("--map-runs", type=int, default=5)
+    parser.add_argument("--proxy-runs", type=int, default=9)
+    parser.add_argument("--burst-runs", type=int, default=3)
     args = parser.parse_args()
 
     ctx = mp.get_context("spawn")
@@ -76,6 +119,11 @@ def main():
         "workers": args.workers,
         "spawn_start_join_ms": spawn_start_join_ms(ctx, args.spawn_runs),
     }
+    for method in ("spawn", "forkserver"):
+        method_ctx = mp.get_context(method)
+        with method_ctx.Manager() as manager:
+            figures[f"proxy_worker_first_call_ms_{method}"] = proxy_worker_first_call_ms(method_ctx, manager, args.proxy_runs)
+            figures[f"proxy_worker_burst8_ms_{method}"] = proxy_worker_burst_ms(method_ctx, manager, args.burst_runs)
     with ctx.Pool(args.workers) as pool:
         figures["pool_apply_us"] = pool_apply_us(pool, args.apply_calls)
         figures["pool_map_items"] = args.items
