@@ -48,7 +48,8 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <param name="cancellationToken">Abandons the start; workers already started are stopped.</param>
     /// <returns>The started pool.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="workerCount"/> is less than 1, or an option is negative.</exception>
-    /// <exception cref="ArgumentException">The initializer captures state.</exception>
+    /// <exception cref="ArgumentException">The initializer captures state, or its argument cannot be sent to a worker.</exception>
+    /// <exception cref="ManagerUnavailableException">The initializer's argument is a proxy whose manager is gone.</exception>
     /// <exception cref="RemoteException">The initializer threw a non-BCL exception in a worker (a BCL exception arrives as its own type).</exception>
     /// <exception cref="WorkerCrashedException">A worker exited while starting.</exception>
     public static async Task<ProcessPool> StartAsync(int workerCount, ProcessPoolOptions? options = null, CancellationToken cancellationToken = default)
@@ -57,9 +58,9 @@ public sealed partial class ProcessPool : IAsyncDisposable
         options ??= new ProcessPoolOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTasksPerWorker, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ShutdownTimeout, TimeSpan.Zero, nameof(options));
-        byte[]? initializer = options.Initializer is null
+        PoolInitializer? initializer = options.InitializerTarget is null
             ? null
-            : TargetMethod.FromDelegate(options.Initializer, nameof(options.Initializer)).EncodeIdentity();
+            : new PoolInitializer(options.InitializerTarget, options.InitializerArguments, nameof(options.Initializer));
         var scheduler = new PoolScheduler(initializer, options.MaxTasksPerWorker, options.ShutdownTimeout);
         await scheduler.StartAsync(workerCount, cancellationToken).ConfigureAwait(false);
         return new ProcessPool(workerCount, scheduler);

@@ -22,7 +22,11 @@ internal static class PoolWorkerLoop
             try
             {
                 var method = TargetMethod.DecodeIdentity(initializer);
-                WorkerEntryPoint.Invoke(method, TargetMethod.CreateInstance(method), []);
+                System.Reflection.ParameterInfo[] parameters = method.GetParameters();
+                object?[] arguments = parameters.Length == 0
+                    ? []
+                    : WorkerArgumentCodec.DecodeArguments(parameters, bootstrap.Arguments ?? throw new InvalidDataException("The pool initializer's arguments are missing."));
+                WorkerEntryPoint.Invoke(method, TargetMethod.CreateInstance(method), arguments);
             }
             catch (Exception ex)
             {

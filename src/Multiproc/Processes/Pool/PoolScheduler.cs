@@ -22,13 +22,13 @@ internal sealed class PoolScheduler
     private readonly HashSet<PoolWorker> _active = [];
     private readonly HashSet<PoolWorker> _all = [];
     private readonly List<Task> _starting = [];
-    private readonly byte[]? _initializer;
+    private readonly PoolInitializer? _initializer;
     private readonly int _maxTasksPerWorker;
     private readonly TimeSpan _shutdownTimeout;
     private Exception? _fault;
     private bool _disposed;
 
-    public PoolScheduler(byte[]? initializer, int maxTasksPerWorker, TimeSpan shutdownTimeout)
+    public PoolScheduler(PoolInitializer? initializer, int maxTasksPerWorker, TimeSpan shutdownTimeout)
     {
         _initializer = initializer;
         _maxTasksPerWorker = maxTasksPerWorker;

@@ -52,13 +52,20 @@ internal sealed class PoolWorker
     /// <summary>Starts a worker process and waits until its initializer ran.</summary>
     /// <exception cref="RemoteException">The initializer threw a type other than the BCL exceptions, which arrive as themselves.</exception>
     /// <exception cref="WorkerCrashedException">The worker exited while starting.</exception>
+    /// <exception cref="ArgumentException">The initializer's argument cannot be sent to a worker.</exception>
+    /// <exception cref="ManagerUnavailableException">The initializer's argument is a proxy whose manager is gone.</exception>
     /// <remarks>
     /// The socket is only ever used synchronously, by the reader thread and by senders: an
     /// asynchronous read would switch it to non-blocking mode and add a thread hop to every answer.
     /// </remarks>
-    public static async Task<PoolWorker> StartAsync(byte[]? initializer, CancellationToken cancellationToken)
+    public static async Task<PoolWorker> StartAsync(PoolInitializer? initializer, CancellationToken cancellationToken)
     {
-        LaunchedProcess child = LaunchedProcess.Start(new WorkerBootstrap { IsPool = true, Initializer = initializer });
+        LaunchedProcess child = LaunchedProcess.Start(new WorkerBootstrap
+        {
+            IsPool = true,
+            Initializer = initializer?.Identity,
+            Arguments = initializer?.EncodeArguments(),
+        });
         PoolWorker? worker = null;
         try
         {
