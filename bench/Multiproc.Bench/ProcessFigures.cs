@@ -117,6 +117,41 @@ internal static class ProcessFigures
         }
 
         results["proxy_worker_burst8_ms"] = Median(bursts);
+
+        var pools = new List<double>();
+        ProcessPoolOptions options = new ProcessPoolOptions().WithInitializer(ProcessTargets.Keep, list);
+        int[] eight = [.. Enumerable.Range(0, 8)];
+        for (int i = -1; i < (quick ? 1 : 3); i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await using (ProcessPool pool = await ProcessPool.StartAsync(4, options))
+            {
+                await pool.MapAsync(ProcessTargets.Square, eight);
+                if (i >= 0)
+                {
+                    pools.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+        }
+
+        results["pool4_proxy_initializer_ms"] = Median(pools);
+
+        var managers = new List<double>();
+        for (int i = -1; i < (quick ? 1 : 3); i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await using (Manager child = await Manager.StartAsync(new ManagerOptions { Hosting = ManagerHosting.ChildProcess }))
+            {
+                ISharedList<int> first = await child.CreateListAsync<int>();
+                first.Add(1);
+                if (i >= 0)
+                {
+                    managers.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+            }
+        }
+
+        results["manager_process_first_call_ms"] = Median(managers);
     }
 
     private static double Median(List<double> samples)

@@ -9,6 +9,12 @@ public static class ProcessTargets
 
     public static int Identity(int x) => x;
 
+    /// <summary>A pool initializer that keeps the proxy it is given, as a worker that uses it in its tasks would.</summary>
+    public static void Keep(ISharedList<long> list) => Kept = list;
+
+    /// <summary>Gets the proxy the initializer kept.</summary>
+    public static ISharedList<long>? Kept { get; private set; }
+
     /// <summary>The first call on the manager carries the time it was made (Stopwatch: CLOCK_MONOTONIC, shared with the parent).</summary>
     public static void UseProxies(ISharedList<long> list, ISharedDictionary<string, int> dictionary)
     {

@@ -50,6 +50,10 @@ internal static class Report
         Row("the same, against CPython forkserver", "proxy_worker_first_call_ms", "ms", "F1", "_forkserver");
         Row("burst: 8 such workers started back to back, first Start → last first call, median (CPython spawn)", "proxy_worker_burst8_ms", "ms", "F1", "_spawn");
         Row("the same burst, against CPython forkserver", "proxy_worker_burst8_ms", "ms", "F1", "_forkserver");
+        Row("pool of 4 whose initializer takes a list proxy, StartAsync → first map result (8 items), median (CPython spawn)", "pool4_proxy_initializer_ms", "ms", "F1", "_spawn");
+        Row("the same pool, against CPython forkserver", "pool4_proxy_initializer_ms", "ms", "F1", "_forkserver");
+        Row("manager in a child process (ManagerHosting.ChildProcess vs ctx.Manager()), start → list created and appended to, median (spawn)", "manager_process_first_call_ms", "ms", "F1", "_spawn");
+        Row("the same, against CPython forkserver", "manager_process_first_call_ms", "ms", "F1", "_forkserver");
         Row("pool single-call round trip (ApplyAsync vs Pool.apply), median", "pool_apply_us", "µs", "F1");
         Row(string.Create(invariant, $"pool map, trivial function, {ProcessFigures.MapItems:N0} items, auto chunk size, per item (best run)"), "pool_map_us_per_item", "µs", "F3");
         Row(string.Create(invariant, $"article scenario: {employees:N0} employees, 2 worker processes, list → both finished"), "employees_s", "s", "F2");

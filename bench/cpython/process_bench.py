@@ -7,6 +7,9 @@ process):
     a timestamp; start() -> that append reaching the manager (median after a warm-up)
   - proxy_worker_burst8_ms_{spawn,forkserver}: 8 such workers started back to back: first
     start() -> the last first call (median)
+  - pool4_proxy_initializer_ms_{spawn,forkserver}: Pool(4, initializer=keep, initargs=(list,)) ->
+    the first map result (median)
+  - manager_process_first_call_ms_{spawn,forkserver}: ctx.Manager() -> m.list().append(1) returns (median)
   - pool_apply_us:        Pool.apply(identity, (1,)) round trip on a warm pool (median)
   - pool_map_us_per_item: Pool.map(square, range(N)) / N with the default chunksize
 Usage: python3 process_bench.py [--items 100000] [--workers 2]
@@ -80,6 +83,41 @@ def proxy_worker_burst_ms(ctx, manager, runs, size=8):
     return statistics.median(samples)
 
 
+_kept = None
+
+
+def keep(lst):
+    global _kept
+    _kept = lst
+
+
+def pool_with_proxy_initializer_ms(ctx, manager, runs, workers=4):
+    """Pool(4, initializer=keep, initargs=(list,)) -> the first map result (8 items), median after a warm-up."""
+    lst = manager.list()
+    samples = []
+    for i in range(-1, runs):
+        t0 = time.perf_counter()
+        with ctx.Pool(workers, initializer=keep, initargs=(lst,)) as pool:
+            pool.map(square, range(8))
+            elapsed = (time.perf_counter() - t0) * 1e3
+        if i >= 0:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
+def manager_start_first_call_ms(ctx, runs):
+    """ctx.Manager() -> m.list() -> append returns: a manager process started, and its first call."""
+    samples = []
+    for i in range(-1, runs):
+        t0 = time.perf_counter()
+        with ctx.Manager() as manager:
+            manager.list().append(1)
+            elapsed = (time.perf_counter() - t0) * 1e3
+        if i >= 0:
+            samples.append(elapsed)
+    return statistics.median(samples)
+
+
 def pool_apply_us(pool, calls):
     for _ in range(200):
         pool.apply(identity, (1,))
@@ -124,6 +162,8 @@ def main():
         with method_ctx.Manager() as manager:
             figures[f"proxy_worker_first_call_ms_{method}"] = proxy_worker_first_call_ms(method_ctx, manager, args.proxy_runs)
             figures[f"proxy_worker_burst8_ms_{method}"] = proxy_worker_burst_ms(method_ctx, manager, args.burst_runs)
+            figures[f"pool4_proxy_initializer_ms_{method}"] = pool_with_proxy_initializer_ms(method_ctx, manager, args.burst_runs)
+        figures[f"manager_process_first_call_ms_{method}"] = manager_start_first_call_ms(method_ctx, args.burst_runs)
     with ctx.Pool(args.workers) as pool:
         figures["pool_apply_us"] = pool_apply_us(pool, args.apply_calls)
         figures["pool_map_items"] = args.items
