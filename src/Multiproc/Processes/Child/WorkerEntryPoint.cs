@@ -25,6 +25,7 @@ internal static class WorkerEntryPoint
     public static int Main()
     {
         StartupTrace.Mark("worker: runtime ready (Main entered)");
+        WorkerWarmUp.Start();
         // A FileStream over fd 0 rather than Console.OpenStandardInput: it skips the console's initialization.
         Stream input = OperatingSystem.IsWindows()
             ? Console.OpenStandardInput()
