@@ -30,29 +30,32 @@ internal static class ExtensionWalker
     public static void Walk<TVisitor>(ref MessagePackReader reader, sbyte typeCode, int maxDepth, ref TVisitor visitor)
         where TVisitor : IExtensionVisitor
     {
-        // Items still to read in each enclosing array or map; its count is the current nesting level.
-        Stack<long>? open = null;
+        // Items still to read in each enclosing array or map; depth is the current nesting level.
+        // An array, not Stack<long>: the framework's images lack that instantiation, and JIT-compiling
+        // it is a cost a new worker pays on its first walk (docs/performance.md).
+        long[]? open = null;
+        int depth = 0;
         long remaining = 1;
         while (true)
         {
             while (remaining == 0)
             {
-                if (open is null || open.Count == 0)
+                if (depth == 0)
                 {
                     return;
                 }
 
-                remaining = open.Pop();
+                remaining = open![--depth];
             }
 
             remaining--;
             switch (reader.NextMessagePackType)
             {
                 case MessagePackType.Array:
-                    Open(ref open, ref remaining, reader.ReadArrayHeader(), maxDepth);
+                    Open(ref open, ref depth, ref remaining, reader.ReadArrayHeader(), maxDepth);
                     break;
                 case MessagePackType.Map:
-                    Open(ref open, ref remaining, 2L * reader.ReadMapHeader(), maxDepth);
+                    Open(ref open, ref depth, ref remaining, 2L * reader.ReadMapHeader(), maxDepth);
                     break;
                 case MessagePackType.Extension when reader.CreatePeekReader().ReadExtensionFormatHeader().TypeCode == typeCode:
                     visitor.Visit(ref reader);
@@ -64,15 +67,20 @@ internal static class ExtensionWalker
         }
     }
 
-    private static void Open(ref Stack<long>? open, ref long remaining, long items, int maxDepth)
+    private static void Open(ref long[]? open, ref int depth, ref long remaining, long items, int maxDepth)
     {
-        open ??= new Stack<long>();
-        if (open.Count >= maxDepth)
+        if (depth >= maxDepth)
         {
             throw new MessagePackSerializationException($"The value nests deeper than {maxDepth} levels.");
         }
 
-        open.Push(remaining);
+        open ??= new long[8];
+        if (depth == open.Length)
+        {
+            Array.Resize(ref open, depth * 2);
+        }
+
+        open[depth++] = remaining;
         remaining = items;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using MessagePack;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
@@ -51,6 +52,30 @@ internal sealed class IncomingReferences : IDisposable
         var collector = new DescriptorCollector([]);
         ExtensionWalker.Walk(ref scan, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
         return Adopt(collector.Found);
+    }
+
+    /// <summary>
+    /// Walks a sample value as the pre-pass walks a worker's arguments (a flag, an array holding a
+    /// handed-over reference and plain values), adopting nothing: a new worker's warm-up thread
+    /// runs it so the main thread finds this code compiled (docs/performance.md).
+    /// </summary>
+    public static void WarmUp()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        var writer = new MessagePackWriter(buffer);
+        writer.Write(true);
+        writer.WriteArrayHeader(3);
+        HandoverExtension.WriteDescriptor(ref writer, new HandoverDescriptor("unix:/warm-up", [1, 2, 3], "token", "list"));
+        writer.Write(long.MaxValue);
+        writer.WriteMapHeader(1);
+        writer.Write("key");
+        writer.Write(1.5);
+        writer.Flush();
+
+        var reader = new MessagePackReader(buffer.WrittenMemory);
+        reader.ReadBoolean();
+        var collector = new DescriptorCollector([]);
+        ExtensionWalker.Walk(ref reader, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
     }
 
     /// <summary>Takes the reference adopted for <paramref name="descriptor"/>; called by formatters.</summary>

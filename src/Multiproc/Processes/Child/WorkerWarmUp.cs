@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using MessagePack;
 using Multiproc.Processes.Channel;
 
 namespace Multiproc.Processes.Child;
@@ -21,8 +19,14 @@ namespace Multiproc.Processes.Child;
 internal static class WorkerWarmUp
 {
     /// <summary>Starts the warm-up thread.</summary>
+    /// <remarks><c>MULTIPROC_WORKER_WARMUP=0</c> turns it off, to measure what it is worth.</remarks>
     public static void Start()
     {
+        if (Environment.GetEnvironmentVariable("MULTIPROC_WORKER_WARMUP") == "0")
+        {
+            return;
+        }
+
         var thread = new Thread(Run) { IsBackground = true, Name = "multiproc-warm-up" };
         thread.Start();
     }
@@ -31,12 +35,13 @@ internal static class WorkerWarmUp
     {
         try
         {
+            // In the order the main thread needs them: the argument pre-pass, the manager socket, the handshake.
+            RoundTripSample();
             using (new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
             {
             }
 
             HMACSHA256.HashData(stackalloc byte[32], stackalloc byte[32]);
-            RoundTripSample();
         }
 #pragma warning disable CA1031 // Nothing here may affect the worker: whatever failed is paid later by the main thread.
         catch (Exception)
@@ -45,30 +50,9 @@ internal static class WorkerWarmUp
         }
     }
 
-    // The shapes a worker's first calls read and write: an array of a flag, strings, bytes, integers and an extension.
     private static void RoundTripSample()
     {
-        var buffer = new ArrayBufferWriter<byte>(128);
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(5);
-        writer.Write(true);
-        writer.Write("warm-up");
-        writer.Write(new byte[] { 1, 2, 3 });
-        writer.Write(long.MaxValue);
-        writer.WriteExtensionFormatHeader(new ExtensionHeader(HandoverExtension.ExtensionCode, 1));
-        writer.WriteRaw(new byte[] { 0xc0 });
-        writer.Flush();
-
-        var reader = new MessagePackReader(buffer.WrittenMemory);
-        reader.ReadArrayHeader();
-        reader.ReadBoolean();
-        reader.ReadString();
-        reader.ReadBytes();
-        reader.ReadInt64();
-        MessagePackType next = reader.NextMessagePackType;
-        reader.CreatePeekReader().ReadExtensionFormatHeader();
-        reader.Skip();
-        _ = next;
-        _ = WorkerArgumentCodec.Options;
+        IncomingReferences.WarmUp();
+        _ = ProcessResolver.Instance.GetFormatter<string>();
     }
 }
