@@ -62,7 +62,16 @@ public sealed partial class ProcessPool : IAsyncDisposable
             ? null
             : new PoolInitializer(options.InitializerTarget, options.InitializerArguments, nameof(options.Initializer));
         var scheduler = new PoolScheduler(initializer, options.MaxTasksPerWorker, options.ShutdownTimeout);
-        await scheduler.StartAsync(workerCount, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await scheduler.StartAsync(workerCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            initializer?.Dispose();
+            throw;
+        }
+
         return new ProcessPool(workerCount, scheduler);
     }
 

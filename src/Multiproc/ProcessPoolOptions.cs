@@ -45,9 +45,17 @@ public sealed class ProcessPoolOptions
     /// another (<see cref="MaxTasksPerWorker"/>, or after a crash) gets its own reference.</param>
     /// <returns>New options with the other settings of these.</returns>
     /// <remarks>
-    /// The argument is encoded when each worker starts, so <see cref="ProcessPool.StartAsync"/> fails with
-    /// <see cref="ArgumentException"/> if it cannot be sent to a worker, with <see cref="ManagerUnavailableException"/>
-    /// if it is a proxy whose manager is gone, and with the initializer's own exception if it throws.
+    /// <para>
+    /// The pool takes its own copy of the argument when it starts: changes the caller makes to it
+    /// afterwards reach no worker, and a proxy in it is a reference the pool holds until it is
+    /// disposed. The caller may dispose its proxy once <see cref="ProcessPool.StartAsync"/> returns;
+    /// replacement workers still get the object.
+    /// </para>
+    /// <para>
+    /// <see cref="ProcessPool.StartAsync"/> fails with <see cref="ArgumentException"/> if the argument
+    /// cannot be sent to a worker, with <see cref="ManagerUnavailableException"/> if it is a proxy whose
+    /// manager is gone, and with the initializer's own exception if it throws.
+    /// </para>
     /// </remarks>
     /// <exception cref="ArgumentNullException"><paramref name="initializer"/> is <see langword="null"/>.</exception>
     public ProcessPoolOptions WithInitializer<T>(Action<T> initializer, T argument)

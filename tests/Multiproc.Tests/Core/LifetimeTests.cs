@@ -35,6 +35,44 @@ public abstract class LifetimeTests : TransportTests, IAsyncLifetime
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task WaitingAsyncMembersOnDisposedBuiltIns_FaultTheTaskInsteadOfThrowing()
+    {
+        ISharedQueue<int> queue = await _manager.CreateQueueAsync<int>();
+        ISharedLock sharedLock = await _manager.CreateLockAsync();
+        ISharedEvent sharedEvent = await _manager.CreateEventAsync();
+        ((IDisposable)queue).Dispose();
+        ((IDisposable)sharedLock).Dispose();
+        ((IDisposable)sharedEvent).Dispose();
+
+        // Each call must hand back a task; the failure belongs in the task, as for every async member.
+        Func<Task>[] calls =
+        [
+            () => queue.PutAsync(1),
+            () => queue.TryPutAsync(1, TimeSpan.FromSeconds(1)),
+            () => queue.TakeAsync(),
+            () => queue.JoinAsync(),
+            () => sharedLock.AcquireAsync(),
+            () => sharedEvent.WaitAsync(),
+        ];
+        foreach (Func<Task> call in calls)
+        {
+            Task? task = null;
+            Exception? thrown = null;
+            try
+            {
+                task = call();
+            }
+            catch (ObjectDisposedException ex)
+            {
+                thrown = ex;
+            }
+
+            Assert.Null(thrown);
+            await Assert.ThrowsAsync<ObjectDisposedException>(() => task!);
+        }
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task ClosedConnection_ReleasesEverythingItOwned()
     {
         string prefix = $"owned-{Guid.NewGuid():N}-";

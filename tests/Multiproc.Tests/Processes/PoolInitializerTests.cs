@@ -52,6 +52,31 @@ public sealed class PoolInitializerTests : IAsyncLifetime
         Assert.Equal(4, log.ToArray().Distinct().Count());
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task WithInitializer_CallerDisposesItsProxy_ThePoolKeepsItsOwnReferenceUntilDisposed()
+    {
+        CancellationToken timeout = TestTimeout.Token(50);
+        ISharedList<int> log = await _manager.CreateListAsync<int>(cancellationToken: timeout);
+        ProcessPoolOptions options = new ProcessPoolOptions { MaxTasksPerWorker = 1 }.WithInitializer(InitializerTargets.KeepLog, log);
+
+        ProcessPool pool = await ProcessPool.StartAsync(1, options, timeout);
+        await using (PoolGuard.For(pool))
+        {
+            ((IDisposable)log).Dispose();
+
+            // Every task retires its worker: each replacement adopts the list from the pool's own reference.
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(i, await pool.ApplyAsync(InitializerTargets.LogProcessId, i, timeout));
+            }
+
+            Assert.Equal(1, (await _manager.GetStatsAsync(timeout)).ObjectCount);
+        }
+
+        // The pool's reference and its workers' went with it: the list is gone.
+        await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync(timeout)).ObjectCount == 0);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task WithInitializer_ArgumentThatCannotBeSent_FailsTheStartWithArgumentException()
     {

@@ -44,6 +44,27 @@ public sealed class WorkerArgumentCodecTests
     }
 
     [Fact]
+    public void EncodeArguments_PlainObjectAsAnInterfaceWithoutFormatter_ThrowsInsteadOfSendingNull()
+    {
+        MethodInfo takeShape = typeof(WorkerArgumentCodecTests).GetMethod(nameof(TakeShape), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+        ArgumentException error = Assert.Throws<ArgumentException>(() => WorkerArgumentCodec.EncodeArguments(takeShape, [new SquareShape()]));
+
+        Assert.Contains("is not a shared object proxy", error.Message, StringComparison.Ordinal);
+        Assert.Equal("arg1", error.ParamName);
+    }
+
+    [Fact]
+    public void EncodeArguments_NullAsAnInterface_RoundTrips()
+    {
+        MethodInfo takeShape = typeof(WorkerArgumentCodecTests).GetMethod(nameof(TakeShape), BindingFlags.NonPublic | BindingFlags.Static)!;
+
+        byte[] encoded = WorkerArgumentCodec.EncodeArguments(takeShape, [null]);
+
+        Assert.Null(WorkerArgumentCodec.DecodeArguments(takeShape.GetParameters(), encoded)[0]);
+    }
+
+    [Fact]
     public void DecodeResults_EncodedItems_RoundTrip()
     {
         ParameterInfo parameter = typeof(WorkerTargets).GetMethod(nameof(WorkerTargets.Square))!.GetParameters()[0];
@@ -65,5 +86,17 @@ public sealed class WorkerArgumentCodecTests
         ArgumentException error = Assert.Throws<ArgumentException>(() => WorkerArgumentCodec.EncodeItems<Stream>([stream], parameter, firstIndex: 40));
 
         Assert.Contains("Item 40", error.Message, StringComparison.Ordinal);
+    }
+
+    private static int TakeShape(IShape? shape) => shape?.Sides ?? 0;
+
+    public interface IShape
+    {
+        int Sides { get; }
+    }
+
+    public sealed class SquareShape : IShape
+    {
+        public int Sides => 4;
     }
 }

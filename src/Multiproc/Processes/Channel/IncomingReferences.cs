@@ -78,6 +78,10 @@ internal sealed class IncomingReferences : IDisposable
         ExtensionWalker.Walk(ref reader, HandoverExtension.ExtensionCode, SerializationLimits.MaxDepth, ref collector);
     }
 
+    /// <summary>Gets the references adopted by the pre-pass that no formatter has taken yet.</summary>
+    /// <remarks>Read before decoding, it lists every reference the decoded value will own.</remarks>
+    public SharedObject[] Untaken() => [.. _adopted.Values];
+
     /// <summary>Takes the reference adopted for <paramref name="descriptor"/>; called by formatters.</summary>
     /// <exception cref="MessagePackSerializationException">The reference was not announced by the pre-pass, or was taken twice.</exception>
     public static SharedObject Take(HandoverDescriptor descriptor)

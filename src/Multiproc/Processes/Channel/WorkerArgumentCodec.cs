@@ -73,6 +73,38 @@ internal static class WorkerArgumentCodec
     public static object?[] DecodeArguments(ParameterInfo[] parameters, ref MessagePackReader reader)
     {
         using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
+        return ReadArgumentArray(parameters, ref reader);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="arguments"/> as a worker would receive them: values by value, and each
+    /// proxy as a new reference of this process's own, which <paramref name="references"/> lists.
+    /// </summary>
+    /// <remarks>The caller owns <paramref name="references"/> and disposes them; the originals stay the caller's.</remarks>
+    /// <exception cref="ArgumentException">An argument cannot be encoded; the message names it.</exception>
+    /// <exception cref="ManagerUnavailableException">A proxy among the arguments cannot be handed over or adopted: its manager is gone.</exception>
+    public static object?[] CopyArguments(MethodInfo target, ReadOnlySpan<object?> arguments, out SharedObject[] references)
+    {
+        var reader = new MessagePackReader(EncodeArguments(target, arguments));
+        using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
+        references = incoming.Untaken();
+        try
+        {
+            return ReadArgumentArray(target.GetParameters(), ref reader);
+        }
+        catch
+        {
+            foreach (SharedObject reference in references)
+            {
+                reference.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    private static object?[] ReadArgumentArray(ParameterInfo[] parameters, ref MessagePackReader reader)
+    {
         int count = reader.ReadArrayHeader();
         if (count != parameters.Length)
         {

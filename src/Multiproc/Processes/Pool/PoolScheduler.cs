@@ -26,6 +26,9 @@ internal sealed class PoolScheduler
     private readonly int _maxTasksPerWorker;
     private readonly TimeSpan _shutdownTimeout;
     private Exception? _fault;
+
+    // Replacements started and not yet finished; the pool faults when the last one fails with no worker left.
+    private int _replacing;
     private bool _disposed;
 
     public PoolScheduler(PoolInitializer? initializer, int maxTasksPerWorker, TimeSpan shutdownTimeout)
@@ -221,6 +224,9 @@ internal sealed class PoolScheduler
 
         await Task.WhenAll(workers.Select(w => w.Lost)).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         Debug.Assert(workers.All(w => w.Exited.IsCompleted), "Every pool worker has exited.");
+
+        // No worker can start any more: the initializer's references go back to their managers.
+        _initializer?.Dispose();
     }
 
     private bool TryAssign(PoolWorker worker)
@@ -274,6 +280,7 @@ internal sealed class PoolScheduler
         {
             if (!_disposed)
             {
+                _replacing++;
                 Task replacement = ReplaceAsync();
                 _starting.Add(replacement);
                 _ = replacement.ContinueWith(t => { lock (_gate) { _starting.Remove(t); } }, TaskScheduler.Default);
@@ -284,16 +291,19 @@ internal sealed class PoolScheduler
     private async Task ReplaceAsync()
     {
         await Task.Yield();
+        PoolWorker worker;
         try
         {
-            Add(await PoolWorker.StartAsync(_initializer, CancellationToken.None).ConfigureAwait(false));
+            worker = await PoolWorker.StartAsync(_initializer, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             PoolTask[] orphaned = [];
             lock (_gate)
             {
-                if (_active.Count == 0 && _starting.Count <= 1 && !_disposed)
+                // Counted here, under the lock, so that of several replacements failing at once the last one faults the pool.
+                _replacing--;
+                if (_active.Count == 0 && _replacing == 0 && !_disposed)
                 {
                     _fault = ex;
                     orphaned = [.. _pending];
@@ -306,6 +316,14 @@ internal sealed class PoolScheduler
             {
                 task.Fail(fault);
             }
+
+            return;
+        }
+
+        Add(worker);
+        lock (_gate)
+        {
+            _replacing--;
         }
     }
 }

@@ -115,13 +115,17 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     }
 
     /// <summary>The asynchronous form of <see cref="CallWaiting{TResult}"/>.</summary>
-    protected Task<TResult> CallWaitingAsync<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Async so that a disposed proxy or a lost manager faults the returned task, as every other
+    /// asynchronous member does, instead of throwing before a task exists.
+    /// </remarks>
+    protected async Task<TResult> CallWaitingAsync<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
     {
         TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;
         return slice is null
-            ? CallSettledAsync<TResult>(member, args, writers, cancellationToken)
-            : SlicedWait.RunAsync((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
-                next => CallSettledAsync<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone);
+            ? await CallSettledAsync<TResult>(member, args, writers, cancellationToken).ConfigureAwait(false)
+            : await SlicedWait.RunAsync((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
+                next => CallSettledAsync<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone).ConfigureAwait(false);
     }
 
     private static object?[] WithTimeout(object?[] args, int timeoutIndex, TimeSpan timeout)
