@@ -69,8 +69,15 @@ internal static class StartupTrace
         byte[] line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"multiproc-startup {Environment.ProcessId} {nanoseconds} {phase}\n"));
         lock (s_lock)
         {
-            s_stderr ??= new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-            s_stderr.Write(line);
+            // A diagnostic must never fail the work it watches: a closed or full standard error loses the mark, nothing else.
+            try
+            {
+                s_stderr ??= new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+                s_stderr.Write(line);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+            }
         }
     }
 }

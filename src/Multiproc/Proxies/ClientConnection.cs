@@ -219,14 +219,13 @@ internal sealed partial class ClientConnection : ICallChannel
                 {
                     _sender.Send(frame.Frame);
                 }
-
-                StartupTrace.MarkCallSent();
             }
             catch (IOException ex)
             {
                 Fail(ex);
             }
 
+            StartupTrace.MarkCallSent();
             return call;
         }
         catch (ProtocolViolationException ex)
