@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
+using System.Runtime.InteropServices;
 using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Multiproc;
 
@@ -13,10 +14,10 @@ namespace Multiproc;
 /// Each mark is one line on standard error: <c>multiproc-startup PID TIMESTAMP PHASE</c>, where
 /// TIMESTAMP is <see cref="Stopwatch.GetTimestamp"/> in nanoseconds. On Linux that is
 /// CLOCK_MONOTONIC, one clock for every process on the machine, so a parent's and its workers'
-/// lines line up. Lines are written straight to file descriptor 2, without initializing the console.
+/// lines line up. Lines go to the raw standard error stream, unbuffered, without the console's text writer.
 /// When tracing is off a mark costs one static field read.
 /// </remarks>
-internal static class StartupTrace
+internal static partial class StartupTrace
 {
     /// <summary>The environment variable that turns tracing on.</summary>
     public const string Variable = "MULTIPROC_STARTUP_TRACE";
@@ -25,7 +26,7 @@ internal static class StartupTrace
     private static readonly Lock s_lock = new();
     // -1 until a worker's target starts; then the first call's send (1) and its reply (2) are marked once.
     private static int s_firstCall = -1;
-    private static FileStream? s_stderr;
+    private static Stream? s_stderr;
 
     /// <summary>Gets whether marks are written.</summary>
     public static bool Enabled => s_enabled;
@@ -66,18 +67,49 @@ internal static class StartupTrace
     private static void Write(string phase, long timestamp)
     {
         long nanoseconds = (long)(timestamp * (1_000_000_000.0 / Stopwatch.Frequency));
-        byte[] line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"multiproc-startup {Environment.ProcessId} {nanoseconds} {phase}\n"));
+        byte[] line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"multiproc-startup {Environment.ProcessId} {nanoseconds} {phase} (jit: {JitInfo.GetCompiledMethodCount()} methods, {JitInfo.GetCompilationTime().TotalMilliseconds:F1} ms)\n"));
         lock (s_lock)
         {
             // A diagnostic must never fail the work it watches: a closed or full standard error loses the mark, nothing else.
             try
             {
-                s_stderr ??= new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-                s_stderr.Write(line);
+                if (OperatingSystem.IsWindows())
+                {
+                    s_stderr ??= Console.OpenStandardError();
+                    s_stderr.Write(line);
+                }
+                else
+                {
+                    WriteToStandardError(line);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
             }
         }
     }
+
+    // write(2) on fd 2, without loading the console: the first mark must not cost the phase after it
+    // milliseconds. Not a FileStream: it would pwrite at its own offset and overwrite the lines of
+    // the other processes sharing a redirected standard error.
+    private static unsafe void WriteToStandardError(byte[] line)
+    {
+        fixed (byte* start = line)
+        {
+            int written = 0;
+            while (written < line.Length)
+            {
+                nint result = SysWrite(2, start + written, line.Length - written);
+                if (result <= 0)
+                {
+                    return;
+                }
+
+                written += (int)result;
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "write")]
+    private static unsafe partial nint SysWrite(int fd, byte* buffer, nint count);
 }
