@@ -83,7 +83,7 @@ internal static class WorkerArgumentCodec
     /// <remarks>The caller owns <paramref name="references"/> and disposes them; the originals stay the caller's.</remarks>
     /// <exception cref="ArgumentException">An argument cannot be encoded; the message names it.</exception>
     /// <exception cref="ManagerUnavailableException">A proxy among the arguments cannot be handed over or adopted: its manager is gone.</exception>
-    public static object?[] CopyArguments(MethodInfo target, ReadOnlySpan<object?> arguments, out SharedObject[] references)
+    public static object?[] CopyArguments(MethodInfo target, ReadOnlySpan<object?> arguments, out IDisposable[] references)
     {
         var reader = new MessagePackReader(EncodeArguments(target, arguments));
         using IncomingReferences incoming = IncomingReferences.Begin(ref reader);
@@ -94,7 +94,7 @@ internal static class WorkerArgumentCodec
         }
         catch
         {
-            foreach (SharedObject reference in references)
+            foreach (IDisposable reference in references)
             {
                 reference.Dispose();
             }

@@ -18,7 +18,7 @@ internal sealed class PoolInitializer : IDisposable
 {
     private readonly TargetMethod _method;
     private readonly object?[] _arguments;
-    private readonly SharedObject[] _references;
+    private readonly IDisposable[] _references;
 
     /// <exception cref="ArgumentException">The initializer captures state, or an argument cannot be sent to a worker.</exception>
     /// <exception cref="ManagerUnavailableException">A proxy argument's manager is gone.</exception>
@@ -49,7 +49,7 @@ internal sealed class PoolInitializer : IDisposable
     /// <summary>Releases the pool's references; called once no worker can start any more.</summary>
     public void Dispose()
     {
-        foreach (SharedObject reference in _references)
+        foreach (IDisposable reference in _references)
         {
             reference.Dispose();
         }
