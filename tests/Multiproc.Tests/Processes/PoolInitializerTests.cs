@@ -77,6 +77,31 @@ public sealed class PoolInitializerTests : IAsyncLifetime
         await TestTimeout.UntilAsync(async () => (await _manager.GetStatsAsync(timeout)).ObjectCount == 0);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ReplacementsThatCannotStart_FailQueuedWorkInsteadOfLeavingItWaiting()
+    {
+        CancellationToken timeout = TestTimeout.Token(50);
+        Manager doomed = await Manager.StartAsync(TestOptions.Create());
+        ISharedList<int> log = await doomed.CreateListAsync<int>(cancellationToken: timeout);
+        ProcessPoolOptions options = new ProcessPoolOptions { MaxTasksPerWorker = 1 }.WithInitializer(InitializerTargets.KeepLog, log);
+        ProcessPool pool = await ProcessPool.StartAsync(2, options, timeout);
+        await using (PoolGuard.For(pool))
+        {
+            // With the initializer's manager gone, no replacement can be handed the list.
+            await doomed.DisposeAsync();
+
+            // Both workers retire together, so both replacements fail at about the same moment;
+            // the third task waits in the queue and must be failed by whichever failure comes last.
+            Task<int>[] tasks = [.. Enumerable.Range(1, 3).Select(i => pool.ApplyAsync(PoolTargets.Square, i, timeout))];
+
+            Assert.Equal(1, await tasks[0]);
+            Assert.Equal(4, await tasks[1]);
+            InvalidOperationException fault = await Assert.ThrowsAsync<InvalidOperationException>(() => tasks[2]);
+            Assert.IsType<ManagerUnavailableException>(fault.InnerException);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => pool.ApplyAsync(PoolTargets.Square, 4, timeout));
+        }
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task WithInitializer_ArgumentThatCannotBeSent_FailsTheStartWithArgumentException()
     {

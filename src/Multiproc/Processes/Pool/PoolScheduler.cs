@@ -222,11 +222,16 @@ internal sealed class PoolScheduler
             }
         }
 
-        await Task.WhenAll(workers.Select(w => w.Lost)).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        Debug.Assert(workers.All(w => w.Exited.IsCompleted), "Every pool worker has exited.");
-
-        // No worker can start any more: the initializer's references go back to their managers.
-        _initializer?.Dispose();
+        try
+        {
+            await Task.WhenAll(workers.Select(w => w.Lost)).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            Debug.Assert(workers.All(w => w.Exited.IsCompleted), "Every pool worker has exited.");
+        }
+        finally
+        {
+            // No worker can start any more: the initializer's references go back to their managers.
+            _initializer?.Dispose();
+        }
     }
 
     private bool TryAssign(PoolWorker worker)
