@@ -35,13 +35,15 @@ internal static class WorkerWarmUp
     {
         try
         {
-            // In the order the main thread needs them: the argument pre-pass, the manager socket, the handshake.
-            RoundTripSample();
+            // Longest first. The first Socket costs ~17 ms of CPU (its EventSources load ICU), more than
+            // the main thread's way to its manager connect, so it goes first; the MessagePack code the
+            // pre-pass needs is compiled by whichever thread reaches a method first (docs/performance.md).
             using (new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
             {
             }
 
             HMACSHA256.HashData(stackalloc byte[32], stackalloc byte[32]);
+            RoundTripSample();
         }
 #pragma warning disable CA1031 // Nothing here may affect the worker: whatever failed is paid later by the main thread.
         catch (Exception)

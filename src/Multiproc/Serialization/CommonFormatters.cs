@@ -1,0 +1,40 @@
+using MessagePack.Formatters;
+
+namespace Multiproc.Serialization;
+
+/// <summary>
+/// MessagePack's own formatters for the types most values are made of, found without
+/// <see cref="MessagePack.Resolvers.BuiltinResolver"/>.
+/// </summary>
+/// <remarks>
+/// The first lookup in <see cref="MessagePack.Resolvers.BuiltinResolver"/> builds its whole static
+/// table: about 75 formatter instances, each one a type and a constructor the JIT compiles
+/// (MessagePack ships without ReadyToRun code). A new worker that sends a <c>long</c> paid that,
+/// about 150 methods, before its first call (docs/performance.md). Each type here maps to the same
+/// instance the built-in resolver returns for it, so what is written and read does not change.
+/// </remarks>
+internal static class CommonFormatters
+{
+    /// <summary>Gets MessagePack's built-in formatter for <typeparamref name="T"/> when it is a common primitive; null otherwise.</summary>
+    public static IMessagePackFormatter<T>? TryGet<T>()
+    {
+        object? formatter = typeof(T) == typeof(long) ? Int64Formatter.Instance
+            : typeof(T) == typeof(int) ? Int32Formatter.Instance
+            : typeof(T) == typeof(string) ? NullableStringFormatter.Instance
+            : typeof(T) == typeof(bool) ? BooleanFormatter.Instance
+            : typeof(T) == typeof(double) ? DoubleFormatter.Instance
+            : typeof(T) == typeof(byte[]) ? ByteArrayFormatter.Instance
+            : typeof(T) == typeof(float) ? SingleFormatter.Instance
+            : typeof(T) == typeof(short) ? Int16Formatter.Instance
+            : typeof(T) == typeof(byte) ? ByteFormatter.Instance
+            : typeof(T) == typeof(uint) ? UInt32Formatter.Instance
+            : typeof(T) == typeof(ulong) ? UInt64Formatter.Instance
+            : typeof(T) == typeof(char) ? CharFormatter.Instance
+            : typeof(T) == typeof(DateTime) ? DateTimeFormatter.Instance
+            : typeof(T) == typeof(Guid) ? GuidFormatter.Instance
+            : typeof(T) == typeof(decimal) ? DecimalFormatter.Instance
+            : typeof(T) == typeof(TimeSpan) ? TimeSpanFormatter.Instance
+            : null;
+        return (IMessagePackFormatter<T>?)formatter;
+    }
+}
