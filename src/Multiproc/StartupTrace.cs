@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Multiproc;
 
@@ -68,7 +66,7 @@ internal static partial class StartupTrace
     private static void Write(string phase, long timestamp)
     {
         long nanoseconds = (long)(timestamp * (1_000_000_000.0 / Stopwatch.Frequency));
-        byte[] line = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"multiproc-startup {Environment.ProcessId} {nanoseconds} {phase} (jit: {JitInfo.GetCompiledMethodCount()} methods, {JitInfo.GetCompilationTime().TotalMilliseconds:F1} ms)\n"));
+        byte[] line = FormatLine(phase, nanoseconds, JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime());
         lock (s_lock)
         {
             // A diagnostic must never fail the work it watches: a closed or full standard error loses the mark, nothing else.
@@ -87,6 +85,59 @@ internal static partial class StartupTrace
             catch (Exception ex) when (ex is IOException or ObjectDisposedException or DllNotFoundException or EntryPointNotFoundException)
             {
             }
+        }
+    }
+
+    // By hand, not with string formatting: a number formatted through any CultureInfo, even the
+    // invariant one, loads ICU (~5 ms), which would charge the trace's own cost to the phase after it.
+    private static byte[] FormatLine(string phase, long nanoseconds, long jitMethods, TimeSpan jitTime)
+    {
+        var line = new List<byte>(160);
+        Append(line, "multiproc-startup ");
+        Append(line, Environment.ProcessId);
+        Append(line, " ");
+        Append(line, nanoseconds);
+        Append(line, " ");
+        Append(line, phase);
+        Append(line, " (jit: ");
+        Append(line, jitMethods);
+        Append(line, " methods, ");
+        long tenths = (long)Math.Round(jitTime.TotalMilliseconds * 10);
+        Append(line, tenths / 10);
+        Append(line, ".");
+        Append(line, tenths % 10);
+        Append(line, " ms)\n");
+        return [.. line];
+    }
+
+    private static void Append(List<byte> line, string ascii)
+    {
+        foreach (char c in ascii)
+        {
+            line.Add(c < 0x80 ? (byte)c : (byte)'?');
+        }
+    }
+
+    private static void Append(List<byte> line, long number)
+    {
+        Span<byte> digits = stackalloc byte[20];
+        ulong rest = number < 0 ? (ulong)-number : (ulong)number;
+        int start = digits.Length;
+        do
+        {
+            digits[--start] = (byte)('0' + (int)(rest % 10));
+            rest /= 10;
+        }
+        while (rest != 0);
+
+        if (number < 0)
+        {
+            line.Add((byte)'-');
+        }
+
+        foreach (byte digit in digits[start..])
+        {
+            line.Add(digit);
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class FrameReader
     private const int DefaultInitialSize = 64 * 1024;
     private const int KeepBufferLimit = 1024 * 1024;
 
-    private readonly Socket? _socket;
+    private readonly ConnectionSocket? _socket;
     private readonly Stream? _stream;
     private readonly int _maxFrameSize;
     private readonly int _initialSize;
@@ -29,10 +29,16 @@ internal sealed class FrameReader
     private long _received;
 
     /// <summary>A reader of a socket's frames, of at most <paramref name="maxFrameSize"/> bytes each.</summary>
-    public FrameReader(Socket socket, int maxFrameSize)
+    public FrameReader(ConnectionSocket socket, int maxFrameSize)
         : this(maxFrameSize, DefaultInitialSize)
     {
         _socket = socket;
+    }
+
+    /// <summary>A reader of a <see cref="Socket"/>'s frames, of at most <paramref name="maxFrameSize"/> bytes each.</summary>
+    public FrameReader(Socket socket, int maxFrameSize)
+        : this(new NetConnectionSocket(socket), maxFrameSize)
+    {
     }
 
     /// <summary>A reader of a stream's frames, of at most <paramref name="maxFrameSize"/> bytes each.</summary>
@@ -85,7 +91,7 @@ internal sealed class FrameReader
         {
             MakeRoom(needed);
             int received = _socket is not null
-                ? _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None)
+                ? _socket.Receive(_buffer.AsSpan(_end))
                 : _stream!.Read(_buffer, _end, _buffer.Length - _end);
             if (received == 0)
             {

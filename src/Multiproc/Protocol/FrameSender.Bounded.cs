@@ -161,7 +161,7 @@ internal sealed partial class FrameSender
                         return;
                     }
 
-                    _socket.Poll((int)s_patientPoll.TotalMicroseconds, SelectMode.SelectWrite);
+                    _socket.PollWritable((int)s_patientPoll.TotalMicroseconds);
                 }
             }
         }
@@ -176,7 +176,7 @@ internal sealed partial class FrameSender
     {
         if (_room < Math.Min(data.Length, _roomPerWritablePoll - PerSendOverhead))
         {
-            if (!_socket.Poll(0, SelectMode.SelectWrite))
+            if (!_socket.PollWritable(0))
             {
                 return 0;
             }
@@ -185,7 +185,7 @@ internal sealed partial class FrameSender
             _room = _roomPerWritablePoll;
         }
 
-        int sent = _socket.Send(data[..Math.Min(data.Length, _room)], SocketFlags.None);
+        int sent = _socket.Send(data[..Math.Min(data.Length, _room)]);
         // The kernel charges each send its buffer overhead too (a Unix socket takes a buffer per send).
         _room -= sent + PerSendOverhead;
         return sent;
@@ -233,5 +233,5 @@ internal sealed partial class FrameSender
     }
 
     /// <summary>How much may be sent after the socket polled writable without the send waiting.</summary>
-    private static int RoomPerWritablePoll(Socket socket) => Math.Clamp(socket.SendBufferSize / 4, 4 * PerSendOverhead, 1024 * 1024);
+    private static int RoomPerWritablePoll(ConnectionSocket socket) => Math.Clamp(socket.SendBufferSize / 4, 4 * PerSendOverhead, 1024 * 1024);
 }

@@ -26,7 +26,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     // burst (or of a client that stopped reading) comes back.
     private const int KeepBufferLimit = 256 * 1024;
 
-    private readonly Socket _socket;
+    private readonly ConnectionSocket _socket;
     private readonly Lock _lock = new();
     private byte[] _queued = new byte[InitialBufferSize];
     private byte[]? _spare = new byte[InitialBufferSize];
@@ -52,6 +52,11 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     private int _unsentFrames;
 
     public FrameSender(Socket socket, Action<Exception>? onFault = null, SendLimits? limits = null)
+        : this(new NetConnectionSocket(socket), onFault, limits)
+    {
+    }
+
+    public FrameSender(ConnectionSocket socket, Action<Exception>? onFault = null, SendLimits? limits = null)
     {
         _socket = socket;
         OnFault = onFault;
@@ -352,7 +357,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     {
         try
         {
-            return _socket.Poll(0, SelectMode.SelectWrite);
+            return _socket.PollWritable(0);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -468,7 +473,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
     {
         while (!data.IsEmpty)
         {
-            int sent = _socket.Send(data, SocketFlags.None);
+            int sent = _socket.Send(data);
             data = data[sent..];
         }
     }

@@ -32,7 +32,7 @@ internal static class Handshake
     /// good and its later blocking receives are emulated (futex waits, spinning), which would tax every
     /// call on the connection. Bound it with the socket's receive timeout.
     /// </remarks>
-    public static Guid Connect(Socket socket, ReadOnlySpan<byte> key)
+    public static Guid Connect(ConnectionSocket socket, ReadOnlySpan<byte> key)
     {
         byte[] hello = new byte[ServerHelloSize];
         ReceiveExactly(socket, hello);
@@ -97,19 +97,19 @@ internal static class Handshake
         return HMACSHA256.HashData(key, message);
     }
 
-    private static void SendAll(Socket socket, ReadOnlySpan<byte> data)
+    private static void SendAll(ConnectionSocket socket, ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
         {
-            data = data[socket.Send(data, SocketFlags.None)..];
+            data = data[socket.Send(data)..];
         }
     }
 
-    private static void ReceiveExactly(Socket socket, Span<byte> buffer)
+    private static void ReceiveExactly(ConnectionSocket socket, Span<byte> buffer)
     {
         while (!buffer.IsEmpty)
         {
-            int received = socket.Receive(buffer, SocketFlags.None);
+            int received = socket.Receive(buffer);
             if (received == 0)
             {
                 throw new EndOfStreamException("The peer closed the connection during the handshake.");

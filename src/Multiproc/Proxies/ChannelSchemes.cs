@@ -71,7 +71,7 @@ internal static class ChannelSchemes
     public static ICallChannel Connect(string address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (string.Equals(SchemeOf(address), "unix", StringComparison.Ordinal))
+        if (string.Equals(SchemeOf(address), "unix", StringComparison.OrdinalIgnoreCase))
         {
             return ClientConnection.ConnectInline(ManagerAddress.Parse(address), authKey.ToArray(), settings);
         }
@@ -82,9 +82,11 @@ internal static class ChannelSchemes
     private static bool IsSocketScheme(string scheme)
         => string.Equals(scheme, "unix", StringComparison.OrdinalIgnoreCase) || string.Equals(scheme, "tcp", StringComparison.OrdinalIgnoreCase);
 
+    // The scheme as written; every comparison of schemes ignores case. Not ToLowerInvariant: its
+    // first call loads ICU, ~5 ms of a starting worker (docs/performance.md).
     private static string SchemeOf(string address)
     {
         int colon = address.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 ? address[..colon].ToLowerInvariant() : string.Empty;
+        return colon > 0 ? address[..colon] : string.Empty;
     }
 }

@@ -41,7 +41,10 @@ internal sealed partial class ClientConnection
         _socket.ReceiveTimeout = (int)Math.Max(1, CheckInterval.TotalMilliseconds);
         // A send into a manager that stopped reading would otherwise hold its caller for good.
         _socket.SendTimeout = (int)Math.Min(int.MaxValue, Settings.LivenessTimeout.TotalMilliseconds);
-        TcpKeepAlive.Enable(_socket);
+        if (_socket is NetConnectionSocket net)
+        {
+            TcpKeepAlive.Enable(net.Socket);
+        }
         _quietSince = Settings.TimeProvider.GetTimestamp();
     }
 

@@ -155,7 +155,7 @@ internal sealed partial class ClientConnection
 
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket.Shutdown();
         }
         catch (SocketException)
         {

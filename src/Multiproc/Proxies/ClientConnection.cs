@@ -19,7 +19,7 @@ namespace Multiproc.Proxies;
 /// </remarks>
 internal sealed partial class ClientConnection : ICallChannel
 {
-    private readonly Socket _socket;
+    private readonly ConnectionSocket _socket;
     private readonly FrameReader _reader;
     private readonly FrameSender _sender;
     private readonly int _maxFrameSize;
@@ -36,7 +36,7 @@ internal sealed partial class ClientConnection : ICallChannel
     private uint _nextCallId;
     private volatile Exception? _failure;
 
-    private ClientConnection(Socket socket, ManagerAddress address, ReadOnlyMemory<byte> authKey, Guid serverId, ConnectSettings settings)
+    private ClientConnection(ConnectionSocket socket, ManagerAddress address, ReadOnlyMemory<byte> authKey, Guid serverId, ConnectSettings settings)
     {
         _socket = socket;
         Address = address;
@@ -80,7 +80,7 @@ internal sealed partial class ClientConnection : ICallChannel
     public static async Task<ClientConnection> ConnectAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
         StartupTrace.Mark("manager: connecting");
-        (Socket socket, Guid serverId) = await SocketConnector.ConnectAndAuthenticateAsync(address, authKey, settings, cancellationToken).ConfigureAwait(false);
+        (ConnectionSocket socket, Guid serverId) = await SocketConnector.ConnectAndAuthenticateAsync(address, authKey, settings, cancellationToken).ConfigureAwait(false);
         StartupTrace.Mark("manager: connected and authenticated");
         try
         {
@@ -98,7 +98,7 @@ internal sealed partial class ClientConnection : ICallChannel
     public static ClientConnection ConnectInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
     {
         StartupTrace.Mark("manager: connecting");
-        (Socket socket, Guid serverId) = SocketConnector.ConnectAndAuthenticateInline(address, authKey, settings);
+        (ConnectionSocket socket, Guid serverId) = SocketConnector.ConnectAndAuthenticateInline(address, authKey, settings);
         StartupTrace.Mark("manager: connected and authenticated");
         try
         {

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Multiproc.Protocol;
@@ -13,17 +12,18 @@ internal static class SocketConnector
     /// <exception cref="ManagerUnavailableException">Nothing listens at the address, or nothing answered within <paramref name="timeout"/>.</exception>
     public static async Task<Socket> ConnectAsync(ManagerAddress address, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        (Socket socket, _) = await ConnectCoreAsync(address, null, timeout ?? ConnectSettings.Default.ConnectTimeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
-        return socket;
+        (ConnectionSocket socket, _) = await ConnectCoreAsync(address, null, timeout ?? ConnectSettings.Default.ConnectTimeout, TimeProvider.System, raw: false, cancellationToken).ConfigureAwait(false);
+        return ((NetConnectionSocket)socket).Socket;
     }
 
     /// <summary>Connects and runs the client side of the handshake; returns the socket and the server's id.</summary>
     /// <exception cref="ManagerUnavailableException">Nothing listens, the manager closed the connection, or nothing answered within the connect timeout.</exception>
     /// <exception cref="AuthenticationException">The key is wrong.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
-    public static async Task<(Socket Socket, Guid ServerId)> ConnectAndAuthenticateAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
+    /// <remarks>A Unix-socket connection on Linux is a <see cref="RawUnixSocket"/>, anything else a <see cref="NetConnectionSocket"/>.</remarks>
+    public static async Task<(ConnectionSocket Socket, Guid ServerId)> ConnectAndAuthenticateAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
-        (Socket socket, Guid? serverId) = await ConnectCoreAsync(address, authKey, settings.ConnectTimeout, settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+        (ConnectionSocket socket, Guid? serverId) = await ConnectCoreAsync(address, authKey, settings.ConnectTimeout, settings.TimeProvider, raw: true, cancellationToken).ConfigureAwait(false);
         return (socket, serverId!.Value);
     }
 
@@ -35,17 +35,17 @@ internal static class SocketConnector
     /// <remarks>A Unix-socket connect never waits for a peer; the handshake's reads and writes time out after the connect timeout.</remarks>
     /// <inheritdoc cref="ConnectAndAuthenticateAsync" path="/exception"/>
     /// <exception cref="ArgumentException">The address is not a Unix socket.</exception>
-    public static (Socket Socket, Guid ServerId) ConnectAndAuthenticateInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
+    public static (ConnectionSocket Socket, Guid ServerId) ConnectAndAuthenticateInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
     {
         if (!address.IsUnix)
         {
             throw new ArgumentException("Only a Unix-socket address connects inline.", nameof(address));
         }
 
-        Socket socket = address.CreateSocket();
+        ConnectionSocket socket = CreateSocket(address, raw: true);
         try
         {
-            Guid? serverId = ConnectBlocking(socket, address, address.CreateEndPoint(), authKey, TimeoutMilliseconds(settings.ConnectTimeout));
+            Guid? serverId = ConnectBlocking(socket, address, authKey, TimeoutMilliseconds(settings.ConnectTimeout));
             return (socket, serverId!.Value);
         }
         catch (Exception ex)
@@ -61,17 +61,16 @@ internal static class SocketConnector
         }
     }
 
-    private static async Task<(Socket Socket, Guid? ServerId)> ConnectCoreAsync(
-        ManagerAddress address, ReadOnlyMemory<byte>? authKey, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    private static async Task<(ConnectionSocket Socket, Guid? ServerId)> ConnectCoreAsync(
+        ManagerAddress address, ReadOnlyMemory<byte>? authKey, TimeSpan timeout, TimeProvider timeProvider, bool raw, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        Socket socket = address.CreateSocket();
-        EndPoint endPoint = address.CreateEndPoint();
+        ConnectionSocket socket = CreateSocket(address, raw);
         int receiveTimeout = TimeoutMilliseconds(timeout);
         // Blocking connect and handshake on a thread of their own: an async operation would leave the
         // socket non-blocking for good (every later blocking receive emulated, see Handshake), and a
         // pool thread may not be free when callers block the pool.
-        Task<Guid?> attempt = DedicatedThread.Run<Guid?>(() => ConnectBlocking(socket, address, endPoint, authKey, receiveTimeout), "multiproc-connect");
+        Task<Guid?> attempt = DedicatedThread.Run<Guid?>(() => ConnectBlocking(socket, address, authKey, receiveTimeout), "multiproc-connect");
         try
         {
             Guid? serverId = await attempt.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
@@ -90,12 +89,24 @@ internal static class SocketConnector
         }
     }
 
-    private static Guid? ConnectBlocking(Socket socket, ManagerAddress address, EndPoint endPoint, ReadOnlyMemory<byte>? authKey, int timeoutMilliseconds)
+    /// <summary>A Unix-socket connection on Linux is raw when <paramref name="raw"/> (docs/performance.md); the rest use <see cref="Socket"/>.</summary>
+    private static ConnectionSocket CreateSocket(ManagerAddress address, bool raw)
+        => raw && address.IsUnix && RawUnixSocket.IsSupported ? RawUnixSocket.Create() : new NetConnectionSocket(address.CreateSocket());
+
+    private static Guid? ConnectBlocking(ConnectionSocket socket, ManagerAddress address, ReadOnlyMemory<byte>? authKey, int timeoutMilliseconds)
     {
-        socket.Connect(endPoint);
-        if (!address.IsUnix)
+        if (socket is RawUnixSocket raw)
         {
-            socket.NoDelay = true;
+            raw.Connect(address.UnixPath!);
+        }
+        else
+        {
+            Socket net = ((NetConnectionSocket)socket).Socket;
+            net.Connect(address.CreateEndPoint());
+            if (!address.IsUnix)
+            {
+                net.NoDelay = true;
+            }
         }
 
         if (authKey is not { } key)

@@ -208,7 +208,7 @@ public partial class HandshakeAttackTests
         acceptor.Start();
         try
         {
-            (Socket client, _) = await SocketConnector.ConnectAndAuthenticateAsync(listener.Address, settings.AuthKey, ConnectSettings.Default, TestTimeout.Token());
+            (ConnectionSocket client, _) = await SocketConnector.ConnectAndAuthenticateAsync(listener.Address, settings.AuthKey, ConnectSettings.Default, TestTimeout.Token());
             using (client)
             using (Socket server = await handedOver.Task.WaitAsync(TestTimeout.Token()))
             {

@@ -23,7 +23,7 @@ internal sealed class RawClient : IDisposable
         Socket socket = await SocketConnector.ConnectAsync(address, cancellationToken);
         if (authenticate)
         {
-            await Task.Run(() => Handshake.Connect(socket, manager.AuthKey.Span), cancellationToken);
+            await Task.Run(() => Handshake.Connect(new NetConnectionSocket(socket), manager.AuthKey.Span), cancellationToken);
         }
 
         return new RawClient(socket);

@@ -1,13 +1,15 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Multiproc.Processes.Channel;
+using Multiproc.Protocol;
 
 namespace Multiproc.Processes.Child;
 
 /// <summary>
 /// Runs, on a second thread, the first-use costs a worker meets later on its main thread: the
-/// first <see cref="Socket"/>, the first HMAC (OpenSSL), and MessagePack's reader and writer
-/// (JIT-compiled: MessagePack ships without ReadyToRun code).
+/// first HMAC (OpenSSL), MessagePack's reader and writer (JIT-compiled: MessagePack ships without
+/// ReadyToRun code), and, where the manager connection is not a <see cref="RawUnixSocket"/>, the
+/// first <see cref="Socket"/>.
 /// </summary>
 /// <remarks>
 /// While the main thread reads its bootstrap and connects back to the parent, this one pays what
@@ -35,11 +37,15 @@ internal static class WorkerWarmUp
     {
         try
         {
-            // Longest first. The first Socket costs ~17 ms of CPU (its EventSources load ICU), more than
-            // the main thread's way to its manager connect, so it goes first; the MessagePack code the
-            // pre-pass needs is compiled by whichever thread reaches a method first (docs/performance.md).
-            using (new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+            // Longest first. Where a Unix-socket manager connection is a Socket (not Linux x64/arm64,
+            // see RawUnixSocket), the first Socket costs ~17 ms of CPU (its EventSources load ICU),
+            // more than the main thread's way to its manager connect. The MessagePack code the pre-pass
+            // needs is compiled by whichever thread reaches a method first (docs/performance.md).
+            if (!RawUnixSocket.IsSupported)
             {
+                using (new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+                {
+                }
             }
 
             HMACSHA256.HashData(stackalloc byte[32], stackalloc byte[32]);
