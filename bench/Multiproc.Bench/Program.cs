@@ -9,6 +9,7 @@ using Multiproc.Bench;
 // Compare ratios, not absolute times.
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
+//   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
@@ -37,6 +38,21 @@ if (args.Length >= 2 && args[0] == "pool-starvation-run")
 }
 
 // Before/after: interleaved pairs of an older commit's probe and this tree's (see BuildComparison).
+if (args.Length >= 1 && args[0] == "processes")
+{
+    // Only the process figures, each side right after the other (issue 9's rows): minutes, not the whole bench.
+    bool quickProcesses = args.Contains("--quick");
+    Console.WriteLine($"Command: dotnet run -c Release --project bench/Multiproc.Bench -- {string.Join(' ', args)}");
+    var mine = new Dictionary<string, double>();
+    await ProcessFigures.MeasureAsync(quickProcesses, mine);
+    Dictionary<string, double> theirs = CPython.RunProcesses(quickProcesses) ?? [];
+    Report.PrintProcesses(mine, theirs, employees: null);
+    Console.WriteLine();
+    Console.WriteLine("CPython commands: " + string.Join("; ", CPython.Commands));
+    Console.WriteLine($"Load average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}.");
+    return theirs.Count > 0 ? 0 : 1;
+}
+
 if (args.Length >= 1 && args[0] == "compare")
 {
     return BuildComparison.Run(args);

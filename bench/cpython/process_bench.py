@@ -5,6 +5,9 @@ process):
   - spawn_start_join_ms: Process(target=empty).start(); .join()  (median)
   - proxy_worker_first_call_ms_{spawn,forkserver}: a worker given a manager list and dict appends
     a timestamp; start() -> that append reaching the manager (median after a warm-up)
+  - proxy_worker_cpu_ms_spawn: CPU time (user + system) each of those workers used, from the
+    parent's RUSAGE_CHILDREN (mean over the measured starts; the machine's noise moves it less).
+    Not for forkserver: its workers are the fork server's children, not ours.
   - proxy_worker_burst8_ms_{spawn,forkserver}: 8 such workers started back to back: first
     start() -> the last first call (median)
   - pool4_proxy_initializer_ms_{spawn,forkserver}: Pool(4, initializer=keep, initargs=(list,)) ->
@@ -18,6 +21,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import resource
 import statistics
 import sys
 import time
@@ -51,19 +55,28 @@ def spawn_start_join_ms(ctx, runs):
     return statistics.median(samples)
 
 
+def children_cpu_ms():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (usage.ru_utime + usage.ru_stime) * 1e3
+
+
 def proxy_worker_first_call_ms(ctx, manager, runs):
-    """Process(target=use_proxies, args=(list, dict)).start() -> the worker's first call, median after a warm-up."""
+    """Process(target=use_proxies, args=(list, dict)).start() -> the worker's first call, median after a
+    warm-up; and the mean CPU each measured worker used."""
     lst, dct = manager.list(), manager.dict()
     samples = []
+    cpu_start = 0.0
     for i in range(-1, runs):
         del lst[:]
+        if i == 0:
+            cpu_start = children_cpu_ms()
         t0 = time.monotonic_ns()
         p = ctx.Process(target=use_proxies, args=(lst, dct))
         p.start()
         p.join()
         if i >= 0:
             samples.append((lst[0] - t0) / 1e6)
-    return statistics.median(samples)
+    return statistics.median(samples), (children_cpu_ms() - cpu_start) / runs
 
 
 def proxy_worker_burst_ms(ctx, manager, runs, size=8):
@@ -160,7 +173,10 @@ def main():
     for method in ("spawn", "forkserver"):
         method_ctx = mp.get_context(method)
         with method_ctx.Manager() as manager:
-            figures[f"proxy_worker_first_call_ms_{method}"] = proxy_worker_first_call_ms(method_ctx, manager, args.proxy_runs)
+            first_call, cpu = proxy_worker_first_call_ms(method_ctx, manager, args.proxy_runs)
+            figures[f"proxy_worker_first_call_ms_{method}"] = first_call
+            if method == "spawn":
+                figures["proxy_worker_cpu_ms_spawn"] = cpu
             figures[f"proxy_worker_burst8_ms_{method}"] = proxy_worker_burst_ms(method_ctx, manager, args.burst_runs)
             figures[f"pool4_proxy_initializer_ms_{method}"] = pool_with_proxy_initializer_ms(method_ctx, manager, args.burst_runs)
         figures[f"manager_process_first_call_ms_{method}"] = manager_start_first_call_ms(method_ctx, args.burst_runs)
