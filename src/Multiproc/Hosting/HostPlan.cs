@@ -7,4 +7,4 @@ namespace Multiproc.Hosting;
 /// <param name="Address">Where the child will listen (a port is chosen up front for <c>tcp://host:0</c>).</param>
 /// <param name="OwnedDirectory">The socket directory the owner created and removes, or null.</param>
 /// <param name="Registrations">Type id, contract and implementation (assembly-qualified names) per registered type.</param>
-internal sealed record HostPlan(ManagerSettings Settings, string Address, string? OwnedDirectory, string[][] Registrations);
+internal sealed record HostPlan(ManagerSettings Settings, string Address, string? OwnedDirectory, string[] Registrations);

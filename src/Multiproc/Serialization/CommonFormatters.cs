@@ -34,7 +34,36 @@ internal static class CommonFormatters
             : typeof(T) == typeof(Guid) ? GuidFormatter.Instance
             : typeof(T) == typeof(decimal) ? DecimalFormatter.Instance
             : typeof(T) == typeof(TimeSpan) ? TimeSpanFormatter.Instance
+            : typeof(T) == typeof(long[]) ? Int64ArrayFormatter.Instance
+            : typeof(T) == typeof(int[]) ? Int32ArrayFormatter.Instance
+            : typeof(T) == typeof(string[]) ? NullableStringArrayFormatter.Instance
             : null;
         return (IMessagePackFormatter<T>?)formatter;
+    }
+
+    /// <summary>
+    /// Gets the formatter of a one-dimensional array or a <see cref="List{T}"/> as MessagePack's
+    /// resolvers would make it (<see cref="ArrayFormatter{T}"/>, <see cref="ListFormatter{T}"/>, whose
+    /// elements are written by the options' resolver); null for any other type, and for arrays of
+    /// primitives, strings and dates, which have formatters of their own.
+    /// </summary>
+    /// <remarks>
+    /// Without it an array of a protocol type (a server's <c>EncodedValue[]</c>) woke the standard
+    /// resolvers: their static initialization and Reflection.Emit cost a starting manager process
+    /// tens of milliseconds (docs/performance.md).
+    /// </remarks>
+    public static IMessagePackFormatter<T>? TryGetCollection<T>()
+    {
+        Type type = typeof(T);
+        Type? element = type.IsSZArray ? type.GetElementType()
+            : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0]
+            : null;
+        if (element is null || (type.IsArray && (element.IsPrimitive || element == typeof(string) || element == typeof(DateTime))))
+        {
+            return null;
+        }
+
+        Type formatter = (type.IsArray ? typeof(ArrayFormatter<>) : typeof(ListFormatter<>)).MakeGenericType(element);
+        return (IMessagePackFormatter<T>)Activator.CreateInstance(formatter)!;
     }
 }

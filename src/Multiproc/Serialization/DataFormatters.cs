@@ -26,7 +26,8 @@ internal static class DataFormatters
     /// <summary>Gets the formatter for <typeparamref name="T"/> sent by value, wrapped in the depth guard; null when there is none.</summary>
     public static IMessagePackFormatter<T>? ByValue<T>()
         => DepthGuardFormatter<T>.Wrap(
-            CommonFormatters.TryGet<T>() ?? BuiltinResolver.Instance.GetFormatter<T>() ?? ContractlessStandardResolver.Instance.GetFormatter<T>());
+            CommonFormatters.TryGet<T>() ?? CommonFormatters.TryGetCollection<T>()
+            ?? BuiltinResolver.Instance.GetFormatter<T>() ?? ContractlessStandardResolver.Instance.GetFormatter<T>());
 
     /// <summary>Gets a formatter for interface <typeparamref name="T"/> sent by value that finds the real one on first use.</summary>
     public static IMessagePackFormatter<T> ByValueOnFirstUse<T>() => DeferredFormatter<T>.Instance;

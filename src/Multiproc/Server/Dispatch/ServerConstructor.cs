@@ -12,7 +12,7 @@ namespace Multiproc.Server.Dispatch;
 /// </remarks>
 internal sealed class ServerConstructor
 {
-    private readonly Func<object?[], object> _invoker;
+    private readonly ConstructorInfo _constructor;
     private readonly int _clockIndex;
     private readonly int _quotaIndex;
     private readonly int _parameterCount;
@@ -25,10 +25,7 @@ internal sealed class ServerConstructor
         _quotaIndex = Array.FindIndex(all, p => p.ParameterType == typeof(SharedMemoryQuota));
         Parameters = [.. all.Where(p => p.ParameterType != typeof(TimeProvider) && p.ParameterType != typeof(SharedMemoryQuota))];
         ArgumentReaders = [.. Parameters.Select(p => ValueCodec.GetReader(p.ParameterType))];
-        ParameterExpression args = Expression.Parameter(typeof(object?[]), "args");
-        Expression[] arguments = [.. all.Select((p, i) =>
-            (Expression)Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType))];
-        _invoker = Expression.Lambda<Func<object?[], object>>(Expression.New(constructor, arguments), args).Compile();
+        _constructor = constructor;
         Signature = $"{constructor.DeclaringType!.Name}({string.Join(", ", Parameters.Select(p => p.ParameterType.Name))})";
     }
 
@@ -39,12 +36,15 @@ internal sealed class ServerConstructor
 
     public string Signature { get; }
 
+    /// <summary>Gets the compiled constructor, compiled at its first use (see <see cref="ServerMethod.Invoker"/>).</summary>
+    private Func<object?[], object> Invoker => field ?? CompiledInvoker.Publish(ref field, Compile(_constructor));
+
     /// <summary>Constructs an instance from the wire arguments, supplying the server's clock and shared-memory quota where asked for.</summary>
     public object Construct(object?[] wireArguments, TimeProvider clock, SharedMemoryQuota quota)
     {
         if (_clockIndex < 0 && _quotaIndex < 0)
         {
-            return _invoker(wireArguments);
+            return Invoker(wireArguments);
         }
 
         object?[] all = new object?[_parameterCount];
@@ -53,6 +53,14 @@ internal sealed class ServerConstructor
             all[i] = i == _clockIndex ? clock : i == _quotaIndex ? quota : wireArguments[wire++];
         }
 
-        return _invoker(all);
+        return Invoker(all);
+    }
+
+    private static Func<object?[], object> Compile(ConstructorInfo constructor)
+    {
+        ParameterExpression args = Expression.Parameter(typeof(object?[]), "args");
+        Expression[] arguments = [.. constructor.GetParameters().Select((p, i) =>
+            (Expression)Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), p.ParameterType))];
+        return Expression.Lambda<Func<object?[], object>>(Expression.New(constructor, arguments), args).Compile();
     }
 }

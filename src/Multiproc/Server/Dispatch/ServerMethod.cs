@@ -11,6 +11,9 @@ namespace Multiproc.Server.Dispatch;
 /// <remarks>Built once per registered type; a call costs no reflection.</remarks>
 internal sealed class ServerMethod
 {
+    private readonly MethodInfo _method;
+    private readonly Type _contract;
+
     private ServerMethod(MethodInfo method, Type contract)
     {
         Key = MemberKey.For(method);
@@ -27,7 +30,8 @@ internal sealed class ServerMethod
         ResultType = result.IsGenericType && result.GetGenericTypeDefinition() == typeof(Leased<>) ? result.GetGenericArguments()[0] : result;
         ResultWriter = ResultType == typeof(void) ? null : ValueCodec.GetWriter(ResultType);
         Awaiter = AwaitableAdapter.For(method.ReturnType);
-        Invoker = CompileInvoker(method, contract);
+        _method = method;
+        _contract = contract;
         Signature = $"{contract.Name}.{Key}";
     }
 
@@ -57,7 +61,14 @@ internal sealed class ServerMethod
     /// <summary>Gets the adapter that awaits a Task/ValueTask result, or null for synchronous methods.</summary>
     public Func<object?, ValueTask<object?>>? Awaiter { get; }
 
-    public Func<object, object?[], object?> Invoker { get; }
+    /// <summary>Gets the compiled call, compiled at the first call of this member.</summary>
+    /// <remarks>
+    /// Not when the type is bound: a manager binds every built-in type as it starts, and compiling
+    /// ~100 expression trees (each then JIT-compiled) made a child-process manager's start ~100 ms
+    /// slower, for members most programs never call (docs/performance.md). Two threads may compile
+    /// the same member at once; one result is kept.
+    /// </remarks>
+    public Func<object, object?[], object?> Invoker => field ?? CompiledInvoker.Publish(ref field, CompileInvoker(_method, _contract));
 
     /// <summary>Gets whether calls of this method currently run on the reader thread.</summary>
     public InlinePolicy Inline { get; } = new();
