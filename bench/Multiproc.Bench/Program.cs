@@ -9,6 +9,7 @@ using Multiproc.Bench;
 // Compare ratios, not absolute times.
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
+//   dotnet run -c Release --project bench/Multiproc.Bench -- metrics [--quick]     (sync call with and without a meter listener)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 if (args.Length >= 2 && args[0] == "serve-echo")
@@ -38,6 +39,11 @@ if (args.Length >= 2 && args[0] == "pool-starvation-run")
 }
 
 // Before/after: interleaved pairs of an older commit's probe and this tree's (see BuildComparison).
+if (args.Length >= 1 && args[0] == "metrics")
+{
+    return await MetricsOverhead.RunAsync(args.Contains("--quick"));
+}
+
 if (args.Length >= 1 && args[0] == "processes")
 {
     // Only the process figures, each side right after the other (issue 9's rows): minutes, not the whole bench.

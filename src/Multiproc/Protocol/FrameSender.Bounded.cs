@@ -186,6 +186,7 @@ internal sealed partial class FrameSender
         }
 
         int sent = _socket.Send(data[..Math.Min(data.Length, _room)]);
+        Interlocked.Add(ref _bytesSent, sent);
         // The kernel charges each send its buffer overhead too (a Unix socket takes a buffer per send).
         _room -= sent + PerSendOverhead;
         return sent;

@@ -49,6 +49,9 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
     // Accepted but not yet handed to the kernel (queued, held, or the unsent rest of the batch).
     private long _unsentBytes;
+
+    // Handed to the kernel since the sender was made (metrics).
+    private long _bytesSent;
     private int _unsentFrames;
 
     public FrameSender(Socket socket, Action<Exception>? onFault = null, SendLimits? limits = null)
@@ -75,6 +78,9 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
 
     /// <summary>Gets the bytes accepted and not yet written to the socket.</summary>
     public long UnsentBytes => Volatile.Read(ref _unsentBytes);
+
+    /// <summary>Gets the bytes handed to the kernel so far (readable from any thread).</summary>
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
 
     /// <summary>Gets the frames accepted and not yet wholly written to the socket.</summary>
     public int UnsentFrames => Volatile.Read(ref _unsentFrames);
@@ -474,6 +480,7 @@ internal sealed partial class FrameSender : IThreadPoolWorkItem
         while (!data.IsEmpty)
         {
             int sent = _socket.Send(data);
+            Interlocked.Add(ref _bytesSent, sent);
             data = data[sent..];
         }
     }

@@ -253,14 +253,14 @@ internal sealed partial class ConnectionAcceptor
             int received = socket.Receive(handshake.Unfilled[..wanted], SocketFlags.None);
             if (received == 0)
             {
-                Drop(pending, "closed by the peer");
+                Drop(pending, "closed by the peer", metricReason: null);
                 return;
             }
 
             handshake.Advance(received);
             if (handshake.ForeignReason is { } foreign)
             {
-                Drop(pending, foreign);
+                Drop(pending, foreign, DropReasons.NotAClient);
                 return;
             }
 
@@ -279,6 +279,7 @@ internal sealed partial class ConnectionAcceptor
             if (!accepted)
             {
                 LogRejected(_logger);
+                ServerMetrics.CountDropped(DropReasons.AuthenticationFailed);
                 socket.Dispose();
                 return;
             }
@@ -292,6 +293,7 @@ internal sealed partial class ConnectionAcceptor
 #pragma warning restore CA1031
         {
             LogHandshakeFailed(_logger, ex.Message);
+            ServerMetrics.CountDropped(DropReasons.HandshakeFailed);
             Remove(pending);
             socket.Dispose();
         }
@@ -303,7 +305,7 @@ internal sealed partial class ConnectionAcceptor
         while (_pending.First is { } oldest
             && _settings.TimeProvider.GetElapsedTime(oldest.Value.AcceptedAt) >= _settings.HandshakeTimeout)
         {
-            Drop(oldest.Value, "the handshake deadline passed");
+            Drop(oldest.Value, "the handshake deadline passed", DropReasons.HandshakeTimeout);
         }
     }
 
@@ -311,15 +313,22 @@ internal sealed partial class ConnectionAcceptor
     {
         if (_pending.First is { } oldest)
         {
-            Drop(oldest.Value, "more connections were waiting to authenticate than MaxPendingHandshakes");
+            Drop(oldest.Value, "more connections were waiting to authenticate than MaxPendingHandshakes", DropReasons.HandshakeLimit);
         }
     }
 
-    private void Drop(PendingHandshake pending, string reason)
+    /// <param name="pending">The handshake to end.</param>
+    /// <param name="reason">What the log says.</param>
+    /// <param name="metricReason">The drop's <see cref="DropReasons"/> value; null when the peer left on its own (not a drop).</param>
+    private void Drop(PendingHandshake pending, string reason, string? metricReason)
     {
         Remove(pending);
         pending.Socket.Dispose();
         LogDropped(_logger, reason);
+        if (metricReason is not null)
+        {
+            ServerMetrics.CountDropped(metricReason);
+        }
     }
 
     private void Remove(PendingHandshake pending)

@@ -18,6 +18,13 @@ internal static class ControlCalls
 
     public static ControlCall Prepare(ServerSession session, uint callId, string member, ref MessagePackReader reader, int argumentCount)
     {
+        ControlCall call = PrepareCall(session, callId, member, ref reader, argumentCount);
+        call.Member = member;
+        return call;
+    }
+
+    private static ControlCall PrepareCall(ServerSession session, uint callId, string member, ref MessagePackReader reader, int argumentCount)
+    {
         ObjectHost server = session.Host;
         switch (member)
         {

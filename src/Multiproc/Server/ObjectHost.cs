@@ -24,6 +24,11 @@ internal sealed partial class ObjectHost : IAsyncDisposable
     private long _nextSessionId;
     private long _calls;
     private long _errors;
+    // Guards the move of a closing session's byte counts into these totals, so an observer never
+    // sees them in both places or in neither (a monotonic counter must not dip).
+    private readonly Lock _bytesLock = new();
+    private long _closedBytesReceived;
+    private long _closedBytesSent;
     private int _disposed;
 
     public ObjectHost(ManagerSettings settings)
@@ -35,6 +40,7 @@ internal sealed partial class ObjectHost : IAsyncDisposable
         Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
+        ServerMetrics.Track(this);
     }
 
     /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
@@ -68,6 +74,32 @@ internal sealed partial class ObjectHost : IAsyncDisposable
 
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>Gets the calls admitted since start.</summary>
+    public long CallCount => Interlocked.Read(ref _calls);
+
+    /// <summary>Gets the sessions open now.</summary>
+    public int SessionCount => _sessions.Count;
+
+    /// <summary>Gets the bytes received and sent by every session since start, closed ones included.</summary>
+    public (long Received, long Sent) BytesTransferred
+    {
+        get
+        {
+            lock (_bytesLock)
+            {
+                long received = _closedBytesReceived;
+                long sent = _closedBytesSent;
+                foreach (ServerSession session in Sessions)
+                {
+                    received += session.BytesReceived;
+                    sent += session.BytesSent;
+                }
+
+                return (received, sent);
+            }
+        }
+    }
+
     /// <summary>Gives out the id of a new session (unique for the host's lifetime).</summary>
     public long NextSessionId() => Interlocked.Increment(ref _nextSessionId);
 
@@ -88,7 +120,15 @@ internal sealed partial class ObjectHost : IAsyncDisposable
     /// <summary>Forgets a closed session; its unadopted hand-overs start their grace period.</summary>
     public void OnSessionClosed(ServerSession session)
     {
-        _sessions.TryRemove(session.Id, out _);
+        lock (_bytesLock)
+        {
+            if (_sessions.TryRemove(session.Id, out _))
+            {
+                _closedBytesReceived += session.BytesReceived;
+                _closedBytesSent += session.BytesSent;
+            }
+        }
+
         Handovers.ReleaseOwnedBy(session.Id);
     }
 
@@ -100,7 +140,7 @@ internal sealed partial class ObjectHost : IAsyncDisposable
 
     public ManagerStats GetStats()
         => new(Table.Count, _sessions.Count, Table.ReferenceCount, Table.PublishedCount,
-            Interlocked.Read(ref _calls), Interlocked.Read(ref _errors), Table.CountByType());
+            CallCount, Interlocked.Read(ref _errors), Table.CountByType());
 
     /// <summary>Closes every session (their callers see the manager go away) and disposes the objects the manager created.</summary>
     public async ValueTask DisposeAsync()
@@ -110,6 +150,7 @@ internal sealed partial class ObjectHost : IAsyncDisposable
             return;
         }
 
+        ServerMetrics.Forget(this);
         foreach (ServerSession session in Sessions)
         {
             session.Close();

@@ -73,6 +73,7 @@ internal sealed partial class ServerConnection
         if (reason is PeerNotReadingException)
         {
             LogDropped(_logger, Id, reason.Message);
+            ServerMetrics.CountDropped(DropReasons.NotReading);
         }
 
         try

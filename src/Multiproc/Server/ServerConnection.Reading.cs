@@ -73,6 +73,7 @@ internal sealed partial class ServerConnection
         catch (Exception ex) when (ex is ProtocolViolationException or MessagePackSerializationException or InvalidOperationException or OverflowException)
         {
             LogProtocolViolation(_logger, ex, Id);
+            ServerMetrics.CountDropped(DropReasons.ProtocolViolation);
         }
         finally
         {

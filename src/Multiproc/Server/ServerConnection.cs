@@ -59,6 +59,12 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
     public void Dispose() => Close();
 
     /// <inheritdoc/>
+    public override long BytesReceived => _reader.BytesReceived;
+
+    /// <inheritdoc/>
+    public override long BytesSent => _sender.BytesSent;
+
+    /// <inheritdoc/>
     protected override void OnClosing()
     {
         try

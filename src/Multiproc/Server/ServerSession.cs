@@ -62,6 +62,12 @@ internal abstract partial class ServerSession
     /// <summary>Gets how many calls are running or waiting for their turn.</summary>
     internal int CallsRunning => Volatile.Read(ref _inFlight);
 
+    /// <summary>Gets the bytes received on this session's transport so far (0 for a transport that does not count them).</summary>
+    public virtual long BytesReceived => 0;
+
+    /// <summary>Gets the bytes sent on this session's transport so far (0 for a transport that does not count them).</summary>
+    public virtual long BytesSent => 0;
+
     /// <summary>Gets the replies accepted and not yet handed to the transport (they count against the pending-call limit).</summary>
     protected virtual int UnsentReplies => 0;
 
@@ -184,6 +190,7 @@ internal abstract partial class ServerSession
     public virtual void SendError(uint callId, Exception exception)
     {
         Host.CountError();
+        ServerMetrics.CountError(exception);
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {

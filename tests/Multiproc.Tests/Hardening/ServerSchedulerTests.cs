@@ -73,7 +73,7 @@ public class ServerSchedulerTests
     public async Task WaitQueue_GrantedOrTimedOut_ResumesOnAServerThread()
     {
         var gate = new Lock();
-        var queue = new WaitQueue<int>(gate, ServerClock.For(TimeProvider.System));
+        var queue = new WaitQueue<int>(WaitKinds.Lock, gate, ServerClock.For(TimeProvider.System));
         Waiter<int> granted;
         Waiter<int> timing;
         lock (gate)

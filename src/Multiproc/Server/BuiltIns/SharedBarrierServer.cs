@@ -31,7 +31,7 @@ internal sealed class SharedBarrierServer : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(participantCount, 1);
         _participantCount = participantCount;
-        _waiters = new WaitQueue<long>(_lock, clock, _ => _arrived--);
+        _waiters = new WaitQueue<long>(WaitKinds.Barrier, _lock, clock, _ => _arrived--);
         _watch = new ClosingWatch(OnClosed);
     }
 

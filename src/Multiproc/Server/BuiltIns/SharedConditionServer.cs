@@ -25,7 +25,7 @@ internal sealed class SharedConditionServer : IDisposable
     /// <exception cref="ArgumentException">The reference is not a shared lock.</exception>
     public SharedConditionServer(EncodedValue lockReference, TimeProvider clock)
     {
-        _waiters = new WaitQueue<bool>(_sync, clock);
+        _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
         if (lockReference.IsNil)
         {
             Lock = new SharedLockServer(reentrant: false, clock);

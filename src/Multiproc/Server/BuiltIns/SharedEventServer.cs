@@ -15,7 +15,7 @@ internal sealed class SharedEventServer : IDisposable
     public SharedEventServer(bool initialState, TimeProvider clock)
     {
         _isSet = initialState;
-        _waiters = new WaitQueue<bool>(_lock, clock);
+        _waiters = new WaitQueue<bool>(WaitKinds.Event, _lock, clock);
     }
 
     public bool IsSet()

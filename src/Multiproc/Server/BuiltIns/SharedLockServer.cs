@@ -29,7 +29,7 @@ internal sealed class SharedLockServer : IDisposable
     public SharedLockServer(bool reentrant, TimeProvider clock)
     {
         _reentrant = reentrant;
-        _waiters = new WaitQueue<long>(_lock, clock);
+        _waiters = new WaitQueue<long>(WaitKinds.Lock, _lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
 

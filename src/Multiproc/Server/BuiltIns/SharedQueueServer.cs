@@ -45,9 +45,9 @@ internal sealed partial class SharedQueueServer : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         _check = new ElementCheck((ValueKind)kind, nullable, "queue");
         _capacity = capacity;
-        _takers = new WaitQueue<QueuedItem[]?>(_lock, clock);
-        _putters = new WaitQueue<bool>(_lock, clock);
-        _joiners = new WaitQueue<bool>(_lock, clock);
+        _takers = new WaitQueue<QueuedItem[]?>(WaitKinds.QueueTake, _lock, clock);
+        _putters = new WaitQueue<bool>(WaitKinds.QueuePut, _lock, clock);
+        _joiners = new WaitQueue<bool>(WaitKinds.QueueJoin, _lock, clock);
         _takerWatch = new ClosingWatch(OnTakerClosed);
     }
 

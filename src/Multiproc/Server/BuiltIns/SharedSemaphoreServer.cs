@@ -48,7 +48,7 @@ internal sealed class SharedSemaphoreServer : IDisposable
 
         _count = initialCount;
         _maxCount = maxCount;
-        _waiters = new WaitQueue<bool>(_lock, clock);
+        _waiters = new WaitQueue<bool>(WaitKinds.Semaphore, _lock, clock);
     }
 
     private bool IsOwned => _watch is not null;

@@ -28,16 +28,19 @@ internal sealed class WaitQueue<T>
         queue.Abandon(waiter, timedOut: true, default);
     };
 
+    private readonly string _kind;
     private readonly Lock _lock;
     private readonly TimeProvider _clock;
     private readonly LinkedList<Waiter<T>> _waiters = new();
     private readonly Action<Waiter<T>>? _onAbandoned;
 
+    /// <param name="kind">What waits here, for metrics (<see cref="WaitKinds"/>).</param>
     /// <param name="lock">The primitive's lock.</param>
     /// <param name="clock">The manager's clock, which times the waits.</param>
     /// <param name="onAbandoned">Runs under the lock when a waiter leaves by timeout or cancellation (to undo its bookkeeping).</param>
-    public WaitQueue(Lock @lock, TimeProvider clock, Action<Waiter<T>>? onAbandoned = null)
+    public WaitQueue(string kind, Lock @lock, TimeProvider clock, Action<Waiter<T>>? onAbandoned = null)
     {
+        _kind = kind;
         _lock = @lock;
         _clock = clock;
         _onAbandoned = onAbandoned;
@@ -128,8 +131,19 @@ internal sealed class WaitQueue<T>
         var state = (this, waiter);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_cancelled, state);
         using ITimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : _clock.CreateTimer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
-        T value = await new ServerThreadAwaitable<T>(waiter.Task, _lock);
-        return (!waiter.TimedOut, value);
+        bool counted = ServerMetrics.WaitStarted(_kind);
+        try
+        {
+            T value = await new ServerThreadAwaitable<T>(waiter.Task, _lock);
+            return (!waiter.TimedOut, value);
+        }
+        finally
+        {
+            if (counted)
+            {
+                ServerMetrics.WaitEnded(_kind);
+            }
+        }
     }
 
     private void Abandon(Waiter<T> waiter, bool timedOut, CancellationToken token)

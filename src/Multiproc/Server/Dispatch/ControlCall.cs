@@ -13,5 +13,14 @@ internal sealed class ControlCall : ServerCall
         _body = body;
     }
 
+    /// <summary>Gets or sets the control member called (create, publish...), for metrics.</summary>
+    public string Member { get; set; } = "control";
+
+    /// <inheritdoc/>
+    public override string Service => "multiproc.control";
+
+    /// <inheritdoc/>
+    public override string Method => Member;
+
     protected override ValueTask<(object? Result, ValueWriter? Writer)> InvokeAsync() => new(_body());
 }

@@ -9,6 +9,7 @@ internal sealed class MethodCall : ServerCall
     private readonly ServerMethod _method;
     private readonly object?[] _arguments;
     private readonly bool _builtIn;
+    private readonly string _typeId;
 
     public MethodCall(ServerSession session, uint callId, ObjectEntry entry, ServerMethod method, object?[] arguments)
         : base(session, callId, entry.Gate, method.CancellationTokenIndex >= 0)
@@ -17,7 +18,14 @@ internal sealed class MethodCall : ServerCall
         _method = method;
         _arguments = arguments;
         _builtIn = entry.Binding.IsBuiltIn;
+        _typeId = entry.Binding.TypeId;
     }
+
+    /// <inheritdoc/>
+    public override string Service => _typeId;
+
+    /// <inheritdoc/>
+    public override string Method => _method.Name;
 
     public override bool RunsInline => _method.Inline.RunsInline;
 

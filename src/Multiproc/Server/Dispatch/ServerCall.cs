@@ -18,6 +18,9 @@ internal abstract class ServerCall : ServerWork
 
     private readonly CancellationTokenSource? _cancellation;
 
+    // When the call was admitted, if a listener times calls (ServerMetrics); 0 otherwise.
+    private readonly long _admitted = ServerMetrics.StartCall();
+
     // Null while starting; a resumption that arrived meanwhile; s_started once started.
     private object? _deferredResume;
 
@@ -34,6 +37,12 @@ internal abstract class ServerCall : ServerWork
     public uint CallId { get; }
 
     public ObjectGate? Gate { get; }
+
+    /// <summary>Gets what the call's metrics name as <c>rpc.service</c>: the object's type id.</summary>
+    public abstract string Service { get; }
+
+    /// <summary>Gets what the call's metrics name as <c>rpc.method</c>: the member.</summary>
+    public abstract string Method { get; }
 
     /// <summary>Gets a token cancelled by the client's Cancel message or the session closing (none unless cancellable).</summary>
     protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
@@ -99,6 +108,7 @@ internal abstract class ServerCall : ServerWork
 
     private async Task RunAsync()
     {
+        Exception? failure = null;
         try
         {
             (object? result, ValueWriter? writer) = await InvokeAsync().ConfigureAwait(false);
@@ -121,10 +131,12 @@ internal abstract class ServerCall : ServerWork
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            failure = ex;
             Session.SendError(CallId, ex);
         }
         finally
         {
+            ServerMetrics.EndCall(_admitted, Service, Method, failure);
             Gate?.Exit();
             Session.CallFinished(this);
             _cancellation?.Dispose();

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Multiproc.Server;
+
+/// <summary>
+/// The <c>Multiproc</c> meter: what every manager in this process serves, for <c>dotnet-counters</c>,
+/// OpenTelemetry or any <see cref="MeterListener"/> (docs/metrics.md).
+/// </summary>
+/// <remarks>
+/// <para>Server side only: a client (a worker above all) creates no meter, so metrics cost a worker's
+/// start nothing. The counts that already exist (calls, objects, connections, bytes) are observed
+/// when a listener collects, so they cost the call path nothing; only the call duration, errors,
+/// waits and dropped connections are recorded as they happen, and the duration is timed only while
+/// a listener has it enabled.</para>
+/// <para>Names follow OpenTelemetry's RPC conventions where one applies (<c>rpc.server.call.duration</c>
+/// with <c>rpc.system</c>, <c>rpc.service</c> = the type id, <c>rpc.method</c> = the member, and
+/// <c>error.type</c> on failures); the rest are <c>multiproc.server.*</c>.</para>
+/// </remarks>
+internal static class ServerMetrics
+{
+    /// <summary>The meter's name, as <c>dotnet-counters monitor --counters Multiproc</c> takes it.</summary>
+    public const string MeterName = "Multiproc";
+
+    public const string SystemName = "multiproc";
+
+    private static readonly ConcurrentDictionary<ObjectHost, byte> s_hosts = new();
+
+    private static readonly Meter s_meter = new(MeterName, typeof(ServerMetrics).Assembly.GetName().Version?.ToString());
+
+    /// <summary>Gets the duration of each call, admission to reply (<c>rpc.server.call.duration</c>, seconds).</summary>
+    public static Histogram<double> CallDuration { get; } = s_meter.CreateHistogram(
+        "rpc.server.call.duration",
+        unit: "s",
+        description: "Duration of calls a Multiproc manager served, from admission to reply; a call that waits (a queue take, a lock) includes its wait.",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });
+
+    /// <summary>Gets the calls answered with an error, by the exception's type (<c>error.type</c>).</summary>
+    public static Counter<long> Errors { get; } = s_meter.CreateCounter<long>(
+        "multiproc.server.errors", unit: "{error}", description: "Calls a Multiproc manager answered with an error, by exception type.");
+
+    /// <summary>Gets the waits in progress on built-in primitives (a queue take, a lock acquire...), by <c>multiproc.wait.kind</c>.</summary>
+    public static UpDownCounter<long> Waits { get; } = s_meter.CreateUpDownCounter<long>(
+        "multiproc.server.waits", unit: "{wait}", description: "Calls waiting on a built-in primitive (queue, lock, semaphore, event, condition, barrier).");
+
+    /// <summary>Gets the connections the manager dropped, by <c>multiproc.drop.reason</c>.</summary>
+    public static Counter<long> DroppedConnections { get; } = s_meter.CreateCounter<long>(
+        "multiproc.server.connections.dropped", unit: "{connection}", description: "Connections a Multiproc manager closed on its own, by reason.");
+
+    static ServerMetrics()
+    {
+        s_meter.CreateObservableCounter(
+            "multiproc.server.calls", ObserveCalls, unit: "{call}", description: "Calls a Multiproc manager admitted since it started.");
+        s_meter.CreateObservableUpDownCounter(
+            "multiproc.server.objects", ObserveObjects, unit: "{object}", description: "Shared objects alive in a Multiproc manager, by type id.");
+        s_meter.CreateObservableUpDownCounter(
+            "multiproc.server.connections", ObserveConnections, unit: "{connection}", description: "Client connections open on a Multiproc manager.");
+        s_meter.CreateObservableCounter(
+            "multiproc.server.io", ObserveBytes, unit: "By", description: "Bytes a Multiproc manager received and sent on its connections, by network.io.direction.");
+    }
+
+    /// <summary>Counts <paramref name="host"/> in the observed instruments until <see cref="Forget"/>.</summary>
+    public static void Track(ObjectHost host) => s_hosts.TryAdd(host, 0);
+
+    public static void Forget(ObjectHost host) => s_hosts.TryRemove(host, out _);
+
+    /// <summary>Gets a timestamp to time a call with, or 0 when nobody listens to <see cref="CallDuration"/>.</summary>
+    public static long StartCall() => CallDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    /// <summary>Records a call timed since <paramref name="started"/> (nothing when it was 0).</summary>
+    public static void EndCall(long started, string service, string method, Exception? error)
+    {
+        if (started == 0)
+        {
+            return;
+        }
+
+        var tags = new TagList
+        {
+            { "rpc.system", SystemName },
+            { "rpc.service", service },
+            { "rpc.method", method },
+        };
+        if (error is not null)
+        {
+            tags.Add("error.type", error.GetType().FullName);
+        }
+
+        CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+    }
+
+    public static void CountError(Exception error)
+    {
+        if (Errors.Enabled)
+        {
+            Errors.Add(1, new KeyValuePair<string, object?>("error.type", error.GetType().FullName));
+        }
+    }
+
+    /// <summary>Counts a connection the manager closed on its own; <paramref name="reason"/> is one of docs/metrics.md's values.</summary>
+    public static void CountDropped(string reason)
+    {
+        if (DroppedConnections.Enabled)
+        {
+            DroppedConnections.Add(1, new KeyValuePair<string, object?>("multiproc.drop.reason", reason));
+        }
+    }
+
+    /// <summary>Counts a wait on a built-in primitive starting; true when counted, so its end is counted too.</summary>
+    /// <remarks>A wait that began before a listener attached is never counted, so the count never goes below zero.</remarks>
+    public static bool WaitStarted(string kind)
+    {
+        if (!Waits.Enabled)
+        {
+            return false;
+        }
+
+        Waits.Add(1, new KeyValuePair<string, object?>("multiproc.wait.kind", kind));
+        return true;
+    }
+
+    /// <summary>Counts the end of a wait that <see cref="WaitStarted"/> counted.</summary>
+    public static void WaitEnded(string kind) => Waits.Add(-1, new KeyValuePair<string, object?>("multiproc.wait.kind", kind));
+
+    private static long ObserveCalls() => s_hosts.Keys.Sum(host => host.CallCount);
+
+    private static int ObserveConnections() => s_hosts.Keys.Sum(host => host.SessionCount);
+
+    private static IEnumerable<Measurement<int>> ObserveObjects()
+        => s_hosts.Keys
+            .SelectMany(host => host.Table.CountByType())
+            .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+            .Select(group => new Measurement<int>(group.Sum(pair => pair.Value), new KeyValuePair<string, object?>("multiproc.type_id", group.Key)));
+
+    private static IEnumerable<Measurement<long>> ObserveBytes()
+    {
+        long received = 0;
+        long sent = 0;
+        foreach (ObjectHost host in s_hosts.Keys)
+        {
+            (long hostReceived, long hostSent) = host.BytesTransferred;
+            received += hostReceived;
+            sent += hostSent;
+        }
+
+        return
+        [
+            new Measurement<long>(received, new KeyValuePair<string, object?>("network.io.direction", "receive")),
+            new Measurement<long>(sent, new KeyValuePair<string, object?>("network.io.direction", "transmit")),
+        ];
+    }
+}
