@@ -238,6 +238,34 @@ public sealed class ManagerOptions
         return Add(new Registration(typeId, implementationType, implementationType, null));
     }
 
+    /// <summary>Registers every public class of <paramref name="assembly"/> marked <see cref="SharedTypeAttribute"/>.</summary>
+    /// <param name="assembly">The assembly to search (its exported types only).</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <exception cref="ArgumentException">
+    /// A marked class is abstract or does not implement its contract, a contract is not an interface
+    /// or cannot be shared, or a type id is taken. The message names the class.
+    /// </exception>
+    /// <exception cref="System.Reflection.ReflectionTypeLoadException">The assembly's types cannot be loaded (a dependency is missing).</exception>
+    public ManagerOptions RegisterSharedTypes(System.Reflection.Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        foreach (Type type in assembly.GetExportedTypes())
+        {
+            foreach (SharedTypeAttribute shared in type.GetCustomAttributes(typeof(SharedTypeAttribute), inherit: false).Cast<SharedTypeAttribute>())
+            {
+                if (!type.IsClass || type.IsAbstract || !shared.Contract.IsAssignableFrom(type))
+                {
+                    throw new ArgumentException($"{type.FullName} is marked [SharedType(typeof({shared.Contract.Name}))] but is not a non-abstract class implementing it.", nameof(assembly));
+                }
+
+                RequireInterface(shared.Contract);
+                Add(new Registration(shared.Id ?? shared.Contract.FullName!, shared.Contract, type, null));
+            }
+        }
+
+        return this;
+    }
+
     internal ManagerOptions Add(Registration registration)
     {
         ContractShape.Validate(registration.Contract);

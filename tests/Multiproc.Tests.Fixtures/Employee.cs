@@ -2,6 +2,7 @@ using System.Globalization;
 
 namespace Multiproc.Tests.Fixtures;
 
+[SharedType(typeof(IEmployee))]
 public sealed class Employee : IEmployee
 {
     public Employee(string name, decimal salary)

@@ -10,6 +10,12 @@ internal static class Signals
 
     public static void Continue(int pid) => Send(pid, "CONT");
 
+    /// <summary>Asks a process to stop, as a service manager or <c>kill</c> does (SIGTERM).</summary>
+    public static void Terminate(int pid) => Send(pid, "TERM");
+
+    /// <summary>Interrupts a process, as Ctrl+C does (SIGINT).</summary>
+    public static void Interrupt(int pid) => Send(pid, "INT");
+
     private static void Send(int pid, string signal)
     {
         var info = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };

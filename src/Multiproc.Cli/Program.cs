@@ -1,0 +1,12 @@
+using System.CommandLine;
+using Multiproc.Cli;
+
+// The multiproc tool (docs/cli.md): serve a standalone manager, make key files.
+var root = new RootCommand("Multiproc: shared objects for processes, served by a standalone manager.")
+{
+    ServeCommand.Create(),
+    KeygenCommand.Create(),
+};
+
+// SIGINT and SIGTERM cancel the running command's token; a manager needs well under this to stop.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(4) });

@@ -1,0 +1,118 @@
+using Multiproc.Tests.Fixtures;
+using Multiproc.Tests.Infrastructure;
+
+namespace Multiproc.Tests.Cli;
+
+/// <summary>The <c>multiproc</c> tool (docs/cli.md), run as a real process: keygen, and serve until a signal.</summary>
+[Trait("Kind", "Process")]
+public sealed class CliTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mp-cli-").FullName;
+
+    [Fact(Timeout = 90_000)]
+    public async Task Keygen_WritesAPrivateHexKey_AndNeverOverwritesOne()
+    {
+        string path = Path.Combine(_directory, "key");
+
+        (int code, CliProcess first) = await CliProcess.RunAsync("keygen", path);
+        using (first)
+        {
+            Assert.Equal(0, code);
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        string key = File.ReadAllText(path).Trim();
+        Assert.Equal(64, key.Length);
+        Assert.Equal(32, Convert.FromHexString(key).Length);
+
+        (int again, CliProcess second) = await CliProcess.RunAsync("keygen", path);
+        using (second)
+        {
+            Assert.Equal(1, again);
+            Assert.Contains("already exists", second.StandardError, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(key, File.ReadAllText(path).Trim());
+    }
+
+    [Theory(Timeout = 90_000)]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_ServesTheMarkedTypes_AndOnASignalExitsZeroRemovesItsSocketAndFailsItsClients(string signal)
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", keyPath);
+        writer.Dispose();
+        Assert.Equal(0, keygen);
+
+        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
+        string address = await serve.ReadValueAsync("address:");
+        Assert.Contains(typeof(IEmployee).FullName!, await serve.ReadValueAsync("shared types:"), StringComparison.Ordinal);
+        string socketDirectory = Path.GetDirectoryName(address["unix:".Length..])!;
+
+        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
+        Assert.Equal(110m, ann.Raise(10m));
+
+        if (signal == "TERM")
+        {
+            Signals.Terminate(serve.Id);
+        }
+        else
+        {
+            Signals.Interrupt(serve.Id);
+        }
+
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
+        Assert.Throws<ManagerUnavailableException>(() => ann.Raise(1m));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_WithoutAKeyFile_WritesAPrivateOne_AndRemovesItWhenItStops()
+    {
+        using CliProcess serve = CliProcess.Start("serve", "--address", "tcp://127.0.0.1:0");
+        string address = await serve.ReadValueAsync("address:");
+        string keyPath = await serve.ReadValueAsync("key file:");
+        Assert.StartsWith("tcp://127.0.0.1:", address, StringComparison.Ordinal);
+        Assert.DoesNotContain(":0", address["tcp://127.0.0.1".Length..], StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
+
+        await using (Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token()))
+        {
+            ISharedList<int> list = await client.CreateListAsync<int>();
+            list.Add(1);
+            Assert.Equal(1, list.Count);
+        }
+
+        Signals.Terminate(serve.Id);
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(File.Exists(keyPath), "the generated key file was left behind");
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_RefusesAKeyFileOthersCanRead_AndAFileThatIsNoKey()
+    {
+        string open = Path.Combine(_directory, "open-key");
+        File.WriteAllText(open, Convert.ToHexString(new byte[32]));
+        File.SetUnixFileMode(open, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        (int code, CliProcess refused) = await CliProcess.RunAsync("serve", "--key-file", open);
+        using (refused)
+        {
+            Assert.Equal(2, code);
+            Assert.Contains("chmod 600", refused.StandardError, StringComparison.Ordinal);
+        }
+
+        string garbage = Path.Combine(_directory, "not-a-key");
+        File.WriteAllText(garbage, "hello");
+        File.SetUnixFileMode(garbage, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        (int garbageCode, CliProcess notAKey) = await CliProcess.RunAsync("serve", "--key-file", garbage);
+        using (notAKey)
+        {
+            Assert.Equal(2, garbageCode);
+            Assert.Contains("not a key file", notAKey.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
