@@ -219,6 +219,21 @@ public sealed partial class Manager : IAsyncDisposable
         return _control.GetStatsAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Returns what the manager holds and serves in detail: objects by type, published names, each
+    /// connection (process, endpoint, references, calls in flight, locks and permits held), calls and
+    /// errors per member, uptime and memory. What <c>multiproc inspect</c> prints.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A snapshot; each part is read at a slightly different moment.</returns>
+    /// <exception cref="ManagerUnavailableException">The manager is gone.</exception>
+    /// <exception cref="ObjectDisposedException">This manager was disposed.</exception>
+    public Task<ManagerInspection> InspectAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _control.InspectAsync(cancellationToken);
+    }
+
     /// <summary>Shuts the server down (owner) or closes this connection (connector).</summary>
     /// <returns>A task that completes when done.</returns>
     public async ValueTask DisposeAsync()

@@ -8,6 +8,7 @@ internal static class ControlMembers
     public const string Lookup = "lookup";
     public const string Unpublish = "unpublish";
     public const string Stats = "stats";
+    public const string Inspect = "inspect";
     public const string Handover = "handover";
     public const string Adopt = "adopt";
     public const string Shutdown = "shutdown";

@@ -17,6 +17,7 @@ internal sealed class ControlChannel(ICallChannel channel)
     private static readonly ValueReader s_boolReader = ValueCodec.GetReader(typeof(bool));
     private static readonly ValueReader s_stringReader = ValueCodec.GetReader(typeof(string));
     private static readonly ValueReader s_statsReader = ValueCodec.GetReader(typeof(ManagerStats));
+    private static readonly ValueReader s_inspectionReader = ValueCodec.GetReader(typeof(ManagerInspection));
 
     /// <summary>Gets the channel the calls go over.</summary>
     public ICallChannel Channel => channel;
@@ -45,6 +46,9 @@ internal sealed class ControlChannel(ICallChannel channel)
     /// <summary>Returns the manager's counts.</summary>
     public Task<ManagerStats> GetStatsAsync(CancellationToken cancellationToken)
         => CallAsync<ManagerStats>(ControlMembers.Stats, [], s_statsReader, cancellationToken);
+
+    public Task<ManagerInspection> InspectAsync(CancellationToken cancellationToken)
+        => CallAsync<ManagerInspection>(ControlMembers.Inspect, [], s_inspectionReader, cancellationToken);
 
     /// <summary>Turns a reference this channel owns into a token another process can adopt.</summary>
     public Task<string> HandOverAsync(long objectId, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ internal static class ControlCalls
     private static readonly ValueWriter s_boolWriter = ValueCodec.GetWriter(typeof(bool));
     private static readonly ValueWriter s_stringWriter = ValueCodec.GetWriter(typeof(string));
     private static readonly ValueWriter s_statsWriter = ValueCodec.GetWriter(typeof(ManagerStats));
+    private static readonly ValueWriter s_inspectionWriter = ValueCodec.GetWriter(typeof(ManagerInspection));
 
     public static ControlCall Prepare(ServerSession session, uint callId, string member, ref MessagePackReader reader, int argumentCount)
     {
@@ -50,6 +51,8 @@ internal static class ControlCalls
                 return new ControlCall(session, callId, () => (server.Table.Unpublish(unpublishName), s_boolWriter));
             case ControlMembers.Stats:
                 return new ControlCall(session, callId, () => (server.GetStats(), s_statsWriter));
+            case ControlMembers.Inspect:
+                return new ControlCall(session, callId, () => (ServerInspection.Build(server), s_inspectionWriter));
             case ControlMembers.Handover:
                 Expect(member, argumentCount, 1);
                 ObjectEntry handed = Find(server, reader.ReadInt64());

@@ -20,6 +20,7 @@ namespace Multiproc.Server;
 internal sealed partial class ObjectHost : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, ServerSession> _sessions = new();
+    private readonly ConcurrentDictionary<string, MemberCounter> _controlCounters = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextSessionId;
     private long _calls;
@@ -40,8 +41,12 @@ internal sealed partial class ObjectHost : IAsyncDisposable
         Handovers = new Handovers(Table, Clock);
         Registry = new TypeRegistry(settings.Registrations);
         MemoryQuota = new SharedMemoryQuota(settings.MaxSharedMemoryBytes);
+        StartedAt = settings.TimeProvider.GetUtcNow();
         ServerMetrics.Track(this);
     }
+
+    /// <summary>Gets when the host started.</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>Gets the settings snapshot taken at start; the live options object is never read again.</summary>
     public ManagerSettings Settings { get; }
@@ -135,6 +140,20 @@ internal sealed partial class ObjectHost : IAsyncDisposable
     public void RequestShutdown() => _shutdownRequested.TrySetResult();
 
     public void CountCall() => Interlocked.Increment(ref _calls);
+
+    /// <summary>Gets the counter of a control member (create, publish...).</summary>
+    public MemberCounter ControlCounter(string member) => _controlCounters.GetOrAdd(member, static _ => new MemberCounter());
+
+    /// <summary>Gets the calls and errors of every member of every registered type and of the control object.</summary>
+    public IEnumerable<InspectedMember> MemberCounts()
+        => Registry.Bindings
+            .SelectMany(binding => binding.Methods.Select(method => new InspectedMember(binding.TypeId, method.Name, method.Counter.Calls, method.Counter.Errors)))
+            .GroupBy(member => (member.TypeId, member.Member))
+            .Select(g => new InspectedMember(g.Key.TypeId, g.Key.Member, g.Sum(m => m.Calls), g.Sum(m => m.Errors)))
+            .Concat(_controlCounters.Select(pair => new InspectedMember(ControlTypeId, pair.Key, pair.Value.Calls, pair.Value.Errors)));
+
+    /// <summary>The type id under which control calls are counted and timed.</summary>
+    public const string ControlTypeId = "multiproc.control";
 
     public void CountError() => Interlocked.Increment(ref _errors);
 

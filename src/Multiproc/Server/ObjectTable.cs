@@ -166,6 +166,18 @@ internal sealed class ObjectTable
         return true;
     }
 
+    /// <summary>Gets the published names and their objects (a moment's view).</summary>
+    public (string Name, ObjectEntry Entry)[] PublishedNames()
+    {
+        lock (_lock)
+        {
+            return [.. _names.Select(pair => (pair.Key, pair.Value))];
+        }
+    }
+
+    /// <summary>Gets the live objects (a moment's view, without locking).</summary>
+    public ObjectEntry[] Snapshot() => [.. _byId.Values];
+
     public Dictionary<string, int> CountByType()
         => _byId.Values.GroupBy(e => e.Binding.TypeId).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 

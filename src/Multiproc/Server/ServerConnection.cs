@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Multiproc.Protocol;
 using Multiproc.Serialization;
 using Multiproc.Server.Dispatch;
+using Multiproc.Transport;
 
 namespace Multiproc.Server;
 
@@ -45,6 +46,8 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
             ScheduleFlush = ServerScheduler.Shared.Queue,
         };
         ConfigureSocket(socket, server.Host.Settings);
+        Endpoint = PeerIdentity.Endpoint(socket);
+        PeerProcessId = PeerIdentity.ProcessId(socket);
         _logger = server.Host.Logger;
     }
 
@@ -57,6 +60,12 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
     }
 
     public void Dispose() => Close();
+
+    /// <inheritdoc/>
+    public override string Endpoint { get; }
+
+    /// <inheritdoc/>
+    public override int? PeerProcessId { get; }
 
     /// <inheritdoc/>
     public override long BytesReceived => _reader.BytesReceived;

@@ -6,6 +6,18 @@ internal abstract partial class ServerSession
     private readonly Lock _ownedLock = new();
     private readonly Dictionary<ObjectEntry, int> _owned = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Gets how many references this session's client holds.</summary>
+    public long OwnedReferences
+    {
+        get
+        {
+            lock (_ownedLock)
+            {
+                return _owned.Values.Sum(count => (long)count);
+            }
+        }
+    }
+
     /// <summary>Records that this session's client now holds one more reference (already counted in the table).</summary>
     public void AdoptReference(ObjectEntry entry)
     {

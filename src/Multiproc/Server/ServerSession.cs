@@ -62,6 +62,15 @@ internal abstract partial class ServerSession
     /// <summary>Gets how many calls are running or waiting for their turn.</summary>
     internal int CallsRunning => Volatile.Read(ref _inFlight);
 
+    /// <summary>Gets what counts against the pending-call limit: calls running or queued, and replies not yet sent.</summary>
+    internal int CallsInFlight => CallsRunning + UnsentReplies;
+
+    /// <summary>Gets the client's process id, when the transport knows it (a Unix socket's peer credentials).</summary>
+    public virtual int? PeerProcessId => null;
+
+    /// <summary>Gets where the client connects from, for inspection.</summary>
+    public virtual string Endpoint => "in-process";
+
     /// <summary>Gets the bytes received on this session's transport so far (0 for a transport that does not count them).</summary>
     public virtual long BytesReceived => 0;
 

@@ -14,7 +14,7 @@ namespace Multiproc.Server.BuiltIns;
 /// mean "not acquired" on the wire.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedLockServer : IDisposable
+internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
 {
     private readonly Lock _lock = new();
     private readonly WaitQueue<long> _waiters;
@@ -105,6 +105,12 @@ internal sealed class SharedLockServer : IDisposable
             _watch.Dispose();
         }
     }
+
+    /// <inheritdoc/>
+    bool IConnectionHoldings.IsLock => true;
+
+    /// <inheritdoc/>
+    int IConnectionHoldings.HeldBy(long connectionId) => IsOwnedBy(connectionId) ? 1 : 0;
 
     internal bool IsOwnedBy(long connectionId)
     {

@@ -15,7 +15,7 @@ namespace Multiproc.Server.BuiltIns;
 /// before the grant reached it is put back, as the queue does with an item.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedSemaphoreServer : IDisposable
+internal sealed class SharedSemaphoreServer : IDisposable, IConnectionHoldings
 {
     private readonly Lock _lock = new();
     private readonly WaitQueue<bool> _waiters;
@@ -158,6 +158,18 @@ internal sealed class SharedSemaphoreServer : IDisposable
             _count--;
             Hold(next.Owner);
             next.TrySetResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    bool IConnectionHoldings.IsLock => false;
+
+    /// <inheritdoc/>
+    int IConnectionHoldings.HeldBy(long connectionId)
+    {
+        lock (_lock)
+        {
+            return _held.GetValueOrDefault(connectionId);
         }
     }
 

@@ -17,7 +17,10 @@ internal sealed class ControlCall : ServerCall
     public string Member { get; set; } = "control";
 
     /// <inheritdoc/>
-    public override string Service => "multiproc.control";
+    public override string Service => ObjectHost.ControlTypeId;
+
+    /// <inheritdoc/>
+    protected override MemberCounter Counter => Session.Host.ControlCounter(Member);
 
     /// <inheritdoc/>
     public override string Method => Member;

@@ -27,6 +27,9 @@ internal sealed class MethodCall : ServerCall
     /// <inheritdoc/>
     public override string Method => _method.Name;
 
+    /// <inheritdoc/>
+    protected override MemberCounter Counter => _method.Counter;
+
     public override bool RunsInline => _method.Inline.RunsInline;
 
     public override void MarkSlow() => _method.Inline.MarkSlow();

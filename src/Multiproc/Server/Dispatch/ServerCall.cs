@@ -44,6 +44,9 @@ internal abstract class ServerCall : ServerWork
     /// <summary>Gets what the call's metrics name as <c>rpc.method</c>: the member.</summary>
     public abstract string Method { get; }
 
+    /// <summary>Gets the counter of the member called (inspection).</summary>
+    protected abstract MemberCounter Counter { get; }
+
     /// <summary>Gets a token cancelled by the client's Cancel message or the session closing (none unless cancellable).</summary>
     protected CancellationToken CancellationToken => _cancellation?.Token ?? default;
 
@@ -137,6 +140,7 @@ internal abstract class ServerCall : ServerWork
         finally
         {
             ServerMetrics.EndCall(_admitted, Service, Method, failure);
+            Counter.Count(failed: failure is not null);
             Gate?.Exit();
             Session.CallFinished(this);
             _cancellation?.Dispose();

@@ -70,6 +70,9 @@ internal sealed class ServerMethod
     /// </remarks>
     public Func<object, object?[], object?> Invoker => field ?? CompiledInvoker.Publish(ref field, CompileInvoker(_method, _contract));
 
+    /// <summary>Gets this member's calls and errors (inspection).</summary>
+    public MemberCounter Counter { get; } = new();
+
     /// <summary>Gets whether calls of this method currently run on the reader thread.</summary>
     public InlinePolicy Inline { get; } = new();
 

@@ -15,6 +15,7 @@ internal sealed class SharedTypeBinding
     {
         Registration = registration;
         ServerMethod[] methods = [.. ContractShape.GetMethods(registration.Contract).Select(m => ServerMethod.Create(m, registration.Contract))];
+        Methods = methods;
         _byKey = methods.GroupBy(m => m.Key).ToFrozenDictionary(g => g.Key, g => new[] { g.First() }, StringComparer.Ordinal);
         _byName = methods.GroupBy(m => m.Name).ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         Constructors = registration.Implementation is { } impl && registration.Factory is null
@@ -37,6 +38,9 @@ internal sealed class SharedTypeBinding
     public bool IsBuiltIn { get; }
 
     public IReadOnlyList<ServerConstructor> Constructors { get; }
+
+    /// <summary>Gets the type's callable members.</summary>
+    public IReadOnlyList<ServerMethod> Methods { get; }
 
     /// <summary>Finds a method by its full key, or by bare name (untyped calls).</summary>
     /// <returns>The candidates: one for a full key, possibly several overloads for a bare name.</returns>

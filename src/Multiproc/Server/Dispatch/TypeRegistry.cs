@@ -18,6 +18,9 @@ internal sealed class TypeRegistry
             .GroupBy(b => b.Registration.Implementation!).ToFrozenDictionary(g => g.Key, g => g.First());
     }
 
+    /// <summary>Gets every binding (built-in and registered).</summary>
+    public IEnumerable<SharedTypeBinding> Bindings => _byTypeId.Values;
+
     public bool TryGet(string typeId, out SharedTypeBinding binding) => _byTypeId.TryGetValue(typeId, out binding!);
 
     /// <summary>Finds how to share <paramref name="instance"/> when it is sent as <paramref name="declaredType"/>.</summary>
