@@ -31,6 +31,17 @@ internal sealed class CliProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
     public string StandardError
     {
         get

@@ -69,6 +69,80 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact(Timeout = 90_000)]
+    public async Task Inspect_PrintsTheDocumentedJsonFields_AndText()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", keyPath);
+        writer.Dispose();
+        Assert.Equal(0, keygen);
+        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
+        string address = await serve.ReadValueAsync("address:");
+        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
+        ann.Raise(1m);
+        ann.Raise(2m);
+        await client.PublishAsync("ann", ann);
+        ISharedLock held = await client.CreateLockAsync();
+        held.Acquire();
+
+        (int code, CliProcess inspect) = await CliProcess.RunAsync("inspect", address, "--key-file", keyPath, "--json");
+        string json;
+        using (inspect)
+        {
+            Assert.True(code == 0, inspect.StandardError);
+            json = inspect.StandardOutput;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        System.Text.Json.JsonElement root = document.RootElement;
+        Assert.Equal(["connections", "managedHeapBytes", "members", "names", "objectsByType", "startedAt", "uptimeSeconds", "workingSetBytes"], Names(root));
+        Assert.Equal(1, root.GetProperty("objectsByType").GetProperty(typeof(IEmployee).FullName!).GetInt32());
+        System.Text.Json.JsonElement name = Assert.Single(root.GetProperty("names").EnumerateArray());
+        Assert.Equal(["name", "objectId", "typeId"], Names(name));
+        Assert.Equal("ann", name.GetProperty("name").GetString());
+        System.Text.Json.JsonElement holder = Assert.Single(root.GetProperty("connections").EnumerateArray(), c => c.GetProperty("locksHeld").GetInt32() == 1);
+        Assert.Equal(["callsInFlight", "endpoint", "id", "locksHeld", "permitsHeld", "processId", "referencesOwned"], Names(holder));
+        Assert.Equal(Environment.ProcessId, holder.GetProperty("processId").GetInt32());
+        System.Text.Json.JsonElement raise = Assert.Single(root.GetProperty("members").EnumerateArray(), m => m.GetProperty("member").GetString() == "Raise");
+        Assert.Equal(["calls", "errors", "member", "typeId"], Names(raise));
+        Assert.Equal(2, raise.GetProperty("calls").GetInt64());
+        Assert.True(root.GetProperty("uptimeSeconds").GetDouble() > 0);
+
+        (int textCode, CliProcess text) = await CliProcess.RunAsync("inspect", address, "--key-file", keyPath);
+        using (text)
+        {
+            Assert.Equal(0, textCode);
+            Assert.Contains("published names (1)", text.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("IEmployee.Raise", text.StandardOutput, StringComparison.Ordinal);
+        }
+
+        Signals.Terminate(serve.Id);
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Inspect_WithAWrongKey_FailsWithAMessage()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        string otherKey = Path.Combine(_directory, "other");
+        foreach (string path in new[] { keyPath, otherKey })
+        {
+            (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", path);
+            writer.Dispose();
+            Assert.Equal(0, keygen);
+        }
+
+        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath);
+        string address = await serve.ReadValueAsync("address:");
+        (int code, CliProcess inspect) = await CliProcess.RunAsync("inspect", address, "--key-file", otherKey);
+        using (inspect)
+        {
+            Assert.Equal(1, code);
+            Assert.Contains("multiproc inspect:", inspect.StandardError, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact(Timeout = 90_000)]
     public async Task Serve_WithoutAKeyFile_WritesAPrivateOne_AndRemovesItWhenItStops()
     {
         using CliProcess serve = CliProcess.Start("serve", "--address", "tcp://127.0.0.1:0");
@@ -115,4 +189,7 @@ public sealed class CliTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static string[] Names(System.Text.Json.JsonElement element)
+        => [.. element.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)];
 }

@@ -1,0 +1,80 @@
+using System.Text.Json;
+
+namespace Multiproc.Cli;
+
+/// <summary>
+/// <c>multiproc inspect --json</c>: a <see cref="ManagerInspection"/> as JSON with the field names
+/// docs/cli.md documents (camelCase; durations in seconds), written field by field so a rename in
+/// the library cannot change them silently.
+/// </summary>
+internal static class InspectionJson
+{
+    public static string Write(ManagerInspection inspection)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteString("startedAt", inspection.StartedAt);
+            json.WriteNumber("uptimeSeconds", Math.Round(inspection.Uptime.TotalSeconds, 3));
+            json.WriteNumber("workingSetBytes", inspection.WorkingSetBytes);
+            json.WriteNumber("managedHeapBytes", inspection.ManagedHeapBytes);
+            json.WriteStartObject("objectsByType");
+            foreach ((string typeId, int count) in inspection.ObjectsByType.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                json.WriteNumber(typeId, count);
+            }
+
+            json.WriteEndObject();
+            json.WriteStartArray("names");
+            foreach (InspectedName name in inspection.Names)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", name.Name);
+                json.WriteString("typeId", name.TypeId);
+                json.WriteNumber("objectId", name.ObjectId);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("connections");
+            foreach (InspectedConnection connection in inspection.Connections)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", connection.Id);
+                if (connection.ProcessId is int pid)
+                {
+                    json.WriteNumber("processId", pid);
+                }
+                else
+                {
+                    json.WriteNull("processId");
+                }
+
+                json.WriteString("endpoint", connection.Endpoint);
+                json.WriteNumber("referencesOwned", connection.ReferencesOwned);
+                json.WriteNumber("callsInFlight", connection.CallsInFlight);
+                json.WriteNumber("locksHeld", connection.LocksHeld);
+                json.WriteNumber("permitsHeld", connection.PermitsHeld);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("members");
+            foreach (InspectedMember member in inspection.Members)
+            {
+                json.WriteStartObject();
+                json.WriteString("typeId", member.TypeId);
+                json.WriteString("member", member.Member);
+                json.WriteNumber("calls", member.Calls);
+                json.WriteNumber("errors", member.Errors);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
