@@ -26,21 +26,14 @@ internal static class InspectionJson
             }
 
             json.WriteEndObject();
-            json.WriteStartArray("names");
-            foreach (InspectedName name in inspection.Names)
+            WriteArray(json, "names", inspection.Names, static (json, name) =>
             {
-                json.WriteStartObject();
                 json.WriteString("name", name.Name);
                 json.WriteString("typeId", name.TypeId);
                 json.WriteNumber("objectId", name.ObjectId);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("connections");
-            foreach (InspectedConnection connection in inspection.Connections)
+            });
+            WriteArray(json, "connections", inspection.Connections, static (json, connection) =>
             {
-                json.WriteStartObject();
                 json.WriteNumber("id", connection.Id);
                 if (connection.ProcessId is int pid)
                 {
@@ -56,25 +49,30 @@ internal static class InspectionJson
                 json.WriteNumber("callsInFlight", connection.CallsInFlight);
                 json.WriteNumber("locksHeld", connection.LocksHeld);
                 json.WriteNumber("permitsHeld", connection.PermitsHeld);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("members");
-            foreach (InspectedMember member in inspection.Members)
+            });
+            WriteArray(json, "members", inspection.Members, static (json, member) =>
             {
-                json.WriteStartObject();
                 json.WriteString("typeId", member.TypeId);
                 json.WriteString("member", member.Member);
                 json.WriteNumber("calls", member.Calls);
                 json.WriteNumber("errors", member.Errors);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
+            });
             json.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteArray<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeFields)
+    {
+        json.WriteStartArray(name);
+        foreach (T item in items)
+        {
+            json.WriteStartObject();
+            writeFields(json, item);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
     }
 }

@@ -41,9 +41,7 @@ public sealed class CliTests : IDisposable
     public async Task Serve_ServesTheMarkedTypes_AndOnASignalExitsZeroRemovesItsSocketAndFailsItsClients(string signal)
     {
         string keyPath = Path.Combine(_directory, "key");
-        (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", keyPath);
-        writer.Dispose();
-        Assert.Equal(0, keygen);
+        await KeygenAsync(keyPath);
 
         using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
         string address = await serve.ReadValueAsync("address:");
@@ -72,9 +70,7 @@ public sealed class CliTests : IDisposable
     public async Task Inspect_PrintsTheDocumentedJsonFields_AndText()
     {
         string keyPath = Path.Combine(_directory, "key");
-        (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", keyPath);
-        writer.Dispose();
-        Assert.Equal(0, keygen);
+        await KeygenAsync(keyPath);
         using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
         string address = await serve.ReadValueAsync("address:");
         await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
@@ -125,12 +121,8 @@ public sealed class CliTests : IDisposable
     {
         string keyPath = Path.Combine(_directory, "key");
         string otherKey = Path.Combine(_directory, "other");
-        foreach (string path in new[] { keyPath, otherKey })
-        {
-            (int keygen, CliProcess writer) = await CliProcess.RunAsync("keygen", path);
-            writer.Dispose();
-            Assert.Equal(0, keygen);
-        }
+        await KeygenAsync(keyPath);
+        await KeygenAsync(otherKey);
 
         using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath);
         string address = await serve.ReadValueAsync("address:");
@@ -189,6 +181,15 @@ public sealed class CliTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static async Task KeygenAsync(string path)
+    {
+        (int code, CliProcess keygen) = await CliProcess.RunAsync("keygen", path);
+        using (keygen)
+        {
+            Assert.True(code == 0, keygen.StandardError);
+        }
+    }
 
     private static string[] Names(System.Text.Json.JsonElement element)
         => [.. element.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)];
