@@ -57,6 +57,25 @@ internal static class InspectionJson
                 json.WriteNumber("calls", member.Calls);
                 json.WriteNumber("errors", member.Errors);
             });
+            WriteArray(json, "busiestObjects", inspection.BusiestObjects, static (json, busy) =>
+            {
+                json.WriteNumber("objectId", busy.ObjectId);
+                json.WriteString("typeId", busy.TypeId);
+                json.WriteNumber("calls", busy.Calls);
+            });
+            WriteArray(json, "latency", inspection.Latency, static (json, bucket) =>
+            {
+                if (bucket.UpperBoundMicroseconds is double bound)
+                {
+                    json.WriteNumber("upToMicroseconds", bound);
+                }
+                else
+                {
+                    json.WriteNull("upToMicroseconds");
+                }
+
+                json.WriteNumber("calls", bucket.Count);
+            });
             json.WriteEndObject();
         }
 

@@ -42,6 +42,13 @@ internal static class InspectionText
             text.AppendLine(invariant, $"  {member.Calls,10} {member.Errors,8} errors  {member.TypeId}.{member.Member}");
         }
 
+        text.AppendLine();
+        text.AppendLine(invariant, $"busiest objects (calls since created)");
+        foreach (InspectedObject busy in inspection.BusiestObjects.Take(10))
+        {
+            text.AppendLine(invariant, $"  {busy.Calls,10}  #{busy.ObjectId} {busy.TypeId}");
+        }
+
         return text.ToString();
     }
 }

@@ -7,6 +7,7 @@ var root = new RootCommand("Multiproc: shared objects for processes, served by a
     ServeCommand.Create(),
     KeygenCommand.Create(),
     InspectCommand.Create(),
+    TopCommand.Create(),
 };
 
 // SIGINT and SIGTERM cancel the running command's token; a manager needs well under this to stop.

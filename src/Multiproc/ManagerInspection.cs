@@ -12,6 +12,8 @@ namespace Multiproc;
 /// <param name="Names">The published names.</param>
 /// <param name="Connections">The client connections open now.</param>
 /// <param name="Members">Calls and errors per type id and member, for every member called at least once.</param>
+/// <param name="BusiestObjects">The objects with the most calls since the manager started (at most 50), busiest first.</param>
+/// <param name="Latency">How long calls took since the manager started, in buckets (what <c>multiproc top</c> reads percentiles from).</param>
 public sealed record ManagerInspection(
     DateTimeOffset StartedAt,
     TimeSpan Uptime,
@@ -20,7 +22,20 @@ public sealed record ManagerInspection(
     IReadOnlyDictionary<string, int> ObjectsByType,
     IReadOnlyList<InspectedName> Names,
     IReadOnlyList<InspectedConnection> Connections,
-    IReadOnlyList<InspectedMember> Members);
+    IReadOnlyList<InspectedMember> Members,
+    IReadOnlyList<InspectedObject> BusiestObjects,
+    IReadOnlyList<LatencyBucket> Latency);
+
+/// <summary>One object and the calls made on it.</summary>
+/// <param name="ObjectId">The object's id in the manager.</param>
+/// <param name="TypeId">Its type id.</param>
+/// <param name="Calls">Calls admitted on it since it was created.</param>
+public sealed record InspectedObject(long ObjectId, string TypeId, long Calls);
+
+/// <summary>How many calls took at most <see cref="UpperBoundMicroseconds"/> (and more than the previous bucket's bound).</summary>
+/// <param name="UpperBoundMicroseconds">The bucket's upper bound in microseconds; null for the last bucket, which has none.</param>
+/// <param name="Count">Calls in the bucket since the manager started.</param>
+public sealed record LatencyBucket(double? UpperBoundMicroseconds, long Count);
 
 /// <summary>A published name and the object behind it.</summary>
 /// <param name="Name">The name.</param>

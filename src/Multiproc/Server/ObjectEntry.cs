@@ -9,6 +9,8 @@ namespace Multiproc.Server;
 /// </remarks>
 internal sealed class ObjectEntry
 {
+    private long _calls;
+
     public ObjectEntry(ObjectTable table, long id, object instance, SharedTypeBinding binding, bool disposeWhenReleased)
     {
         Table = table;
@@ -32,6 +34,11 @@ internal sealed class ObjectEntry
 
     /// <summary>Gets the gate that runs calls one at a time, or null when the type allows concurrent calls.</summary>
     public ObjectGate? Gate { get; }
+
+    /// <summary>Gets the calls admitted on this object (inspection: the busiest objects).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    public void CountCall() => Interlocked.Increment(ref _calls);
 
     public int ReferenceCount { get; set; }
 }

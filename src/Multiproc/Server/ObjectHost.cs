@@ -45,6 +45,9 @@ internal sealed partial class ObjectHost : IAsyncDisposable
         ServerMetrics.Track(this);
     }
 
+    /// <summary>Gets how long calls took, since start.</summary>
+    public LatencyHistogram Latency { get; } = new();
+
     /// <summary>Gets when the host started.</summary>
     public DateTimeOffset StartedAt { get; }
 

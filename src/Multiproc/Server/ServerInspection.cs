@@ -5,6 +5,8 @@ namespace Multiproc.Server;
 /// <summary>Builds a <see cref="ManagerInspection"/> of a host: the <c>inspect</c> control call (docs/cli.md).</summary>
 internal static class ServerInspection
 {
+    private const int BusiestObjectCount = 50;
+
     public static ManagerInspection Build(ObjectHost host)
     {
         ObjectEntry[] objects = host.Table.Snapshot();
@@ -24,6 +26,14 @@ internal static class ServerInspection
             .Where(member => member.Calls > 0)
             .OrderBy(member => member.TypeId, StringComparer.Ordinal)
             .ThenBy(member => member.Member, StringComparer.Ordinal)];
+        InspectedObject[] busiest = [.. objects
+            .Where(entry => entry.Calls > 0)
+            .OrderByDescending(entry => entry.Calls)
+            .Take(BusiestObjectCount)
+            .Select(entry => new InspectedObject(entry.Id, entry.Binding.TypeId, entry.Calls))];
+        long[] counts = host.Latency.Snapshot();
+        LatencyBucket[] latency = [.. counts.Select((count, i) => new LatencyBucket(
+            i < LatencyHistogram.UpperBoundsMicroseconds.Length ? LatencyHistogram.UpperBoundsMicroseconds[i] : null, count))];
         using var process = Process.GetCurrentProcess();
         DateTimeOffset now = host.Settings.TimeProvider.GetUtcNow();
         return new ManagerInspection(
@@ -34,6 +44,8 @@ internal static class ServerInspection
             objects.GroupBy(entry => entry.Binding.TypeId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
             names,
             connections,
-            members);
+            members,
+            busiest,
+            latency);
     }
 }

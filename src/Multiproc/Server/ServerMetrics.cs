@@ -66,13 +66,10 @@ internal static class ServerMetrics
 
     public static void Forget(ObjectHost host) => s_hosts.TryRemove(host, out _);
 
-    /// <summary>Gets a timestamp to time a call with, or 0 when nobody listens to <see cref="CallDuration"/>.</summary>
-    public static long StartCall() => CallDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
-
-    /// <summary>Records a call timed since <paramref name="started"/> (nothing when it was 0).</summary>
+    /// <summary>Records a call timed since <paramref name="started"/>, when a listener has the duration enabled.</summary>
     public static void EndCall(long started, string service, string method, Exception? error)
     {
-        if (started == 0)
+        if (!CallDuration.Enabled)
         {
             return;
         }

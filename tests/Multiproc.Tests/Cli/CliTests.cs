@@ -91,7 +91,14 @@ public sealed class CliTests : IDisposable
 
         using var document = System.Text.Json.JsonDocument.Parse(json);
         System.Text.Json.JsonElement root = document.RootElement;
-        Assert.Equal(["connections", "managedHeapBytes", "members", "names", "objectsByType", "startedAt", "uptimeSeconds", "workingSetBytes"], Names(root));
+        Assert.Equal(["busiestObjects", "connections", "latency", "managedHeapBytes", "members", "names", "objectsByType", "startedAt", "uptimeSeconds", "workingSetBytes"], Names(root));
+        System.Text.Json.JsonElement busiest = Assert.Single(root.GetProperty("busiestObjects").EnumerateArray(), o => o.GetProperty("typeId").GetString() == typeof(IEmployee).FullName);
+        Assert.Equal(["calls", "objectId", "typeId"], Names(busiest));
+        Assert.Equal(2, busiest.GetProperty("calls").GetInt64());
+        System.Text.Json.JsonElement[] buckets = [.. root.GetProperty("latency").EnumerateArray()];
+        Assert.All(buckets, b => Assert.Equal(["calls", "upToMicroseconds"], Names(b)));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, buckets[^1].GetProperty("upToMicroseconds").ValueKind);
+        Assert.True(buckets.Sum(b => b.GetProperty("calls").GetInt64()) >= 5);
         Assert.Equal(1, root.GetProperty("objectsByType").GetProperty(typeof(IEmployee).FullName!).GetInt32());
         System.Text.Json.JsonElement name = Assert.Single(root.GetProperty("names").EnumerateArray());
         Assert.Equal(["name", "objectId", "typeId"], Names(name));
@@ -114,6 +121,41 @@ public sealed class CliTests : IDisposable
 
         Signals.Terminate(serve.Id);
         Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task TopOnce_PrintsOneFrame_WithCallsPerSecondLatencyConnectionsAndTheBusiestObject()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        await KeygenAsync(keyPath);
+        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
+        string address = await serve.ReadValueAsync("address:");
+        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        IEmployee busy = await client.CreateAsync<IEmployee>("Busy", 0m);
+        using var stop = new CancellationTokenSource();
+        Task load = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                busy.Raise(1m);
+            }
+        });
+
+        (int code, CliProcess top) = await CliProcess.RunAsync("top", address, "--key-file", keyPath, "--once");
+        await stop.CancelAsync();
+        await load.WaitAsync(TestTimeout.Token());
+        using (top)
+        {
+            Assert.True(code == 0, top.StandardError);
+            string frame = top.StandardOutput;
+            double callsPerSecond = double.Parse(Line(frame, "calls/s").Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(callsPerSecond > 10, frame);
+            Assert.Matches(@"≤ \d+(\.\d)? (µs|ms) / ≤", Line(frame, "latency p50 / p90 / p99"));
+            // The test's client and top's own, at least (the serving manager's owner holds one too).
+            Assert.True(int.Parse(Line(frame, "connections"), System.Globalization.CultureInfo.InvariantCulture) >= 2, frame);
+            Assert.Contains(typeof(IEmployee).FullName!, frame, StringComparison.Ordinal);
+            Assert.Contains($"#{SharedObject.FromProxy(busy).ObjectId}", frame, StringComparison.Ordinal);
+        }
     }
 
     [Fact(Timeout = 90_000)]
@@ -190,6 +232,10 @@ public sealed class CliTests : IDisposable
             Assert.True(code == 0, keygen.StandardError);
         }
     }
+
+    // The value after a label in top's summary grid ("calls/s   1,234").
+    private static string Line(string frame, string label)
+        => frame.Split('\n').Select(line => line.Trim()).First(line => line.StartsWith(label, StringComparison.Ordinal))[label.Length..].Trim();
 
     private static string[] Names(System.Text.Json.JsonElement element)
         => [.. element.EnumerateObject().Select(property => property.Name).Order(StringComparer.Ordinal)];

@@ -19,6 +19,7 @@ internal sealed class MethodCall : ServerCall
         _arguments = arguments;
         _builtIn = entry.Binding.IsBuiltIn;
         _typeId = entry.Binding.TypeId;
+        entry.CountCall();
     }
 
     /// <inheritdoc/>

@@ -18,8 +18,8 @@ internal abstract class ServerCall : ServerWork
 
     private readonly CancellationTokenSource? _cancellation;
 
-    // When the call was admitted, if a listener times calls (ServerMetrics); 0 otherwise.
-    private readonly long _admitted = ServerMetrics.StartCall();
+    // When the call was admitted: its duration goes to the host's latency histogram, and to the meter while a listener times calls.
+    private readonly long _admitted = System.Diagnostics.Stopwatch.GetTimestamp();
 
     // Null while starting; a resumption that arrived meanwhile; s_started once started.
     private object? _deferredResume;
@@ -140,6 +140,7 @@ internal abstract class ServerCall : ServerWork
         finally
         {
             ServerMetrics.EndCall(_admitted, Service, Method, failure);
+            Session.Host.Latency.Record(_admitted);
             Counter.Count(failed: failure is not null);
             Gate?.Exit();
             Session.CallFinished(this);
