@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Authentication;
 using Spectre.Console;
 
 namespace Multiproc.Cli;
@@ -13,28 +12,14 @@ internal static class TopCommand
 
     public static Command Create()
     {
-        var address = new Argument<string>("address") { Description = "The manager's address, as serve printed it." };
-        var keyFile = new Option<FileInfo>("--key-file") { Description = "The manager's key file.", Required = true };
         var once = new Option<bool>("--once") { Description = "Print one frame (one second of activity) and exit." };
-        var command = new Command("top", "Show calls/s, latency percentiles, connections, objects and the busiest objects, every second.") { address, keyFile, once };
-        command.SetAction(async (result, cancellationToken) =>
-        {
-            string target = result.GetValue(address)!;
-            try
-            {
-                byte[] key = KeyFile.Read(result.GetValue(keyFile)!.FullName);
-                await using Manager manager = await Manager.ConnectAsync(target, key, cancellationToken);
-                return result.GetValue(once)
-                    ? await PrintOnceAsync(manager, target, cancellationToken)
-                    : await RunLiveAsync(manager, target, cancellationToken);
-            }
-            catch (Exception ex) when (ex is ManagerUnavailableException or AuthenticationException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"multiproc top: {ex.Message}");
-                return 1;
-            }
-        });
-        return command;
+        return ManagerCommand.Create(
+            "top",
+            "Show calls/s, latency percentiles, connections, objects and the busiest objects, every second.",
+            (manager, address, result, cancellationToken) => result.GetValue(once)
+                ? PrintOnceAsync(manager, address, cancellationToken)
+                : RunLiveAsync(manager, address, cancellationToken),
+            once);
     }
 
     private static async Task<int> PrintOnceAsync(Manager manager, string target, CancellationToken cancellationToken)

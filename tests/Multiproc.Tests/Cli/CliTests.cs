@@ -69,11 +69,9 @@ public sealed class CliTests : IDisposable
     [Fact(Timeout = 90_000)]
     public async Task Inspect_PrintsTheDocumentedJsonFields_AndText()
     {
-        string keyPath = Path.Combine(_directory, "key");
-        await KeygenAsync(keyPath);
-        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
-        string address = await serve.ReadValueAsync("address:");
-        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        (CliProcess serve, string address, string keyPath) = await ServeFixturesAsync();
+        using CliProcess served = serve;
+        await using Manager client = await Manager.ConnectAsync(address, ReadKey(keyPath), TestTimeout.Token());
         IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
         ann.Raise(1m);
         ann.Raise(2m);
@@ -126,11 +124,9 @@ public sealed class CliTests : IDisposable
     [Fact(Timeout = 90_000)]
     public async Task TopOnce_PrintsOneFrame_WithCallsPerSecondLatencyConnectionsAndTheBusiestObject()
     {
-        string keyPath = Path.Combine(_directory, "key");
-        await KeygenAsync(keyPath);
-        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
-        string address = await serve.ReadValueAsync("address:");
-        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        (CliProcess serve, string address, string keyPath) = await ServeFixturesAsync();
+        using CliProcess served = serve;
+        await using Manager client = await Manager.ConnectAsync(address, ReadKey(keyPath), TestTimeout.Token());
         IEmployee busy = await client.CreateAsync<IEmployee>("Busy", 0m);
         using var stop = new CancellationTokenSource();
         Task load = Task.Run(() =>
@@ -223,6 +219,17 @@ public sealed class CliTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>Writes a key and serves the fixtures' marked classes with it; returns the tool, its address and the key file.</summary>
+    private async Task<(CliProcess Serve, string Address, string KeyPath)> ServeFixturesAsync()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        await KeygenAsync(keyPath);
+        CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
+        return (serve, await serve.ReadValueAsync("address:"), keyPath);
+    }
+
+    private static byte[] ReadKey(string keyPath) => Convert.FromHexString(File.ReadAllText(keyPath).Trim());
 
     private static async Task KeygenAsync(string path)
     {
