@@ -16,6 +16,8 @@ fail() { echo "check-packages: $*" >&2; exit 1; }
 
 dotnet pack src/Multiproc -c Release -o "$work/packages" --nologo -v quiet
 dotnet pack src/Multiproc.Cli -c Release -o "$work/packages" --nologo -v quiet
+dotnet pack src/Multiproc.Extensions.Hosting -c Release -o "$work/packages" --nologo -v quiet
+ls "$work/packages"/Multiproc.Extensions.Hosting.*.nupkg >/dev/null || fail "Multiproc.Extensions.Hosting was not packed"
 ls "$work/packages"/Multiproc.*.nupkg >/dev/null || fail "Multiproc was not packed"
 ls "$work/packages"/Multiproc.Cli.*.nupkg >/dev/null || fail "Multiproc.Cli was not packed"
 version="$(basename "$(ls "$work/packages"/Multiproc.Cli.*.nupkg | grep -v '\.snupkg$' | head -1)" .nupkg)"
@@ -61,4 +63,4 @@ wait "$serve_pid" || code=$?
 serve_pid=""
 [[ "$code" == "0" ]] || fail "serve exited with $code after SIGTERM"
 [[ ! -e "$socket_dir" ]] || fail "serve left its socket directory $socket_dir"
-echo "packages: Multiproc and Multiproc.Cli $version packed; the multiproc tool installed and ran keygen, serve, inspect --json, top --once and stopped on SIGTERM"
+echo "packages: Multiproc, Multiproc.Extensions.Hosting and Multiproc.Cli $version packed; the multiproc tool installed and ran keygen, serve, inspect --json, top --once and stopped on SIGTERM"
