@@ -77,7 +77,9 @@ public sealed class BackpressureTests(ITestOutputHelper output)
         ManagerOptions options = TestOptions.Create();
         options.MaxPendingCallsPerConnection = 4;
         await using Manager manager = await Manager.StartAsync(options);
-        ISharedList<long> list = await manager.CreateListAsync(Enumerable.Range(0, ListLength).Select(i => (long)i << 33));
+        // Each reply (~3.6 MB) is far larger than a socket's kernel buffers (~200 KB), so none of the
+        // four can be wholly written while the client reads nothing, however the machine is loaded.
+        ISharedList<long> list = await manager.CreateListAsync(Enumerable.Range(0, 8 * ListLength).Select(i => (long)i << 33));
         long listId = SharedObject.FromProxy(list).ObjectId;
 
         using RawClient raw = await RawClient.ConnectAsync(manager, authenticate: true, TestTimeout.Token());
