@@ -16,7 +16,7 @@ public static class MultiprocServiceCollectionExtensions
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Sets the manager's options (registrations, address, key).</param>
     /// <returns>The services, for chaining.</returns>
-    /// <exception cref="ObjectDisposedException">On resolving <see cref="Manager"/> after the host stopped.</exception>
+    /// <exception cref="ObjectDisposedException">On resolving <see cref="Manager"/> for the first time after the host stopped, or on using it then.</exception>
     public static IServiceCollection AddMultiprocManager(this IServiceCollection services, Action<ManagerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -24,7 +24,8 @@ public static class MultiprocServiceCollectionExtensions
         configure?.Invoke(options);
         services.AddSingleton(provider => new ManagerHostedService(options, provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.AddHostedService(provider => provider.GetRequiredService<ManagerHostedService>());
-        services.AddTransient(provider => provider.GetRequiredService<ManagerHostedService>().Manager);
+        // A singleton: a transient IAsyncDisposable would be tracked by the container once per resolve.
+        services.AddSingleton(provider => provider.GetRequiredService<ManagerHostedService>().Manager);
         return services;
     }
 

@@ -41,7 +41,7 @@ public sealed class HostingTests : IDisposable
 
         Assert.Throws<ManagerUnavailableException>(() => list.Add(1));
         Assert.False(Directory.Exists(socketDirectory), "the manager's socket directory was left behind");
-        Assert.Throws<ObjectDisposedException>(() => host.Services.GetRequiredService<Manager>());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => host.Services.GetRequiredService<Manager>().CreateListAsync<int>());
     }
 
     [Fact(Timeout = 60_000)]
