@@ -31,10 +31,14 @@ internal static class ManagerCommand
                 await using Manager manager = await Manager.ConnectAsync(target, key, cancellationToken);
                 return await body(manager, target, result, cancellationToken);
             }
-            catch (Exception ex) when (ex is ManagerUnavailableException or AuthenticationException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is ManagerUnavailableException or AuthenticationException or ProtocolViolationException or FormatException or IOException or InvalidDataException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"multiproc {name}: {ex.Message}");
                 return 1;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return 130;
             }
         });
         return command;

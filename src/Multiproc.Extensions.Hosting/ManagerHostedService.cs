@@ -27,7 +27,11 @@ public sealed class ManagerHostedService : IHostedService, IAsyncDisposable
     }
 
     /// <summary>Gets the running manager, starting it if nobody has yet.</summary>
-    /// <exception cref="InvalidOperationException">The host has stopped it.</exception>
+    /// <exception cref="ObjectDisposedException">The host has stopped it.</exception>
+    /// <remarks>
+    /// The first use blocks until the manager listens: milliseconds in this process, a child
+    /// process's start-up with <see cref="ManagerHosting.ChildProcess"/>.
+    /// </remarks>
     public Manager Manager
     {
         get
@@ -35,7 +39,7 @@ public sealed class ManagerHostedService : IHostedService, IAsyncDisposable
             lock (_lock)
             {
                 ObjectDisposedException.ThrowIf(_stopped, typeof(Manager));
-                // A manager in this process starts in milliseconds (a listener and its threads); nothing here waits on a peer.
+                // Blocking on purpose: a constructor that takes Manager needs a running one (see remarks).
                 return _manager ??= Manager.StartAsync(_options).GetAwaiter().GetResult();
             }
         }

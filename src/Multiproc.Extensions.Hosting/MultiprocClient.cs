@@ -1,4 +1,3 @@
-using System.Security.Authentication;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -59,6 +58,7 @@ public sealed partial class MultiprocClient : BackgroundService
     /// <summary>Waits until the client is connected and returns the connection.</summary>
     /// <param name="cancellationToken">Ends the wait.</param>
     /// <returns>The current connection.</returns>
+    /// <exception cref="ManagerUnavailableException">The client stopped with the host.</exception>
     public Task<Manager> GetManagerAsync(CancellationToken cancellationToken = default)
         => _manager is { } manager ? Task.FromResult(manager) : Volatile.Read(ref _connected).Task.WaitAsync(cancellationToken);
 
@@ -73,8 +73,10 @@ public sealed partial class MultiprocClient : BackgroundService
             {
                 manager = await Manager.ConnectAsync(Address, _key(), _options.Connect, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ManagerUnavailableException or AuthenticationException or ProtocolViolationException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Anything (an unreachable manager, a wrong key, a key file being rotated) is retried: a
+                // background service that threw would stop the whole host.
                 _lastError = ex;
                 LogConnectFailed(_logger, Address, delay.TotalMilliseconds, ex.Message);
                 await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
@@ -101,17 +103,33 @@ public sealed partial class MultiprocClient : BackgroundService
                 await manager.GetStatsAsync(stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (ManagerUnavailableException ex)
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
+            // Lost (ManagerUnavailableException), or the connection was disposed by someone else: connect again.
             _lastError = ex;
             LogLost(_logger, Address, ex.Message);
         }
         finally
         {
+            // The new wait first, then the manager goes: a caller never takes the old, completed wait for a new one.
+            TaskCompletionSource<Manager> next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _connected, next);
             _manager = null;
-            Volatile.Write(ref _connected, new TaskCompletionSource<Manager>(TaskCreationOptions.RunContinuationsAsynchronously));
+            if (stoppingToken.IsCancellationRequested)
+            {
+                next.TrySetException(new ManagerUnavailableException($"The client of the manager at {Address} stopped with the host."));
+            }
+
             await manager.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        // Whoever still waits for a connection learns that none is coming.
+        Volatile.Read(ref _connected).TrySetException(new ManagerUnavailableException($"The client of the manager at {Address} stopped with the host."));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to the Multiproc manager at {Address}.")]

@@ -33,13 +33,12 @@ internal sealed partial class RawUnixSocket : ConnectionSocket
     private const int SendBufferOption = 7;
     private const int ReceiveTimeoutOption = 20;
     private const int SendTimeoutOption = 21;
-    private const int ErrorOption = 4;
     private const int NoSignal = 0x4000;
     private const int ShutdownBoth = 2;
     private const short PollOut = 0x4;
     private const int Interrupted = 4;
     private const int TryAgain = 11;
-    private const int InProgress = 115;
+    private const int AlreadyConnected = 106;
 
     // struct sockaddr_un: a 2-byte family, then 108 bytes of path ending in NUL.
     private const int MaxPathBytes = 107;
@@ -74,7 +73,8 @@ internal sealed partial class RawUnixSocket : ConnectionSocket
         }
     }
 
-    /// <summary>Opens an unconnected socket, for <see cref="Connect(string)"/>; disposing it aborts a connect or handshake in progress on another thread.</summary>
+    /// <summary>Opens an unconnected socket, for <see cref="Connect(string)"/>; disposing it aborts a handshake in progress on another thread.</summary>
+    /// <remarks>A connect waits while the listener's backlog is full, for at most the send timeout: set <see cref="ConnectionSocket.SendTimeout"/> first.</remarks>
     /// <exception cref="SocketException">The process is out of descriptors.</exception>
     /// <exception cref="PlatformNotSupportedException">Not <see cref="IsSupported"/>.</exception>
     public static RawUnixSocket Create() => new(OpenHandle());
@@ -167,30 +167,28 @@ internal sealed partial class RawUnixSocket : ConnectionSocket
         address.Clear();
         BitConverter.TryWriteBytes(address, (ushort)AddressFamilyUnix);
         int pathLength = UnixSocketPath.Encode(path, address[2..^1]);
-        if (ConnectSocket(handle, ref MemoryMarshal.GetReference(address), (uint)(2 + pathLength + 1)) == 0)
+        // A blocking AF_UNIX connect either completes or fails; one interrupted by a signal is abandoned
+        // (the socket stays unconnected), so it is simply made again. EISCONN: an earlier attempt did complete.
+        while (ConnectSocket(handle, ref MemoryMarshal.GetReference(address), (uint)(2 + pathLength + 1)) != 0)
         {
-            return;
-        }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == AlreadyConnected)
+            {
+                return;
+            }
 
-        int errno = Marshal.GetLastPInvokeError();
-        if (errno is not (Interrupted or InProgress))
-        {
-            throw ErrorFor(errno, timedOut: false);
-        }
-
-        // A signal interrupted a connect the kernel goes on with: wait for it, then read its result.
-        WaitUntilWritable(handle, -1);
-        int error = 0;
-        uint length = sizeof(int);
-        ThrowOnError(GetOption(handle, SocketLevel, ErrorOption, ref error, ref length));
-        if (error != 0)
-        {
-            throw ErrorFor(error, timedOut: false);
+            if (errno != Interrupted)
+            {
+                // EAGAIN here: the listener's backlog stayed full for the send timeout (set before connecting).
+                throw ErrorFor(errno, timedOut: errno == TryAgain);
+            }
         }
     }
 
     private void SetTimeout(int option, int milliseconds)
     {
+        // As Socket: 0 or -1 waits for ever, which a zero struct timeval means.
+        milliseconds = Math.Max(0, milliseconds);
         Span<long> time = [milliseconds / 1000, milliseconds % 1000 * 1000]; // struct timeval
         ThrowOnError(SetOption(_handle, SocketLevel, option, ref MemoryMarshal.GetReference(MemoryMarshal.AsBytes(time)), (uint)(2 * sizeof(long))));
     }

@@ -32,7 +32,7 @@ internal static class SocketConnector
     /// for a worker adopting its proxies, whose thread waits anyway. No thread, task or timer is
     /// started, which is most of what a first connect costs a new process (docs/performance.md).
     /// </summary>
-    /// <remarks>A Unix-socket connect never waits for a peer; the handshake's reads and writes time out after the connect timeout.</remarks>
+    /// <remarks>The connect (which waits only while the manager's listen backlog is full) and the handshake's reads and writes each time out after the connect timeout.</remarks>
     /// <inheritdoc cref="ConnectAndAuthenticateAsync" path="/exception"/>
     /// <exception cref="ArgumentException">The address is not a Unix socket.</exception>
     public static (ConnectionSocket Socket, Guid ServerId) ConnectAndAuthenticateInline(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings)
@@ -97,6 +97,8 @@ internal static class SocketConnector
     {
         if (socket is RawUnixSocket raw)
         {
+            // A Unix connect waits while the manager's backlog is full: the send timeout bounds that wait.
+            raw.SendTimeout = timeoutMilliseconds;
             raw.Connect(address.UnixPath!);
         }
         else

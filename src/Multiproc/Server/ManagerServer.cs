@@ -61,6 +61,8 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         {
             listener.Dispose();
             server.Watchdog.Dispose();
+            // The host never served: it leaves the process's meter (ServerMetrics) at once.
+            ServerMetrics.Forget(server.Host);
             throw;
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Multiproc.Server;
 
@@ -27,6 +28,17 @@ internal static class ServerMetrics
 
     private static readonly ConcurrentDictionary<ObjectHost, byte> s_hosts = new();
 
+    // What the hosts already forgotten served: the monotonic counters keep it, or they would fall
+    // (read as a reset by exporters) when one of several managers in the process stops.
+    private static readonly Lock s_forgottenLock = new();
+    private static long s_forgottenCalls;
+    private static long s_forgottenReceived;
+    private static long s_forgottenSent;
+
+    // Waits in progress per kind, counted always (an interlocked add per wait that blocks) and
+    // observed: each listener sees the same count, whenever it attached, and it never goes below zero.
+    private static readonly ConcurrentDictionary<string, StrongBox<long>> s_waits = new(StringComparer.Ordinal);
+
     private static readonly Meter s_meter = new(MeterName, typeof(ServerMetrics).Assembly.GetName().Version?.ToString());
 
     /// <summary>Gets the duration of each call, admission to reply (<c>rpc.server.call.duration</c>, seconds).</summary>
@@ -40,10 +52,6 @@ internal static class ServerMetrics
     /// <summary>Gets the calls answered with an error, by the exception's type (<c>error.type</c>).</summary>
     public static Counter<long> Errors { get; } = s_meter.CreateCounter<long>(
         "multiproc.server.errors", unit: "{error}", description: "Calls a Multiproc manager answered with an error, by exception type.");
-
-    /// <summary>Gets the waits in progress on built-in primitives (a queue take, a lock acquire...), by <c>multiproc.wait.kind</c>.</summary>
-    public static UpDownCounter<long> Waits { get; } = s_meter.CreateUpDownCounter<long>(
-        "multiproc.server.waits", unit: "{wait}", description: "Calls waiting on a built-in primitive (queue, lock, semaphore, event, condition, barrier).");
 
     /// <summary>Gets the connections the manager dropped, by <c>multiproc.drop.reason</c>.</summary>
     public static Counter<long> DroppedConnections { get; } = s_meter.CreateCounter<long>(
@@ -59,12 +67,27 @@ internal static class ServerMetrics
             "multiproc.server.connections", ObserveConnections, unit: "{connection}", description: "Client connections open on a Multiproc manager.");
         s_meter.CreateObservableCounter(
             "multiproc.server.io", ObserveBytes, unit: "By", description: "Bytes a Multiproc manager received and sent on its connections, by network.io.direction.");
+        s_meter.CreateObservableUpDownCounter(
+            "multiproc.server.waits", ObserveWaits, unit: "{wait}", description: "Calls waiting on a built-in primitive (queue, lock, semaphore, event, condition, barrier).");
     }
 
     /// <summary>Counts <paramref name="host"/> in the observed instruments until <see cref="Forget"/>.</summary>
     public static void Track(ObjectHost host) => s_hosts.TryAdd(host, 0);
 
-    public static void Forget(ObjectHost host) => s_hosts.TryRemove(host, out _);
+    /// <summary>Stops observing <paramref name="host"/>; what it served stays in the monotonic counters.</summary>
+    public static void Forget(ObjectHost host)
+    {
+        lock (s_forgottenLock)
+        {
+            if (s_hosts.TryRemove(host, out _))
+            {
+                (long received, long sent) = host.BytesTransferred;
+                s_forgottenCalls += host.CallCount;
+                s_forgottenReceived += received;
+                s_forgottenSent += sent;
+            }
+        }
+    }
 
     /// <summary>Records a call timed since <paramref name="started"/>, when a listener has the duration enabled.</summary>
     public static void EndCall(long started, string service, string method, Exception? error)
@@ -105,23 +128,22 @@ internal static class ServerMetrics
         }
     }
 
-    /// <summary>Counts a wait on a built-in primitive starting; true when counted, so its end is counted too.</summary>
-    /// <remarks>A wait that began before a listener attached is never counted, so the count never goes below zero.</remarks>
-    public static bool WaitStarted(string kind)
-    {
-        if (!Waits.Enabled)
-        {
-            return false;
-        }
+    /// <summary>Counts a wait on a built-in primitive starting; <see cref="WaitEnded"/> counts its end.</summary>
+    public static void WaitStarted(string kind) => Interlocked.Increment(ref s_waits.GetOrAdd(kind, static _ => new StrongBox<long>()).Value);
 
-        Waits.Add(1, new KeyValuePair<string, object?>("multiproc.wait.kind", kind));
-        return true;
+    /// <summary>Counts the end of a wait <see cref="WaitStarted"/> counted.</summary>
+    public static void WaitEnded(string kind) => Interlocked.Decrement(ref s_waits[kind].Value);
+
+    private static long ObserveCalls()
+    {
+        lock (s_forgottenLock)
+        {
+            return s_forgottenCalls + s_hosts.Keys.Sum(host => host.CallCount);
+        }
     }
 
-    /// <summary>Counts the end of a wait that <see cref="WaitStarted"/> counted.</summary>
-    public static void WaitEnded(string kind) => Waits.Add(-1, new KeyValuePair<string, object?>("multiproc.wait.kind", kind));
-
-    private static long ObserveCalls() => s_hosts.Keys.Sum(host => host.CallCount);
+    private static IEnumerable<Measurement<long>> ObserveWaits()
+        => [.. s_waits.Select(pair => new Measurement<long>(Interlocked.Read(ref pair.Value.Value), new KeyValuePair<string, object?>("multiproc.wait.kind", pair.Key)))];
 
     private static int ObserveConnections() => s_hosts.Keys.Sum(host => host.SessionCount);
 
@@ -133,13 +155,18 @@ internal static class ServerMetrics
 
     private static IEnumerable<Measurement<long>> ObserveBytes()
     {
-        long received = 0;
-        long sent = 0;
-        foreach (ObjectHost host in s_hosts.Keys)
+        long received;
+        long sent;
+        lock (s_forgottenLock)
         {
-            (long hostReceived, long hostSent) = host.BytesTransferred;
-            received += hostReceived;
-            sent += hostSent;
+            received = s_forgottenReceived;
+            sent = s_forgottenSent;
+            foreach (ObjectHost host in s_hosts.Keys)
+            {
+                (long hostReceived, long hostSent) = host.BytesTransferred;
+                received += hostReceived;
+                sent += hostSent;
+            }
         }
 
         return

@@ -25,6 +25,8 @@ public sealed class InspectionTests
         await client.PublishAsync("ann", ann);
         ISharedLock heldLock = await client.CreateLockAsync();
         heldLock.Acquire();
+        ISharedCondition condition = await client.CreateConditionAsync();
+        condition.Acquire();
         ISharedSemaphore semaphore = await client.CreateSemaphoreAsync(5, kind: SemaphoreKind.Owned);
         semaphore.Acquire();
         semaphore.Acquire();
@@ -37,7 +39,7 @@ public sealed class InspectionTests
         Assert.Equal(SharedObject.FromProxy(ann).ObjectId, name.ObjectId);
 
         InspectedConnection holder = Assert.Single(inspection.Connections, c => c.LocksHeld > 0);
-        Assert.Equal(1, holder.LocksHeld);
+        Assert.Equal(2, holder.LocksHeld); // the lock, and the condition's own lock
         Assert.Equal(2, holder.PermitsHeld);
         Assert.True(holder.ReferencesOwned >= 3, $"{holder.ReferencesOwned} references");
         Assert.Equal(0, holder.CallsInFlight);

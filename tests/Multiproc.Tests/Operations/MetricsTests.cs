@@ -81,12 +81,16 @@ public sealed class MetricsTests : IDisposable
         double sent = Latest("multiproc.server.io", "network.io.direction", "transmit");
         Assert.True(received > 0 && sent > 0, $"received {received}, sent {sent}");
 
-        // Bytes keep counting after a connection closes: the counter never goes down.
+        // Bytes keep counting after a connection closes, and calls after a manager stops: the counters never go down.
         await second.DisposeAsync();
         await TestTimeout.UntilAsync(async () => (await manager.GetStatsAsync()).ConnectionCount == 1, because: "the second connection did not close");
         _listener.RecordObservableInstruments();
         Assert.True(Latest("multiproc.server.io", "network.io.direction", "receive") >= received);
         Assert.True(Latest("multiproc.server.io", "network.io.direction", "transmit") >= sent);
+        double calls = Latest("multiproc.server.calls");
+        await manager.DisposeAsync();
+        _listener.RecordObservableInstruments();
+        Assert.True(Latest("multiproc.server.calls") >= calls, "the calls counter fell when a manager stopped");
     }
 
     [Fact(Timeout = 30_000)]
@@ -95,12 +99,14 @@ public sealed class MetricsTests : IDisposable
         await using Manager manager = await Manager.StartAsync(TestOptions.Create());
         ISharedQueue<int> queue = await manager.CreateQueueAsync<int>();
 
+        double before = Waiting("queue_take");
+
         Task<int> take = queue.TakeAsync();
-        await TestTimeout.UntilAsync(() => Task.FromResult(WaitSum("queue_take") == 1), because: "the waiting take was not counted");
+        await TestTimeout.UntilAsync(() => Task.FromResult(Waiting("queue_take") == before + 1), because: "the waiting take was not counted");
 
         await queue.PutAsync(7);
         Assert.Equal(7, await take.WaitAsync(TestTimeout.Token()));
-        await TestTimeout.UntilAsync(() => Task.FromResult(WaitSum("queue_take") == 0), because: "the finished take was still counted");
+        await TestTimeout.UntilAsync(() => Task.FromResult(Waiting("queue_take") == before), because: "the finished take was still counted");
     }
 
     [Fact(Timeout = 30_000)]
@@ -119,7 +125,12 @@ public sealed class MetricsTests : IDisposable
 
     private IEnumerable<Recorded> Durations() => _recorded.Where(r => r.Instrument == "rpc.server.call.duration");
 
-    private double WaitSum(string kind) => _recorded.Where(r => r.Instrument == "multiproc.server.waits" && r.Tag("multiproc.wait.kind") == kind).Sum(r => r.Value);
+    // The waits in progress of one kind now (0 before any wait of that kind).
+    private double Waiting(string kind)
+    {
+        _listener.RecordObservableInstruments();
+        return _recorded.LastOrDefault(r => r.Instrument == "multiproc.server.waits" && r.Tag("multiproc.wait.kind") == kind)?.Value ?? 0;
+    }
 
     private double Latest(string instrument, string? tag = null, string? value = null)
         => _recorded.LastOrDefault(r => r.Instrument == instrument && (tag is null || r.Tag(tag) == value))?.Value

@@ -13,7 +13,7 @@ namespace Multiproc.Server.BuiltIns;
 /// <para>A lock passed in is held as a reference, so it lives as long as the condition.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedConditionServer : IDisposable
+internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
 {
     private readonly Lock _sync = new();
     private readonly WaitQueue<bool> _waiters;
@@ -41,6 +41,13 @@ internal sealed class SharedConditionServer : IDisposable
         lockReference.Hold();
         _lockReference = lockReference;
     }
+
+    /// <inheritdoc/>
+    bool IConnectionHoldings.IsLock => true;
+
+    /// <inheritdoc/>
+    /// <remarks>Only a lock of the condition's own: a shared lock it was given is in the table and counted there.</remarks>
+    int IConnectionHoldings.HeldBy(long connectionId) => _lockReference.IsDefault && Lock.IsOwnedBy(connectionId) ? 1 : 0;
 
     /// <summary>Gets the lock the condition works with.</summary>
     internal SharedLockServer Lock { get; }

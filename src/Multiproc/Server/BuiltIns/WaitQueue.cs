@@ -131,7 +131,7 @@ internal sealed class WaitQueue<T>
         var state = (this, waiter);
         using CancellationTokenRegistration registration = cancellationToken.UnsafeRegister(s_cancelled, state);
         using ITimer? timer = timeout == Timeout.InfiniteTimeSpan ? null : _clock.CreateTimer(s_timedOut, state, timeout, Timeout.InfiniteTimeSpan);
-        bool counted = ServerMetrics.WaitStarted(_kind);
+        ServerMetrics.WaitStarted(_kind);
         try
         {
             T value = await new ServerThreadAwaitable<T>(waiter.Task, _lock);
@@ -139,10 +139,7 @@ internal sealed class WaitQueue<T>
         }
         finally
         {
-            if (counted)
-            {
-                ServerMetrics.WaitEnded(_kind);
-            }
+            ServerMetrics.WaitEnded(_kind);
         }
     }
 
