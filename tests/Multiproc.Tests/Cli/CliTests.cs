@@ -40,15 +40,12 @@ public sealed class CliTests : IDisposable
     [InlineData("INT")]
     public async Task Serve_ServesTheMarkedTypes_AndOnASignalExitsZeroRemovesItsSocketAndFailsItsClients(string signal)
     {
-        string keyPath = Path.Combine(_directory, "key");
-        await KeygenAsync(keyPath);
-
-        using CliProcess serve = CliProcess.Start("serve", "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
-        string address = await serve.ReadValueAsync("address:");
+        (CliProcess serve, string address, string keyPath) = await ServeFixturesAsync();
+        using CliProcess served = serve;
         Assert.Contains(typeof(IEmployee).FullName!, await serve.ReadValueAsync("shared types:"), StringComparison.Ordinal);
         string socketDirectory = Path.GetDirectoryName(address["unix:".Length..])!;
 
-        await using Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token());
+        await using Manager client = await Manager.ConnectAsync(address, ReadKey(keyPath), TestTimeout.Token());
         IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
         Assert.Equal(110m, ann.Raise(10m));
 
@@ -182,7 +179,7 @@ public sealed class CliTests : IDisposable
         Assert.DoesNotContain(":0", address["tcp://127.0.0.1".Length..], StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyPath));
 
-        await using (Manager client = await Manager.ConnectAsync(address, Convert.FromHexString(File.ReadAllText(keyPath).Trim()), TestTimeout.Token()))
+        await using (Manager client = await Manager.ConnectAsync(address, ReadKey(keyPath), TestTimeout.Token()))
         {
             ISharedList<int> list = await client.CreateListAsync<int>();
             list.Add(1);

@@ -84,5 +84,33 @@ public sealed class HostingTests : IDisposable
         await host.StopAsync(TestTimeout.Token());
     }
 
+    // A key provider that throws (a key file being rotated) must be retried: a BackgroundService that
+    // throws stops the whole host.
+    [Fact(Timeout = 60_000)]
+    public async Task AddMultiprocClient_RetriesAKeyProviderThatThrows_AndTheHostKeepsRunning()
+    {
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions());
+        byte[] key = manager.AuthKey.ToArray();
+        int asked = 0;
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddMultiprocClient(manager.Address, _ => Interlocked.Increment(ref asked) <= 2 ? throw new IOException("the key file is being rotated") : key, options =>
+        {
+            options.FirstRetryDelay = TimeSpan.FromMilliseconds(10);
+            options.MaxRetryDelay = TimeSpan.FromMilliseconds(50);
+        });
+        using IHost host = builder.Build();
+        var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+        await host.StartAsync(TestTimeout.Token());
+
+        Manager connection = await host.Services.GetRequiredService<MultiprocClient>().GetManagerAsync(TestTimeout.Token());
+
+        Assert.True(Volatile.Read(ref asked) >= 3);
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested, "the host was stopped by the client's failure");
+        ISharedList<int> list = await connection.CreateListAsync<int>();
+        list.Add(1);
+        await host.StopAsync(TestTimeout.Token());
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -109,6 +109,48 @@ public sealed class MetricsTests : IDisposable
         await TestTimeout.UntilAsync(() => Task.FromResult(Waiting("queue_take") == before), because: "the finished take was still counted");
     }
 
+    // A listener that attaches while a wait is in progress (dotnet-counters started mid-run) sees it,
+    // and never a count below zero when it ends.
+    [Fact(Timeout = 30_000)]
+    public async Task AListenerAttachedMidWait_SeesTheWait_AndNeverANegativeCount()
+    {
+        await using Manager manager = await Manager.StartAsync(TestOptions.Create());
+        ISharedLock held = await manager.CreateLockAsync();
+        held.Acquire();
+        double before = Waiting("lock");
+        await using Manager other = await Manager.ConnectAsync(manager.Address, manager.AuthKey);
+        ISharedLock contender = await other.LookupAsync<ISharedLock>(await PublishAsync(manager, held));
+        Task<bool> waiting = contender.TryAcquireAsync(TimeSpan.FromSeconds(20));
+        await TestTimeout.UntilAsync(() => Task.FromResult(Waiting("lock") == before + 1), because: "the waiting acquire was not counted");
+
+        using var late = new MeterListener();
+        var seen = new ConcurrentQueue<long>();
+        late.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Multiproc" && instrument.Name == "multiproc.server.waits")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        late.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            if (tags.ToArray().Any(t => t.Key == "multiproc.wait.kind" && (string?)t.Value == "lock"))
+            {
+                seen.Enqueue(value);
+            }
+        });
+        late.Start();
+        late.RecordObservableInstruments();
+        Assert.Equal(before + 1, seen.Last());
+
+        held.Release();
+        Assert.True(await waiting.WaitAsync(TestTimeout.Token()));
+        await TestTimeout.UntilAsync(() => Task.FromResult(Waiting("lock") == before), because: "the granted acquire was still counted");
+        late.RecordObservableInstruments();
+        Assert.Equal(before, seen.Last());
+        Assert.All(seen, value => Assert.True(value >= 0));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task DroppedConnections_AreCountedByReason()
     {
@@ -122,6 +164,13 @@ public sealed class MetricsTests : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    private static async Task<string> PublishAsync(Manager manager, ISharedLock held)
+    {
+        string name = $"lock-{Guid.NewGuid():N}";
+        await manager.PublishAsync(name, held);
+        return name;
+    }
 
     private IEnumerable<Recorded> Durations() => _recorded.Where(r => r.Instrument == "rpc.server.call.duration");
 

@@ -203,6 +203,44 @@ public sealed class RawUnixSocketTests : IDisposable
         }
     }
 
+    // A manager that stopped accepting (frozen, or flooded) fills its listen backlog; a blocking Unix
+    // connect then waits for room. Without the send timeout set before connecting it waited for ever.
+    [Fact(Timeout = 20_000)]
+    public async Task ConnectInline_ToAFullListenBacklog_FailsWithinTheConnectTimeout()
+    {
+        string path = Path.Combine(_listener.Directory, "full");
+        using var frozen = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        frozen.Bind(new UnixDomainSocketEndPoint(path));
+        frozen.Listen(1);
+        var fillers = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                var filler = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { Blocking = false };
+                fillers.Add(filler);
+                try
+                {
+                    filler.Connect(new UnixDomainSocketEndPoint(path));
+                }
+                catch (SocketException ex) when (ex.SocketErrorCode == SocketError.WouldBlock)
+                {
+                    break;  // the backlog is full: the next blocking connect would wait
+                }
+            }
+
+            Task<ManagerUnavailableException> attempt = Task.Run(() => Assert.Throws<ManagerUnavailableException>(() =>
+                SocketConnector.ConnectAndAuthenticateInline(ManagerAddress.Parse("unix:" + path), new byte[32], ConnectSettings.Default with { ConnectTimeout = TimeSpan.FromMilliseconds(300) })));
+
+            ManagerUnavailableException error = await attempt.WaitAsync(TestTimeout.Token(15));
+            Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fillers.ForEach(filler => filler.Dispose());
+        }
+    }
+
     [Fact(Timeout = 20_000)]
     public async Task ManagerClients_UseItForUnixSockets_AndASocketForTcp()
     {
