@@ -11,10 +11,10 @@ namespace Multiproc.Server;
 /// </summary>
 /// <remarks>
 /// <para>Server side only: a client (a worker above all) creates no meter, so metrics cost a worker's
-/// start nothing. The counts that already exist (calls, objects, connections, bytes) are observed
-/// when a listener collects, so they cost the call path nothing; only the call duration, errors,
-/// waits and dropped connections are recorded as they happen, and the duration is timed only while
-/// a listener has it enabled.</para>
+/// start nothing. Counts (calls, objects, connections, bytes, waits in progress) are observed when a
+/// listener collects: kept by the server anyway, or, for waits, one interlocked add as a wait blocks
+/// and ends. Only the call duration, errors and dropped connections are recorded as they happen,
+/// after an <c>Enabled</c> check; a stopped manager's calls and bytes stay in the totals.</para>
 /// <para>Names follow OpenTelemetry's RPC conventions where one applies (<c>rpc.server.call.duration</c>
 /// with <c>rpc.system</c>, <c>rpc.service</c> = the type id, <c>rpc.method</c> = the member, and
 /// <c>error.type</c> on failures); the rest are <c>multiproc.server.*</c>.</para>
