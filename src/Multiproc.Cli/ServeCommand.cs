@@ -10,7 +10,15 @@ internal static class ServeCommand
     {
         var address = new Option<string?>("--address")
         {
-            Description = "Where to listen: unix:/path, or tcp://host:port (port 0 picks one). Default: a Unix socket in a new private directory.",
+            Description = "Where to listen: unix:/path, tcp://host:port or tls://host:port (port 0 picks one). Default: a Unix socket in a new private directory.",
+        };
+        var certificate = new Option<FileInfo?>("--certificate")
+        {
+            Description = "The server certificate of a tls:// address: PKCS#12 (.pfx/.p12; its password, if any, in MULTIPROC_CERTIFICATE_PASSWORD) or PEM with its key (or the key in --certificate-key).",
+        };
+        var certificateKey = new Option<FileInfo?>("--certificate-key")
+        {
+            Description = "The PEM private key of a PEM --certificate, when it is in a file of its own.",
         };
         var keyFile = new Option<FileInfo?>("--key-file")
         {
@@ -21,13 +29,13 @@ internal static class ServeCommand
             Description = "An assembly whose classes marked [SharedType(typeof(IContract))] are served; repeat for several.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("serve", "Run a manager until SIGINT or SIGTERM; print its address and key file.") { address, keyFile, register };
+        var command = new Command("serve", "Run a manager until SIGINT or SIGTERM; print its address and key file.") { address, keyFile, register, certificate, certificateKey };
         command.SetAction((result, cancellationToken) => ServeAsync(
-            result.GetValue(address), result.GetValue(keyFile), result.GetValue(register) ?? [], cancellationToken));
+            result.GetValue(address), result.GetValue(keyFile), result.GetValue(register) ?? [], result.GetValue(certificate), result.GetValue(certificateKey), cancellationToken));
         return command;
     }
 
-    private static async Task<int> ServeAsync(string? address, FileInfo? keyFile, FileInfo[] assemblies, CancellationToken stopping)
+    private static async Task<int> ServeAsync(string? address, FileInfo? keyFile, FileInfo[] assemblies, FileInfo? certificate, FileInfo? certificateKey, CancellationToken stopping)
     {
         var options = new ManagerOptions { Address = address };
         string? generatedKeyDirectory = null;
@@ -56,8 +64,13 @@ internal static class ServeCommand
             }
 
             options.AuthKey = KeyFile.Read(keyPath);
+            if (certificate is not null)
+            {
+                options.ServerCertificate = CertificateFile.Load(certificate, certificateKey);
+            }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or BadImageFormatException or ReflectionTypeLoadException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or InvalidDataException or ArgumentException or BadImageFormatException or ReflectionTypeLoadException
+            or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             await Console.Error.WriteLineAsync($"multiproc serve: {ex.Message}").ConfigureAwait(false);
             DeleteDirectory(generatedKeyDirectory);
@@ -82,7 +95,7 @@ internal static class ServeCommand
 
             return 0;
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or FormatException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or FormatException or ArgumentException)
         {
             await Console.Error.WriteLineAsync($"multiproc serve: {ex.Message}").ConfigureAwait(false);
             return 1;

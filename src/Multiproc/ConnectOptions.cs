@@ -1,3 +1,6 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
 namespace Multiproc;
 
 /// <summary>
@@ -13,6 +16,7 @@ public sealed class ConnectOptions
     private TimeSpan _livenessTimeout = TimeSpan.FromSeconds(10);
     private int _maxFrameSize = ManagerOptions.DefaultMaxFrameSize;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private X509Certificate2? _clientCertificate;
 
     /// <summary>Gets or sets how long connecting and authenticating may take in all; default 10 seconds.</summary>
     /// <remarks>An address where nothing answers (a stopped manager, a silent host) fails with <see cref="ManagerUnavailableException"/> when it runs out.</remarks>
@@ -66,6 +70,31 @@ public sealed class ConnectOptions
         {
             ArgumentNullException.ThrowIfNull(value);
             _timeProvider = value;
+        }
+    }
+
+    /// <summary>Gets or sets how a <c>tls://</c> connection checks the manager's certificate. Default <see langword="null"/>: the system's checks (a trusted chain and a name that matches the address's host).</summary>
+    /// <remarks>
+    /// Not used when the address is pinned (<c>tls://host:port?sha256=…</c>): the certificate must then have that
+    /// SHA-256, and nothing else is checked. A refused certificate fails the connect with
+    /// <see cref="System.Security.Authentication.AuthenticationException"/>. It runs on the connecting thread.
+    /// </remarks>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidationCallback { get; set; }
+
+    /// <summary>Gets or sets the certificate a <c>tls://</c> connection presents when the manager asks for one; default none.</summary>
+    /// <remarks>It must have its private key. Only this connection uses it: proxies passed to worker processes connect without one.</remarks>
+    /// <exception cref="ArgumentException">The certificate has no private key.</exception>
+    public X509Certificate2? ClientCertificate
+    {
+        get => _clientCertificate;
+        set
+        {
+            if (value is { HasPrivateKey: false })
+            {
+                throw new ArgumentException("The client certificate must have its private key.", nameof(value));
+            }
+
+            _clientCertificate = value;
         }
     }
 }

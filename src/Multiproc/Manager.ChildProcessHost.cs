@@ -18,7 +18,7 @@ public sealed partial class Manager
     {
         HostPlan plan = ManagerHost.Plan(options);
         // Everything travels over the worker's private bootstrap pipe, never the command line.
-        WorkerProcess host = WorkerProcess.Start(ManagerHost.Serve, plan.Address, plan.Settings.AuthKey, plan.Settings.ToLimits(), plan.Registrations);
+        WorkerProcess host = WorkerProcess.Start(ManagerHost.Serve, plan.Address, ManagerHost.Secrets(plan.Settings), plan.Settings.ToLimits(), plan.Registrations);
         try
         {
             ClientConnection connection = await ManagerHost.ConnectWhenListeningAsync(plan, host.Completion, () => host.ExitCode, cancellationToken).ConfigureAwait(false);

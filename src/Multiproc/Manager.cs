@@ -72,7 +72,7 @@ public sealed partial class Manager : IAsyncDisposable
         try
         {
             ClientConnection connection = await ClientConnection.ConnectAsync(
-                ManagerAddress.Parse(server.Address), server.AuthKey, ConnectSettings.Default with { MaxFrameSize = settings.MaxFrameSize }, cancellationToken).ConfigureAwait(false);
+                ManagerHost.OwnerAddress(server.Address, settings), server.AuthKey, ManagerHost.OwnerConnectSettings(settings), cancellationToken).ConfigureAwait(false);
             return new Manager(server, connection);
         }
         catch

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 
 namespace Multiproc;
@@ -29,10 +31,51 @@ public sealed class ManagerOptions
     private TimeSpan _sendStallTimeout = TimeSpan.FromSeconds(30);
     private int _maxPendingHandshakes = 128;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private X509Certificate2? _serverCertificate;
 
-    /// <summary>Gets or sets the address to listen on: <c>unix:/path</c> or <c>tcp://host:port</c> (port 0 picks a free port).</summary>
-    /// <remarks>Default <see langword="null"/>: a Unix socket in a fresh 0700 directory under the temp directory.</remarks>
+    /// <summary>Gets or sets the address to listen on: <c>unix:/path</c>, <c>tcp://host:port</c> or <c>tls://host:port</c> (port 0 picks a free port).</summary>
+    /// <remarks>
+    /// Default <see langword="null"/>: a Unix socket in a fresh 0700 directory under the temp directory.
+    /// A <c>tls://</c> address needs <see cref="ServerCertificate"/>; the key handshake then runs inside TLS
+    /// (docs/tls.md). <see cref="Manager.StartAsync"/> fails with <see cref="ArgumentException"/> when a
+    /// <c>tls://</c> address has no certificate, or a certificate is set for another kind of address.
+    /// </remarks>
     public string? Address { get; set; }
+
+    /// <summary>Gets or sets the certificate a <c>tls://</c> manager presents; it must have its private key. Default none.</summary>
+    /// <remarks>
+    /// The owner's <see cref="Manager.Address"/> then carries the certificate's SHA-256 (<c>tls://host:port?sha256=…</c>),
+    /// so worker processes, a <see cref="ManagerHosting.ChildProcess"/> owner and the <c>multiproc</c> tool check the
+    /// certificate by that pin rather than by a callback they cannot run. A <see cref="ManagerHosting.ChildProcess"/>
+    /// manager receives the certificate, private key included, over its private bootstrap pipe.
+    /// </remarks>
+    /// <exception cref="ArgumentException">The certificate has no private key.</exception>
+    public X509Certificate2? ServerCertificate
+    {
+        get => _serverCertificate;
+        set
+        {
+            if (value is { HasPrivateKey: false })
+            {
+                throw new ArgumentException("The server certificate must have its private key.", nameof(value));
+            }
+
+            _serverCertificate = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how a <c>tls://</c> manager checks client certificates. Default <see langword="null"/>:
+    /// it asks for none, and the key alone admits a client.
+    /// </summary>
+    /// <remarks>
+    /// When set, the manager asks every client for a certificate during the TLS handshake, and admits a
+    /// connection only when this returns true (a client that sent none arrives with a null certificate).
+    /// It runs on a handshake thread and must not block. Worker processes connect without a client
+    /// certificate, so a callback that requires one keeps proxies from being passed to workers; and a
+    /// delegate cannot be sent to a <see cref="ManagerHosting.ChildProcess"/> manager, which refuses it.
+    /// </remarks>
+    public RemoteCertificateValidationCallback? ClientCertificateValidationCallback { get; set; }
 
     /// <summary>Gets or sets the authentication key; default <see langword="null"/>: 32 random bytes.</summary>
     /// <exception cref="ArgumentException">The key is shorter than 16 bytes.</exception>

@@ -21,9 +21,17 @@ internal static class ManagerHost
 
     /// <summary>Takes the settings snapshot, picks the address and encodes the registrations the child will serve.</summary>
     /// <exception cref="NotSupportedException">A factory registration cannot be sent to another process.</exception>
+    /// <exception cref="ArgumentException">The TLS options do not fit the address.</exception>
+    /// <exception cref="NotSupportedException">A client-certificate callback is set: a delegate cannot be sent to another process.</exception>
     public static HostPlan Plan(ManagerOptions options)
     {
         ManagerSettings settings = ManagerSettings.From(options);
+        settings.ValidateTls();
+        if (settings.ClientCertificateValidation is not null)
+        {
+            throw new NotSupportedException("ClientCertificateValidationCallback cannot run in a child-process manager (a delegate does not cross processes); host the manager in-process, or leave client certificates to the key.");
+        }
+
         string[] registrations = [.. settings.Registrations.SelectMany(r => r.Factory is null
             ? new[] { r.TypeId, r.Contract.AssemblyQualifiedName!, r.Implementation!.AssemblyQualifiedName! }
             : throw new NotSupportedException($"'{r.TypeId}' is registered with a factory, which cannot run in a child-process manager; register a class instead."))];
@@ -46,18 +54,22 @@ internal static class ManagerHost
         connection.Dispose();
     }
 
+    /// <summary>The key, and for a <c>tls://</c> manager the certificate with its private key, as the one byte array <see cref="Serve"/> takes.</summary>
+    public static byte[] Secrets(ManagerSettings settings) => HostSecrets.Write(settings.AuthKey, settings.ServerCertificate);
+
     /// <summary>The child's target: serve until asked to stop (or the owner dies and the worker exits).</summary>
     /// <param name="address">Where to listen.</param>
-    /// <param name="authKey">The key.</param>
+    /// <param name="secrets">The key, and the certificate of a <c>tls://</c> manager (<see cref="HostSecrets"/>): one argument, since a target takes at most four.</param>
     /// <param name="limits">The numeric limits, as <see cref="ManagerSettings.ToLimits"/> wrote them.</param>
     /// <param name="registrations">
     /// Type id, contract and implementation (assembly-qualified names) of each registered type, one
     /// after another. Flat, and of types MessagePack's built-in formatters write: a jagged array would
     /// wake the dynamic resolvers (Reflection.Emit), tens of milliseconds of the child's start.
     /// </param>
-    internal static void Serve(string address, byte[] authKey, long[] limits, string[] registrations)
+    internal static void Serve(string address, byte[] secrets, long[] limits, string[] registrations)
     {
-        var options = new ManagerOptions { Address = address, AuthKey = authKey };
+        (byte[] authKey, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) = HostSecrets.Read(secrets);
+        var options = new ManagerOptions { Address = address, AuthKey = authKey, ServerCertificate = certificate };
         ManagerSettings.ApplyLimits(options, limits);
         for (int i = 0; i + 2 < registrations.Length; i += 3)
         {
@@ -88,7 +100,7 @@ internal static class ManagerHost
         // The owner must know the port before the child listens: take a free one now.
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.TryParse(parsed.Host, out IPAddress? ip) ? ip : IPAddress.Loopback, 0));
-        return (ManagerAddress.ForTcp(parsed.Host!, ((IPEndPoint)probe.LocalEndPoint!).Port).Text, null);
+        return (parsed.WithPort(((IPEndPoint)probe.LocalEndPoint!).Port).Text, null);
     }
 
     /// <summary>Connects once the child listens; fails early when it exits first.</summary>
@@ -99,16 +111,16 @@ internal static class ManagerHost
     /// <exception cref="ManagerUnavailableException">The child exited, or did not listen within <see cref="StartTimeout"/>.</exception>
     public static async Task<ClientConnection> ConnectWhenListeningAsync(HostPlan plan, Task exited, Func<int> exitCode, CancellationToken cancellationToken)
     {
-        ManagerAddress address = ManagerAddress.Parse(plan.Address);
+        // The owner checks its child's certificate by its pin: it knows the certificate it gave.
+        ManagerAddress address = OwnerAddress(plan.Address, plan.Settings);
         byte[] key = plan.Settings.AuthKey;
-        int maxFrameSize = plan.Settings.MaxFrameSize;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         while (true)
         {
             try
             {
-                return await ClientConnection.ConnectAsync(address, key, ConnectSettings.Default with { MaxFrameSize = maxFrameSize }, timeout.Token).ConfigureAwait(false);
+                return await ClientConnection.ConnectAsync(address, key, OwnerConnectSettings(plan.Settings), timeout.Token).ConfigureAwait(false);
             }
             catch (ManagerUnavailableException) when (!exited.IsCompleted && !timeout.IsCancellationRequested)
             {
@@ -122,6 +134,28 @@ internal static class ManagerHost
             }
         }
     }
+
+    /// <summary>
+    /// The address an owner connects to its own manager with: a <c>tls://</c> one pinned to the
+    /// manager's certificate, so neither the owner nor the workers it hands proxies to need a callback.
+    /// </summary>
+    public static ManagerAddress OwnerAddress(string listening, ManagerSettings settings)
+    {
+        ManagerAddress address = ManagerAddress.Parse(listening);
+        return address.IsTls && settings.ServerCertificate is { } certificate ? address.WithPin(CertificatePin.Of(certificate)) : address;
+    }
+
+    /// <summary>
+    /// How the owner connects to its own manager: when the manager checks client certificates, the
+    /// owner presents the manager's own certificate, which the manager admits by its pin (only the
+    /// holder of its private key can present it).
+    /// </summary>
+    public static ConnectSettings OwnerConnectSettings(ManagerSettings settings)
+        => ConnectSettings.Default with
+        {
+            MaxFrameSize = settings.MaxFrameSize,
+            ClientCertificate = settings.ClientCertificateValidation is not null ? settings.ServerCertificate : null,
+        };
 
     /// <summary>Removes the socket directory this owner created for the child, if any.</summary>
     public static void DeleteDirectory(string? directory)

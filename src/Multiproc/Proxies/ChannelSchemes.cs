@@ -57,7 +57,7 @@ internal static class ChannelSchemes
 
         if (!s_connectors.TryGetValue(scheme, out ChannelConnector? connector))
         {
-            throw new FormatException($"No backend for the address '{address}': use unix:/path or tcp://host:port, or reference the package that serves '{scheme}:' addresses.");
+            throw new FormatException($"No backend for the address '{address}': use unix:/path, tcp://host:port or tls://host:port, or reference the package that serves '{scheme}:' addresses.");
         }
 
         return await connector(address, authKey, settings, cancellationToken).ConfigureAwait(false);
@@ -80,7 +80,8 @@ internal static class ChannelSchemes
     }
 
     private static bool IsSocketScheme(string scheme)
-        => string.Equals(scheme, "unix", StringComparison.OrdinalIgnoreCase) || string.Equals(scheme, "tcp", StringComparison.OrdinalIgnoreCase);
+        => string.Equals(scheme, "unix", StringComparison.OrdinalIgnoreCase) || string.Equals(scheme, "tcp", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(scheme, "tls", StringComparison.OrdinalIgnoreCase);
 
     // The scheme as written; every comparison of schemes ignores case. Not ToLowerInvariant: its
     // first call loads ICU, ~5 ms of a starting worker (docs/performance.md).

@@ -45,6 +45,10 @@ internal sealed partial class ClientConnection
         {
             TcpKeepAlive.Enable(net.Socket);
         }
+        else if (_socket is TlsConnectionSocket tls)
+        {
+            TcpKeepAlive.Enable(tls.Socket);
+        }
         _quietSince = Settings.TimeProvider.GetTimestamp();
     }
 

@@ -53,6 +53,7 @@ internal sealed partial class ClientConnection : ICallChannel
         backgroundReader.Start();
     }
 
+    /// <summary>Gets the manager's address; a <c>tls://</c> one pinned to the certificate this connection accepted, so handed-over references reach the same server.</summary>
     public ManagerAddress Address { get; }
 
     /// <inheritdoc/>
@@ -84,7 +85,7 @@ internal sealed partial class ClientConnection : ICallChannel
         StartupTrace.Mark("manager: connected and authenticated");
         try
         {
-            return new ClientConnection(socket, address, authKey, serverId, settings);
+            return new ClientConnection(socket, PinnedToWhatWasSeen(address, socket), authKey, serverId, settings);
         }
         catch
         {
@@ -102,7 +103,7 @@ internal sealed partial class ClientConnection : ICallChannel
         StartupTrace.Mark("manager: connected and authenticated");
         try
         {
-            return new ClientConnection(socket, address, authKey, serverId, settings);
+            return new ClientConnection(socket, PinnedToWhatWasSeen(address, socket), authKey, serverId, settings);
         }
         catch
         {
@@ -295,4 +296,8 @@ internal sealed partial class ClientConnection : ICallChannel
 
     private ManagerUnavailableException Unavailable()
         => new($"The manager at {Address} is not available: {_failure?.Message}", _failure);
+
+    /// <summary>A <c>tls://</c> address pinned to the certificate the handshake accepted; any other address as it is.</summary>
+    private static ManagerAddress PinnedToWhatWasSeen(ManagerAddress address, ConnectionSocket socket)
+        => address.IsTls && socket is TlsConnectionSocket { RemoteCertificate: { } certificate } ? address.WithPin(CertificatePin.Of(certificate)) : address;
 }

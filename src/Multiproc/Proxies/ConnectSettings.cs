@@ -1,3 +1,6 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+
 namespace Multiproc.Proxies;
 
 /// <summary>The immutable snapshot of <see cref="ConnectOptions"/> a client connection runs with.</summary>
@@ -5,6 +8,16 @@ internal sealed record ConnectSettings(TimeSpan ConnectTimeout, TimeSpan Livenes
 {
     public static ConnectSettings Default { get; } = From(new ConnectOptions());
 
+    /// <summary>Gets how a <c>tls://</c> connection checks an unpinned manager's certificate; null for the system's checks.</summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; init; }
+
+    /// <summary>Gets the certificate a <c>tls://</c> connection presents when asked; null for none.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
     /// <summary>Takes the immutable snapshot a connection runs with: later changes to the options do not reach it.</summary>
-    public static ConnectSettings From(ConnectOptions options) => new(options.ConnectTimeout, options.LivenessTimeout, options.MaxFrameSize, options.TimeProvider);
+    public static ConnectSettings From(ConnectOptions options) => new(options.ConnectTimeout, options.LivenessTimeout, options.MaxFrameSize, options.TimeProvider)
+    {
+        RemoteCertificateValidation = options.RemoteCertificateValidationCallback,
+        ClientCertificate = options.ClientCertificate,
+    };
 }

@@ -12,18 +12,21 @@ internal static class SocketConnector
     /// <exception cref="ManagerUnavailableException">Nothing listens at the address, or nothing answered within <paramref name="timeout"/>.</exception>
     public static async Task<Socket> ConnectAsync(ManagerAddress address, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        (ConnectionSocket socket, _) = await ConnectCoreAsync(address, null, timeout ?? ConnectSettings.Default.ConnectTimeout, TimeProvider.System, raw: false, cancellationToken).ConfigureAwait(false);
+        (ConnectionSocket socket, _) = await ConnectCoreAsync(address, null, ConnectSettings.Default with { ConnectTimeout = timeout ?? ConnectSettings.Default.ConnectTimeout }, raw: false, cancellationToken).ConfigureAwait(false);
         return ((NetConnectionSocket)socket).Socket;
     }
 
     /// <summary>Connects and runs the client side of the handshake; returns the socket and the server's id.</summary>
     /// <exception cref="ManagerUnavailableException">Nothing listens, the manager closed the connection, or nothing answered within the connect timeout.</exception>
-    /// <exception cref="AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="AuthenticationException">The key is wrong, or (<c>tls://</c>) the TLS handshake failed: the certificate was refused or the peer does not speak TLS.</exception>
     /// <exception cref="ProtocolViolationException">The peer is not a manager of this protocol version.</exception>
-    /// <remarks>A Unix-socket connection on Linux is a <see cref="RawUnixSocket"/>, anything else a <see cref="NetConnectionSocket"/>.</remarks>
+    /// <remarks>
+    /// A Unix-socket connection on Linux is a <see cref="RawUnixSocket"/>, a <c>tls://</c> one a
+    /// <see cref="TlsConnectionSocket"/> (<see cref="TlsClient"/>), anything else a <see cref="NetConnectionSocket"/>.
+    /// </remarks>
     public static async Task<(ConnectionSocket Socket, Guid ServerId)> ConnectAndAuthenticateAsync(ManagerAddress address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
-        (ConnectionSocket socket, Guid? serverId) = await ConnectCoreAsync(address, authKey, settings.ConnectTimeout, settings.TimeProvider, raw: true, cancellationToken).ConfigureAwait(false);
+        (ConnectionSocket socket, Guid? serverId) = await ConnectCoreAsync(address, authKey, settings, raw: true, cancellationToken).ConfigureAwait(false);
         return (socket, serverId!.Value);
     }
 
@@ -45,7 +48,7 @@ internal static class SocketConnector
         ConnectionSocket socket = CreateSocket(address, raw: true);
         try
         {
-            Guid? serverId = ConnectBlocking(socket, address, authKey, TimeoutMilliseconds(settings.ConnectTimeout));
+            Guid? serverId = ConnectBlocking(ref socket, address, authKey, settings);
             return (socket, serverId!.Value);
         }
         catch (Exception ex)
@@ -62,19 +65,26 @@ internal static class SocketConnector
     }
 
     private static async Task<(ConnectionSocket Socket, Guid? ServerId)> ConnectCoreAsync(
-        ManagerAddress address, ReadOnlyMemory<byte>? authKey, TimeSpan timeout, TimeProvider timeProvider, bool raw, CancellationToken cancellationToken)
+        ManagerAddress address, ReadOnlyMemory<byte>? authKey, ConnectSettings settings, bool raw, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        TimeSpan timeout = settings.ConnectTimeout;
         ConnectionSocket socket = CreateSocket(address, raw);
-        int receiveTimeout = TimeoutMilliseconds(timeout);
         // Blocking connect and handshake on a thread of their own: an async operation would leave the
         // socket non-blocking for good (every later blocking receive emulated, see Handshake), and a
         // pool thread may not be free when callers block the pool.
-        Task<Guid?> attempt = DedicatedThread.Run<Guid?>(() => ConnectBlocking(socket, address, authKey, receiveTimeout), "multiproc-connect");
+        Task<(ConnectionSocket, Guid?)> attempt = DedicatedThread.Run<(ConnectionSocket, Guid?)>(
+            () =>
+            {
+                ConnectionSocket connected = socket;
+                Guid? id = ConnectBlocking(ref connected, address, authKey, settings);
+                return (connected, id);
+            },
+            "multiproc-connect");
         try
         {
-            Guid? serverId = await attempt.WaitAsync(timeout, timeProvider, cancellationToken).ConfigureAwait(false);
-            return (socket, serverId);
+            (ConnectionSocket connected, Guid? serverId) = await attempt.WaitAsync(timeout, settings.TimeProvider, cancellationToken).ConfigureAwait(false);
+            return (connected, serverId);
         }
         catch (Exception ex)
         {
@@ -93,8 +103,10 @@ internal static class SocketConnector
     private static ConnectionSocket CreateSocket(ManagerAddress address, bool raw)
         => raw && address.IsUnix && RawUnixSocket.IsSupported ? RawUnixSocket.Create() : new NetConnectionSocket(address.CreateSocket());
 
-    private static Guid? ConnectBlocking(ConnectionSocket socket, ManagerAddress address, ReadOnlyMemory<byte>? authKey, int timeoutMilliseconds)
+    /// <summary>Connects, wraps the socket in TLS for a <c>tls://</c> address (replacing <paramref name="socket"/>), and runs the key handshake when there is a key.</summary>
+    private static Guid? ConnectBlocking(ref ConnectionSocket socket, ManagerAddress address, ReadOnlyMemory<byte>? authKey, ConnectSettings settings)
     {
+        int timeoutMilliseconds = TimeoutMilliseconds(settings.ConnectTimeout);
         if (socket is RawUnixSocket raw)
         {
             // A Unix connect waits while the manager's backlog is full: the send timeout bounds that wait.
@@ -108,6 +120,13 @@ internal static class SocketConnector
             if (!address.IsUnix)
             {
                 net.NoDelay = true;
+            }
+
+            if (address.IsTls && authKey is not null)
+            {
+                net.ReceiveTimeout = timeoutMilliseconds;
+                net.SendTimeout = timeoutMilliseconds;
+                socket = TlsClient.Authenticate(net, address, settings);
             }
         }
 
@@ -130,9 +149,10 @@ internal static class SocketConnector
     private static Exception Translate(Exception ex, ManagerAddress address, TimeSpan timeout) => ex switch
     {
         TimeoutException or SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock }
+            or IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock } }
             => new ManagerUnavailableException($"The manager at {address} did not answer within {timeout.TotalSeconds:0.###} s.", ex),
         SocketException socketError => new ManagerUnavailableException($"Cannot connect to the manager at {address}: {socketError.SocketErrorCode}.", ex),
-        EndOfStreamException => new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex),
+        EndOfStreamException or IOException => new ManagerUnavailableException($"The manager at {address} closed the connection during the handshake.", ex),
         _ => ex,
     };
 }

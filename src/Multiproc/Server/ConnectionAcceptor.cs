@@ -43,7 +43,8 @@ internal sealed partial class ConnectionAcceptor
     private readonly ManagerSettings _settings;
     private readonly Guid _serverId;
     private readonly ILogger _logger;
-    private readonly Action<Socket> _authenticated;
+    private readonly Action<Socket, ConnectionSocket> _authenticated;
+    private readonly TlsAdmission? _tls;
     private readonly LinkedList<PendingHandshake> _pending = new();
     private readonly Dictionary<Socket, LinkedListNode<PendingHandshake>> _bySocket = new(ReferenceEqualityComparer.Instance);
     private readonly List<Socket> _polled = [];
@@ -57,14 +58,19 @@ internal sealed partial class ConnectionAcceptor
     /// <param name="settings">The handshake timeout, cap, clock and key.</param>
     /// <param name="serverId">The id sent in the server hello.</param>
     /// <param name="logger">Where failures are reported.</param>
-    /// <param name="authenticated">Takes over an authenticated socket; runs on the accept thread, so it must not block.</param>
-    public ConnectionAcceptor(SocketListener listener, ManagerSettings settings, Guid serverId, ILogger logger, Action<Socket> authenticated)
+    /// <param name="authenticated">
+    /// Takes over an authenticated socket and the connection socket to drive it with; runs on the accept
+    /// thread (or a TLS handshake's thread), so it must not block.
+    /// </param>
+    /// <remarks>A <c>tls://</c> listener hands every accepted socket to a <see cref="TlsAdmission"/> instead of the polling handshake.</remarks>
+    public ConnectionAcceptor(SocketListener listener, ManagerSettings settings, Guid serverId, ILogger logger, Action<Socket, ConnectionSocket> authenticated)
     {
         _listener = listener;
         _settings = settings;
         _serverId = serverId;
         _logger = logger;
         _authenticated = authenticated;
+        _tls = listener.Address.IsTls ? new TlsAdmission(settings, serverId, logger, authenticated) : null;
     }
 
     /// <summary>Gets a task that completes when the accept thread has exited and closed every pending socket.</summary>
@@ -84,6 +90,7 @@ internal sealed partial class ConnectionAcceptor
         }
 
         _listener.Dispose();
+        _tls?.Stop();
     }
 
     private void Run()
@@ -217,6 +224,12 @@ internal sealed partial class ConnectionAcceptor
 
     private void Admit(Socket socket)
     {
+        if (_tls is not null)
+        {
+            _tls.Admit(socket);
+            return;
+        }
+
         try
         {
             while (_pending.Count >= _settings.MaxPendingHandshakes)
@@ -286,7 +299,7 @@ internal sealed partial class ConnectionAcceptor
 
             socket.ReceiveTimeout = 0;
             socket.SendTimeout = 0;
-            _authenticated(socket);
+            _authenticated(socket, new NetConnectionSocket(socket));
         }
 #pragma warning disable CA1031 // A failure in one handshake closes that socket only.
         catch (Exception ex)

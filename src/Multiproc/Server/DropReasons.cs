@@ -15,6 +15,9 @@ internal static class DropReasons
     /// <summary>The peer speaks another protocol (an HTTP request, a Python client on the native port...).</summary>
     public const string NotAClient = "not_a_client";
 
+    /// <summary>The TLS handshake of a <c>tls://</c> manager failed: the peer does not speak TLS, or its client certificate was refused.</summary>
+    public const string TlsFailed = "tls_failed";
+
     /// <summary>The handshake failed otherwise (the socket broke).</summary>
     public const string HandshakeFailed = "handshake_failed";
 

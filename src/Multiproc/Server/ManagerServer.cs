@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Multiproc.Protocol;
 using Microsoft.Extensions.Logging;
 using Multiproc.Server.Dispatch;
 using Multiproc.Transport;
@@ -50,6 +51,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     /// <exception cref="SocketException">The address cannot be bound.</exception>
     public static ManagerServer Start(ManagerSettings settings)
     {
+        settings.ValidateTls();
         LeftoverSweep.StartOnce();
         SocketListener listener = SocketListener.Bind(settings.Address is null ? null : ManagerAddress.Parse(settings.Address));
         var server = new ManagerServer(settings, listener);
@@ -85,18 +87,18 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     }
 
     /// <summary>Takes over an authenticated socket (on the accept thread): registers and starts its connection.</summary>
-    private void OnAuthenticated(Socket socket)
+    private void OnAuthenticated(Socket socket, ConnectionSocket connectionSocket)
     {
         ServerConnection? connection = null;
         try
         {
             if (_shutdown.IsCancellationRequested)
             {
-                socket.Dispose();
+                connectionSocket.Dispose();
                 return;
             }
 
-            connection = new ServerConnection(this, socket, Host.NextSessionId());
+            connection = new ServerConnection(this, socket, connectionSocket, Host.NextSessionId());
             if (!Host.TryAdd(connection) || _shutdown.IsCancellationRequested)
             {
                 // Shutdown walked the connections before this one was added.

@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Multiproc.Protocol;
 
@@ -37,6 +39,12 @@ internal sealed record ManagerSettings
 
     public required IReadOnlyList<Registration> Registrations { get; init; }
 
+    /// <summary>Gets the certificate of a <c>tls://</c> manager; null for any other address.</summary>
+    public X509Certificate2? ServerCertificate { get; init; }
+
+    /// <summary>Gets how a <c>tls://</c> manager checks client certificates; null asks for none.</summary>
+    public RemoteCertificateValidationCallback? ClientCertificateValidation { get; init; }
+
     /// <summary>Takes the immutable snapshot a server runs with (a fresh random key when none is set).</summary>
     public static ManagerSettings From(ManagerOptions options) => new()
     {
@@ -53,7 +61,25 @@ internal sealed record ManagerSettings
         LoggerFactory = options.LoggerFactory,
         TimeProvider = options.TimeProvider,
         Registrations = [.. options.Registrations],
+        ServerCertificate = options.ServerCertificate,
+        ClientCertificateValidation = options.ClientCertificateValidationCallback,
     };
+
+    /// <summary>Checks that the address and the TLS options agree: a <c>tls://</c> address has a certificate, and only it.</summary>
+    /// <exception cref="ArgumentException">They do not.</exception>
+    public void ValidateTls()
+    {
+        bool isTls = Address is not null && Address.StartsWith("tls://", StringComparison.Ordinal);
+        if (isTls && ServerCertificate is null)
+        {
+            throw new ArgumentException($"The address {Address} needs ManagerOptions.ServerCertificate: a tls:// manager presents a certificate.");
+        }
+
+        if (!isTls && (ServerCertificate is not null || ClientCertificateValidation is not null))
+        {
+            throw new ArgumentException($"ManagerOptions.ServerCertificate and ClientCertificateValidationCallback apply to a tls:// address only, not {Address ?? "the default Unix socket"}.");
+        }
+    }
 
     /// <summary>
     /// The numeric limits as one array, for the bootstrap of a child-process manager

@@ -21,6 +21,7 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
 {
     private readonly ManagerServer _server;
     private readonly Socket _socket;
+    private readonly ConnectionSocket _connectionSocket;
     private readonly FrameReader _reader;
     private readonly FrameSender _sender;
     private readonly ILogger _logger;
@@ -35,13 +36,18 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
     private long _inlineSince;
     private ServerCall? _inlineCall;
 
-    public ServerConnection(ManagerServer server, Socket socket, long id)
+    /// <param name="server">The manager.</param>
+    /// <param name="socket">The accepted socket, for its options and the peer's identity.</param>
+    /// <param name="connectionSocket">What frames are read from and written to: the socket itself, or TLS over it.</param>
+    /// <param name="id">The session id.</param>
+    public ServerConnection(ManagerServer server, Socket socket, ConnectionSocket connectionSocket, long id)
         : base(server.Host, id)
     {
         _server = server;
         _socket = socket;
-        _reader = new FrameReader(socket, server.Host.Settings.MaxFrameSize);
-        _sender = new FrameSender(socket, OnSendFailed, new SendLimits(server.Host.Settings.MaxOutgoingBytesPerConnection, server.Host.Settings.SendStallTimeout, server.Host.Settings.TimeProvider))
+        _connectionSocket = connectionSocket;
+        _reader = new FrameReader(connectionSocket, server.Host.Settings.MaxFrameSize);
+        _sender = new FrameSender(connectionSocket, OnSendFailed, new SendLimits(server.Host.Settings.MaxOutgoingBytesPerConnection, server.Host.Settings.SendStallTimeout, server.Host.Settings.TimeProvider))
         {
             ScheduleFlush = ServerScheduler.Shared.Queue,
         };
@@ -85,7 +91,8 @@ internal sealed partial class ServerConnection : ServerSession, IDisposable
             // Already gone.
         }
 
-        _socket.Dispose();
+        // The connection socket owns the socket (and, over TLS, the stream on it).
+        _connectionSocket.Dispose();
         _sender.Abort(new IOException("The connection is closed."));
     }
 

@@ -53,7 +53,7 @@ internal sealed class SocketListener : IDisposable
             ManagerAddress actual = requested;
             if (!requested.IsUnix && socket.LocalEndPoint is IPEndPoint ip)
             {
-                actual = ManagerAddress.ForTcp(requested.Host!, ip.Port);
+                actual = requested.WithPort(ip.Port);
             }
 
             return new SocketListener(socket, actual, ownedDirectory);
