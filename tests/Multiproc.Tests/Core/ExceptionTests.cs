@@ -10,7 +10,7 @@ public abstract class ExceptionTests : TransportTests, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<IEmployee, Employee>());
+        _manager = await Manager.StartAsync(TestOptions.Bare(ListenAddress).Register<IEmployee, Employee>());
         _employee = await _manager.CreateAsync<IEmployee>("Frank", 1m);
     }
 

@@ -108,7 +108,7 @@ public abstract class LifetimeTests : TransportTests, IAsyncLifetime
     {
         string tag = $"factory-shared-{Guid.NewGuid():N}";
         var shared = new Tracked(tag);
-        await using Manager manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<ITracked>(() => shared));
+        await using Manager manager = await Manager.StartAsync(TestOptions.Bare(ListenAddress).Register<ITracked>(() => shared));
         ITracked first = await manager.CreateAsync<ITracked>();
         ITracked second = await manager.CreateAsync<ITracked>();
         Assert.Equal(SharedObject.FromProxy(first).ObjectId, SharedObject.FromProxy(second).ObjectId);

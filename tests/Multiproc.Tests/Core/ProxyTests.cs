@@ -8,7 +8,7 @@ public abstract class ProxyTests : TransportTests, IAsyncLifetime
     private Manager _manager = null!;
 
     public async Task InitializeAsync()
-        => _manager = await Manager.StartAsync(new ManagerOptions { Address = ListenAddress }.Register<IEmployee, Employee>());
+        => _manager = await Manager.StartAsync(TestOptions.Bare(ListenAddress).Register<IEmployee, Employee>());
 
     public async Task DisposeAsync() => await _manager.DisposeAsync();
 

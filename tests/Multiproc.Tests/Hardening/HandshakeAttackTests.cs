@@ -197,18 +197,22 @@ public partial class HandshakeAttackTests
         Assert.False(peer.HasExited);
     }
 
-    // Sockets stay blocking (docs/design-decisions.md): the handshake must hand over a socket that never went non-blocking.
-    [Fact(Timeout = 20_000)]
-    public async Task Acceptor_AuthenticatedSocket_IsStillBlockingAtTheOsLevel()
+    // Sockets stay blocking (docs/design-decisions.md): the handshake must hand over a socket that never
+    // went non-blocking, and so must the TLS handshake, which runs on threads of its own.
+    [Theory(Timeout = 20_000)]
+    [InlineData(null)]
+    [InlineData(TransportTests.Tls)]
+    public async Task Acceptor_AuthenticatedSocket_IsStillBlockingAtTheOsLevel(string? address)
     {
-        ManagerSettings settings = ManagerSettings.From(new ManagerOptions());
-        var listener = SocketListener.Bind(null);
+        ManagerSettings settings = ManagerSettings.From(TestOptions.Bare(address));
+        var listener = SocketListener.Bind(address is null ? null : ManagerAddress.Parse(address));
         var handedOver = new TaskCompletionSource<Socket>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var acceptor = new ConnectionAcceptor(listener, settings, Guid.NewGuid(), NullLogger.Instance, s => handedOver.SetResult(s));
+        var acceptor = new ConnectionAcceptor(listener, settings, Guid.NewGuid(), NullLogger.Instance, (s, _) => handedOver.SetResult(s));
         acceptor.Start();
         try
         {
-            (ConnectionSocket client, _) = await SocketConnector.ConnectAndAuthenticateAsync(listener.Address, settings.AuthKey, ConnectSettings.Default, TestTimeout.Token());
+            ManagerAddress target = listener.Address.IsTls ? listener.Address.WithPin(CertificatePin.Of(TestCertificates.Server)) : listener.Address;
+            (ConnectionSocket client, _) = await SocketConnector.ConnectAndAuthenticateAsync(target, settings.AuthKey, ConnectSettings.Default, TestTimeout.Token());
             using (client)
             using (Socket server = await handedOver.Task.WaitAsync(TestTimeout.Token()))
             {

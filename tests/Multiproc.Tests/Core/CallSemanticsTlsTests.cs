@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class CallSemanticsTlsTests : CallSemanticsTests
+{
+    protected override string? ListenAddress => Tls;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class LifetimeTlsTests : LifetimeTests
+{
+    protected override string? ListenAddress => Tls;
+}

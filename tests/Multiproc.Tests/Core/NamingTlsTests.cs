@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class NamingTlsTests : NamingTests
+{
+    protected override string? ListenAddress => Tls;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Core;
+
+public sealed class ProxyTlsTests : ProxyTests
+{
+    protected override string? ListenAddress => Tls;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class LockTlsTests : LockTests
+{
+    protected override string? ListenAddress => Tls;
+}

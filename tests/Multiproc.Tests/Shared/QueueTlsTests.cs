@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class QueueTlsTests : QueueTests
+{
+    protected override string? ListenAddress => Tls;
+}

@@ -1,0 +1,6 @@
+namespace Multiproc.Tests.Shared;
+
+public sealed class SharedDictionaryTlsTests : SharedDictionaryTests
+{
+    protected override string? ListenAddress => Tls;
+}
