@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Multiproc.Tests.Fixtures;
 using Multiproc.Tests.Infrastructure;
 
@@ -189,6 +190,65 @@ public sealed class CliTests : IDisposable
         Signals.Terminate(serve.Id);
         Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         Assert.False(File.Exists(keyPath), "the generated key file was left behind");
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_OverTls_PrintsAPinnedAddress_WhichClientsAndInspectUse()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        await KeygenAsync(keyPath);
+        string certificatePath = Path.Combine(_directory, "server.crt");
+        string privateKeyPath = Path.Combine(_directory, "server.key");
+        File.WriteAllText(certificatePath, TestCertificates.Server.ExportCertificatePem());
+        using (System.Security.Cryptography.ECDsa key = TestCertificates.Server.GetECDsaPrivateKey()!)
+        {
+            File.WriteAllText(privateKeyPath, key.ExportPkcs8PrivateKeyPem());
+        }
+
+        using CliProcess serve = CliProcess.Start(
+            "serve", "--address", "tls://127.0.0.1:0", "--certificate", certificatePath, "--certificate-key", privateKeyPath,
+            "--key-file", keyPath, "--register", typeof(Employee).Assembly.Location);
+        string address = await serve.ReadValueAsync("address:");
+        Assert.StartsWith("tls://127.0.0.1:", address, StringComparison.Ordinal);
+        Assert.EndsWith("?sha256=" + TestCertificates.Server.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), address, StringComparison.Ordinal);
+
+        await using Manager client = await Manager.ConnectAsync(address, ReadKey(keyPath), TestTimeout.Token());
+        IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
+        Assert.Equal(110m, ann.Raise(10m));
+
+        (int code, CliProcess inspect) = await CliProcess.RunAsync("inspect", address, "--key-file", keyPath, "--json");
+        using (inspect)
+        {
+            Assert.True(code == 0, inspect.StandardError);
+            using var document = System.Text.Json.JsonDocument.Parse(inspect.StandardOutput);
+            Assert.Equal(1, document.RootElement.GetProperty("objectsByType").GetProperty(typeof(IEmployee).FullName!).GetInt32());
+        }
+
+        Signals.Terminate(serve.Id);
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Throws<ManagerUnavailableException>(() => ann.Raise(1m));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Serve_RefusesATlsAddressWithoutACertificate_AndAFileThatIsNoCertificate()
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        await KeygenAsync(keyPath);
+        (int code, CliProcess refused) = await CliProcess.RunAsync("serve", "--address", "tls://127.0.0.1:0", "--key-file", keyPath);
+        using (refused)
+        {
+            Assert.Equal(1, code);
+            Assert.Contains("ServerCertificate", refused.StandardError, StringComparison.Ordinal);
+        }
+
+        string notACertificate = Path.Combine(_directory, "garbage.pfx");
+        File.WriteAllText(notACertificate, "hello");
+        (int garbageCode, CliProcess garbage) = await CliProcess.RunAsync("serve", "--address", "tls://127.0.0.1:0", "--certificate", notACertificate, "--key-file", keyPath);
+        using (garbage)
+        {
+            Assert.Equal(2, garbageCode);
+            Assert.StartsWith("multiproc serve:", garbage.StandardError.Trim(), StringComparison.Ordinal);
+        }
     }
 
     [Fact(Timeout = 90_000)]
