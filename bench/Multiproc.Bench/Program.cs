@@ -11,6 +11,7 @@ using Multiproc.Bench;
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
 //   dotnet run -c Release --project bench/Multiproc.Bench -- metrics [--quick]     (sync call with and without a meter listener)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
+//   dotnet run -c Release --project bench/Multiproc.Bench -- tls [--quick]         (sync and pipelined calls over tls:// next to tcp:// and unix:)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
@@ -20,7 +21,15 @@ if (args.Length >= 2 && args[0] == "serve-echo")
 
 if (args.Length >= 1 && args[0] == "serve-manager")
 {
-    await using Manager served = await Manager.StartAsync(new ManagerOptions().Register<ICounter, Counter>());
+    // An optional address: tcp://… or tls://… (a self-signed certificate made here; the printed address carries its pin).
+    string? listen = args.Length >= 2 ? args[1] : null;
+    var serveOptions = new ManagerOptions { Address = listen }.Register<ICounter, Counter>();
+    if (listen is not null && listen.StartsWith("tls://", StringComparison.Ordinal))
+    {
+        serveOptions.ServerCertificate = TlsOverhead.SelfSignedCertificate();
+    }
+
+    await using Manager served = await Manager.StartAsync(serveOptions);
     Console.WriteLine(served.Address);
     Console.WriteLine(Convert.ToHexString(served.AuthKey.Span));
     await Console.In.ReadToEndAsync();
@@ -42,6 +51,11 @@ if (args.Length >= 2 && args[0] == "pool-starvation-run")
 if (args.Length >= 1 && args[0] == "metrics")
 {
     return await MetricsOverhead.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Length >= 1 && args[0] == "tls")
+{
+    return await TlsOverhead.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Length >= 1 && args[0] == "processes")
