@@ -20,6 +20,22 @@ dotnet pack src/Multiproc.Extensions.Hosting -c Release -o "$work/packages" --no
 ls "$work/packages"/Multiproc.Extensions.Hosting.*.nupkg >/dev/null || fail "Multiproc.Extensions.Hosting was not packed"
 ls "$work/packages"/Multiproc.*.nupkg >/dev/null || fail "Multiproc was not packed"
 ls "$work/packages"/Multiproc.Cli.*.nupkg >/dev/null || fail "Multiproc.Cli was not packed"
+# Each package: licence expression, repository commit, README, symbols; the libraries' XML docs.
+python3 - "$work/packages" <<'PY'
+import glob, os, re, sys, zipfile
+folder = sys.argv[1]
+for package in ("Multiproc", "Multiproc.Extensions.Hosting", "Multiproc.Cli"):
+    [path] = [p for p in glob.glob(os.path.join(folder, package + ".*.nupkg")) if re.fullmatch(re.escape(package) + r"\.\d[^/]*\.nupkg", os.path.basename(p))]
+    assert os.path.exists(path[:-len(".nupkg")] + ".snupkg"), f"{package}: no symbol package"
+    with zipfile.ZipFile(path) as z:
+        nuspec = z.read(package + ".nuspec").decode("utf-8-sig")
+        names = z.namelist()
+    assert '<license type="expression">' in nuspec, f"{package}: no licence expression"
+    assert re.search(r'<repository type="git"[^>]* commit="[0-9a-f]{40}"', nuspec), f"{package}: no repository commit"
+    assert "<readme>README.md</readme>" in nuspec and "README.md" in names, f"{package}: no README"
+    if package != "Multiproc.Cli":
+        assert any(n.endswith(package + ".xml") for n in names), f"{package}: no XML docs"
+PY
 version="$(basename "$(ls "$work/packages"/Multiproc.Cli.*.nupkg | grep -v '\.snupkg$' | head -1)" .nupkg)"
 version="${version#Multiproc.Cli.}"
 # Its own package cache: a tool package of the same version from an earlier run is never reused.
@@ -63,4 +79,4 @@ wait "$serve_pid" || code=$?
 serve_pid=""
 [[ "$code" == "0" ]] || fail "serve exited with $code after SIGTERM"
 [[ ! -e "$socket_dir" ]] || fail "serve left its socket directory $socket_dir"
-echo "packages: Multiproc, Multiproc.Extensions.Hosting and Multiproc.Cli $version packed; the multiproc tool installed and ran keygen, serve, inspect --json, top --once and stopped on SIGTERM"
+echo "packages: Multiproc, Multiproc.Extensions.Hosting and Multiproc.Cli $version packed (licence, repository commit, README, symbols, XML docs); the multiproc tool installed and ran keygen, serve, inspect --json, top --once and stopped on SIGTERM"

@@ -60,6 +60,7 @@ public sealed partial class Manager : IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
+        SupportedPlatform.ThrowIfUnsupported();
         options ??= new ManagerOptions();
         if (options.Hosting == ManagerHosting.ChildProcess)
         {
@@ -95,6 +96,7 @@ public sealed partial class Manager : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Manager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectOptions? options = null, CancellationToken cancellationToken = default)
     {
+        SupportedPlatform.ThrowIfUnsupported();
         ConnectSettings settings = options is null ? ConnectSettings.Default : ConnectSettings.From(options);
         ICallChannel channel = await ChannelSchemes.ConnectAsync(address, authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
         return new Manager(null, channel);

@@ -54,6 +54,7 @@ public sealed partial class ProcessPool : IAsyncDisposable
     /// <exception cref="WorkerCrashedException">A worker exited while starting.</exception>
     public static async Task<ProcessPool> StartAsync(int workerCount, ProcessPoolOptions? options = null, CancellationToken cancellationToken = default)
     {
+        SupportedPlatform.ThrowIfUnsupported();
         ArgumentOutOfRangeException.ThrowIfLessThan(workerCount, 1);
         options ??= new ProcessPoolOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTasksPerWorker, nameof(options));

@@ -143,6 +143,7 @@ public sealed unsafe class SharedMemory : IDisposable
     /// <exception cref="IOException">A block with that name already exists, or there is not enough space.</exception>
     public static SharedMemory Create(long size, string? name = null)
     {
+        SupportedPlatform.ThrowIfUnsupported();
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
         if (name is not null)
         {
@@ -175,6 +176,7 @@ public sealed unsafe class SharedMemory : IDisposable
     /// <exception cref="InvalidDataException">The block is empty.</exception>
     public static SharedMemory Open(string name)
     {
+        SupportedPlatform.ThrowIfUnsupported();
         SharedMemoryName.Validate(name, nameof(name));
         string path = Path.Combine(SharedMemoryDirectory.Path, name);
         var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);

@@ -131,6 +131,7 @@ public partial class WorkerProcess
     private static (TargetMethod Method, LaunchedProcess Child) Launch(Delegate target, ReadOnlySpan<object?> arguments)
     {
         StartupTrace.Mark("parent: Start called");
+        SupportedPlatform.ThrowIfUnsupported();
         TargetMethod method = TargetMethod.FromDelegate(target, nameof(target));
         var bootstrap = new WorkerBootstrap
         {
