@@ -163,6 +163,20 @@ public sealed class MetricsTests : IDisposable
             because: "the refused connection was not counted");
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task ATlsPeerThatSpeaksNoTls_IsCountedAsTlsFailed()
+    {
+        await using Manager manager = await Manager.StartAsync(TestOptions.Create(TransportTests.Tls));
+        int port = int.Parse(manager.Address.Split('?')[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+        using var http = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await http.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        await http.SendAsync("GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+
+        await TestTimeout.UntilAsync(
+            () => Task.FromResult(_recorded.Any(r => r.Instrument == "multiproc.server.connections.dropped" && r.Tag("multiproc.drop.reason") == "tls_failed")),
+            because: "the HTTP request on the TLS port was not counted");
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private static async Task<string> PublishAsync(Manager manager, ISharedLock held)
