@@ -50,9 +50,15 @@ internal static class TlsClient
                 : settings.RemoteCertificateValidation,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         };
+        if (address.Pin is not null)
+        {
+            // The chain means nothing to a pin: never let a stranger's certificate send this process to its URLs.
+            options.CertificateChainPolicy = OfflineChainPolicy.Create();
+        }
         if (settings.ClientCertificate is { } clientCertificate)
         {
-            options.ClientCertificates = [clientCertificate];
+            // Offline: the chain sent is what this process has; building it never goes to the URLs in the certificate.
+            options.ClientCertificateContext = SslStreamCertificateContext.Create(clientCertificate, additionalCertificates: null, offline: true);
         }
 
         return options;

@@ -115,7 +115,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
             LogConnectionStartFailed(Host.Logger, ex);
             if (connection is null)
             {
-                socket.Dispose();
+                connectionSocket.Dispose();
             }
             else
             {

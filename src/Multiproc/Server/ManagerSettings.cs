@@ -70,6 +70,11 @@ internal sealed record ManagerSettings
     public void ValidateTls()
     {
         bool isTls = Address is not null && Address.StartsWith("tls://", StringComparison.Ordinal);
+        if (isTls && Address!.Contains('?', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The address {Address} listens, so it takes no pin: the manager's own address carries its certificate's pin.");
+        }
+
         if (isTls && ServerCertificate is null)
         {
             throw new ArgumentException($"The address {Address} needs ManagerOptions.ServerCertificate: a tls:// manager presents a certificate.");

@@ -30,6 +30,7 @@ internal sealed partial class TlsAdmission
     private readonly LinkedList<Attempt> _pending = new();
     private readonly Lock _lock = new();
     private readonly Transport.CertificatePin? _ownPin;
+    private readonly SslStreamCertificateContext? _certificateContext;
     private bool _stopped;
 
     /// <param name="settings">The certificate, client-certificate check, key, deadline, cap and clock.</param>
@@ -43,7 +44,10 @@ internal sealed partial class TlsAdmission
         _logger = logger;
         _authenticated = authenticated;
         _ownPin = settings.ServerCertificate is { } certificate ? Transport.CertificatePin.Of(certificate) : null;
+        // Built once, offline: the handshake sends the chain the manager has and never fetches one.
+        _certificateContext = settings.ServerCertificate is { } own ? SslStreamCertificateContext.Create(own, additionalCertificates: null, offline: true) : null;
     }
+
 
     /// <summary>Starts the handshakes of an accepted socket; returns at once (called on the accept thread).</summary>
     public void Admit(Socket socket)
@@ -67,13 +71,27 @@ internal sealed partial class TlsAdmission
 
         try
         {
-            attempt.Deadline = _settings.TimeProvider.CreateTimer(
+            ITimer deadline = _settings.TimeProvider.CreateTimer(
                 static state =>
                 {
                     (TlsAdmission admission, Attempt expired) = ((TlsAdmission, Attempt))state!;
                     admission.Expire(expired);
                 },
                 (this, attempt), _settings.HandshakeTimeout, Timeout.InfiniteTimeSpan);
+            bool pending;
+            lock (_lock)
+            {
+                attempt.Deadline = deadline;
+                pending = attempt.Node.List is not null;
+            }
+
+            if (!pending)
+            {
+                // Stop or the cap closed it before its timer existed: nobody else will dispose the timer.
+                deadline.Dispose();
+                return;
+            }
+
             new Thread(() => Run(attempt)) { IsBackground = true, Name = "multiproc-tls-handshake" }.Start();
         }
 #pragma warning disable CA1031 // Out of threads or memory: this connection fails, the manager goes on.
@@ -102,6 +120,7 @@ internal sealed partial class TlsAdmission
     {
         Socket socket = attempt.Socket;
         SslStream? stream = null;
+        bool handedOver = false;
         try
         {
             // Bounds each blocking read and write too, in case the deadline's timer runs late.
@@ -126,6 +145,7 @@ internal sealed partial class TlsAdmission
 
             socket.ReceiveTimeout = 0;
             socket.SendTimeout = 0;
+            handedOver = true;
             _authenticated(socket, connection);
         }
         catch (AuthenticationException ex)
@@ -142,6 +162,14 @@ internal sealed partial class TlsAdmission
         {
             Fail(attempt, stream, DropReasons.HandshakeFailed, ex);
         }
+        finally
+        {
+            if (!handedOver)
+            {
+                // Its native TLS state and buffers go now, not at finalization (a wrong key can be retried at will).
+                stream?.Dispose();
+            }
+        }
     }
 
     private SslServerAuthenticationOptions ServerOptions()
@@ -149,14 +177,15 @@ internal sealed partial class TlsAdmission
         RemoteCertificateValidationCallback? check = _settings.ClientCertificateValidation;
         return new SslServerAuthenticationOptions
         {
-            ServerCertificate = _settings.ServerCertificate,
+            ServerCertificateContext = _certificateContext,
             ClientCertificateRequired = check is not null,
+            // A client certificate's chain never reaches the network (see OfflineChainPolicy).
+            CertificateChainPolicy = Transport.OfflineChainPolicy.Create(),
             // Without a check of its own, the manager asks for no certificate: the key admits. With one,
             // the owner's own connection presents the manager's certificate (ManagerHost.OwnerConnectSettings),
             // admitted by its pin: TLS proves the client holds that certificate's private key.
             RemoteCertificateValidationCallback = check is null ? null : (sender, certificate, chain, errors)
                 => _ownPin!.Matches(certificate) || check(sender, certificate, chain, errors),
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
         };
     }
 
@@ -197,6 +226,7 @@ internal sealed partial class TlsAdmission
     /// <summary>Takes the attempt out of the pending list for good; false when it was already aborted.</summary>
     private bool Complete(Attempt attempt)
     {
+        ITimer? deadline;
         lock (_lock)
         {
             if (attempt.Node?.List is null)
@@ -205,15 +235,17 @@ internal sealed partial class TlsAdmission
             }
 
             _pending.Remove(attempt.Node);
+            deadline = attempt.Deadline;
         }
 
-        attempt.Deadline?.Dispose();
+        deadline?.Dispose();
         return true;
     }
 
     /// <summary>Closes an attempt still pending (once: a later abort or failure of the same attempt does nothing).</summary>
     private void Abort(Attempt attempt, string? metricReason, string reason)
     {
+        ITimer? deadline;
         lock (_lock)
         {
             if (attempt.Node is not { List: not null } node)
@@ -222,9 +254,10 @@ internal sealed partial class TlsAdmission
             }
 
             _pending.Remove(node);
+            deadline = attempt.Deadline;
         }
 
-        attempt.Deadline?.Dispose();
+        deadline?.Dispose();
         attempt.Socket.Dispose();
         LogDropped(_logger, reason);
         if (metricReason is not null)

@@ -32,6 +32,29 @@ internal static class TestCertificates
         return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), password: null);
     }
 
+    /// <summary>Makes a certificate authority (basic constraints CA, key usage cert-sign) nobody trusts.</summary>
+    public static X509Certificate2 Authority(string subject)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign, critical: true));
+        using X509Certificate2 made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(made.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    /// <summary>Makes a client certificate signed by <paramref name="issuer"/>, naming <paramref name="issuerUrl"/> as where its issuer can be fetched (AIA).</summary>
+    public static X509Certificate2 IssuedBy(X509Certificate2 issuer, string subject, string issuerUrl)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
+        request.CertificateExtensions.Add(new X509AuthorityInformationAccessExtension(ocspUris: null, caIssuersUris: [issuerUrl]));
+        using X509Certificate2 signed = request.Create(issuer, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
+        using X509Certificate2 withKey = signed.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
+    }
+
     /// <summary>The address without its pin (<c>?sha256=</c>), as a client that knows only host and port has it.</summary>
     public static string Unpinned(string address) => address.Split('?')[0];
 

@@ -252,8 +252,35 @@ public sealed class TlsTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task AStrangersClientCertificate_NeverSendsTheManagerToTheUrlsItNames()
+    {
+        // A leaf whose issuer the manager lacks, naming where to fetch it (AIA): .NET 10 would download it
+        // while building the chain, before any key is proven, on a thread the deadline cannot end.
+        var bait = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        bait.Start();
+        try
+        {
+            int baitPort = ((System.Net.IPEndPoint)bait.LocalEndpoint).Port;
+            using System.Security.Cryptography.X509Certificates.X509Certificate2 leaf = TestCertificates.IssuedBy(
+                TestCertificates.Authority("CN=unknown-ca"), "CN=stranger", $"http://127.0.0.1:{baitPort}/issuer.cer");
+            ManagerOptions options = Options();
+            options.ClientCertificateValidationCallback = (_, _, _, _) => false;
+            await using Manager owner = await Manager.StartAsync(options);
+
+            await Assert.ThrowsAnyAsync<Exception>(() => Manager.ConnectAsync(owner.Address, s_key, new ConnectOptions { ClientCertificate = leaf }, TestTimeout.Token()));
+
+            Assert.False(bait.Pending(), "the manager connected to the URL in a stranger's certificate");
+        }
+        finally
+        {
+            bait.Stop();
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Options_RefuseATlsAddressWithoutACertificate_AndACertificateWithoutTls()
     {
+        await Assert.ThrowsAsync<ArgumentException>(() => Manager.StartAsync(new ManagerOptions { Address = "tls://127.0.0.1:0?sha256=" + new string('A', 64), ServerCertificate = TestCertificates.Server }));
         await Assert.ThrowsAsync<ArgumentException>(() => Manager.StartAsync(new ManagerOptions { Address = TransportTests.Tls }));
         await Assert.ThrowsAsync<ArgumentException>(() => Manager.StartAsync(new ManagerOptions { Address = TransportTests.Tcp, ServerCertificate = TestCertificates.Server }));
         using var publicOnly = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TestCertificates.Server.RawData);
