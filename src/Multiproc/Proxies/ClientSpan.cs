@@ -18,9 +18,9 @@ internal static class ClientSpan
         using Activity? span = Start(service, member);
         try
         {
-            return settled
+            return Ended(span, settled
                 ? channel.CallUntilSettled(objectId, member, arguments, cancellationToken)
-                : channel.Call(objectId, member, arguments, cancellationToken);
+                : channel.Call(objectId, member, arguments, cancellationToken));
         }
         catch (Exception ex) when (Fail(span, ex))
         {
@@ -35,9 +35,9 @@ internal static class ClientSpan
         using Activity? span = Start(service, member);
         try
         {
-            return settled
+            return Ended(span, settled
                 ? await channel.CallUntilSettledAsync(objectId, member, arguments, cancellationToken).ConfigureAwait(false)
-                : await channel.CallAsync(objectId, member, arguments, cancellationToken).ConfigureAwait(false);
+                : await channel.CallAsync(objectId, member, arguments, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (Fail(span, ex))
         {
@@ -72,15 +72,31 @@ internal static class ClientSpan
             name: $"{service}/{method}");
     }
 
+    // A remote error arrives as a reply, thrown only when the caller decodes it: the span records it now.
+    private static Reply Ended(Activity? span, Reply reply)
+    {
+        if (span is not null && reply.TryPeekError(out string? typeName, out string? message))
+        {
+            SetError(span, typeName, message);
+        }
+
+        return reply;
+    }
+
     // An exception filter, so the span records the failure without catching (the stack stays the thrower's).
     private static bool Fail(Activity? span, Exception error)
     {
         if (span is not null)
         {
-            span.SetStatus(ActivityStatusCode.Error, error.Message);
-            span.SetTag("error.type", error is RemoteException remote ? remote.RemoteTypeName : error.GetType().FullName);
+            SetError(span, error is RemoteException remote ? remote.RemoteTypeName : error.GetType().FullName, error.Message);
         }
 
         return false;
+    }
+
+    private static void SetError(Activity span, string? typeName, string? message)
+    {
+        span.SetStatus(ActivityStatusCode.Error, message);
+        span.SetTag("error.type", typeName);
     }
 }
