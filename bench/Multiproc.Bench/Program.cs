@@ -10,6 +10,7 @@ using Multiproc.Bench;
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
 //   dotnet run -c Release --project bench/Multiproc.Bench -- metrics [--quick]     (sync call with and without a meter listener)
+//   dotnet run -c Release --project bench/Multiproc.Bench -- tracing [--quick]     (sync call with no activity listener, one sampling nothing, one sampling all)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 if (args.Length >= 2 && args[0] == "serve-echo")
@@ -42,6 +43,11 @@ if (args.Length >= 2 && args[0] == "pool-starvation-run")
 if (args.Length >= 1 && args[0] == "metrics")
 {
     return await MetricsOverhead.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Length >= 1 && args[0] == "tracing")
+{
+    return await TracingOverhead.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Length >= 1 && args[0] == "processes")
