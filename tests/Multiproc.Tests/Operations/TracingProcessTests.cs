@@ -124,6 +124,38 @@ public sealed class TracingProcessTests
         Assert.NotEqual(second.ToHexString(), root[0]);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task ProcessPool_MapChunks_CarryTheContextOfTheCodeThatCalledTheMap()
+    {
+        CancellationToken timeout = TestTimeout.Token(80);
+        using var recorder = new SpanRecorder();
+        await using Manager manager = await Manager.StartAsync(TestOptions.Create());
+        ISharedList<long> list = await manager.CreateListAsync<long>();
+        await using ProcessPool pool = await ProcessPool.StartAsync(workerCount: 2, cancellationToken: timeout);
+
+        Task<string[][]> map;
+        ActivityTraceId traceId;
+        ActivitySpanId parentId;
+        using (Activity parent = SpanRecorder.TestSource.StartActivity("mapper")!)
+        {
+            traceId = parent.TraceId;
+            parentId = parent.SpanId;
+            // Two chunks of one item each: both carry the map's context, whichever worker runs them.
+            map = pool.MapAsync(TracingTargets.AddListened, new[] { list, list }, chunkSize: 1, cancellationToken: timeout);
+        }
+
+        string[][] results = await map.WaitAsync(timeout);
+        Assert.Equal(2, results.Length);
+        Activity[] servers = await recorder.WaitForAsync(a => a.Kind == ActivityKind.Server && a.TraceId == traceId && SpanRecorder.Method(a) == "Add", 2, timeout);
+        foreach (string[] spans in results)
+        {
+            string[] client = Assert.Single(spans).Split(' ');
+            Assert.Equal(traceId.ToHexString(), client[0]);
+            Assert.Equal(parentId.ToHexString(), client[2]);
+            Assert.Single(servers, server => server.ParentSpanId.ToHexString() == client[1]);
+        }
+    }
+
     private static async Task<(ActivityTraceId TraceId, ActivitySpanId ParentId, string[] Spans)> SubmitUnderParentAsync(ProcessPool pool, ISharedList<long> list, CancellationToken timeout)
     {
         Task<string[]> task;
