@@ -56,9 +56,6 @@ internal sealed class SpanRecorder : IDisposable
 
     public static string? Method(Activity span) => span.GetTagItem("rpc.method") as string;
 
-    public void Dispose()
-    {
-        _listener.Dispose();
-        _arrived.Dispose();
-    }
+    // The semaphore is not disposed: a server span may still stop (and release it) while the listener goes away.
+    public void Dispose() => _listener.Dispose();
 }

@@ -138,6 +138,31 @@ public sealed class TracingTests
         Assert.Equal(server.Id, seen);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Spans_ListenerThrowsAsAServerSpanStops_TheObjectKeepsServingCalls()
+    {
+        using var throwing = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Multiproc",
+            Sample = static (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = span =>
+            {
+                if (span.Kind == ActivityKind.Server)
+                {
+                    throw new InvalidOperationException("a broken exporter");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(throwing);
+        await using Manager manager = await Manager.StartAsync(TestOptions.Create());
+        IEmployee employee = await manager.CreateAsync<IEmployee>("Ann", 100m);
+
+        // Calls on one object run one at a time: a span ended before the gate was left would hang the second.
+        Assert.Equal(101m, employee.Raise(1m));
+        Assert.Equal(102m, employee.Raise(1m));
+        Assert.Equal(103m, await employee.RaiseAsync(1m).WaitAsync(TestTimeout.Token()));
+    }
+
     /// <summary>Looks up a queue on a fake manager and puts into it; returns the put's frame.</summary>
     private static async Task<(byte[] Put, byte[] Lookup)> PutThroughFakeAsync()
     {

@@ -153,16 +153,17 @@ internal abstract class ServerCall : ServerWork
         finally
         {
             ServerMetrics.EndCall(_admitted, Service, Method, failure);
-            if (_span is not null)
-            {
-                ServerTracing.End(_span, failure);
-            }
-
             Session.Host.Latency.Record(_admitted);
             Counter.Count(failed: failure is not null);
             Gate?.Exit();
             Session.CallFinished(this);
             _cancellation?.Dispose();
+
+            // Last: a listener that throws when the span stops must not leave the gate held or the call counted.
+            if (_span is not null)
+            {
+                ServerTracing.End(_span, failure);
+            }
         }
     }
 }
