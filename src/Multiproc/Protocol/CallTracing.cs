@@ -14,8 +14,10 @@ namespace Multiproc.Protocol;
 /// <para>A worker started without a context is <see cref="Suspend">suspended</see>: its calls test one
 /// static flag and never load System.Diagnostics.DiagnosticSource (a worker's start-up, issue 8), until
 /// a pool task brings a context or the worker's own code loads that assembly (a listener needs it).</para>
-/// <para>Every member touching the source or <see cref="Activity"/> sits behind <see cref="IsActive"/> and is
-/// never inlined into a caller, so the JIT of a call path resolves none of DiagnosticSource's types.</para>
+/// <para>Every member touching the source or <see cref="Activity"/> sits behind <see cref="IsListened"/>,
+/// <see cref="MayCarry"/> or <see cref="IsActive"/> and is never inlined into a caller, so the JIT of a
+/// call path resolves none of DiagnosticSource's types. A call with no listener checks for one once
+/// (the client span's check); the channel's own check is a static flag until a call first saw one.</para>
 /// </remarks>
 internal static class CallTracing
 {
@@ -28,11 +30,18 @@ internal static class CallTracing
     private const string DiagnosticSourceAssembly = "System.Diagnostics.DiagnosticSource,";
 
     private static volatile bool s_suspended;
+
+    // Set the first time a call saw a listener or a context was inherited: until then no call can
+    // have a context to carry, and a channel skips looking (the hot path checks for listeners once).
+    private static volatile bool s_everActive;
     private static AsyncLocal<TraceContext?>? s_inherited;
 
-    /// <summary>Gets whether calls of this process may carry a context (a listener, or an inherited context).</summary>
-    /// <remarks>The hot path's one check: a static flag, the source's listener count, and a null field outside workers.</remarks>
+    /// <summary>Gets whether this process may hand on a context now (a listener, or an inherited context).</summary>
     public static bool IsActive => !s_suspended && (HasListeners() || s_inherited?.Value is not null);
+
+    /// <summary>Gets whether a call a channel sends now may carry a context: <see cref="IsActive"/>, skipped (one static read) until a call first saw a listener.</summary>
+    /// <remarks>Every call reaches a channel through the client span's <see cref="IsListened"/> check first, which sets what this reads.</remarks>
+    public static bool MayCarry => s_everActive && IsActive;
 
     /// <summary>Gets the context this flow inherited from the process that started the worker or sent the task, if any.</summary>
     public static TraceContext? Inherited => s_inherited?.Value;
@@ -41,7 +50,19 @@ internal static class CallTracing
     public static ActivitySource Source => Holder.Source;
 
     /// <summary>Gets whether anything listens to the source; false while <see cref="Suspend">suspended</see>.</summary>
-    public static bool IsListened => !s_suspended && HasListeners();
+    public static bool IsListened
+    {
+        get
+        {
+            if (s_suspended || !HasListeners())
+            {
+                return false;
+            }
+
+            s_everActive = true;
+            return true;
+        }
+    }
 
     /// <summary>Stops this process's calls from looking for a context until one arrives (a worker started without one).</summary>
     public static void Suspend()
@@ -58,6 +79,7 @@ internal static class CallTracing
         {
             s_suspended = false;
             LazyInitializer.EnsureInitialized(ref s_inherited).Value = arrived;
+            s_everActive = true;
         }
         else if (s_inherited is not null)
         {
@@ -65,7 +87,7 @@ internal static class CallTracing
         }
     }
 
-    /// <summary>Returns the context a call sent now carries, or null for a plain call. Only after <see cref="IsActive"/>.</summary>
+    /// <summary>Returns the context a call sent now carries, or null for a plain call. Only after <see cref="MayCarry"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static TraceContext? ContextToSend()
     {

@@ -184,7 +184,7 @@ internal sealed partial class ClientConnection : ICallChannel
         ThrowIfBroken();
         uint callId = Interlocked.Increment(ref _nextCallId);
         // Without a context to send the frame is a plain Call, the bytes it always was (docs/tracing.md).
-        TraceContext? trace = CallTracing.IsActive ? CallTracing.ContextToSend() : null;
+        TraceContext? trace = CallTracing.MayCarry ? CallTracing.ContextToSend() : null;
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {
