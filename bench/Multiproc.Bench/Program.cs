@@ -10,6 +10,7 @@ using Multiproc.Bench;
 //
 //   dotnet run -c Release --project bench/Multiproc.Bench [-- --quick]
 //   dotnet run -c Release --project bench/Multiproc.Bench -- metrics [--quick]     (sync call with and without a meter listener)
+//   dotnet run -c Release --project bench/Multiproc.Bench -- tracing [--quick]     (sync call with no activity listener, one sampling nothing, one sampling all)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- tls [--quick]         (sync and pipelined calls over tls:// next to tcp:// and unix:)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
@@ -56,6 +57,11 @@ if (args.Length >= 1 && args[0] == "metrics")
 if (args.Length >= 1 && args[0] == "tls")
 {
     return await TlsOverhead.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Length >= 1 && args[0] == "tracing")
+{
+    return await TracingOverhead.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Length >= 1 && args[0] == "processes")

@@ -82,7 +82,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
         ICallChannel channel = ChannelForCall();
-        Reply reply = await channel.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await channel.CallAsync(TypeId, ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
         return (T)reply.Decode(ValueCodec<T>.Reader, channel.SerializerOptions)!;
     }
 
@@ -106,7 +106,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
         ArgumentException.ThrowIfNullOrEmpty(member);
         ArgumentNullException.ThrowIfNull(args);
         ICallChannel channel = ChannelForCall();
-        Reply reply = await channel.CallAsync(ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await channel.CallAsync(TypeId, ObjectId, member, new CallArguments(args as object?[] ?? [.. args]), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, channel.SerializerOptions);
     }
 
@@ -118,7 +118,7 @@ public sealed class SharedObject : DynamicObject, IDisposable, IAsyncDisposable,
     {
         ArgumentException.ThrowIfNullOrEmpty(member);
         ICallChannel channel = ChannelForCall();
-        return (T)channel.Call(ObjectId, member, new CallArguments(CallArgumentList.FromParams(args))).Decode(ValueCodec<T>.Reader, channel.SerializerOptions)!;
+        return (T)channel.Call(TypeId, ObjectId, member, new CallArguments(CallArgumentList.FromParams(args))).Decode(ValueCodec<T>.Reader, channel.SerializerOptions)!;
     }
 
     /// <summary>Returns a typed proxy over this handle (sharing its reference).</summary>

@@ -137,6 +137,7 @@ public partial class WorkerProcess
         {
             Target = method.EncodeIdentity(),
             Arguments = arguments.Length == 0 ? null : WorkerArgumentCodec.EncodeArguments(method.Method, arguments),
+            Trace = WorkerTrace.Capture(),
         };
         return (method, LaunchedProcess.Start(bootstrap));
     }

@@ -31,6 +31,16 @@ internal enum MessageKind : byte
     /// <summary>Client to server: [8, callId]; the caller had given up on the call, so the leased result goes back. No reply.</summary>
     Return = 8,
 
+    /// <summary>
+    /// Client to server: [9, callId, objectId, member, [traceparent, tracestate?], args...]; a
+    /// <see cref="Call"/> that carries the caller's W3C trace context as one element after the member.
+    /// </summary>
+    /// <remarks>
+    /// Sent only when there is a context to send (docs/tracing.md); every other call is a plain
+    /// <see cref="Call"/>, whose bytes tracing never changes. The server accepts both.
+    /// </remarks>
+    TracedCall = 9,
+
     /// <summary>Client to server: [20, sequence u32]; a heartbeat, sent only while calls are pending and the manager has been quiet. The server's reader answers at once.</summary>
     Ping = 20,
 

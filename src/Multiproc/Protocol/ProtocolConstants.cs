@@ -15,6 +15,9 @@ internal static class ProtocolConstants
     /// <summary>Object id of the manager's control object (create, publish, lookup, stats...).</summary>
     public const long ControlObjectId = 0;
 
+    /// <summary>The type id the control object's calls are named under in metrics, traces and inspection.</summary>
+    public const string ControlTypeId = "multiproc.control";
+
     /// <summary>"MPRC": the first bytes each side sends, so garbage is rejected at once.</summary>
     public static ReadOnlySpan<byte> Magic => "MPRC"u8;
 }

@@ -184,15 +184,30 @@ internal sealed partial class ClientConnection : ICallChannel
     {
         ThrowIfBroken();
         uint callId = Interlocked.Increment(ref _nextCallId);
+        // Without a context to send the frame is a plain Call, the bytes it always was (docs/tracing.md).
+        TraceContext? trace = CallTracing.MayCarry ? CallTracing.ContextToSend() : null;
         FrameBuffer frame = FrameBuffer.Rent();
         try
         {
             var writer = new MessagePackWriter(frame);
-            writer.WriteArrayHeader(4 + arguments.Count);
-            writer.Write((byte)MessageKind.Call);
-            writer.Write(callId);
-            writer.Write(objectId);
-            writer.Write(member);
+            if (trace is { } context)
+            {
+                writer.WriteArrayHeader(5 + arguments.Count);
+                writer.Write((byte)MessageKind.TracedCall);
+                writer.Write(callId);
+                writer.Write(objectId);
+                writer.Write(member);
+                context.Write(ref writer);
+            }
+            else
+            {
+                writer.WriteArrayHeader(4 + arguments.Count);
+                writer.Write((byte)MessageKind.Call);
+                writer.Write(callId);
+                writer.Write(objectId);
+                writer.Write(member);
+            }
+
             arguments.WriteTo(ref writer, SerializerOptions);
             writer.Flush();
             frame.Seal(_maxFrameSize);

@@ -60,19 +60,19 @@ internal sealed class ControlChannel(ICallChannel channel)
 
     /// <summary>The blocking form of <see cref="AdoptAsync"/>.</summary>
     public SharedObject Adopt(string token)
-        => (SharedObject)channel.Call(ProtocolConstants.ControlObjectId, ControlMembers.Adopt, new CallArguments([token]))
+        => (SharedObject)channel.CallControl(ControlMembers.Adopt, new CallArguments([token]))
             .Decode(s_sharedObjectReader, channel.SerializerOptions)!;
 
     /// <summary>Asks a manager hosted in a child process to shut down.</summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        Reply reply = await channel.CallAsync(ProtocolConstants.ControlObjectId, ControlMembers.Shutdown, new CallArguments([]), cancellationToken).ConfigureAwait(false);
+        Reply reply = await channel.CallControlAsync(ControlMembers.Shutdown, new CallArguments([]), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, channel.SerializerOptions);
     }
 
     private async Task<T> CallAsync<T>(string member, object?[] args, ValueReader reader, CancellationToken cancellationToken)
     {
-        Reply reply = await channel.CallAsync(ProtocolConstants.ControlObjectId, member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
+        Reply reply = await channel.CallControlAsync(member, new CallArguments(args), cancellationToken).ConfigureAwait(false);
         return (T)reply.Decode(reader, channel.SerializerOptions)!;
     }
 }

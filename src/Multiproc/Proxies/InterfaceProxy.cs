@@ -59,9 +59,9 @@ internal class InterfaceProxy : DispatchProxy, IProxy, IDisposable, IAsyncDispos
         ICallChannel connection = _handle.ChannelForCall();
         if (method.IsAsync)
         {
-            return method.Shape(connection.CallAsync(_handle.ObjectId, method.Key, arguments, cancellationToken), connection.SerializerOptions);
+            return method.Shape(connection.CallAsync(_handle.TypeId, _handle.ObjectId, method.Key, arguments, cancellationToken), connection.SerializerOptions);
         }
 
-        return connection.Call(_handle.ObjectId, method.Key, arguments, cancellationToken).Decode(method.ResultReader, connection.SerializerOptions);
+        return connection.Call(_handle.TypeId, _handle.ObjectId, method.Key, arguments, cancellationToken).Decode(method.ResultReader, connection.SerializerOptions);
     }
 }

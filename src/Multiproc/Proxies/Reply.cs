@@ -33,6 +33,24 @@ internal readonly struct Reply
     /// <summary>Gets the connection a receipt is still owed to (a leased result not yet acknowledged), or null.</summary>
     public ClientConnection? ReceiptTo { get; }
 
+    /// <summary>Reads an error reply's exception type and message without consuming the reply (for its client span).</summary>
+    /// <returns>False for a result.</returns>
+    public bool TryPeekError(out string? typeName, out string? message)
+    {
+        var reader = new MessagePackReader(_buffer.AsMemory(0, _length));
+        reader.ReadArrayHeader();
+        if ((MessageKind)reader.ReadByte() != MessageKind.Error)
+        {
+            typeName = message = null;
+            return false;
+        }
+
+        reader.ReadUInt32();
+        typeName = reader.ReadString();
+        message = reader.ReadString();
+        return true;
+    }
+
     /// <summary>Decodes the value (or throws the remote error) and returns the buffer to the pool.</summary>
     /// <remarks>A receipt still owed is sent first: written before the value is decoded and returned.</remarks>
     /// <exception cref="ManagerUnavailableException">A leased result could not be acknowledged (the manager takes it back).</exception>

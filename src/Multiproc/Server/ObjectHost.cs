@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Multiproc.Protocol;
 using Multiproc.Server.Dispatch;
 
 namespace Multiproc.Server;
@@ -156,7 +157,7 @@ internal sealed partial class ObjectHost : IAsyncDisposable
             .Concat(_controlCounters.Select(pair => new InspectedMember(ControlTypeId, pair.Key, pair.Value.Calls, pair.Value.Errors)));
 
     /// <summary>The type id under which control calls are counted and timed.</summary>
-    public const string ControlTypeId = "multiproc.control";
+    public const string ControlTypeId = ProtocolConstants.ControlTypeId;
 
     public void CountError() => Interlocked.Increment(ref _errors);
 

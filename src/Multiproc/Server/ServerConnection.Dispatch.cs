@@ -25,6 +25,11 @@ internal sealed partial class ServerConnection
                 long objectId = reader.ReadInt64();
                 string member = reader.ReadString() ?? throw new ProtocolViolationException("A call needs a member name.");
                 return HandleCall(callId, objectId, member, ref reader, length - 4);
+            case MessageKind.TracedCall when length >= 5:
+                uint tracedId = reader.ReadUInt32();
+                long tracedObject = reader.ReadInt64();
+                string tracedMember = reader.ReadString() ?? throw new ProtocolViolationException("A call needs a member name.");
+                return HandleCall(tracedId, tracedObject, tracedMember, ref reader, length - 5, TraceContext.Read(ref reader));
             case MessageKind.Cancel:
                 Cancel(reader.ReadUInt32());
                 break;
@@ -44,9 +49,9 @@ internal sealed partial class ServerConnection
         return false;
     }
 
-    private bool HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    private bool HandleCall(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount, TraceContext? trace = null)
     {
-        if (Accept(callId, objectId, member, ref reader, argumentCount) is not { } call)
+        if (Accept(callId, objectId, member, ref reader, argumentCount, trace) is not { } call)
         {
             return false;
         }

@@ -87,8 +87,14 @@ internal abstract partial class ServerSession
     /// Admits and binds a call: counts it, checks the pending-call limit, finds the object and
     /// member and decodes the arguments. A call that cannot be bound is answered with its error here.
     /// </summary>
+    /// <param name="callId">The call's id on this session.</param>
+    /// <param name="objectId">The object called.</param>
+    /// <param name="member">The member, a key or a bare name (docs/protocol.md §3).</param>
+    /// <param name="reader">The arguments, read from here on.</param>
+    /// <param name="argumentCount">How many arguments follow.</param>
+    /// <param name="trace">The caller's trace context (a <see cref="MessageKind.TracedCall"/>); the call's server span nests under it.</param>
     /// <returns>The call, registered as in flight, to run behind its gate; null when it was refused.</returns>
-    public ServerCall? Accept(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)
+    public ServerCall? Accept(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount, TraceContext? trace = null)
     {
         Host.CountCall();
         // A call counts until its reply has left: replies the client has not taken count too.
@@ -121,6 +127,11 @@ internal abstract partial class ServerSession
         }
 
         Interlocked.Increment(ref _inFlight);
+        if (CallTracing.IsListened)
+        {
+            call.StartSpan(trace);
+        }
+
         return call;
     }
 

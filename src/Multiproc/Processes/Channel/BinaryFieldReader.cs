@@ -18,6 +18,9 @@ internal ref struct BinaryFieldReader
         _remaining = data;
     }
 
+    /// <summary>Gets whether fields follow (a later version's trailing, optional ones).</summary>
+    public readonly bool HasMore => !_remaining.IsEmpty;
+
     /// <summary>Reads a 32-bit integer.</summary>
     /// <exception cref="EndOfStreamException">The data is truncated.</exception>
     public int ReadInt32()

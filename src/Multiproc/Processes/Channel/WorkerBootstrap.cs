@@ -8,8 +8,10 @@ namespace Multiproc.Processes.Channel;
 /// <remarks>
 /// A plain binary body (<see cref="BinaryFieldWriter"/>), not MessagePack, so a starting worker
 /// decodes it without paying MessagePack's JIT cost: version, isPool, socket path, token, host
-/// command, then the optional target identity, argument bytes and initializer identity. Readers
-/// ignore trailing bytes, so a later version can append fields.
+/// command, then the optional target identity, argument bytes and initializer identity, and last,
+/// only when the parent had one, the trace context (traceparent, then an optional tracestate). Readers
+/// ignore trailing bytes, so a later version can append fields; a bootstrap without a context is
+/// byte for byte what it was before tracing.
 /// </remarks>
 internal sealed class WorkerBootstrap
 {
@@ -37,6 +39,9 @@ internal sealed class WorkerBootstrap
     /// <summary>Gets or sets the encoded identity of the pool initializer.</summary>
     public byte[]? Initializer { get; init; }
 
+    /// <summary>Gets or sets the trace context the worker's calls nest under (docs/tracing.md), or null for none.</summary>
+    public TraceContext? Trace { get; init; }
+
     /// <summary>Writes the bootstrap as one complete frame into <paramref name="buffer"/>.</summary>
     public void WriteFrame(WorkerFrameBuffer buffer)
     {
@@ -49,6 +54,12 @@ internal sealed class WorkerBootstrap
         writer.WriteOptional(Target);
         writer.WriteOptional(Arguments);
         writer.WriteOptional(Initializer);
+        if (Trace is { } trace)
+        {
+            writer.Write(trace.TraceParent);
+            writer.WriteOptional(trace.TraceState);
+        }
+
         buffer.Append(WorkerFrameKind.Bootstrap, writer.WrittenSpan);
     }
 
@@ -73,6 +84,7 @@ internal sealed class WorkerBootstrap
             Target = reader.ReadOptionalBytes(),
             Arguments = reader.ReadOptionalBytes(),
             Initializer = reader.ReadOptionalBytes(),
+            Trace = reader.HasMore ? new TraceContext(reader.ReadString(), reader.ReadOptionalString()) : null,
         };
     }
 }

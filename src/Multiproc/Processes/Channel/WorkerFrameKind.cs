@@ -31,4 +31,11 @@ internal enum WorkerFrameKind : byte
 
     /// <summary>Parent to pool child: finish and exit with code 0.</summary>
     Stop = 8,
+
+    /// <summary>Parent to pool child: an <see cref="Apply"/> that carries its submitter's trace context: <c>id</c>, the context, then the arguments.</summary>
+    /// <remarks>Sent only when the task has a context (docs/tracing.md); a task without one is a plain <see cref="Apply"/>.</remarks>
+    TracedApply = 9,
+
+    /// <summary>Parent to pool child: a <see cref="MapChunk"/> that carries its map's trace context: <c>id</c>, the context, then the items.</summary>
+    TracedMapChunk = 10,
 }

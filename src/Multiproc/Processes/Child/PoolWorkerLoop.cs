@@ -1,5 +1,6 @@
 using MessagePack;
 using Multiproc.Processes.Channel;
+using Multiproc.Protocol;
 
 namespace Multiproc.Processes.Child;
 
@@ -52,6 +53,8 @@ internal static class PoolWorkerLoop
                     break;
                 case WorkerFrameKind.Apply:
                 case WorkerFrameKind.MapChunk:
+                case WorkerFrameKind.TracedApply:
+                case WorkerFrameKind.TracedMapChunk:
                     RunTask(kind, ref bodyReader, targets, frame);
                     frame.WriteTo(stream);
                     break;
@@ -67,13 +70,20 @@ internal static class PoolWorkerLoop
 
     private static void RunTask(WorkerFrameKind kind, ref MessagePackReader body, Dictionary<int, PoolTarget> targets, WorkerFrameBuffer frame)
     {
+        bool traced = kind is WorkerFrameKind.TracedApply or WorkerFrameKind.TracedMapChunk;
         try
         {
             PoolTarget target = targets[body.ReadInt32()];
+            if (traced)
+            {
+                // The submitter's context, for this task only: the worker's calls nest under it.
+                CallTracing.Inherit(TraceContext.Read(ref body));
+            }
+
             // Results take about as much room as the items they come from.
             using var outgoing = OutgoingReferences.Begin((int)(body.Sequence.Length - body.Consumed));
             var writer = new MessagePackWriter(outgoing.Buffer);
-            if (kind == WorkerFrameKind.Apply)
+            if (kind is WorkerFrameKind.Apply or WorkerFrameKind.TracedApply)
             {
                 target.Apply(ref body, ref writer);
             }
@@ -91,6 +101,13 @@ internal static class PoolWorkerLoop
         {
             frame.Clear();
             WorkerEntryPoint.WriteError(frame, ex);
+        }
+        finally
+        {
+            if (traced)
+            {
+                CallTracing.Inherit(null);
+            }
         }
     }
 }

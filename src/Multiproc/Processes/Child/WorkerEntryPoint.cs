@@ -1,6 +1,7 @@
 using System.Reflection;
 using MessagePack;
 using Multiproc.Processes.Channel;
+using Multiproc.Protocol;
 
 namespace Multiproc.Processes.Child;
 
@@ -48,6 +49,16 @@ internal static class WorkerEntryPoint
         }
 
         StartupTrace.Mark("worker: bootstrap read");
+        if (bootstrap.Trace is { } trace)
+        {
+            CallTracing.Inherit(trace);
+        }
+        else
+        {
+            // No context: the worker's calls never look for one, and DiagnosticSource stays unloaded (issue 8).
+            CallTracing.Suspend();
+        }
+
         WorkerHostCommand.Inherit(bootstrap.HostCommand!);
         ParentWatch.Start(input);
         Stream channel;

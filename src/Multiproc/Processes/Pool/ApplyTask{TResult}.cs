@@ -10,7 +10,7 @@ internal sealed class ApplyTask<TResult> : PoolTask
     private readonly CancellationTokenRegistration _registration;
 
     public ApplyTask(RegisteredTarget target, byte[] arguments, CancellationToken cancellationToken)
-        : base(target, WorkerFrameKind.Apply, arguments)
+        : base(target, WorkerFrameKind.Apply, arguments, WorkerTrace.Capture())
     {
         if (cancellationToken.CanBeCanceled)
         {

@@ -8,7 +8,7 @@ internal sealed class MapChunkTask<TResult> : PoolTask
     private readonly MapResults<TResult> _owner;
 
     public MapChunkTask(MapResults<TResult> owner, int index, int offset, int count, ReadOnlyMemory<byte> items)
-        : base(owner.Target, WorkerFrameKind.MapChunk, items)
+        : base(owner.Target, WorkerFrameKind.MapChunk, items, owner.Trace)
     {
         _owner = owner;
         Index = index;

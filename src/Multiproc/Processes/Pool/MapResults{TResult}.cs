@@ -1,3 +1,4 @@
+using Multiproc.Processes.Channel;
 
 namespace Multiproc.Processes.Pool;
 
@@ -17,10 +18,15 @@ internal abstract class MapResults<TResult>
     {
         Target = target;
         _progress = progress;
+        // Taken where the map was called: chunks made later, by a producer, still carry the caller's context.
+        Trace = WorkerTrace.Capture();
     }
 
     /// <summary>Gets the mapped function.</summary>
     public RegisteredTarget Target { get; }
+
+    /// <summary>Gets the trace context of the code that called the map, carried by every chunk, or null.</summary>
+    public TraceContext? Trace { get; }
 
     /// <summary>Gets the declared return type results are decoded as.</summary>
     protected Type ResultType => Target.Method.Method.ReturnType;

@@ -16,11 +16,12 @@ internal abstract class PoolTask
 
     private int _state;
 
-    protected PoolTask(RegisteredTarget target, WorkerFrameKind kind, ReadOnlyMemory<byte> body)
+    protected PoolTask(RegisteredTarget target, WorkerFrameKind kind, ReadOnlyMemory<byte> body, TraceContext? trace)
     {
         Target = target;
         Kind = kind;
         Body = body;
+        Trace = trace;
     }
 
     /// <summary>Gets the target the task runs.</summary>
@@ -31,6 +32,9 @@ internal abstract class PoolTask
 
     /// <summary>Gets the encoded arguments or items.</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>Gets the trace context of the code that submitted the task (docs/tracing.md), or null: the worker's calls nest under it.</summary>
+    public TraceContext? Trace { get; }
 
     /// <summary>Marks the task started; <see langword="false"/> if it was canceled first.</summary>
     public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Pending) == Pending;

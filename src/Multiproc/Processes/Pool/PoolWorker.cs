@@ -113,8 +113,13 @@ internal sealed class PoolWorker
                 _frame.End();
             }
 
-            _frame.Begin(task.Kind);
+            _frame.Begin(WorkerTrace.TaskKind(task.Kind, traced: task.Trace is not null));
             WriteId(id);
+            if (task.Trace is { } trace)
+            {
+                WriteTrace(trace);
+            }
+
             _frame.Body.Write(task.Body.Span);
             _frame.End();
             TryWriteFrames();
@@ -149,6 +154,13 @@ internal sealed class PoolWorker
     {
         var writer = new MessagePackWriter(_frame.Body);
         writer.Write(id);
+        writer.Flush();
+    }
+
+    private void WriteTrace(TraceContext trace)
+    {
+        var writer = new MessagePackWriter(_frame.Body);
+        trace.Write(ref writer);
         writer.Flush();
     }
 

@@ -28,41 +28,41 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     protected TResult Call<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken = default)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        return (TResult)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
+        return (TResult)connection.Call(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
             .Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
     }
 
     protected TResult Call<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        return (TResult)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers))
+        return (TResult)connection.Call(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers))
             .Decode(reader, connection.SerializerOptions)!;
     }
 
     protected async Task<TResult> CallAsync<TResult>(string member, object?[] args, ValueWriter[] writers, ValueReader reader, CancellationToken cancellationToken)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         return (TResult)reply.Decode(reader, connection.SerializerOptions)!;
     }
 
     protected void Call(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken = default)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).Decode(null, connection.SerializerOptions);
+        connection.Call(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).Decode(null, connection.SerializerOptions);
     }
 
     protected async Task<TResult> CallAsync<TResult>(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         return (TResult)reply.Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
     }
 
     protected async Task CallAsync(string member, object?[] args, ValueWriter[] writers, CancellationToken cancellationToken)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        Reply reply = await connection.CallAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+        Reply reply = await connection.CallAsync(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
         reply.Decode(null, connection.SerializerOptions);
     }
 
@@ -75,7 +75,7 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
         ICallChannel connection = Handle.ChannelForCall();
         try
         {
-            return (TResult)connection.CallUntilSettled(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
+            return (TResult)connection.CallUntilSettled(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken)
                 .Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)
@@ -90,7 +90,7 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
         ICallChannel connection = Handle.ChannelForCall();
         try
         {
-            Reply reply = await connection.CallUntilSettledAsync(Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
+            Reply reply = await connection.CallUntilSettledAsync(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers), cancellationToken).ConfigureAwait(false);
             return (TResult)reply.Decode(ValueCodec<TResult>.Reader, connection.SerializerOptions)!;
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested && ex.CancellationToken != cancellationToken)

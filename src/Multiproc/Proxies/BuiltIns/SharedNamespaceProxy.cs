@@ -56,6 +56,6 @@ internal sealed class SharedNamespaceProxy : DynamicObject, ISharedNamespace, IP
     private T Call<T>(string member, object?[] args, ValueWriter[] writers)
     {
         ICallChannel connection = Handle.ChannelForCall();
-        return (T)connection.Call(Handle.ObjectId, member, new CallArguments(args, null, writers)).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
+        return (T)connection.Call(Handle.TypeId, Handle.ObjectId, member, new CallArguments(args, null, writers)).Decode(ValueCodec<T>.Reader, connection.SerializerOptions)!;
     }
 }

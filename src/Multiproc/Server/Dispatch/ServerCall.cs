@@ -24,6 +24,9 @@ internal abstract class ServerCall : ServerWork
     // Null while starting; a resumption that arrived meanwhile; s_started once started.
     private object? _deferredResume;
 
+    // The call's server span, while a listener traces calls (docs/tracing.md).
+    private System.Diagnostics.Activity? _span;
+
     protected ServerCall(ServerSession session, uint callId, ObjectGate? gate, bool cancellable)
     {
         Session = session;
@@ -76,10 +79,16 @@ internal abstract class ServerCall : ServerWork
     /// <summary>Gets the call whose synchronous start is running on this thread, if any.</summary>
     public static ServerCall? Starting => s_starting;
 
+    /// <summary>Starts the call's server span, a child of <paramref name="parent"/> when the caller sent one.</summary>
+    /// <remarks>Only while a listener is attached; the span is current while the call runs and ends with its reply.</remarks>
+    public void StartSpan(TraceContext? parent) => _span = ServerTracing.Start(Service, Method, parent);
+
     public override void Execute()
     {
         ServerCall? outer = s_starting;
         s_starting = this;
+        // The span is current as the method starts, so its awaits (and spans user code starts) carry it.
+        System.Diagnostics.Activity? outerSpan = _span is null ? null : ServerTracing.Enter(_span);
         try
         {
             _ = RunAsync();
@@ -87,6 +96,10 @@ internal abstract class ServerCall : ServerWork
         finally
         {
             s_starting = outer;
+            if (_span is not null)
+            {
+                ServerTracing.Leave(outerSpan);
+            }
         }
 
         // Every await of the chain is registered now; a resumption that came earlier may run.
@@ -145,6 +158,12 @@ internal abstract class ServerCall : ServerWork
             Gate?.Exit();
             Session.CallFinished(this);
             _cancellation?.Dispose();
+
+            // Last: a listener that throws when the span stops must not leave the gate held or the call counted.
+            if (_span is not null)
+            {
+                ServerTracing.End(_span, failure);
+            }
         }
     }
 }
