@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Multiproc.Protocol;
 using Microsoft.Extensions.Logging;
+using Multiproc.Protocol;
 using Multiproc.Server.Dispatch;
 using Multiproc.Transport;
 

@@ -25,25 +25,8 @@ public sealed class TracingProcessTests
         await using Manager manager = await Manager.StartAsync(TestOptions.Create());
         ISharedList<long> list = await manager.CreateListAsync<long>();
 
-        string[] workerSpans;
-        ActivityTraceId traceId;
-        ActivitySpanId parentId;
-        using (Activity parent = SpanRecorder.TestSource.StartActivity("parent")!)
-        {
-            traceId = parent.TraceId;
-            parentId = parent.SpanId;
-            await using WorkerProcess<string[]> worker = WorkerProcess.Start(TracingTargets.AddListened, list);
-            workerSpans = await worker.Result.WaitAsync(timeout);
-            await worker.Completion.WaitAsync(timeout);
-            Assert.Equal(0, worker.ExitCode);
-        }
-
         // The worker's client span: same trace, child of the activity that started the worker.
-        string[] client = Assert.Single(workerSpans).Split(' ');
-        Assert.Equal(traceId.ToHexString(), client[0]);
-        Assert.Equal(parentId.ToHexString(), client[2]);
-        Assert.Equal(nameof(ActivityKind.Client), client[3]);
-        Assert.Equal("multiproc:list/Add", client[4]);
+        (string[] client, ActivityTraceId traceId) = await AddFromAListeningWorkerAsync(list, timeout);
 
         // The manager's server span: a child of the worker's client span.
         Activity server = await recorder.ServerSpanAsync(traceId, "Add", timeout);
@@ -51,6 +34,30 @@ public sealed class TracingProcessTests
         Assert.Equal("multiproc:list/Add", server.DisplayName);
         Assert.Equal("multiproc", server.GetTagItem("rpc.system"));
         Assert.Equal("multiproc:list", server.GetTagItem("rpc.service"));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task ThreeProcesses_ParentWorkerAndChildProcessManager_ShareOneTraceWithParentLinks()
+    {
+        CancellationToken timeout = TestTimeout.Token(80);
+        using var recorder = new SpanRecorder();
+        ManagerOptions options = TestOptions.Create().Register<Fixtures.ISpanLog, Fixtures.SpanLog>();
+        options.Hosting = ManagerHosting.ChildProcess;
+        await using Manager manager = await Manager.StartAsync(options, timeout);
+        Assert.NotEqual(Environment.ProcessId, manager.ServerProcessId);
+        // Creating the log starts a listener in the manager's process, before the worker's call arrives.
+        Fixtures.ISpanLog managerSpans = await manager.CreateAsync<Fixtures.ISpanLog>();
+        ISharedList<long> list = await manager.CreateListAsync<long>();
+
+        // Process 2, the worker: its client span is a child of process 1's activity.
+        (string[] client, ActivityTraceId traceId) = await AddFromAListeningWorkerAsync(list, timeout);
+
+        // Process 3, the manager: its server span for the worker's call is a child of the worker's client span.
+        string[] server = Assert.Single(
+            managerSpans.Spans().Select(span => span.Split(' ')),
+            span => span[0] == traceId.ToHexString() && span[4] == "multiproc:list/Add");
+        Assert.Equal(nameof(ActivityKind.Server), server[3]);
+        Assert.Equal(client[1], server[2]);
     }
 
     [Fact(Timeout = 60_000)]
@@ -169,5 +176,27 @@ public sealed class TracingProcessTests
         }
 
         return (traceId, parentId, await task.WaitAsync(timeout));
+    }
+
+    /// <summary>
+    /// Under a new activity of this process, a worker (its own process) that listens adds to <paramref name="list"/>;
+    /// checks that its one client span is in the activity's trace and its child, and returns it
+    /// ("traceId spanId parentSpanId kind name") with the trace id.
+    /// </summary>
+    private static async Task<(string[] ClientSpan, ActivityTraceId TraceId)> AddFromAListeningWorkerAsync(ISharedList<long> list, CancellationToken timeout)
+    {
+        using Activity parent = SpanRecorder.TestSource.StartActivity("parent")!;
+        await using WorkerProcess<string[]> worker = WorkerProcess.Start(TracingTargets.AddListened, list);
+        string[] workerSpans = await worker.Result.WaitAsync(timeout);
+        await worker.Completion.WaitAsync(timeout);
+        Assert.Equal(0, worker.ExitCode);
+        Assert.NotEqual(Environment.ProcessId, worker.Id);
+
+        string[] client = Assert.Single(workerSpans).Split(' ');
+        Assert.Equal(parent.TraceId.ToHexString(), client[0]);
+        Assert.Equal(parent.SpanId.ToHexString(), client[2]);
+        Assert.Equal(nameof(ActivityKind.Client), client[3]);
+        Assert.Equal("multiproc:list/Add", client[4]);
+        return (client, parent.TraceId);
     }
 }
