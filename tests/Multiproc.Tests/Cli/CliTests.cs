@@ -115,6 +115,10 @@ public sealed class CliTests : IDisposable
             Assert.Contains("IEmployee.Raise", text.StandardOutput, StringComparison.Ordinal);
         }
 
+        // The proxies must outlive the inspection: a collected proxy releases its reference, and the
+        // last reference of the lock takes its holding with it (the full suite's GCs did exactly that).
+        GC.KeepAlive(ann);
+        GC.KeepAlive(held);
         Signals.Terminate(serve.Id);
         Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
     }

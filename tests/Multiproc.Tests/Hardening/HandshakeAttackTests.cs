@@ -60,7 +60,9 @@ public partial class HandshakeAttackTests
             {
                 var watch = Stopwatch.StartNew();
                 await ConnectAndCallAsync(address, key);
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"connect + call {i} took {watch.Elapsed.TotalMilliseconds:F0} ms under attack");
+                // Generous for 2 shared cores under a parallel build (1,011 ms was seen); the old code took the
+                // drip's 35 s, and the thread count below is the sharper check.
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"connect + call {i} took {watch.Elapsed.TotalMilliseconds:F0} ms under attack");
                 peak = Math.Max(peak, ThreadCount(peer.Id));
             }
 
