@@ -67,6 +67,7 @@ public sealed class BackpressureTests(ITestOutputHelper output)
             because: $"the heap stayed at {heap / 1e6:0.0} MB against a baseline of {baseline / 1e6:0.0} MB");
         output.WriteLine($"heap {heap / 1e6:0.0} MB, baseline {baseline / 1e6:0.0} MB");
         GC.KeepAlive(flooded);
+        GC.KeepAlive(list);
     }
 
     // F3: a call counted only until its reply was queued let a non-reading client pile up replies

@@ -58,6 +58,10 @@ public sealed class InspectionTests
         Assert.Contains(inspection.Members, m => m == new InspectedMember(EmployeeTypeId, "Fail", 1, 1));
         Assert.Contains(inspection.Members, m => m.TypeId == "multiproc.control" && m.Member == "create" && m.Calls >= 3);
         Assert.DoesNotContain(inspection.Members, m => m.Calls == 0);
+        // Held through the inspection: a collected proxy releases its reference, and a lock's last one takes its holding.
+        GC.KeepAlive(heldLock);
+        GC.KeepAlive(condition);
+        GC.KeepAlive(semaphore);
         Assert.True(inspection.Uptime > TimeSpan.Zero);
         Assert.True(inspection.WorkingSetBytes > 0 && inspection.ManagedHeapBytes > 0);
         Assert.True(DateTimeOffset.UtcNow - inspection.StartedAt < TimeSpan.FromMinutes(5));

@@ -73,6 +73,8 @@ public sealed class ServerFrameGoldenTests : IAsyncLifetime
         // 03                  call id 3
         // 91 05               the value: the taken items, [5]
         Assert.Equal(Golden.Hex("05000000 93 06 03 91 05"), Golden.Hex(frame));
+        // The raw client names the queue by id only: the proxy must keep it alive (a collected proxy releases it).
+        GC.KeepAlive(queue);
     }
 
     [Fact(Timeout = 20_000)]
@@ -105,6 +107,7 @@ public sealed class ServerFrameGoldenTests : IAsyncLifetime
         // BF 4361..2E         fixstr, 31 bytes: "Call id 9 is already in flight."
         // C0                  remote stack trace: nil
         Assert.Equal(Golden.Hex("46000000 95 03 09 D92053797374656D2E496E76616C69644F7065726174696F6E457863657074696F6E BF43616C6C206964203920697320616C726561647920696E20666C696768742E C0"), Golden.Hex(frame));
+        GC.KeepAlive(queue);
     }
 
     [Fact(Timeout = 20_000)]
