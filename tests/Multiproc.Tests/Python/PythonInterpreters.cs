@@ -1,0 +1,101 @@
+using System.Diagnostics;
+
+namespace Multiproc.Tests.Python;
+
+/// <summary>
+/// The CPython interpreters the interop tests run against, one per handshake generation: 3.11 (<c>python3</c>
+/// here; legacy HMAC-MD5) and 3.13 (from pyenv; <c>{sha256}</c>). A missing one is left out and the tests say
+/// which ran; at least one is required.
+/// </summary>
+internal static class PythonInterpreters
+{
+    private static readonly Lazy<IReadOnlyList<PythonInterpreter>> s_found = new(Find);
+
+    /// <summary>Gets the interpreters found, oldest first.</summary>
+    public static IReadOnlyList<PythonInterpreter> Found => s_found.Value;
+
+    /// <summary>Gets the interpreters as theory data (their versions, e.g. "3.11").</summary>
+    public static TheoryData<string> Versions
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (PythonInterpreter interpreter in Found)
+            {
+                data.Add(interpreter.Version);
+            }
+
+            // An empty theory fails "no data"; the requirement test says why.
+            if (Found.Count == 0)
+            {
+                data.Add("none");
+            }
+
+            return data;
+        }
+    }
+
+    /// <summary>Gets the interpreter of <paramref name="version"/>.</summary>
+    public static PythonInterpreter Get(string version)
+        => Found.FirstOrDefault(i => i.Version == version)
+            ?? throw new InvalidOperationException("No CPython interpreter was found: install python3 (3.11) or pyenv's 3.13.");
+
+    private static IReadOnlyList<PythonInterpreter> Find()
+    {
+        var found = new List<PythonInterpreter>();
+        if (VersionOf("python3") is { } system)
+        {
+            found.Add(new PythonInterpreter(system, "python3"));
+        }
+
+        string root = Environment.GetEnvironmentVariable("PYENV_ROOT")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv");
+        string versions = Path.Combine(root, "versions");
+        if (Directory.Exists(versions))
+        {
+            string? newest313 = Directory.GetDirectories(versions, "3.13.*")
+                .Select(d => Path.Combine(d, "bin", "python3"))
+                .Where(File.Exists)
+                .OrderByDescending(p => Version.TryParse(Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(p))), out Version? v) ? v : new Version())
+                .FirstOrDefault();
+            if (newest313 is not null && found.All(i => i.Version != "3.13"))
+            {
+                found.Add(new PythonInterpreter("3.13", newest313));
+            }
+        }
+
+        return [.. found.OrderBy(i => Version.Parse(i.Version))];
+    }
+
+    private static string? VersionOf(string executable)
+    {
+        try
+        {
+            var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("import sys; print('%d.%d' % sys.version_info[:2])");
+            using Process process = Process.Start(info)!;
+            string version = process.StandardOutput.ReadToEnd().Trim();
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill();
+                return null;
+            }
+
+            return process.ExitCode == 0 ? version : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>A CPython interpreter: its "major.minor" version and how to run it.</summary>
+internal sealed record PythonInterpreter(string Version, string Path)
+{
+    /// <summary>Gets a value indicating whether it speaks the legacy (≤3.11, HMAC-MD5) handshake.</summary>
+    public bool IsLegacy => System.Version.Parse(Version) < new Version(3, 12);
+
+    public override string ToString() => $"CPython {Version} ({Path})";
+}
