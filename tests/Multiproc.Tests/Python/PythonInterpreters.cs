@@ -43,9 +43,10 @@ internal static class PythonInterpreters
     private static IReadOnlyList<PythonInterpreter> Find()
     {
         var found = new List<PythonInterpreter>();
-        if (VersionOf("python3") is { } system)
+        // Run python3 by its real path: a pyenv shim costs about a second per start.
+        if (Probe("python3") is { } system)
         {
-            found.Add(new PythonInterpreter(system, "python3"));
+            found.Add(system);
         }
 
         string root = Environment.GetEnvironmentVariable("PYENV_ROOT")
@@ -67,22 +68,22 @@ internal static class PythonInterpreters
         return [.. found.OrderBy(i => Version.Parse(i.Version))];
     }
 
-    private static string? VersionOf(string executable)
+    private static PythonInterpreter? Probe(string executable)
     {
         try
         {
             var info = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             info.ArgumentList.Add("-c");
-            info.ArgumentList.Add("import sys; print('%d.%d' % sys.version_info[:2])");
+            info.ArgumentList.Add("import sys; print('%d.%d' % sys.version_info[:2]); print(sys.executable)");
             using Process process = Process.Start(info)!;
-            string version = process.StandardOutput.ReadToEnd().Trim();
+            string[] lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (!process.WaitForExit(10_000))
             {
                 process.Kill();
                 return null;
             }
 
-            return process.ExitCode == 0 ? version : null;
+            return process.ExitCode == 0 && lines.Length == 2 ? new PythonInterpreter(lines[0], lines[1]) : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
