@@ -55,6 +55,31 @@ public sealed class PythonHandshakeRunnerTests
     }
 
     [Fact]
+    public async Task Run_PeerDribblingOneBytePerInterval_TimesOutAtTheWholeHandshakesDeadline()
+    {
+        using LoopbackPair pair = LoopbackPair.Create();
+        var deadline = TimeSpan.FromMilliseconds(500);
+        using var stop = new CancellationTokenSource();
+        // Pacing, not synchronization: each byte alone would reset a per-read timeout, never the one deadline.
+        Task dribbling = Task.Run(async () =>
+        {
+            using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(50));
+            byte[] answer = [0, 0, 0, 40, .. "{sha256}"u8, .. new byte[32]];
+            for (int i = 0; i < answer.Length && await tick.WaitForNextTickAsync(stop.Token); i++)
+            {
+                pair.Peer.Send(answer.AsSpan(i, 1));
+            }
+        });
+        long started = Stopwatch.GetTimestamp();
+
+        Assert.Throws<TimeoutException>(() => PythonHandshakeRunner.Run(pair.Local, new PythonServerHandshake(s_key, false), deadline, quickAck: true));
+
+        Assert.InRange(Stopwatch.GetElapsedTime(started), deadline - TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(1.5));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dribbling.WaitAsync(s_deadline));
+    }
+
+    [Fact]
     public void Run_PeerSendsHalfAnAnswerThenCloses_EndOfStream()
     {
         using LoopbackPair pair = LoopbackPair.Create();

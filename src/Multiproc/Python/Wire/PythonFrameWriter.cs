@@ -5,17 +5,31 @@ namespace Multiproc.Python.Wire;
 
 /// <summary>Writes CPython <c>multiprocessing.connection</c> frames to a blocking socket.</summary>
 /// <remarks>
-/// Header and payload leave in one send: two sends would put a 4-byte segment on the wire ahead of the payload,
-/// and with Nagle on (a stock peer's default) the payload's last segment could wait ~40 ms for its ACK. A payload
-/// here is at most 2 GiB - 1 (a span's length), so the short header always suffices; the long form is only read.
+/// A small frame leaves in one send: two sends would put a 4-byte segment on the wire ahead of the payload, and
+/// with Nagle on the payload could wait ~40 ms for that segment's ACK. A large one (over
+/// <see cref="CopyLimit"/>) is sent as header, then payload, rather than copied whole; its full-sized segments are
+/// not held by Nagle. A payload here is at most 2 GiB - 1 (a span's length), so the short header always
+/// suffices; the long form is only read.
 /// </remarks>
 internal static class PythonFrameWriter
 {
+    /// <summary>The largest payload copied behind its header into one send.</summary>
+    public const int CopyLimit = 64 * 1024;
+
     /// <summary>Sends <paramref name="payload"/> as one frame, blocking until the kernel has taken all of it.</summary>
     /// <exception cref="SocketException">The connection failed, or the send timeout ran out.</exception>
     /// <exception cref="ObjectDisposedException">The socket was disposed.</exception>
     public static void Write(Socket socket, ReadOnlySpan<byte> payload)
     {
+        if (payload.Length > CopyLimit)
+        {
+            Span<byte> header = stackalloc byte[PythonFrame.ShortHeaderSize];
+            PythonFrame.WriteHeader(header, payload.Length);
+            SendAll(socket, header);
+            SendAll(socket, payload);
+            return;
+        }
+
         int size = PythonFrame.ShortHeaderSize + payload.Length;
         byte[] frame = ArrayPool<byte>.Shared.Rent(size);
         try
