@@ -18,9 +18,9 @@ public sealed class CPythonHandshakeTests(ITestOutputHelper output)
         import sys
         from multiprocessing import AuthenticationError
         from multiprocessing.connection import Client
-        port, key = int(sys.argv[1]), bytes.fromhex(sys.argv[2])
+        where, key = sys.argv[1], bytes.fromhex(sys.argv[2])
         try:
-            conn = Client(('127.0.0.1', port), authkey=key)
+            conn = Client(('127.0.0.1', int(where)) if where.isdigit() else where, authkey=key)
         except AuthenticationError as e:
             print('auth-error', e)
             sys.exit(0)
@@ -71,6 +71,30 @@ public sealed class CPythonHandshakeTests(ITestOutputHelper output)
         Assert.Equal("echo ping", line);
         Assert.Equal(python.IsLegacy ? "md5" : "sha256", server.ClientDigest);
         Assert.Equal(python.IsLegacy, server.ClientChallengeIsLegacy);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task CSharpServer_StockClientOverAUnixSocket_HandshakesAndEchoes(string version)
+    {
+        PythonInterpreter python = Interpreter(version);
+        string path = Path.Combine(Path.GetTempPath(), $"pw-{Guid.NewGuid():N}"[..12]);
+        using (var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(path));
+            listener.Listen(16);
+            using PythonScript script = PythonScript.Start(python, ClientScript, path, Convert.ToHexString(s_key));
+            using Socket socket = Accept(listener, script);
+
+            PythonHandshakeRunner.Run(socket, new PythonServerHandshake(s_key, requireSha256: false), s_timeout, quickAck: true);
+            Echo(socket);
+
+            Assert.Equal("echo ping", await script.ReadLineAsync(s_timeout));
+            Assert.Equal(0, await script.WaitForExitAsync(s_timeout));
+        }
+
+        File.Delete(path);
+        Assert.False(File.Exists(path));
     }
 
     [Theory]
@@ -194,7 +218,11 @@ public sealed class CPythonHandshakeTests(ITestOutputHelper output)
         }
 
         Socket socket = listener.Accept();
-        socket.NoDelay = true;
+        if (socket.ProtocolType == ProtocolType.Tcp)
+        {
+            socket.NoDelay = true;
+        }
+
         return socket;
     }
 

@@ -63,6 +63,20 @@ internal static class PythonInterpreters
             {
                 found.Add(new PythonInterpreter("3.13", newest313));
             }
+
+            // MULTIPROC_PYTHON_ALL=1 adds every other pyenv CPython 3.8+ (one per minor version), for a full sweep by hand.
+            if (Environment.GetEnvironmentVariable("MULTIPROC_PYTHON_ALL") == "1")
+            {
+                foreach (string directory in Directory.GetDirectories(versions, "3.*"))
+                {
+                    string path = Path.Combine(directory, "bin", "python3");
+                    if (Version.TryParse(Path.GetFileName(directory), out Version? v) && v >= new Version(3, 8) && File.Exists(path)
+                        && found.All(i => i.Version != $"{v.Major}.{v.Minor}"))
+                    {
+                        found.Add(new PythonInterpreter($"{v.Major}.{v.Minor}", path));
+                    }
+                }
+            }
         }
 
         return [.. found.OrderBy(i => Version.Parse(i.Version))];

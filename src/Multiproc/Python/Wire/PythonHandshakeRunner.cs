@@ -19,6 +19,8 @@ namespace Multiproc.Python.Wire;
 /// </remarks>
 internal static class PythonHandshakeRunner
 {
+    private const int FailureNoticeTimeoutMilliseconds = 250;
+
     /// <summary>Runs <paramref name="handshake"/> to its end on <paramref name="socket"/>.</summary>
     /// <param name="socket">A connected, blocking stream socket.</param>
     /// <param name="handshake">The side to run.</param>
@@ -40,16 +42,17 @@ internal static class PythonHandshakeRunner
         {
             while (true)
             {
+                if (handshake.Failure is { } failure)
+                {
+                    SendFailureNotice(socket, handshake);
+                    throw failure;
+                }
+
                 if (!handshake.Output.IsEmpty)
                 {
                     socket.SendTimeout = RemainingMilliseconds(started, timeout);
                     Transfer(() => PythonFrameWriter.SendAll(socket, handshake.Output), timeout);
                     handshake.ClearOutput();
-                }
-
-                if (handshake.Failure is { } failure)
-                {
-                    throw failure;
                 }
 
                 if (handshake.IsComplete)
@@ -81,6 +84,28 @@ internal static class PythonHandshakeRunner
                 socket.SendTimeout = sendTimeout;
             }
         }
+    }
+
+    /// <summary>Sends a queued <c>#FAILURE#</c> if the peer still listens; the handshake's own failure is what the caller must see.</summary>
+    private static void SendFailureNotice(Socket socket, PythonHandshake handshake)
+    {
+        if (handshake.Output.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            // A 13-byte notice into the socket's send buffer: it cannot block for long.
+            socket.SendTimeout = FailureNoticeTimeoutMilliseconds;
+            PythonFrameWriter.SendAll(socket, handshake.Output);
+        }
+        catch (SocketException)
+        {
+            // The peer is gone or not reading; the notice was a courtesy.
+        }
+
+        handshake.ClearOutput();
     }
 
     private static int RemainingMilliseconds(long started, TimeSpan timeout)
