@@ -11,7 +11,7 @@ internal static class PythonNumbers
 
     /// <summary>An integer in the model's normal form: a <c>long</c> when it fits, else the <see cref="BigInteger"/>.</summary>
     public static object Normalize(BigInteger value)
-        => value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        => value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     /// <summary>Compares two numbers by value; null when either is NaN (unordered, as in Python).</summary>
     public static int? Compare(object x, object y)

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
 namespace Multiproc.Python.Pickle;
@@ -8,8 +9,8 @@ namespace Multiproc.Python.Pickle;
 /// <para>Any other pair (str against int, None against None, dicts, opaque objects …) throws
 /// <see cref="PythonTypeErrorException"/> with Python's message. NaN compares as neither smaller nor larger, which
 /// is what Python's <c>&lt;</c>-only sort sees.</para>
-/// <para>Python's sort is stable and <see cref="List{T}.Sort()"/> is not: sort with a stable algorithm (LINQ
-/// <c>OrderBy</c>) when using this comparer for <c>list.sort()</c>.</para>
+/// <para>Python's sort is stable and <see cref="List{T}.Sort()"/> is not, and .NET sorts wrap a comparer's exception
+/// in <see cref="InvalidOperationException"/>: use <see cref="Sort"/> for <c>list.sort()</c>.</para>
 /// </remarks>
 internal sealed class PythonOrdering : IComparer<object?>
 {
@@ -21,6 +22,25 @@ internal sealed class PythonOrdering : IComparer<object?>
     /// <inheritdoc/>
     /// <exception cref="PythonTypeErrorException">The two values are not orderable against each other.</exception>
     public int Compare(object? x, object? y) => Order(x, y, 0);
+
+    /// <summary>Sorts <paramref name="items"/> as Python's <c>list.sort(reverse=...)</c>: stable, also when reversed.</summary>
+    /// <exception cref="PythonTypeErrorException">Two items are not orderable; <paramref name="items"/> is unchanged.</exception>
+    public static void Sort(List<object?> items, bool reverse = false)
+    {
+        object?[] sorted;
+        try
+        {
+            sorted = reverse ? [.. items.OrderByDescending(item => item, Instance)] : [.. items.OrderBy(item => item, Instance)];
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is PythonTypeErrorException typeError)
+        {
+            ExceptionDispatchInfo.Throw(typeError);
+            throw;
+        }
+
+        items.Clear();
+        items.AddRange(sorted);
+    }
 
     /// <summary>Compares strings by Unicode code point (UTF-16 ordinal order puts U+E000–U+FFFF after astral characters).</summary>
     public static int CompareCodePoints(string x, string y)
