@@ -53,14 +53,6 @@ public sealed class PickleReaderTests
         Assert.IsType<PyDict>(obj.State);
     }
 
-    [Fact]
-    public void Write_QueueEmptyAtProtocol2_IsGlobalEmptyTupleReduce()
-    {
-        byte[] pickle = PickleWriter.Write(PyObject.Reduce("_queue", "Empty"), protocol: 2);
-
-        Assert.Equal(L("\u0080\u0002c_queue\nEmpty\n)Rq\u0000."), pickle);
-    }
-
     public static TheoryData<string, byte[]> Bombs => new()
     {
         { "BINBYTES8 of 2**60", [0x80, 4, 0x8e, 0, 0, 0, 0, 0, 0, 0, 0x10, (byte)'.'] },

@@ -13,6 +13,21 @@ public sealed class PickleRoundTripTests(ITestOutputHelper output)
 {
     private static readonly string s_script = Path.Combine(AppContext.BaseDirectory, "Python", "pickle_corpus.py");
 
+    private static readonly (string Name, object Value)[] s_authored =
+    [
+        ("keyerror", PyObject.Reduce("builtins", "KeyError", 42L)),
+        ("keyerror_str", PyObject.Reduce("builtins", "KeyError", "missing")),
+        ("queue_empty", PyObject.Reduce("_queue", "Empty")),
+        ("queue_full", PyObject.Reduce("queue", "Full")),
+        ("broken_barrier", PyObject.Reduce("threading", "BrokenBarrierError")),
+        ("slice", PyObject.Reduce("builtins", "slice", 1L, 3L, null)),
+        ("bytes", new PyBytes([0, 0xff, 0x20, 0x61, 0x62])),
+        ("int_2_100", System.Numerics.BigInteger.Pow(2, 100)),
+        ("int_neg_2_100", -System.Numerics.BigInteger.Pow(2, 100)),
+        ("str_astral", "\U0001D11E clef"),
+        ("frozenset", new PyFrozenSet([1L, 2L])),
+    ];
+
     public static TheoryData<string> Interpreters => [.. PythonInterpreters.Found];
 
     [Theory]
@@ -38,6 +53,17 @@ public sealed class PickleRoundTripTests(ITestOutputHelper output)
                     {
                         string data = Convert.ToBase64String(PickleWriter.Write(value, written));
                         await writer.WriteLineAsync(JsonSerializer.Serialize(new { name, proto = protocol, @out = written, data }));
+                        cases++;
+                    }
+                }
+
+                // Values built in C#, as the server builds #ERROR replies: CPython must load the real classes.
+                foreach ((string name, object value) in s_authored)
+                {
+                    foreach (int written in new[] { 2, 4 })
+                    {
+                        string data = Convert.ToBase64String(PickleWriter.Write(value, written));
+                        await writer.WriteLineAsync(JsonSerializer.Serialize(new { name, proto = 4, @out = written, data }));
                         cases++;
                     }
                 }
