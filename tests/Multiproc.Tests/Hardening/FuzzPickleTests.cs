@@ -23,6 +23,7 @@ public sealed class FuzzPickleTests(ITestOutputHelper output)
         [(byte)']', 0x94, .. Enumerable.Repeat("h\0]q\0a0"u8.ToArray(), 20_000).SelectMany(b => b)],
         [(byte)')', .. Enumerable.Repeat((byte)0x85, 50_000)],
         [(byte)']', (byte)'q', 0, (byte)'0', .. Enumerable.Repeat("(h\0h\0lq\u00000"u8.ToArray(), 48).SelectMany(b => b), (byte)'h', 0],
+        [(byte)')', (byte)'q', 0, (byte)'0', .. Enumerable.Repeat(System.Text.Encoding.Latin1.GetBytes("h\0h\0\u0086q\u00000"), 48).SelectMany(b => b), (byte)'}', (byte)'h', 0, (byte)'N', (byte)'s'],
         [(byte)'}', (byte)']', (byte)'N', (byte)'s'],
         [0x97],
     ];

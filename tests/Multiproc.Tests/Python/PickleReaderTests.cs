@@ -67,6 +67,7 @@ public sealed class PickleReaderTests
         { "a 100k-deep TUPLE1 chain", [0x80, 4, (byte)')', .. Enumerable.Repeat((byte)0x85, 100_000), (byte)'.'] },
         { "a 300-deep FROZENSET chain through the memo", [0x80, 4, (byte)'(', 0x91, (byte)'q', 0, .. Repeat("0(h\0\u0091q\0", 300), (byte)'.'] },
         { "2**40 values through shared lists", [0x80, 4, (byte)']', (byte)'q', 0, (byte)'0', .. Repeat("(h\0h\0lq\u00000", 40), (byte)'h', 0, (byte)'.'] },
+        { "a hash bomb: 2**40 values through shared tuples as a key", [0x80, 4, (byte)')', (byte)'q', 0, (byte)'0', .. Repeat("h\0h\0\u0086q\u00000", 40), (byte)'}', (byte)'h', 0, (byte)'N', (byte)'s', (byte)'.'] },
         { "a list inside itself", [0x80, 4, (byte)']', 0x94, (byte)'h', 0, (byte)'a', (byte)'.'] },
         { "an unhashable key", [0x80, 4, (byte)'}', (byte)']', (byte)'N', (byte)'s', (byte)'.'] },
         { "an unhashable set member", [0x80, 4, 0x8f, (byte)'(', (byte)'}', 0x90, (byte)'.'] },

@@ -117,7 +117,14 @@ internal sealed partial class PickleReader
     private T CheckDepth<T>(T value)
     {
         // Checked as each tuple or frozenset is built: they are the values that get hashed, recursively, as keys.
-        return PythonDepth.Of(value) <= _limits.MaxDepth ? value : throw Violation($"nesting deeper than {_limits.MaxDepth}");
+        if (PythonDepth.Of(value) > _limits.MaxDepth)
+        {
+            throw Violation($"nesting deeper than {_limits.MaxDepth}");
+        }
+
+        return PythonDepth.SizeOf(value) <= _limits.MaxElements
+            ? value
+            : throw Violation($"a tuple or frozenset of more than {_limits.MaxElements} values counted as a tree");
     }
 
     private void Append(object? target, List<object?> items)

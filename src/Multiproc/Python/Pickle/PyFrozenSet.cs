@@ -13,10 +13,14 @@ internal sealed class PyFrozenSet : IReadOnlyCollection<object?>
     {
         _items = new HashSet<object?>(items, PythonEquality.Instance);
         Depth = 1 + PythonDepth.MaxOf(_items);
+        TreeSize = PythonDepth.TreeSizeOf(_items);
     }
 
     /// <summary>Gets the nesting depth through tuples and frozensets (1 for a frozenset of scalars).</summary>
     public int Depth { get; }
+
+    /// <summary>Gets the number of values counted as a tree through tuples and frozensets (itself included).</summary>
+    public long TreeSize { get; }
 
     /// <inheritdoc/>
     public int Count => _items.Count;

@@ -14,6 +14,7 @@ internal sealed class PyTuple : IReadOnlyList<object?>
     {
         _items = items.ToArray();
         Depth = 1 + PythonDepth.MaxOf(_items);
+        TreeSize = PythonDepth.TreeSizeOf(_items);
     }
 
     /// <summary>Gets the empty tuple.</summary>
@@ -21,6 +22,9 @@ internal sealed class PyTuple : IReadOnlyList<object?>
 
     /// <summary>Gets the nesting depth through tuples and frozensets (1 for a tuple of scalars).</summary>
     public int Depth { get; }
+
+    /// <summary>Gets the number of values counted as a tree through tuples and frozensets (itself included).</summary>
+    public long TreeSize { get; }
 
     /// <inheritdoc/>
     public int Count => _items.Length;
