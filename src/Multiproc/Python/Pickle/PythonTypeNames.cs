@@ -1,0 +1,27 @@
+using System.Numerics;
+
+namespace Multiproc.Python.Pickle;
+
+/// <summary>The Python type name of a value-model value, for Python's error messages.</summary>
+internal static class PythonTypeNames
+{
+    /// <summary>The name Python's <c>type(value).__name__</c> gives.</summary>
+    public static string Of(object? value) => value switch
+    {
+        null => "NoneType",
+        bool => "bool",
+        long or int or BigInteger => "int",
+        double => "float",
+        string => "str",
+        PyBytes => "bytes",
+        PyByteArray => "bytearray",
+        PyTuple => "tuple",
+        PyList => "list",
+        PyDict => "dict",
+        PySet => "set",
+        PyFrozenSet => "frozenset",
+        PyGlobal => "type",
+        PyObject { Class: { } cls } => cls.Name,
+        _ => "object",
+    };
+}
