@@ -39,7 +39,7 @@ internal static class BuildComparison
             string beforeProbe = BuildProbe(beforeTree);
             string afterProbe = BuildProbe(root);
             string revision = Shell("git", root, "rev-parse", "--short", "HEAD").Trim();
-            Console.WriteLine($"Before: {before}; after: {revision} (working tree); {pairs} interleaved pairs, {seconds} s windows; load average {LoadAverage()}.");
+            Console.WriteLine($"Before: {before}; after: {revision} (working tree); {pairs} interleaved pairs, {seconds} s windows; load average {Measure.LoadAverage()}.");
 
             var beforeRuns = new List<Dictionary<string, double>>();
             var afterRuns = new List<Dictionary<string, double>>();
@@ -61,7 +61,7 @@ internal static class BuildComparison
             {
                 double[] ratios = [.. beforeRuns.Zip(afterRuns, (b, a) => a[key] / b[key]).Order()];
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {label} | {Median(beforeRuns.Select(r => r[key])):G4} | {Median(afterRuns.Select(r => r[key])):G4} | {Median(ratios):F3} | {ratios[0]:F3}–{ratios[^1]:F3} |"));
+                    $"| {label} | {Measure.Median(beforeRuns.Select(r => r[key])):G4} | {Measure.Median(afterRuns.Select(r => r[key])):G4} | {Measure.Median(ratios):F3} | {ratios[0]:F3}–{ratios[^1]:F3} |"));
             }
 
             Console.WriteLine();
@@ -139,15 +139,7 @@ internal static class BuildComparison
         return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 
     private static string Format(Dictionary<string, double> figures)
         => string.Join(' ', figures.Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key}={kv.Value:G4}")));
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

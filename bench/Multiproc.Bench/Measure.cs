@@ -42,9 +42,16 @@ internal static class Measure
             return calls / clock.Elapsed.TotalSeconds;
         });
 
-    private static double Median(int runs, Func<double> measure)
+    /// <summary>The median of <paramref name="values"/> (the upper one of an even count, as every table here reports it).</summary>
+    public static double Median(IEnumerable<double> values)
     {
-        double[] values = [.. Enumerable.Range(0, runs).Select(_ => measure()).Order()];
-        return values[runs / 2];
+        double[] sorted = [.. values.Order()];
+        return sorted[sorted.Length / 2];
     }
+
+    /// <summary>The machine's 1, 5 and 15 minute load averages, printed with each table: these machines are shared.</summary>
+    public static string LoadAverage()
+        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
+    private static double Median(int runs, Func<double> measure) => Median(Enumerable.Range(0, runs).Select(_ => measure()));
 }

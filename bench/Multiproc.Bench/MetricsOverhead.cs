@@ -40,12 +40,12 @@ internal static class MetricsOverhead
 
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine($"Command: dotnet run -c Release --project bench/Multiproc.Bench -- metrics{(quick ? " --quick" : string.Empty)}");
-        Console.WriteLine(string.Create(invariant, $"{pairs} interleaved pairs of {calls:N0} sync calls; load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}"));
+        Console.WriteLine(string.Create(invariant, $"{pairs} interleaved pairs of {calls:N0} sync calls; load average {Measure.LoadAverage()}"));
         Console.WriteLine();
         Console.WriteLine("| sync call | µs, median | listener ÷ none, median | range over pairs |");
         Console.WriteLine("|---|---:|---:|---|");
-        Console.WriteLine(string.Create(invariant, $"| no listener | {Median(off):F2} | 1.000 | |"));
-        Console.WriteLine(string.Create(invariant, $"| every Multiproc instrument listened to | {Median(on):F2} | {Median(ratios):F3} | {ratios.Min():F3}–{ratios.Max():F3} |"));
+        Console.WriteLine(string.Create(invariant, $"| no listener | {Measure.Median(off):F2} | 1.000 | |"));
+        Console.WriteLine(string.Create(invariant, $"| every Multiproc instrument listened to | {Measure.Median(on):F2} | {Measure.Median(ratios):F3} | {ratios.Min():F3}–{ratios.Max():F3} |"));
         return 0;
     }
 
@@ -80,9 +80,4 @@ internal static class MetricsOverhead
         return listener;
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 }

@@ -26,7 +26,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["spawn_start_join_ms"] = Median(startSamples);
+        results["spawn_start_join_ms"] = Measure.Median(startSamples);
         await ProxyWorkerFiguresAsync(quick, results);
 
         await using ProcessPool pool = await ProcessPool.StartAsync(Workers);
@@ -42,7 +42,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["pool_apply_us"] = Median(applySamples);
+        results["pool_apply_us"] = Measure.Median(applySamples);
 
         int[] items = [.. Enumerable.Range(0, MapItems)];
         int warmUps = quick ? 1 : 2;
@@ -99,7 +99,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["proxy_worker_first_call_ms"] = Median(single);
+        results["proxy_worker_first_call_ms"] = Measure.Median(single);
         results["proxy_worker_cpu_ms"] = (ChildProcessCpu.Milliseconds() - cpuStart) / runs;
         var bursts = new List<double>();
         for (int i = -1; i < (quick ? 1 : 3); i++)
@@ -124,7 +124,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["proxy_worker_burst8_ms"] = Median(bursts);
+        results["proxy_worker_burst8_ms"] = Measure.Median(bursts);
 
         var pools = new List<double>();
         ProcessPoolOptions options = new ProcessPoolOptions().WithInitializer(ProcessTargets.Keep, list);
@@ -142,7 +142,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["pool4_proxy_initializer_ms"] = Median(pools);
+        results["pool4_proxy_initializer_ms"] = Measure.Median(pools);
 
         var managers = new List<double>();
         for (int i = -1; i < (quick ? 1 : 3); i++)
@@ -159,12 +159,7 @@ internal static class ProcessFigures
             }
         }
 
-        results["manager_process_first_call_ms"] = Median(managers);
+        results["manager_process_first_call_ms"] = Measure.Median(managers);
     }
 
-    private static double Median(List<double> samples)
-    {
-        samples.Sort();
-        return samples[samples.Count / 2];
-    }
 }

@@ -75,7 +75,7 @@ if (args.Length >= 1 && args[0] == "processes")
     Report.PrintProcesses(mine, theirs, employees: null);
     Console.WriteLine();
     Console.WriteLine("CPython commands: " + string.Join("; ", CPython.Commands));
-    Console.WriteLine($"Load average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}.");
+    Console.WriteLine($"Load average at the end: {Measure.LoadAverage()}.");
     return theirs.Count > 0 ? 0 : 1;
 }
 
@@ -154,16 +154,13 @@ Section("CPython employees_bench.py");
 Report.Print(ours, cpython, quick, employeeCount);
 Console.WriteLine();
 Console.WriteLine("CPython commands: " + string.Join("; ", CPython.Commands));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured in {clock.Elapsed.TotalSeconds:F0} s (after the build); load average at the end: {LoadAverage()}."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured in {clock.Elapsed.TotalSeconds:F0} s (after the build); load average at the end: {Measure.LoadAverage()}."));
 return python ? 0 : 1;
 
 void Section(string name)
 {
     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:F1} s] {name} done"));
 }
-
-static string LoadAverage()
-    => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
 static bool Merge(Dictionary<string, double> into, Dictionary<string, double>? figures)
 {

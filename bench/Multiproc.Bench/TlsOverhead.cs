@@ -81,23 +81,18 @@ internal static class TlsOverhead
     {
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine($"Command: dotnet run -c Release --project bench/Multiproc.Bench -- tls{(quick ? " --quick" : string.Empty)}");
-        Console.WriteLine(string.Create(invariant, $"{rounds} rounds, order rotating; each: {calls:N0} sync calls, then 64 calls in flight; managers in their own processes on loopback; load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}"));
+        Console.WriteLine(string.Create(invariant, $"{rounds} rounds, order rotating; each: {calls:N0} sync calls, then 64 calls in flight; managers in their own processes on loopback; load average {Measure.LoadAverage()}"));
         Console.WriteLine();
         Console.WriteLine("| transport | sync call, µs (median) | ÷ tcp | pipelined, calls/s (median) | ÷ tcp |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        double tcpSync = Median(sync["tcp"]);
-        double tcpPipelined = Median(pipelined["tcp"]);
+        double tcpSync = Measure.Median(sync["tcp"]);
+        double tcpPipelined = Measure.Median(pipelined["tcp"]);
         foreach (string transport in new[] { "unix", "tcp", "tls" })
         {
-            double s = Median(sync[transport]);
-            double p = Median(pipelined[transport]);
+            double s = Measure.Median(sync[transport]);
+            double p = Measure.Median(pipelined[transport]);
             Console.WriteLine(string.Create(invariant, $"| {transport} | {s:F1} | {s / tcpSync:F2} | {p:N0} | {p / tcpPipelined:F2} |"));
         }
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 }

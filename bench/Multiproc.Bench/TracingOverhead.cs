@@ -49,14 +49,14 @@ internal static class TracingOverhead
 
         var invariant = CultureInfo.InvariantCulture;
         Console.WriteLine($"Command: dotnet run -c Release --project bench/Multiproc.Bench -- tracing{(quick ? " --quick" : string.Empty)}");
-        Console.WriteLine(string.Create(invariant, $"{rounds} interleaved rounds of {calls:N0} sync calls per mode; load average {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "unknown")}"));
+        Console.WriteLine(string.Create(invariant, $"{rounds} interleaved rounds of {calls:N0} sync calls per mode; load average {Measure.LoadAverage()}"));
         Console.WriteLine();
         Console.WriteLine("| sync call | µs, median | ÷ no listener, median | range over rounds |");
         Console.WriteLine("|---|---:|---:|---|");
         for (int mode = 0; mode < s_modes.Length; mode++)
         {
             string range = mode == 0 ? string.Empty : string.Create(invariant, $"{ratios[mode].Min():F3}–{ratios[mode].Max():F3}");
-            Console.WriteLine(string.Create(invariant, $"| {s_modes[mode]} | {Median(micros[mode]):F2} | {Median(ratios[mode]):F3} | {range} |"));
+            Console.WriteLine(string.Create(invariant, $"| {s_modes[mode]} | {Measure.Median(micros[mode]):F2} | {Measure.Median(ratios[mode]):F3} | {range} |"));
         }
 
         return 0;
@@ -90,9 +90,4 @@ internal static class TracingOverhead
         return listener;
     }
 
-    private static double Median(List<double> values)
-    {
-        double[] sorted = [.. values.Order()];
-        return sorted[sorted.Length / 2];
-    }
 }

@@ -56,54 +56,30 @@ internal sealed class PythonClientHandshake : PythonHandshake
         switch (_step)
         {
             case Step.Challenge:
-                ReadOnlySpan<byte> message = payload[PythonChallenge.ChallengePrefix.Length..];
-                ServerChallengeIsLegacy = PythonChallenge.IsLegacy(message);
-                if (ServerChallengeIsLegacy && _requireSha256)
+                bool answered = AnswerChallenge(payload, _requireSha256, "manager", out bool legacy);
+                ServerChallengeIsLegacy = legacy;
+                if (answered)
                 {
-                    Fail(new AuthenticationException("The Python manager sent an MD5-only challenge (CPython 3.11 or older); SHA-256 is required."));
-                    return;
+                    _step = Step.Welcome;
                 }
 
-                try
-                {
-                    Send(PythonChallenge.Respond(Key, message));
-                }
-                catch (AuthenticationException ex)
-                {
-                    Fail(ex);
-                    return;
-                }
-
-                _step = Step.Welcome;
                 return;
             case Step.Welcome:
-                if (payload.SequenceEqual(PythonChallenge.Failure))
+                if (ReadVerdict(payload, "manager", "The Python manager rejected the authentication key."))
                 {
-                    Fail(new AuthenticationException("The Python manager rejected the authentication key."));
-                    return;
+                    Send([.. PythonChallenge.ChallengePrefix, .. _message]);
+                    _step = Step.Answer;
                 }
 
-                if (!payload.SequenceEqual(PythonChallenge.Welcome))
-                {
-                    Fail(new ProtocolViolationException("The Python manager sent neither #WELCOME# nor #FAILURE#."));
-                    return;
-                }
-
-                Send([.. PythonChallenge.ChallengePrefix, .. _message]);
-                _step = Step.Answer;
                 return;
             default:
-                bool accepted = PythonChallenge.Verify(Key, _message, payload, allowMd5: !_requireSha256, out string? digest);
+                bool accepted = CheckAnswer(payload, _message, _requireSha256, static _ => "The Python manager could not prove it holds the authentication key.", out string? digest);
                 ServerDigest = digest;
-                if (!accepted)
+                if (accepted)
                 {
-                    Send(PythonChallenge.Failure);
-                    Fail(new AuthenticationException("The Python manager could not prove it holds the authentication key."));
-                    return;
+                    Complete();
                 }
 
-                Send(PythonChallenge.Welcome);
-                Complete();
                 return;
         }
     }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Security.Authentication;
 
 namespace Multiproc.Python.Wire;
 
@@ -112,6 +113,75 @@ internal abstract class PythonHandshake
 
     /// <summary>Ends the handshake with <paramref name="failure"/>.</summary>
     protected void Fail(Exception failure) => Failure ??= failure;
+
+    /// <summary>
+    /// Answers the peer's <c>#CHALLENGE#</c> frame (raw HMAC-MD5 to a legacy 20-byte message, <c>{sha256}</c>
+    /// otherwise); both sides do this, the server second and the client first.
+    /// </summary>
+    /// <param name="payload">The whole challenge frame.</param>
+    /// <param name="requireSha256">Whether an MD5-only (legacy) challenge is refused.</param>
+    /// <param name="peer">"client" or "manager", for the messages.</param>
+    /// <param name="legacy">Whether the challenge was the legacy 20-byte form.</param>
+    /// <returns>Whether the answer was queued; false when the handshake failed.</returns>
+    protected bool AnswerChallenge(ReadOnlySpan<byte> payload, bool requireSha256, string peer, out bool legacy)
+    {
+        ReadOnlySpan<byte> message = payload[PythonChallenge.ChallengePrefix.Length..];
+        legacy = PythonChallenge.IsLegacy(message);
+        if (legacy && requireSha256)
+        {
+            Fail(new AuthenticationException($"The Python {peer} sent an MD5-only challenge (CPython 3.11 or older); SHA-256 is required."));
+            return false;
+        }
+
+        try
+        {
+            Send(PythonChallenge.Respond(Key, message));
+            return true;
+        }
+        catch (AuthenticationException ex)
+        {
+            Fail(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Checks the peer's answer to <paramref name="challenge"/>, and sends <c>#WELCOME#</c> or <c>#FAILURE#</c> (then fails).</summary>
+    /// <param name="payload">The answer frame.</param>
+    /// <param name="challenge">The message this side sent after <c>#CHALLENGE#</c>.</param>
+    /// <param name="requireSha256">Whether MD5 answers are refused.</param>
+    /// <param name="refused">The failure's message given the answer's digest (<c>md5</c> for a raw answer), when refused.</param>
+    /// <param name="digest">The answer's digest name.</param>
+    /// <returns>Whether the answer proved the key.</returns>
+    protected bool CheckAnswer(ReadOnlySpan<byte> payload, byte[] challenge, bool requireSha256, Func<string?, string> refused, out string? digest)
+    {
+        if (!PythonChallenge.Verify(Key, challenge, payload, allowMd5: !requireSha256, out digest))
+        {
+            Send(PythonChallenge.Failure);
+            Fail(new AuthenticationException(refused(digest)));
+            return false;
+        }
+
+        Send(PythonChallenge.Welcome);
+        return true;
+    }
+
+    /// <summary>Reads the peer's verdict on this side's answer: completes on <c>#WELCOME#</c>, fails otherwise.</summary>
+    /// <param name="payload">The verdict frame.</param>
+    /// <param name="peer">"client" or "manager", for the messages.</param>
+    /// <param name="rejected">The failure's message for <c>#FAILURE#</c>.</param>
+    /// <returns>Whether the peer welcomed this side.</returns>
+    protected bool ReadVerdict(ReadOnlySpan<byte> payload, string peer, string rejected)
+    {
+        if (payload.SequenceEqual(PythonChallenge.Welcome))
+        {
+            return true;
+        }
+
+        Fail(payload.SequenceEqual(PythonChallenge.Failure)
+            ? new AuthenticationException(rejected)
+            : new ProtocolViolationException($"The Python {peer} sent neither #WELCOME# nor #FAILURE#."));
+        return false;
+    }
 
     /// <summary>Says why a challenge frame received so far is not one, or <see langword="null"/>.</summary>
     protected static string? ChallengePrefixProblem(ReadOnlySpan<byte> received)

@@ -67,56 +67,34 @@ internal sealed class PythonServerHandshake : PythonHandshake
         switch (_step)
         {
             case Step.Answer:
-                bool accepted = PythonChallenge.Verify(Key, _message, payload, allowMd5: !_requireSha256, out string? digest);
+                bool accepted = CheckAnswer(payload, _message, _requireSha256, RefusedAnswer, out string? digest);
                 ClientDigest = digest;
-                if (!accepted)
+                if (accepted)
                 {
-                    Send(PythonChallenge.Failure);
-                    Fail(new AuthenticationException(digest == "md5" && _requireSha256
-                        ? "The Python client answered with HMAC-MD5 (CPython 3.11 or older); this listener requires SHA-256 (CPython 3.12+)."
-                        : "The Python client's answer to the challenge was wrong: it does not hold the manager's key."));
-                    return;
+                    _step = Step.Challenge;
                 }
 
-                Send(PythonChallenge.Welcome);
-                _step = Step.Challenge;
                 return;
             case Step.Challenge:
-                ReadOnlySpan<byte> message = payload[PythonChallenge.ChallengePrefix.Length..];
-                ClientChallengeIsLegacy = PythonChallenge.IsLegacy(message);
-                if (ClientChallengeIsLegacy && _requireSha256)
+                bool answered = AnswerChallenge(payload, _requireSha256, "client", out bool legacy);
+                ClientChallengeIsLegacy = legacy;
+                if (answered)
                 {
-                    Fail(new AuthenticationException("The Python client sent an MD5-only challenge (CPython 3.11 or older); this listener requires SHA-256."));
-                    return;
+                    _step = Step.Welcome;
                 }
 
-                try
-                {
-                    Send(PythonChallenge.Respond(Key, message));
-                }
-                catch (AuthenticationException ex)
-                {
-                    Fail(ex);
-                    return;
-                }
-
-                _step = Step.Welcome;
                 return;
             default:
-                if (payload.SequenceEqual(PythonChallenge.Welcome))
+                if (ReadVerdict(payload, "client", "The Python client rejected the manager's answer: the keys differ."))
                 {
                     Complete();
-                }
-                else if (payload.SequenceEqual(PythonChallenge.Failure))
-                {
-                    Fail(new AuthenticationException("The Python client rejected the manager's answer: the keys differ."));
-                }
-                else
-                {
-                    Fail(new ProtocolViolationException("The Python client sent neither #WELCOME# nor #FAILURE#."));
                 }
 
                 return;
         }
     }
+
+    private string RefusedAnswer(string? digest) => digest == "md5" && _requireSha256
+        ? "The Python client answered with HMAC-MD5 (CPython 3.11 or older); this listener requires SHA-256 (CPython 3.12+)."
+        : "The Python client's answer to the challenge was wrong: it does not hold the manager's key.";
 }
