@@ -67,10 +67,12 @@ internal sealed record ManagerSettings
 
     /// <summary>Checks that the address and the TLS options agree: a <c>tls://</c> address has a certificate, and only it.</summary>
     /// <exception cref="ArgumentException">They do not.</exception>
+    /// <exception cref="FormatException">The address is malformed.</exception>
     public void ValidateTls()
     {
-        bool isTls = Address is not null && Address.StartsWith("tls://", StringComparison.Ordinal);
-        if (isTls && Address!.Contains('?', StringComparison.Ordinal))
+        Transport.ManagerAddress? address = Address is null ? null : Transport.ManagerAddress.Parse(Address);
+        bool isTls = address is { IsTls: true };
+        if (address is { Pin: not null })
         {
             throw new ArgumentException($"The address {Address} listens, so it takes no pin: the manager's own address carries its certificate's pin.");
         }

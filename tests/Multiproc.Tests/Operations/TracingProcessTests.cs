@@ -117,9 +117,7 @@ public sealed class TracingProcessTests
         Assert.NotEqual(first, second);
         foreach ((ActivityTraceId traceId, ActivitySpanId parentId, string[] spans) in new[] { (first, firstParent, firstSpans), (second, secondParent, secondSpans) })
         {
-            string[] client = Assert.Single(spans).Split(' ');
-            Assert.Equal(traceId.ToHexString(), client[0]);
-            Assert.Equal(parentId.ToHexString(), client[2]);
+            string[] client = ClientSpanUnder(spans, traceId, parentId);
             Activity server = await recorder.ServerSpanAsync(traceId, "Add", timeout);
             Assert.Equal(client[1], server.ParentSpanId.ToHexString());
         }
@@ -156,9 +154,7 @@ public sealed class TracingProcessTests
         Activity[] servers = await recorder.WaitForAsync(a => a.Kind == ActivityKind.Server && a.TraceId == traceId && SpanRecorder.Method(a) == "Add", 2, timeout);
         foreach (string[] spans in results)
         {
-            string[] client = Assert.Single(spans).Split(' ');
-            Assert.Equal(traceId.ToHexString(), client[0]);
-            Assert.Equal(parentId.ToHexString(), client[2]);
+            string[] client = ClientSpanUnder(spans, traceId, parentId);
             Assert.Single(servers, server => server.ParentSpanId.ToHexString() == client[1]);
         }
     }
@@ -192,11 +188,21 @@ public sealed class TracingProcessTests
         Assert.Equal(0, worker.ExitCode);
         Assert.NotEqual(Environment.ProcessId, worker.Id);
 
+        return (ClientSpanUnder(workerSpans, parent.TraceId, parent.SpanId), parent.TraceId);
+    }
+
+    /// <summary>
+    /// Checks that a worker reported one span, its client span of the list's <c>Add</c>, in
+    /// <paramref name="traceId"/> as a child of <paramref name="parentId"/>; returns it
+    /// ("traceId spanId parentSpanId kind name").
+    /// </summary>
+    private static string[] ClientSpanUnder(string[] workerSpans, ActivityTraceId traceId, ActivitySpanId parentId)
+    {
         string[] client = Assert.Single(workerSpans).Split(' ');
-        Assert.Equal(parent.TraceId.ToHexString(), client[0]);
-        Assert.Equal(parent.SpanId.ToHexString(), client[2]);
+        Assert.Equal(traceId.ToHexString(), client[0]);
+        Assert.Equal(parentId.ToHexString(), client[2]);
         Assert.Equal(nameof(ActivityKind.Client), client[3]);
         Assert.Equal("multiproc:list/Add", client[4]);
-        return (client, parent.TraceId);
+        return client;
     }
 }

@@ -60,6 +60,36 @@ public sealed class TlsProcessTests
         Assert.Empty((await client.CreateListAsync<int>()).ToArray());
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task ATlsManagerFrozenBySigstop_FailsAPendingWaitWithinTheLivenessTimeout()
+    {
+        // Over TLS the client's liveness checks are reads that time out inside SslStream: they must go on
+        // timing out, and the heartbeats must go unanswered, until the wait fails.
+        await using ChildTlsManager child = await ChildTlsManager.StartAsync(Options());
+        var quick = new ConnectOptions { LivenessTimeout = TimeSpan.FromSeconds(2) };
+        await using Manager client = await Manager.ConnectAsync(child.Owner.Address, s_key, quick, TestTimeout.Token());
+        ISharedQueue<int> queue = await client.CreateQueueAsync<int>();
+        Task<(bool Success, int Value)> waiting = queue.TryTakeAsync(TimeSpan.FromMinutes(5));
+
+        child.Freeze();
+
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task ATlsManagerKilled_FailsAPendingWaitAndLaterCalls_WithManagerUnavailable()
+    {
+        await using ChildTlsManager child = await ChildTlsManager.StartAsync(Options());
+        await using Manager client = await Manager.ConnectAsync(child.Owner.Address, s_key, TestTimeout.Token());
+        ISharedQueue<int> queue = await client.CreateQueueAsync<int>();
+        Task<(bool Success, int Value)> waiting = queue.TryTakeAsync(TimeSpan.FromMinutes(5));
+
+        child.Kill();
+
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Throws<ManagerUnavailableException>(() => queue.Put(1));
+    }
+
     private static ManagerOptions Options()
     {
         ManagerOptions options = TestOptions.Create(TransportTests.Tls);
