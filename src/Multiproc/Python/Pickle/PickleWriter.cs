@@ -417,28 +417,22 @@ internal sealed class PickleWriter
             return;
         }
 
-        if (index <= byte.MaxValue)
-        {
-            Op(PickleOpcodes.BinPut);
-            Op((byte)index);
-            return;
-        }
-
-        Op(PickleOpcodes.LongBinPut);
-        BinaryPrimitives.WriteInt32LittleEndian(_output.GetSpan(4), index);
-        _output.Advance(4);
+        MemoOp(PickleOpcodes.BinPut, PickleOpcodes.LongBinPut, index);
     }
 
-    private void Get(int index)
+    private void Get(int index) => MemoOp(PickleOpcodes.BinGet, PickleOpcodes.LongBinGet, index);
+
+    /// <summary>A memo put or get: the one-byte form for the first 256 entries, the four-byte form after.</summary>
+    private void MemoOp(byte shortOp, byte longOp, int index)
     {
         if (index <= byte.MaxValue)
         {
-            Op(PickleOpcodes.BinGet);
+            Op(shortOp);
             Op((byte)index);
             return;
         }
 
-        Op(PickleOpcodes.LongBinGet);
+        Op(longOp);
         BinaryPrimitives.WriteInt32LittleEndian(_output.GetSpan(4), index);
         _output.Advance(4);
     }
