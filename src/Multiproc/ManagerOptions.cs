@@ -42,6 +42,45 @@ public sealed class ManagerOptions
     /// </remarks>
     public string? Address { get; set; }
 
+    /// <summary>Gets the address of the Python-protocol listener <see cref="ServePython"/> set, or null when Python clients are not served.</summary>
+    public string? PythonAddress { get; private set; }
+
+    /// <summary>Gets or sets whether the Python listener refuses CPython 3.8–3.11 clients, whose handshake answers with HMAC-MD5. Default false.</summary>
+    /// <remarks>
+    /// HMAC-MD5 is accepted on the Python listener only, because stock clients before 3.12 can do nothing else
+    /// (docs/python.md, "Security"); the native protocol is SHA-256 only whatever this says. Set it when every
+    /// Python client is 3.12 or later.
+    /// </remarks>
+    public bool PythonRequiresSha256 { get; set; }
+
+    /// <summary>Gets or sets whether a Python client's <c>shutdown</c> request stops the manager. Default false: the request fails with <c>RemoteError</c>.</summary>
+    /// <remarks>A CPython server stops for any authenticated client that asks; a manager owned by a .NET program usually should not.
+    /// When allowed, a <see cref="ManagerHosting.ChildProcess"/> manager stops; an in-process owner is unaffected.</remarks>
+    public bool PythonClientsMayShutDown { get; set; }
+
+    /// <summary>Also serves stock CPython <c>multiprocessing</c> clients (3.8–3.13) on <paramref name="address"/>, with the same key and objects (docs/python.md).</summary>
+    /// <param name="address"><c>tcp://host:port</c> (port 0 picks a free port; <see cref="Manager.PythonAddress"/> tells which) or <c>unix:/path</c>.
+    /// It must differ from <see cref="Address"/>: both protocols speak first, so they cannot share a port.</param>
+    /// <returns>These options, for chaining.</returns>
+    /// <remarks>
+    /// A Python client connects with <c>SyncManager(address=('127.0.0.1', port), authkey=key).connect()</c>, or a
+    /// <c>BaseManager</c> subclass that registers typeids, and uses <c>list</c>, <c>dict</c>, <c>Queue</c>,
+    /// <c>JoinableQueue</c>, <c>Namespace</c>, <c>Value</c>, <c>Array</c>, <c>Lock</c>, <c>RLock</c>,
+    /// <c>Semaphore</c>, <c>BoundedSemaphore</c>, <c>Condition</c>, <c>Event</c>, <c>Barrier</c>, the registered
+    /// classes (members under snake_case names) and published names as typeids. <see cref="Manager.StartAsync"/>
+    /// fails with <see cref="ArgumentException"/> when the address is malformed or <c>tls://</c>, or when a
+    /// registered class has two members under one Python name, and with <see cref="System.Net.Sockets.SocketException"/>
+    /// when it cannot be bound. Not yet available with <see cref="ManagerHosting.ChildProcess"/>
+    /// (<see cref="NotSupportedException"/>).
+    /// </remarks>
+    /// <exception cref="ArgumentException"><paramref name="address"/> is null or empty.</exception>
+    public ManagerOptions ServePython(string address)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(address);
+        PythonAddress = address;
+        return this;
+    }
+
     /// <summary>Gets or sets the certificate a <c>tls://</c> manager presents; it must have its private key. Default none.</summary>
     /// <remarks>
     /// The owner's <see cref="Manager.Address"/> then carries the certificate's SHA-256 (<c>tls://host:port?sha256=…</c>),

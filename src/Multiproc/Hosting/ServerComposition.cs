@@ -1,3 +1,4 @@
+using Multiproc.Python.Server;
 using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
 
@@ -9,8 +10,27 @@ internal static class ServerComposition
 {
     /// <summary>Starts a server for <paramref name="settings"/>, with the built-in types added to its registrations.</summary>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
+    /// <exception cref="ArgumentException">The Python address is malformed or <c>tls://</c>, or a registered class has two members under one Python name.</exception>
     public static ManagerServer Start(ManagerSettings settings)
-        => ManagerServer.Start(WithBuiltIns(settings));
+    {
+        ManagerServer server = ManagerServer.Start(WithBuiltIns(settings));
+        if (settings.PythonAddress is null)
+        {
+            return server;
+        }
+
+        try
+        {
+            PythonListener python = PythonListener.Start(server.Host, new PythonServeOptions(settings.PythonAddress, settings.PythonRequiresSha256, settings.PythonClientsMayShutDown));
+            server.AttachFrontEnd(python, python.Address);
+            return server;
+        }
+        catch
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
 
     /// <summary>Creates an object host with no listener (the server seam alone), with the built-in types added.</summary>
     public static ObjectHost CreateHost(ManagerSettings settings) => new(WithBuiltIns(settings));

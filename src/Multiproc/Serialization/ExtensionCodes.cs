@@ -8,4 +8,7 @@ internal static class ExtensionCodes
 
     /// <summary>A reference handed over to another process on the worker channel: <c>[address, key, token, typeId]</c>.</summary>
     public const sbyte HandedOverReference = 43;
+
+    /// <summary>A Python object the manager cannot represent, written by a Python client: its pickle (protocol 4), kept intact (docs/python.md).</summary>
+    public const sbyte PythonObject = 44;
 }

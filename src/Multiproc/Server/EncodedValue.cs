@@ -16,11 +16,12 @@ internal readonly struct EncodedValue : IEquatable<EncodedValue>
 {
     private readonly byte[] _bytes;
 
-    public EncodedValue(byte[] bytes, ObjectEntry[]? references, bool transfersReferences = false)
+    public EncodedValue(byte[] bytes, ObjectEntry[]? references, bool transfersReferences = false, object? python = null)
     {
         _bytes = bytes;
         References = references;
         TransfersReferences = transfersReferences;
+        Python = python;
     }
 
     public static EncodedValue Nil { get; } = new([MessagePackCode.Nil], null);
@@ -28,6 +29,13 @@ internal readonly struct EncodedValue : IEquatable<EncodedValue>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     public ObjectEntry[]? References { get; }
+
+    /// <summary>
+    /// Gets the Python value these bytes were encoded from, when a Python client wrote it (docs/python.md,
+    /// "One object, two worlds"): Python readers get it back exactly (a tuple stays a tuple), .NET readers
+    /// read the bytes. Never mutated once stored.
+    /// </summary>
+    public object? Python { get; }
 
     /// <summary>Gets whether sending this value moves its held references to the receiver (it left its container).</summary>
     public bool TransfersReferences { get; }
@@ -42,7 +50,7 @@ internal readonly struct EncodedValue : IEquatable<EncodedValue>
     public MessagePackReader CreateReader() => new(_bytes);
 
     /// <summary>Returns this value marked so that sending it hands the container's references to the receiver instead of releasing them.</summary>
-    public EncodedValue Removed() => new(_bytes, References, transfersReferences: true);
+    public EncodedValue Removed() => new(_bytes, References, transfersReferences: true, Python);
 
     /// <summary>Adds one container-held reference to each object inside the value.</summary>
     /// <exception cref="ObjectDisposedException">An object inside was released meanwhile.</exception>

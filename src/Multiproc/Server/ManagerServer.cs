@@ -22,6 +22,7 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     private readonly SocketListener _listener;
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ConnectionAcceptor _acceptor;
+    private readonly List<IAsyncDisposable> _frontEnds = [];
     private int _disposed;
 
     private ManagerServer(ManagerSettings settings, SocketListener listener)
@@ -43,6 +44,16 @@ internal sealed partial class ManagerServer : IAsyncDisposable
     public byte[] AuthKey => Host.Settings.AuthKey;
 
     public string Address => _listener.Address.Text;
+
+    /// <summary>Gets the address of the Python-protocol front end the composition root attached, or null.</summary>
+    public string? PythonAddress { get; private set; }
+
+    /// <summary>Attaches another front end on the same host (the Python listener): it stops before the host does.</summary>
+    public void AttachFrontEnd(IAsyncDisposable frontEnd, string? pythonAddress)
+    {
+        _frontEnds.Add(frontEnd);
+        PythonAddress ??= pythonAddress;
+    }
 
     /// <summary>Gets a task that completes when a client asks the manager to shut down (child-process hosting).</summary>
     public Task ShutdownRequested => Host.ShutdownRequested;
@@ -81,6 +92,11 @@ internal sealed partial class ManagerServer : IAsyncDisposable
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _acceptor.Stop();
         await _acceptor.Completion.ConfigureAwait(false);
+        foreach (IAsyncDisposable frontEnd in _frontEnds)
+        {
+            await frontEnd.DisposeAsync().ConfigureAwait(false);
+        }
+
         await Host.DisposeAsync().ConfigureAwait(false);
         Watchdog.Dispose();
         _shutdown.Dispose();

@@ -39,6 +39,15 @@ internal sealed record ManagerSettings
 
     public required IReadOnlyList<Registration> Registrations { get; init; }
 
+    /// <summary>Gets the address of the Python-protocol listener, or null when Python clients are not served.</summary>
+    public string? PythonAddress { get; init; }
+
+    /// <summary>Gets whether the Python listener refuses HMAC-MD5 (CPython 3.8–3.11) handshakes.</summary>
+    public bool PythonRequiresSha256 { get; init; }
+
+    /// <summary>Gets whether a Python client's <c>shutdown</c> request stops the manager.</summary>
+    public bool PythonClientsMayShutDown { get; init; }
+
     /// <summary>Gets the certificate of a <c>tls://</c> manager; null for any other address.</summary>
     public X509Certificate2? ServerCertificate { get; init; }
 
@@ -61,6 +70,9 @@ internal sealed record ManagerSettings
         LoggerFactory = options.LoggerFactory,
         TimeProvider = options.TimeProvider,
         Registrations = [.. options.Registrations],
+        PythonAddress = options.PythonAddress,
+        PythonRequiresSha256 = options.PythonRequiresSha256,
+        PythonClientsMayShutDown = options.PythonClientsMayShutDown,
         ServerCertificate = options.ServerCertificate,
         ClientCertificateValidation = options.ClientCertificateValidationCallback,
     };

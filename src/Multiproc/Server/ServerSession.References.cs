@@ -18,6 +18,18 @@ internal abstract partial class ServerSession
         }
     }
 
+    /// <summary>Gets how many distinct objects this session's client holds references to.</summary>
+    public int OwnedObjects
+    {
+        get
+        {
+            lock (_ownedLock)
+            {
+                return _owned.Count;
+            }
+        }
+    }
+
     /// <summary>Records that this session's client now holds one more reference (already counted in the table).</summary>
     public void AdoptReference(ObjectEntry entry)
     {

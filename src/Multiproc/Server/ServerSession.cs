@@ -135,6 +135,23 @@ internal abstract partial class ServerSession
         return call;
     }
 
+    /// <summary>Admits a call a front end bound itself (a Python request): counts it as in flight and lets a Cancel or the session's closing reach it.</summary>
+    /// <remarks>The call's end (<see cref="CallFinished"/>) undoes this, as for calls <see cref="Accept"/> binds.</remarks>
+    public void Admit(ServerCall call)
+    {
+        Host.CountCall();
+        if (call.IsCancellable)
+        {
+            _cancellable[call.CallId] = call;
+        }
+
+        Interlocked.Increment(ref _inFlight);
+        if (CallTracing.IsListened)
+        {
+            call.StartSpan(null);
+        }
+    }
+
     /// <summary>Admits a call (<see cref="Accept"/>) and runs it behind its object's gate, never on this thread.</summary>
     /// <remarks>For front ends without a reader thread of their own to run short calls inline on.</remarks>
     public void Dispatch(uint callId, long objectId, string member, ref MessagePackReader reader, int argumentCount)

@@ -42,6 +42,13 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
         _lockReference = lockReference;
     }
 
+    /// <summary>A condition over a new lock of its own; <paramref name="reentrant"/> gives Python's default (an RLock).</summary>
+    internal SharedConditionServer(bool reentrant, TimeProvider clock)
+    {
+        _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
+        Lock = new SharedLockServer(reentrant, clock);
+    }
+
     /// <inheritdoc/>
     bool IConnectionHoldings.IsLock => true;
 

@@ -14,16 +14,31 @@ namespace Multiproc.Server.BuiltIns;
 /// </remarks>
 internal sealed class SharedDictionaryServer : IDisposable
 {
-    private readonly Dictionary<EncodedValue, EncodedValue> _items = [];
+    // A Dictionary for .NET semantics (keys by encoding); insertion-ordered with Python's key equality for a Python dict.
+    private readonly IDictionary<EncodedValue, EncodedValue> _items;
+    private readonly OrderedDictionary<EncodedValue, EncodedValue>? _ordered;
     private readonly ElementCheck _keyCheck;
     private readonly ElementCheck _valueCheck;
     private bool _disposed;
 
     public SharedDictionaryServer(int keyKind, int valueKind, bool valueNullable)
     {
+        _items = new Dictionary<EncodedValue, EncodedValue>();
         _keyCheck = new ElementCheck((ValueKind)keyKind, false, "dictionary key");
         _valueCheck = new ElementCheck((ValueKind)valueKind, valueNullable, "dictionary");
     }
+
+    /// <summary>A dictionary with Python's semantics (docs/python.md): keys compared by <paramref name="keyComparer"/>, insertion order kept, an overwritten key keeping its place.</summary>
+    internal SharedDictionaryServer(IEqualityComparer<EncodedValue> keyComparer)
+    {
+        _ordered = new OrderedDictionary<EncodedValue, EncodedValue>(keyComparer);
+        _items = _ordered;
+        _keyCheck = new ElementCheck(ValueKind.Any, false, "dictionary key");
+        _valueCheck = new ElementCheck(ValueKind.Any, true, "dictionary");
+    }
+
+    /// <summary>Gets the insertion-ordered items of a Python-semantics dictionary (behind the gate only); null for a .NET one.</summary>
+    internal OrderedDictionary<EncodedValue, EncodedValue>? Ordered => _ordered;
 
     public int Count() => _items.Count;
 
@@ -37,6 +52,14 @@ internal sealed class SharedDictionaryServer : IDisposable
     {
         CheckKey(key);
         Admit(value);
+        if (_ordered is not null && _ordered.TryGetValue(key, out EncodedValue current))
+        {
+            // Python keeps the first key and its place: d[1.0] = x overwrites d[1].
+            _ordered[key] = value;
+            current.Release();
+            return;
+        }
+
         if (_items.Remove(key, out EncodedValue old))
         {
             old.Release();

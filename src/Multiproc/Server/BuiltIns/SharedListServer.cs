@@ -98,6 +98,39 @@ internal sealed class SharedListServer : IDisposable
 
     public EncodedValue[] ToArray() => [.. _items];
 
+    /// <summary>Gets the items as they are stored (behind the gate only: a Python-semantics front end reads them in place).</summary>
+    internal IReadOnlyList<EncodedValue> Items => _items;
+
+    /// <summary>Replaces every item at once (Python's slice assignment, sort, reverse): the new ones are held before the old ones are released.</summary>
+    internal void Replace(EncodedValue[] items)
+    {
+        foreach (EncodedValue value in items)
+        {
+            _check.Verify(value);
+        }
+
+        foreach (EncodedValue value in items)
+        {
+            value.Hold();
+        }
+
+        foreach (EncodedValue old in _items)
+        {
+            old.Release();
+        }
+
+        _items.Clear();
+        _items.AddRange(items);
+    }
+
+    /// <summary>Removes and returns the item at <paramref name="index"/>; the caller releases it once it has read it.</summary>
+    internal EncodedValue Take(int index)
+    {
+        EncodedValue item = _items[CheckIndex(index)];
+        _items.RemoveAt(index);
+        return item;
+    }
+
     /// <summary>Removes and returns the last item, leased to the caller: an empty array when the list is empty.</summary>
     /// <remarks>An item its caller never receives goes back to its index (or the end, if the list has shrunk below it).</remarks>
     public Leased<EncodedValue[]> TryPop()

@@ -20,6 +20,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     private readonly WaitQueue<long> _waiters;
     private readonly ClosingWatch _watch;
     private readonly bool _reentrant;
+    private readonly bool _ownerless;
     private long _owner;
     private int _depth;
     private long _token;
@@ -27,11 +28,26 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     private bool _disposed;
 
     public SharedLockServer(bool reentrant, TimeProvider clock)
+        : this(reentrant, ownerless: false, clock)
     {
-        _reentrant = reentrant;
+    }
+
+    /// <param name="reentrant">Whether the owner may acquire again (an RLock).</param>
+    /// <param name="ownerless">
+    /// Python's <c>threading.Lock</c> semantics (docs/python.md): any caller may release a held lock, and a
+    /// holder's connection closing does not release it. Never reentrant.
+    /// </param>
+    /// <param name="clock">The manager's clock, for wait timeouts.</param>
+    internal SharedLockServer(bool reentrant, bool ownerless, TimeProvider clock)
+    {
+        _reentrant = reentrant && !ownerless;
+        _ownerless = ownerless;
         _waiters = new WaitQueue<long>(WaitKinds.Lock, _lock, clock);
         _watch = new ClosingWatch(OnClosed);
     }
+
+    /// <summary>Gets whether the owner may acquire again (an RLock).</summary>
+    internal bool IsReentrant => _reentrant;
 
     public bool IsLocked()
     {
@@ -88,6 +104,12 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     {
         lock (_lock)
         {
+            if (_ownerless && _owner != 0)
+            {
+                PassOn();
+                return;
+            }
+
             ThrowIfNotOwner(caller.ConnectionId);
             if (--_depth == 0)
             {
@@ -189,7 +211,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
         {
             _watch.Forget(connectionId);
             _waiters.CancelOwner(connectionId);
-            if (_owner == connectionId)
+            if (_owner == connectionId && !_ownerless)
             {
                 PassOn();
             }

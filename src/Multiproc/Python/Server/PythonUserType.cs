@@ -1,0 +1,148 @@
+using System.Buffers;
+using System.Reflection;
+using MessagePack;
+using Multiproc.Python.Pickle;
+using Multiproc.Serialization;
+using Multiproc.Server;
+using Multiproc.Server.Dispatch;
+
+namespace Multiproc.Python.Server;
+
+/// <summary>
+/// A registered C# class seen from Python (an <c>AutoProxy</c> typeid): its members under snake_case names
+/// (<see cref="PythonExposure"/>), arguments and results mapped through MessagePack as a .NET client's would be.
+/// </summary>
+/// <remarks>The exposure is checked when the listener starts, so a name collision fails <c>Manager.StartAsync</c>,
+/// never a client's first call.</remarks>
+internal sealed class PythonUserType : PythonType
+{
+    private readonly SharedTypeBinding _binding;
+    private readonly PythonExposure _exposure;
+
+    /// <exception cref="ArgumentException">Two members map to one Python name with the same parameter count.</exception>
+    public PythonUserType(SharedTypeBinding binding)
+    {
+        _binding = binding;
+        _exposure = PythonExposure.Of(binding.Registration);
+        Exposed = _exposure.Names;
+    }
+
+    public override string TypeId => _binding.TypeId;
+
+    public override IReadOnlyList<string> Exposed { get; }
+
+    public override SharedTypeBinding Binding(PythonContext context) => _binding;
+
+    public override object Create(PythonArguments arguments, PythonContext context)
+    {
+        if (arguments.HasKeywords)
+        {
+            throw new PythonTypeErrorException($"{TypeId}() takes positional arguments only from Python");
+        }
+
+        if (_binding.Registration.Factory is { } factory)
+        {
+            return arguments.Count == 0
+                ? factory.DynamicInvoke() ?? throw new InvalidOperationException($"The factory of '{TypeId}' returned null.")
+                : throw new PythonTypeErrorException($"'{TypeId}' is made by a factory, which takes no arguments");
+        }
+
+        Exception? lastError = null;
+        foreach (ServerConstructor constructor in _binding.Constructors.Where(c => c.Parameters.Count == arguments.Count))
+        {
+            try
+            {
+                object?[] converted = Convert(arguments.Positional, constructor.Parameters.Select(p => p.ParameterType), context);
+                return constructor.Construct(converted, context.Host.Clock, context.Host.MemoryQuota);
+            }
+            catch (MessagePackSerializationException ex)
+            {
+                lastError = ex;
+            }
+        }
+
+        throw lastError is null
+            ? new PythonTypeErrorException($"{TypeId}() has no constructor taking {arguments.Count} argument(s)")
+            : new PythonTypeErrorException($"{TypeId}(): {lastError.Message}");
+    }
+
+    public override object? GetValue(object instance) => throw new PythonProtocolError($"a {TypeId} is not copied by value; call its methods");
+
+    public override string Repr(object instance) => $"<{TypeId} object>";
+
+    public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
+    {
+        PythonArguments args = call.Arguments;
+        if (!_exposure.TryFind(call.Method, args.Count + args.Keywords.Count(), out MethodInfo? method))
+        {
+            throw Exposed.Contains(call.Method, StringComparer.Ordinal)
+                ? new PythonTypeErrorException($"{call.Method}() takes a different number of arguments")
+                : NotExposed(call.Method);
+        }
+
+        ParameterInfo[] parameters = method.GetParameters();
+        object?[] values = Bind(args, parameters);
+        object?[] converted;
+        try
+        {
+            converted = Convert(values, parameters.Select(p => p.ParameterType), call.Context);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new PythonTypeErrorException($"{call.Method}(): {ex.Message}");
+        }
+
+        object? result;
+        try
+        {
+            result = method.Invoke(call.Instance, converted);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        Type resultType = method.ReturnType;
+        if (AwaitableAdapter.For(resultType) is { } await)
+        {
+            result = await await(result).ConfigureAwait(false);
+            resultType = resultType.IsGenericType ? resultType.GetGenericArguments()[0] : typeof(void);
+        }
+
+        return resultType == typeof(void) ? null : ToPython(result, resultType, call.Context);
+    }
+
+    /// <summary>Positional arguments, then keywords by their snake_case parameter names.</summary>
+    private static object?[] Bind(PythonArguments args, ParameterInfo[] parameters)
+    {
+        object?[] values = new object?[parameters.Length];
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            values[i] = i < args.Count
+                ? args.Positional[i]
+                : args.Require(int.MaxValue, PythonNames.Of(parameters[i].Name ?? $"arg{i}"));
+        }
+
+        return values;
+    }
+
+    private static object?[] Convert(IEnumerable<object?> values, IEnumerable<Type> types, PythonContext context)
+        => [.. values.Zip(types, (value, type) => FromPython(value, type, context))];
+
+    private static object? FromPython(object? value, Type type, PythonContext context)
+    {
+        EncodedValue encoded = PythonValueBridge.Encode(value);
+        var reader = new MessagePackReader(encoded.Bytes.ToArray());
+        return ValueCodec.GetReader(type)(ref reader, context.SerializerOptions);
+    }
+
+    private static object? ToPython(object? value, Type type, PythonContext context)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
+        var writer = new MessagePackWriter(buffer);
+        ValueCodec.GetWriter(type)(ref writer, value, context.SerializerOptions);
+        writer.Flush();
+        return PythonValueBridge.Decode(new EncodedValue(buffer.WrittenSpan.ToArray(), null));
+    }
+}
