@@ -4,7 +4,9 @@ using Multiproc.Server;
 namespace Multiproc.Python.Server;
 
 /// <summary>The control requests (<c>ident</c> None): each arrives on its own short connection, except <c>accept_connection</c>.</summary>
+#pragma warning disable CA1001 // See PythonConnection.cs.
 internal sealed partial class PythonConnection
+#pragma warning restore CA1001
 {
     private void HandleControl(PythonRequest request)
     {

@@ -21,7 +21,9 @@ namespace Multiproc.Python.Server;
 /// <para>The connection is its session's <see cref="ServerSession.Caller"/>, so an RLock or Condition is owned
 /// by the client thread that acquired it, as in Python.</para>
 /// </remarks>
+#pragma warning disable CA1001 // _replied is a wait handle only the connection's thread waits on; it lives as long as the connection object.
 internal sealed partial class PythonConnection : ServerSession
+#pragma warning restore CA1001
 {
     private static readonly TimeSpan s_peerCheckInterval = TimeSpan.FromMilliseconds(50);
 

@@ -132,7 +132,7 @@ internal sealed class PythonDictType : PythonType
         return args.Count > 1 || args.HasKeywords ? args.Get(1, "default") : throw new PythonRaise(PythonErrors.KeyError(key));
     }
 
-    private static object? PopItem(SharedDictionaryServer dict)
+    private static PythonLeased PopItem(SharedDictionaryServer dict)
     {
         EncodedValue last;
         if (dict.Ordered is { Count: > 0 } ordered)

@@ -278,7 +278,7 @@ internal sealed class PythonListType : PythonType
 
         if (items.Count * times > 1_000_000)
         {
-            throw new OutOfMemoryException($"a list of {items.Count * times} items is over the manager's limit");
+            throw new PythonRaise(PyObject.Reduce("builtins", "MemoryError", $"a list of {items.Count * times} items is over the manager's limit"));
         }
 
         var repeated = new List<T>((int)(items.Count * times));

@@ -17,7 +17,7 @@ internal abstract class PythonType
     public abstract IReadOnlyList<string> Exposed { get; }
 
     /// <summary>Builds the object a Python <c>create</c> of this typeid asks for.</summary>
-    /// <exception cref="PythonTypeErrorException">The arguments do not fit.</exception>
+    /// <exception cref="Pickle.PythonTypeErrorException">The arguments do not fit.</exception>
     public abstract object Create(PythonArguments arguments, PythonContext context);
 
     /// <summary>Gets the binding the object is entered into the table with (its .NET type id).</summary>

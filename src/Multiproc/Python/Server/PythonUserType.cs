@@ -104,9 +104,9 @@ internal sealed class PythonUserType : PythonType
         }
 
         Type resultType = method.ReturnType;
-        if (AwaitableAdapter.For(resultType) is { } await)
+        if (AwaitableAdapter.For(resultType) is { } awaiter)
         {
-            result = await await(result).ConfigureAwait(false);
+            result = await awaiter(result).ConfigureAwait(false);
             resultType = resultType.IsGenericType ? resultType.GetGenericArguments()[0] : typeof(void);
         }
 
@@ -139,6 +139,12 @@ internal sealed class PythonUserType : PythonType
 
     private static object? ToPython(object? value, Type type, PythonContext context)
     {
+        // MessagePack spells a decimal as a string; Python code expects a Decimal.
+        if (value is decimal number)
+        {
+            return PyObject.Reduce("decimal", "Decimal", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var buffer = new ArrayBufferWriter<byte>(64);
         var writer = new MessagePackWriter(buffer);
         ValueCodec.GetWriter(type)(ref writer, value, context.SerializerOptions);
