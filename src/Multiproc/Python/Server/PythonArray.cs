@@ -9,7 +9,7 @@ namespace Multiproc.Python.Server;
 /// <c>TypeError</c>, an int out of range an <c>OverflowError</c>).
 /// </summary>
 /// <remarks>Python-only: .NET clients share arrays through <see cref="SharedArray{T}"/>, in shared memory.</remarks>
-internal sealed class PythonArray
+internal sealed class PythonArray : IPythonOnly
 {
     private static readonly Dictionary<string, (BigInteger Min, BigInteger Max)> s_integerRanges = new(StringComparer.Ordinal)
     {

@@ -6,7 +6,7 @@ namespace Multiproc.Python.Server;
 /// <summary>Python's <c>Array(typecode, sequence)</c> (<c>ArrayProxy</c>) on a <see cref="PythonArray"/>.</summary>
 internal sealed class PythonArrayType : PythonType
 {
-    private static readonly SharedTypeBinding s_binding = new(new Registration("python:array", typeof(PythonArray), typeof(PythonArray), null));
+    private static readonly SharedTypeBinding s_binding = new(new Registration("python:array", typeof(IPythonOnly), typeof(PythonArray), null));
 
     public static PythonArrayType Instance { get; } = new();
 

@@ -7,7 +7,7 @@ namespace Multiproc.Python.Server;
 /// </summary>
 /// <remarks>Calls overlap (a waiting <c>wait</c> must not block the others); state changes under one lock.</remarks>
 [AllowConcurrentCalls]
-internal sealed class PythonBarrier : IDisposable
+internal sealed class PythonBarrier : IPythonOnly, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly TimeProvider _clock;

@@ -6,7 +6,7 @@ namespace Multiproc.Python.Server;
 /// <summary>Python's <c>Barrier</c> (<c>BarrierProxy</c>) on a <see cref="PythonBarrier"/>; <c>action=</c> is Python code, so it is refused.</summary>
 internal sealed class PythonBarrierType : PythonType
 {
-    private static readonly SharedTypeBinding s_binding = new(new Registration("python:barrier", typeof(PythonBarrier), typeof(PythonBarrier), null));
+    private static readonly SharedTypeBinding s_binding = new(new Registration("python:barrier", typeof(IPythonOnly), typeof(PythonBarrier), null));
 
     public static PythonBarrierType Instance { get; } = new();
 

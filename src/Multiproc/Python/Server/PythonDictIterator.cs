@@ -10,14 +10,20 @@ namespace Multiproc.Python.Server;
 /// <remarks>Its calls run behind the dictionary's gate (<see cref="PythonDictIteratorType"/>), and it holds a
 /// reference to the dictionary, so the dictionary lives as long as the iterator.</remarks>
 [AllowConcurrentCalls]
-internal sealed class PythonDictIterator : IDisposable
+internal sealed class PythonDictIterator : IPythonOnly, IDisposable
 {
     private readonly EncodedValue[]? _snapshot;
     private int _next;
     private int _released;
 
+    /// <exception cref="ObjectDisposedException">The dictionary was released meanwhile.</exception>
     public PythonDictIterator(ObjectEntry dictionary)
     {
+        if (!dictionary.Table.TryAddReference(dictionary))
+        {
+            throw new ObjectDisposedException(null, "The dictionary was released.");
+        }
+
         Dictionary = dictionary;
         Server = (SharedDictionaryServer)dictionary.Instance;
         ExpectedCount = Server.Count();

@@ -7,7 +7,7 @@ namespace Multiproc.Python.Server;
 /// <summary>The <c>Iterator</c> typeid a dictionary's <c>__iter__</c> returns as <c>#PROXY</c>.</summary>
 internal sealed class PythonDictIteratorType : PythonType
 {
-    private static readonly SharedTypeBinding s_binding = new(new Registration("python:iterator", typeof(PythonDictIterator), typeof(PythonDictIterator), null));
+    private static readonly SharedTypeBinding s_binding = new(new Registration("python:iterator", typeof(IPythonOnly), typeof(PythonDictIterator), null));
 
     public static PythonDictIteratorType Instance { get; } = new();
 

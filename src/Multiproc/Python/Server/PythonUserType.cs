@@ -132,6 +132,12 @@ internal sealed class PythonUserType : PythonType
 
     private static object? FromPython(object? value, Type type, PythonContext context)
     {
+        // MessagePack reads a decimal only from its string; a Python int or float is a fine decimal argument.
+        if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(decimal) && value is long or double or bool)
+        {
+            return System.Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         EncodedValue encoded = PythonValueBridge.Encode(value);
         var reader = new MessagePackReader(encoded.Bytes.ToArray());
         return ValueCodec.GetReader(type)(ref reader, context.SerializerOptions);
