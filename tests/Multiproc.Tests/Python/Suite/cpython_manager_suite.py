@@ -17,6 +17,7 @@ import argparse
 import faulthandler
 import gc
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -236,7 +237,6 @@ class Watchdog:
 
 
 def kill_children():
-    import multiprocessing
     for child in multiprocessing.active_children():
         child.kill()
         child.join(5)
@@ -285,6 +285,7 @@ def run_suite(address, authkey, out, test_timeout, only=None):
     gc.collect()
     final = summary(aborted=False)
     final['summary']['objects_at_end'] = count_objects(address, authkey)
+    final['summary']['children_left'] = len(multiprocessing.active_children())
     result.write(final)
     return result.records, result.fixture_errors, final['summary']
 
@@ -390,7 +391,8 @@ def main():
     failed = summary['failed'] + summary['error'] + len([f for f in fixture_errors if f['outcome'] != 'skipped'])
     if args.self_test:
         problems = self_test_verdict(records, fixture_errors)
-        out.write(json.dumps({'self_test': {'faithful': not problems, 'problems': problems}}) + '\n')
+        out.write(json.dumps({'self_test': {'faithful': not problems, 'problems': problems,
+                                            'server_pid': server.pid, 'server_exit': server.returncode}}) + '\n')
         return 0 if not problems and not failed else 1
     return 0 if not failed else 1
 
