@@ -50,6 +50,7 @@ SKIPS = {
 }
 
 _TRACEBACK_LINES = 30
+_REASON_CHARS = 2000  # a RemoteError's text is the server's whole traceback
 
 
 def parse_address(text):
@@ -194,7 +195,7 @@ class JsonResult(unittest.TestResult):
 
 def describe(err):
     exc_type, exc, tb = err
-    reason = ''.join(traceback.format_exception_only(exc_type, exc)).strip()
+    reason = ''.join(traceback.format_exception_only(exc_type, exc)).strip()[:_REASON_CHARS]
     lines = ''.join(traceback.format_exception(exc_type, exc, tb)).splitlines()
     return {'reason': reason, 'traceback': '\n'.join(lines[:_TRACEBACK_LINES])}
 
@@ -300,9 +301,20 @@ def count_objects(address, authkey):
         return f'unavailable: {e!r}'
 
 
+class NoTestImports:
+    """A meta path finder that refuses the `test` package: the reference server, like a server that runs no Python
+    code, must not unpickle the tests' own classes or functions. A test that sends one fails the self-test."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == 'test' or name.startswith('test.'):
+            raise ImportError(f'the reference server imports no test code ({name})')
+        return None
+
+
 def serve(authkey):
     """A stock CPython SyncManager server on 127.0.0.1, port 0; prints its address; ends when stdin closes."""
     from multiprocessing import managers, process
+    sys.meta_path.insert(0, NoTestImports())
     process.current_process().authkey = authkey
     server = managers.SyncManager(address=('127.0.0.1', 0), authkey=authkey).get_server()
     print(json.dumps({'address': list(server.address)}), flush=True)
