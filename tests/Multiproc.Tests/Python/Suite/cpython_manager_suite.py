@@ -19,6 +19,7 @@ import gc
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -39,14 +40,15 @@ SKIPS = {
     'WithManagerTestBarrier.test_action': _PYTHON_CODE + (
         'Barrier(action=AppendTrue(results)) pickles a test-module callable that the server must import and call'),
     'WithManagerTestMyManager': _PYTHON_CODE + (
-        'MyManager registers the test classes FooBar and IteratorProxy and the generator baz as typeids; '
-        'the test starts its own server from them'),
+        'MyManager registers the test class FooBar and the generator baz as typeids and starts its own CPython '
+        'server from them (a BaseManager, not redirected), so it never touches the external server'),
     'WithManagerTestRemoteManager': _PYTHON_CODE + (
-        "QueueManager registers the test function get_queue as a typeid, with the 'xmlrpclib' serializer; "
-        'the test starts its own server from it'),
+        "QueueManager registers the test function get_queue as a typeid (with the 'xmlrpclib' serializer) and "
+        'starts its own CPython server from it (a BaseManager, not redirected), so it never touches the external '
+        'server'),
     'WithManagerTestManagerRestart': _PYTHON_CODE + (
-        'QueueManager registers the test function get_queue as a typeid; the test starts, stops and restarts '
-        'its own server on the same port'),
+        'QueueManager registers the test function get_queue as a typeid and starts, stops and restarts its own '
+        'CPython server on one port (a BaseManager, not redirected), so it never touches the external server'),
 }
 
 _TRACEBACK_LINES = 30
@@ -270,6 +272,7 @@ def run_suite(address, authkey, out, test_timeout, only=None):
                       'seconds': seconds})
         faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
         kill_children()
+        stop_reference_servers()
         result.records[test] = {'id': test, 'outcome': 'error'}
         result.write(summary(aborted=True))
         os._exit(3)
@@ -321,32 +324,44 @@ def serve(authkey):
 
     def exit_on_eof():
         sys.stdin.buffer.read()
+        kill_children()  # a test may have made the server start processes (a Pool's workers)
         os._exit(0)
 
     threading.Thread(target=exit_on_eof, daemon=True).start()
     server.serve_forever()
 
 
+_reference_servers = []
+
+
 def start_reference_server(authkey):
+    # Its own process group, so that stopping it also stops whatever it started.
     server = subprocess.Popen(
         [sys.executable, '-u', os.path.abspath(__file__), '--serve', '--authkey-hex', authkey.hex()],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None)
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None, start_new_session=True)
+    _reference_servers.append(server)
     line = server.stdout.readline()
     if not line:
-        server.kill()
-        server.wait(10)
+        stop_reference_servers()
         raise SystemExit('the reference server exited before printing its address')
     return server, tuple(json.loads(line)['address'])
 
 
-def stop_reference_server(server):
-    server.stdin.close()
-    try:
+def stop_reference_servers():
+    """Closes each reference server's stdin (it exits on EOF), then kills its process group."""
+    while _reference_servers:
+        server = _reference_servers.pop()
+        server.stdin.close()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            pass
+        try:
+            os.killpg(server.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         server.wait(10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(10)
-    server.stdout.close()
+        server.stdout.close()
 
 
 def self_test_verdict(records, fixture_errors):
@@ -396,8 +411,7 @@ def main():
             authkey, address = bytes.fromhex(args.authkey_hex), parse_address(args.address)
         records, fixture_errors, summary = run_suite(address, authkey, out, args.test_timeout, args.only)
     finally:
-        if server is not None:
-            stop_reference_server(server)
+        stop_reference_servers()
         kill_children()
 
     failed = summary['failed'] + summary['error'] + len([f for f in fixture_errors if f['outcome'] != 'skipped'])
