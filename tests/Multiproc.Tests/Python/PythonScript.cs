@@ -55,11 +55,21 @@ internal sealed class PythonScript : IDisposable
 
     /// <summary>Starts <paramref name="source"/> under <paramref name="interpreter"/> with <paramref name="arguments"/> as <c>sys.argv[1:]</c>.</summary>
     public static PythonScript Start(PythonInterpreter interpreter, string source, params string[] arguments)
+        => Launch(interpreter, ["-c", source, .. arguments]);
+
+    /// <summary>Starts the script file <paramref name="path"/> under <paramref name="interpreter"/> with <paramref name="arguments"/> as <c>sys.argv[1:]</c>.</summary>
+    /// <remarks>Run from a file, <c>__main__</c> has a path, so the spawn start method can re-import it in children.</remarks>
+    public static PythonScript StartFile(PythonInterpreter interpreter, string path, params string[] arguments)
+        => Launch(interpreter, [path, .. arguments]);
+
+    /// <summary>Reads the lines the script prints until it closes its stdout.</summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled first.</exception>
+    public IAsyncEnumerable<string> ReadAllLinesAsync(CancellationToken cancellationToken) => _lines.Reader.ReadAllAsync(cancellationToken);
+
+    private static PythonScript Launch(PythonInterpreter interpreter, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo(interpreter.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add("-u");
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(source);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
