@@ -45,6 +45,22 @@ public sealed class CPythonManagerSuiteTests(ITestOutputHelper output)
         Assert.Empty(ProcessesRunning(CPythonManagerSuite.ScriptPath));
     }
 
+    /// <summary>The judge: CPython 3.13's own manager tests, redirected to a Multiproc manager's Python listener.</summary>
+    [CPythonSuiteFact]
+    public async Task Suite_AgainstMultiprocManager_EveryRunnableTestPasses()
+    {
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions().ServePython("tcp://127.0.0.1:0"));
+        SuiteReport report = await CPythonManagerSuite.RunAsync(manager.PythonAddress!["tcp://".Length..], manager.AuthKey.ToArray(), s_deadline);
+        output.WriteLine(report.Describe());
+        output.WriteLine(report.Summary ?? "no summary");
+
+        Assert.False(report.TimedOut, $"The harness was killed after {s_deadline}.\n{report.StandardError}");
+        Assert.Empty(report.FixtureErrors);
+        Assert.Equal(CPythonManagerSuite.TestCount, report.Tests.Count);
+        Assert.True(report.Succeeded, $"exit {report.ExitCode}\n{report.Describe()}\n{report.StandardError}");
+        Assert.Equal(40, report.With(SuiteOutcome.Passed).Count);
+    }
+
     // The harness and its reference server run the script by path; neither may outlive the run.
     private static List<string> ProcessesRunning(string script)
     {
