@@ -24,13 +24,13 @@ internal sealed class PythonArrayType : PythonType
         return new PythonArray(typeCode, PythonIterables.Items(sequence));
     }
 
-    public override object? GetValue(object instance)
+    public override object? GetValue(object instance, PythonValues values)
     {
         var array = (PythonArray)instance;
         return array.ToArrayObject(array.ToArray());
     }
 
-    public override string Repr(object instance)
+    public override string Repr(object instance, PythonValues values)
     {
         var array = (PythonArray)instance;
         return $"array('{array.TypeCode}', {PythonRepr.Of(new PyList(array.ToArray()))})";

@@ -34,9 +34,9 @@ internal sealed class PythonBarrierType : PythonType
         return new PythonBarrier((int)Math.Min(parties, int.MaxValue), timeout is null ? null : PythonArguments.ToTimeout(timeout), context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError("a Barrier has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("a Barrier has no value to copy");
 
-    public override string Repr(object instance)
+    public override string Repr(object instance, PythonValues values)
     {
         var barrier = (PythonBarrier)instance;
         return $"<Barrier parties={barrier.Parties} waiting={barrier.Waiting} broken={(barrier.IsBroken ? "True" : "False")}>";

@@ -38,8 +38,8 @@ internal sealed class PythonCall : ServerCall
         object instance = _entry.Instance;
         object? result = Method switch
         {
-            "#GETVALUE" => _type.GetValue(instance),
-            "__repr__" or "__str__" when !_type.Exposed.Contains(Method) => _type.Repr(instance),
+            "#GETVALUE" => _type.GetValue(instance, _context.Values),
+            "__repr__" or "__str__" when !_type.Exposed.Contains(Method) => _type.Repr(instance, _context.Values),
             _ when _type.Exposed.Contains(Method) => await _type.InvokeAsync(
                 new PythonInvocation(instance, Method, _arguments, Session.Caller, _context, CancellationToken)).ConfigureAwait(false),
             _ => throw new PythonProtocolError($"method '{Method}' of typeid '{_type.TypeId}' is not exposed\nKeyError: '{Method}'"),

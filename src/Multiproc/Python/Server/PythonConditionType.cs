@@ -27,9 +27,9 @@ internal sealed class PythonConditionType : PythonType
         return new SharedConditionServer(reentrant: true, context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError("a Condition has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("a Condition has no value to copy");
 
-    public override string Repr(object instance) => "<Condition>";
+    public override string Repr(object instance, PythonValues values) => "<Condition>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {

@@ -13,7 +13,15 @@ internal sealed class PythonContext
         Options = options;
         Types = new PythonTypes(host.Registry);
         References = new PythonReferences(host);
+        Values = new PythonValues(this);
+        KeyComparer = new PythonKeyComparer(Values);
     }
+
+    /// <summary>Gets the mapping between Python values and stored ones.</summary>
+    public PythonValues Values { get; }
+
+    /// <summary>Gets the key comparer of the dictionaries Python clients create.</summary>
+    public PythonKeyComparer KeyComparer { get; }
 
     public ObjectHost Host { get; }
 

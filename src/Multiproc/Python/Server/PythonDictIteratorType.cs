@@ -23,9 +23,9 @@ internal sealed class PythonDictIteratorType : PythonType
     public override object Create(PythonArguments arguments, PythonContext context)
         => throw new PythonProtocolError("an Iterator is made by a dict's __iter__, not by create");
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError("an Iterator has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("an Iterator has no value to copy");
 
-    public override string Repr(object instance) => "<dict_keyiterator>";
+    public override string Repr(object instance, PythonValues values) => "<dict_keyiterator>";
 
     public override ValueTask<object?> InvokeAsync(PythonInvocation call)
     {
@@ -35,7 +35,7 @@ internal sealed class PythonDictIteratorType : PythonType
             case "__next__":
             case "send":
                 return iterator.TryNext(out EncodedValue key)
-                    ? ValueTask.FromResult(PythonValueBridge.DecodeKey(key))
+                    ? ValueTask.FromResult(call.Context.Values.DecodeKey(key))
                     : throw new PythonRaise(PythonErrors.StopIteration());
             case "close":
                 return ValueTask.FromResult<object?>(null);

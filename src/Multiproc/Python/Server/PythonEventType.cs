@@ -21,9 +21,9 @@ internal sealed class PythonEventType : PythonType
         return new SharedEventServer(initialState: false, context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError("an Event has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("an Event has no value to copy");
 
-    public override string Repr(object instance) => $"<Event {(((SharedEventServer)instance).IsSet() ? "set" : "unset")}>";
+    public override string Repr(object instance, PythonValues values) => $"<Event {(((SharedEventServer)instance).IsSet() ? "set" : "unset")}>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {

@@ -5,12 +5,10 @@ namespace Multiproc.Python.Server;
 
 /// <summary>Dictionary keys compared as Python compares them (<c>1 == 1.0 == True</c>, tuples by value), whichever client stored them.</summary>
 /// <exception cref="PythonTypeErrorException">Hashing an unhashable key (a list, a dict): Python's <c>TypeError</c>.</exception>
-internal sealed class PythonKeyComparer : IEqualityComparer<EncodedValue>
+internal sealed class PythonKeyComparer(PythonValues values) : IEqualityComparer<EncodedValue>
 {
-    public static PythonKeyComparer Instance { get; } = new();
-
     public bool Equals(EncodedValue x, EncodedValue y)
-        => PythonEquality.Instance.Equals(PythonValueBridge.DecodeKey(x), PythonValueBridge.DecodeKey(y));
+        => PythonEquality.Instance.Equals(values.DecodeKey(x), values.DecodeKey(y));
 
-    public int GetHashCode(EncodedValue obj) => PythonEquality.Instance.GetHashCode(PythonValueBridge.DecodeKey(obj));
+    public int GetHashCode(EncodedValue obj) => PythonEquality.Instance.GetHashCode(values.DecodeKey(obj));
 }

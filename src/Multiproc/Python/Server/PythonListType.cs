@@ -7,7 +7,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>list</c> (<c>ListProxy</c>) on a shared list: indexes and slices, sort, equality the Python way.</summary>
-/// <remarks>A list created from .NET is the same object; its items reach Python through <see cref="PythonValueBridge"/>.</remarks>
+/// <remarks>A list created from .NET is the same object; its items reach Python through <see cref="PythonValues"/>.</remarks>
 internal sealed class PythonListType : PythonType
 {
     public static PythonListType Instance { get; } = new();
@@ -24,10 +24,10 @@ internal sealed class PythonListType : PythonType
     {
         arguments.Expect(1);
         object? items = arguments.Get(0, "iterable", PyTuple.Empty);
-        return new SharedListServer((int)ValueKind.Any, nullable: true, Encode(PythonIterables.Items(items)));
+        return new SharedListServer((int)ValueKind.Any, nullable: true, Encode(context.Values, PythonIterables.Items(items)));
     }
 
-    public override object? GetValue(object instance) => new PyList(Decoded((SharedListServer)instance));
+    public override object? GetValue(object instance, PythonValues values) => new PyList(Decoded((SharedListServer)instance, values));
 
     public override ValueTask<object?> InvokeAsync(PythonInvocation call) => ValueTask.FromResult(Invoke(call));
 
@@ -35,33 +35,34 @@ internal sealed class PythonListType : PythonType
     {
         var list = (SharedListServer)call.Instance;
         PythonArguments args = call.Arguments;
+        PythonValues values = call.Context.Values;
         switch (call.Method)
         {
             case "__len__":
                 return (long)list.Count();
             case "__getitem__":
-                return GetItem(list, args.Require(0, "index"));
+                return GetItem(list, values, args.Require(0, "index"));
             case "__setitem__":
-                SetItem(list, args.Require(0, "index"), args.Require(1, "value"));
+                SetItem(list, values, args.Require(0, "index"), args.Require(1, "value"));
                 return null;
             case "__delitem__":
-                DeleteItem(list, args.Require(0, "index"));
+                DeleteItem(list, values, args.Require(0, "index"));
                 return null;
             case "__contains__":
-                return IndexOf(list, args.Require(0, "value"), 0, list.Count()) >= 0;
+                return IndexOf(list, values, args.Require(0, "value"), 0, list.Count()) >= 0;
             case "append":
-                list.Add(PythonValueBridge.Encode(args.Require(0, "object")));
+                list.Add(values.Encode(args.Require(0, "object")));
                 return null;
             case "extend":
-                list.AddRange(Encode(PythonIterables.Items(args.Require(0, "iterable"))));
+                list.AddRange(Encode(values, PythonIterables.Items(args.Require(0, "iterable"))));
                 return null;
             case "insert":
-                Insert(list, args.Require(0, "index"), args.Require(1, "object"));
+                Insert(list, values, args.Require(0, "index"), args.Require(1, "object"));
                 return null;
             case "pop":
-                return Pop(list, args.Get(0, "index", -1L));
+                return Pop(list, values, args.Get(0, "index", -1L));
             case "remove":
-                int found = IndexOf(list, args.Require(0, "value"), 0, list.Count());
+                int found = IndexOf(list, values, args.Require(0, "value"), 0, list.Count());
                 if (found < 0)
                 {
                     throw new ArgumentException("list.remove(x): x not in list");
@@ -70,15 +71,15 @@ internal sealed class PythonListType : PythonType
                 list.RemoveAt(found);
                 return null;
             case "index":
-                return Index(list, args);
+                return Index(list, values, args);
             case "count":
                 object? value = args.Require(0, "value");
-                return (long)list.Items.Count(item => PythonEquality.Instance.Equals(PythonValueBridge.Decode(item), value));
+                return (long)list.Items.Count(item => PythonEquality.Instance.Equals(values.Decode(item), value));
             case "reverse":
                 list.Replace([.. list.Items.Reverse()]);
                 return null;
             case "sort":
-                Sort(list, args);
+                Sort(list, values, args);
                 return null;
             case "__add__":
                 if (args.Require(0, "value") is not PyList other)
@@ -86,59 +87,59 @@ internal sealed class PythonListType : PythonType
                     throw new PythonTypeErrorException($"can only concatenate list (not \"{PythonTypeNames.Of(args.Get(0, "value"))}\") to list");
                 }
 
-                return new PyList([.. Decoded(list), .. other.Items]);
+                return new PyList([.. Decoded(list, values), .. other.Items]);
             case "__mul__":
             case "__rmul__":
-                return new PyList(Repeat(Decoded(list), args.Require(0, "value")));
+                return new PyList(Repeat(Decoded(list, values), args.Require(0, "value")));
             case "__imul__":
                 long times = PythonArguments.ToIndex(args.Require(0, "value"), "can't multiply sequence by non-int");
                 list.Replace([.. Repeat(list.Items.ToList(), times)]);
                 return null;
             case "__reversed__":
-                return new PyList(Decoded(list).AsEnumerable().Reverse());
+                return new PyList(Decoded(list, values).AsEnumerable().Reverse());
             default:
                 throw NotExposed(call.Method);
         }
     }
 
-    private static EncodedValue[] Encode(List<object?> items)
+    private static EncodedValue[] Encode(PythonValues values, List<object?> items)
     {
         var encoded = new EncodedValue[items.Count];
         for (int i = 0; i < encoded.Length; i++)
         {
-            encoded[i] = PythonValueBridge.Encode(items[i]);
+            encoded[i] = values.Encode(items[i]);
         }
 
         return encoded;
     }
 
-    private static List<object?> Decoded(SharedListServer list) => [.. list.Items.Select(item => PythonValueBridge.Decode(item))];
+    private static List<object?> Decoded(SharedListServer list, PythonValues values) => [.. list.Items.Select(item => values.Decode(item))];
 
-    private static object? GetItem(SharedListServer list, object? index)
+    private static object? GetItem(SharedListServer list, PythonValues values, object? index)
     {
         if (PythonSlice.TryResolve(index, list.Count(), out PythonSlice slice))
         {
             var items = new List<object?>(slice.Count);
             for (int i = 0; i < slice.Count; i++)
             {
-                items.Add(PythonValueBridge.Decode(list.Items[slice[i]]));
+                items.Add(values.Decode(list.Items[slice[i]]));
             }
 
             return new PyList(items);
         }
 
-        return PythonValueBridge.Decode(list.Items[Normalize(list, index, "list index out of range")]);
+        return values.Decode(list.Items[Normalize(list, index, "list index out of range")]);
     }
 
-    private static void SetItem(SharedListServer list, object? index, object? value)
+    private static void SetItem(SharedListServer list, PythonValues values, object? index, object? value)
     {
         if (!PythonSlice.TryResolve(index, list.Count(), out PythonSlice slice))
         {
-            list.Set(Normalize(list, index, "list assignment index out of range"), PythonValueBridge.Encode(value));
+            list.Set(Normalize(list, index, "list assignment index out of range"), values.Encode(value));
             return;
         }
 
-        EncodedValue[] replacement = Encode(PythonIterables.Items(value));
+        EncodedValue[] replacement = Encode(values, PythonIterables.Items(value));
         List<EncodedValue> items = [.. list.Items];
         if (slice.Step == 1)
         {
@@ -162,7 +163,7 @@ internal sealed class PythonListType : PythonType
         list.Replace([.. items]);
     }
 
-    private static void DeleteItem(SharedListServer list, object? index)
+    private static void DeleteItem(SharedListServer list, PythonValues values, object? index)
     {
         if (!PythonSlice.TryResolve(index, list.Count(), out PythonSlice slice))
         {
@@ -179,15 +180,15 @@ internal sealed class PythonListType : PythonType
         list.Replace([.. list.Items.Where((_, i) => !removed.Contains(i))]);
     }
 
-    private static void Insert(SharedListServer list, object? index, object? value)
+    private static void Insert(SharedListServer list, PythonValues values, object? index, object? value)
     {
         long at = PythonArguments.ToIndex(index, "list indices");
         int count = list.Count();
         at = at < 0 ? Math.Max(at + count, 0) : Math.Min(at, count);
-        list.Insert((int)at, PythonValueBridge.Encode(value));
+        list.Insert((int)at, values.Encode(value));
     }
 
-    private static object? Pop(SharedListServer list, object? index)
+    private static object? Pop(SharedListServer list, PythonValues values, object? index)
     {
         if (list.Count() == 0)
         {
@@ -199,22 +200,22 @@ internal sealed class PythonListType : PythonType
         {
             // The last item leaves under a lease: it goes back if its reply cannot be written.
             Leased<EncodedValue[]> last = list.TryPop();
-            return new PythonLeased(PythonValueBridge.Decode(last.Value[0]), last.Lease);
+            return new PythonLeased(values.Decode(last.Value[0]), last.Lease);
         }
 
         EncodedValue item = list.Take(Normalize(list, index, "pop index out of range"));
-        object? value = PythonValueBridge.Decode(item);
+        object? value = values.Decode(item);
         item.Release();
         return value;
     }
 
-    private static long Index(SharedListServer list, PythonArguments args)
+    private static long Index(SharedListServer list, PythonValues values, PythonArguments args)
     {
         object? value = args.Require(0, "value");
         int count = list.Count();
         int start = Bound(args.Get(1, "start", 0L), count);
         int stop = Bound(args.Get(2, "stop", (long)int.MaxValue), count);
-        int found = IndexOf(list, value, start, stop);
+        int found = IndexOf(list, values, value, start, stop);
         return found >= 0 ? found : throw new ArgumentException($"{PythonRepr.Of(value)} is not in list");
     }
 
@@ -224,11 +225,11 @@ internal sealed class PythonListType : PythonType
         return (int)(at < 0 ? Math.Max(at + count, 0) : Math.Min(at, count));
     }
 
-    private static int IndexOf(SharedListServer list, object? value, int start, int stop)
+    private static int IndexOf(SharedListServer list, PythonValues values, object? value, int start, int stop)
     {
         for (int i = start; i < Math.Min(stop, list.Count()); i++)
         {
-            if (PythonEquality.Instance.Equals(PythonValueBridge.Decode(list.Items[i]), value))
+            if (PythonEquality.Instance.Equals(values.Decode(list.Items[i]), value))
             {
                 return i;
             }
@@ -237,7 +238,7 @@ internal sealed class PythonListType : PythonType
         return -1;
     }
 
-    private static void Sort(SharedListServer list, PythonArguments args)
+    private static void Sort(SharedListServer list, PythonValues values, PythonArguments args)
     {
         args.Expect(0, "key", "reverse");
         if (args.Get(int.MaxValue, "key") is not null)
@@ -247,7 +248,7 @@ internal sealed class PythonListType : PythonType
 
         bool reverse = PythonArguments.ToBool(args.Get(int.MaxValue, "reverse", false));
         EncodedValue[] items = [.. list.Items];
-        object?[] keys = [.. items.Select(item => PythonValueBridge.Decode(item))];
+        object?[] keys = [.. items.Select(item => values.Decode(item))];
         int[] order = [.. Enumerable.Range(0, items.Length)];
         try
         {

@@ -28,9 +28,9 @@ internal sealed class PythonLockType(string typeId, bool reentrant) : PythonType
         return new SharedLockServer(reentrant, ownerless: !reentrant, context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError($"a {typeId} has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError($"a {typeId} has no value to copy");
 
-    public override string Repr(object instance) => $"<{typeId} {(((SharedLockServer)instance).IsLocked() ? "locked" : "unlocked")}>";
+    public override string Repr(object instance, PythonValues values) => $"<{typeId} {(((SharedLockServer)instance).IsLocked() ? "locked" : "unlocked")}>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {

@@ -23,24 +23,24 @@ internal sealed class PythonNamespaceType : PythonType
         var ns = new SharedNamespaceServer();
         foreach ((object? name, object? value) in arguments.Keywords)
         {
-            ns.Set((string)name!, PythonValueBridge.Encode(value));
+            ns.Set((string)name!, context.Values.Encode(value));
         }
 
         return ns;
     }
 
     /// <summary>A <c>multiprocessing.managers.Namespace</c> with the attributes (what CPython's <c>#GETVALUE</c> sends).</summary>
-    public override object? GetValue(object instance)
+    public override object? GetValue(object instance, PythonValues values)
     {
         var value = new PyObject(new PyGlobal("multiprocessing.managers", "Namespace"), PyTuple.Empty, PyObjectKind.NewObj);
-        value.SetState(Attributes((SharedNamespaceServer)instance));
+        value.SetState(Attributes((SharedNamespaceServer)instance, values));
         return value;
     }
 
     /// <summary><c>Namespace(a=1, b='x')</c>: public attributes sorted by name, values by Python repr (CPython's tests compare it).</summary>
-    public override string Repr(object instance)
+    public override string Repr(object instance, PythonValues values)
     {
-        PyDict attributes = Attributes((SharedNamespaceServer)instance);
+        PyDict attributes = Attributes((SharedNamespaceServer)instance, values);
         return "Namespace(" + string.Join(", ", attributes.Where(pair => pair.Key is string name && !name.StartsWith('_'))
             .Select(pair => $"{pair.Key}={PythonRepr.Of(pair.Value)}")) + ")";
     }
@@ -49,15 +49,16 @@ internal sealed class PythonNamespaceType : PythonType
     {
         var ns = (SharedNamespaceServer)call.Instance;
         PythonArguments args = call.Arguments;
+        PythonValues values = call.Context.Values;
         string name = args.Require(0, "name") as string ?? throw new PythonTypeErrorException("attribute name must be string");
         switch (call.Method)
         {
             case "__getattribute__":
                 return ns.TryGet(name) is [var value]
-                    ? ValueTask.FromResult(PythonValueBridge.Decode(value))
+                    ? ValueTask.FromResult(values.Decode(value))
                     : throw new PythonRaise(PythonErrors.AttributeError($"'Namespace' object has no attribute '{name}'"));
             case "__setattr__":
-                ns.Set(name, PythonValueBridge.Encode(args.Require(1, "value")));
+                ns.Set(name, values.Encode(args.Require(1, "value")));
                 return ValueTask.FromResult<object?>(null);
             case "__delattr__":
                 return ns.Remove(name)
@@ -68,14 +69,14 @@ internal sealed class PythonNamespaceType : PythonType
         }
     }
 
-    private static PyDict Attributes(SharedNamespaceServer ns)
+    private static PyDict Attributes(SharedNamespaceServer ns, PythonValues values)
     {
         var attributes = new PyDict();
         foreach (string name in ns.Names())
         {
             if (ns.TryGet(name) is [var value])
             {
-                attributes[name] = PythonValueBridge.Decode(value);
+                attributes[name] = values.Decode(value);
             }
         }
 

@@ -31,14 +31,15 @@ internal sealed class PythonQueueType(string typeId) : PythonType
         return new SharedQueueServer((int)ValueKind.Any, nullable: true, (int)Math.Clamp(maxSize, 0, int.MaxValue), context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError("a Queue has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("a Queue has no value to copy");
 
-    public override string Repr(object instance) => $"<queue.Queue object, {((SharedQueueServer)instance).Count()} items>";
+    public override string Repr(object instance, PythonValues values) => $"<queue.Queue object, {((SharedQueueServer)instance).Count()} items>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {
         var queue = (SharedQueueServer)call.Instance;
         PythonArguments args = call.Arguments;
+        PythonValues values = call.Context.Values;
         switch (call.Method)
         {
             case "qsize":
@@ -51,7 +52,7 @@ internal sealed class PythonQueueType(string typeId) : PythonType
             case "put_nowait":
                 args.Expect(3, "item", "block", "timeout");
                 TimeSpan putWait = Wait(call.Method == "put_nowait", args, 1);
-                return await queue.Put(PythonValueBridge.Encode(args.Require(0, "item")), putWait, call.CancellationToken).ConfigureAwait(false)
+                return await queue.Put(values.Encode(args.Require(0, "item")), putWait, call.CancellationToken).ConfigureAwait(false)
                     ? null
                     : throw new PythonRaise(PythonErrors.QueueFull());
             case "get":
@@ -60,7 +61,7 @@ internal sealed class PythonQueueType(string typeId) : PythonType
                 TimeSpan getWait = Wait(call.Method == "get_nowait", args, 0);
                 Leased<EncodedValue[]?> taken = await queue.Take(1, getWait, call.Caller, call.CancellationToken).ConfigureAwait(false);
                 return taken.Value is [var item]
-                    ? new PythonLeased(PythonValueBridge.Decode(item), taken.Lease)
+                    ? new PythonLeased(values.Decode(item), taken.Lease)
                     : throw new PythonRaise(PythonErrors.QueueEmpty());
             case "task_done":
                 try

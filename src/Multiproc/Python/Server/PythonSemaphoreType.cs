@@ -30,9 +30,9 @@ internal sealed class PythonSemaphoreType(string typeId, bool bounded) : PythonT
         return new SharedSemaphoreServer(initial, bounded ? Math.Max(initial, 1) : int.MaxValue, (int)SemaphoreKind.Counting, context.Host.Clock);
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError($"a {typeId} has no value to copy");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError($"a {typeId} has no value to copy");
 
-    public override string Repr(object instance) => $"<{typeId} value={((SharedSemaphoreServer)instance).CurrentCount()}>";
+    public override string Repr(object instance, PythonValues values) => $"<{typeId} value={((SharedSemaphoreServer)instance).CurrentCount()}>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {

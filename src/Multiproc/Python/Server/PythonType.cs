@@ -30,10 +30,10 @@ internal abstract class PythonType
     public abstract ValueTask<object?> InvokeAsync(PythonInvocation call);
 
     /// <summary>The object's value for <c>#GETVALUE</c> (<c>copy.deepcopy(proxy)</c>, <c>proxy._getvalue()</c>).</summary>
-    public abstract object? GetValue(object instance);
+    public abstract object? GetValue(object instance, PythonValues values);
 
     /// <summary>The object's <c>repr()</c>, for <c>str(proxy)</c> and <c>repr(proxy)</c>.</summary>
-    public virtual string Repr(object instance) => PythonRepr.Of(GetValue(instance));
+    public virtual string Repr(object instance, PythonValues values) => PythonRepr.Of(GetValue(instance, values));
 
     /// <summary>Refuses a method this type does not expose.</summary>
     protected PythonProtocolError NotExposed(string method) => new($"method '{method}' of typeid '{TypeId}' is not exposed");

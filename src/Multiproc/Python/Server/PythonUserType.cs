@@ -66,9 +66,9 @@ internal sealed class PythonUserType : PythonType
             : new PythonTypeErrorException($"{TypeId}(): {lastError.Message}");
     }
 
-    public override object? GetValue(object instance) => throw new PythonProtocolError($"a {TypeId} is not copied by value; call its methods");
+    public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError($"a {TypeId} is not copied by value; call its methods");
 
-    public override string Repr(object instance) => $"<{TypeId} object>";
+    public override string Repr(object instance, PythonValues values) => $"<{TypeId} object>";
 
     public override async ValueTask<object?> InvokeAsync(PythonInvocation call)
     {
@@ -138,7 +138,7 @@ internal sealed class PythonUserType : PythonType
             return System.Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        EncodedValue encoded = PythonValueBridge.Encode(value);
+        EncodedValue encoded = context.Values.Encode(value);
         var reader = new MessagePackReader(encoded.Bytes.ToArray());
         return ValueCodec.GetReader(type)(ref reader, context.SerializerOptions);
     }
@@ -155,6 +155,6 @@ internal sealed class PythonUserType : PythonType
         var writer = new MessagePackWriter(buffer);
         ValueCodec.GetWriter(type)(ref writer, value, context.SerializerOptions);
         writer.Flush();
-        return PythonValueBridge.Decode(new EncodedValue(buffer.WrittenSpan.ToArray(), null));
+        return context.Values.Decode(new EncodedValue(buffer.WrittenSpan.ToArray(), null));
     }
 }

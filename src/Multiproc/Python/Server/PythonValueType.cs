@@ -21,33 +21,34 @@ internal sealed class PythonValueType : PythonType
     {
         arguments.Expect(3, "typecode", "value", "lock");
         object? value = arguments.Require(1, "value");
-        return new SharedValueServer((int)ValueKind.Any, nullable: true, PythonValueBridge.Encode(value));
+        return new SharedValueServer((int)ValueKind.Any, nullable: true, context.Values.Encode(value));
     }
 
     /// <summary>A <c>multiprocessing.managers.Value</c> (what CPython's <c>#GETVALUE</c> sends); the typecode is not kept, so it is None.</summary>
-    public override object? GetValue(object instance)
+    public override object? GetValue(object instance, PythonValues values)
     {
         var value = new PyObject(new PyGlobal("multiprocessing.managers", "Value"), PyTuple.Empty, PyObjectKind.NewObj);
         var state = new PyDict
         {
             ["_typecode"] = null,
-            ["_value"] = PythonValueBridge.Decode(((SharedValueServer)instance).Get()),
+            ["_value"] = values.Decode(((SharedValueServer)instance).Get()),
         };
         value.SetState(state);
         return value;
     }
 
-    public override string Repr(object instance) => $"Value(None, {PythonRepr.Of(PythonValueBridge.Decode(((SharedValueServer)instance).Get()))})";
+    public override string Repr(object instance, PythonValues values) => $"Value(None, {PythonRepr.Of(values.Decode(((SharedValueServer)instance).Get()))})";
 
     public override ValueTask<object?> InvokeAsync(PythonInvocation call)
     {
         var value = (SharedValueServer)call.Instance;
+        PythonValues values = call.Context.Values;
         switch (call.Method)
         {
             case "get":
-                return ValueTask.FromResult(PythonValueBridge.Decode(value.Get()));
+                return ValueTask.FromResult(values.Decode(value.Get()));
             case "set":
-                value.Set(PythonValueBridge.Encode(call.Arguments.Require(0, "value")));
+                value.Set(values.Encode(call.Arguments.Require(0, "value")));
                 return ValueTask.FromResult<object?>(null);
             default:
                 throw NotExposed(call.Method);

@@ -23,26 +23,36 @@ namespace Multiproc.Python.Server;
 /// (as UTC). Anything else (a user's class, a <c>Fraction</c>, an aware datetime) is a Python object:
 /// extension <see cref="ExtensionCodes.PythonObject"/> carrying its pickle.</para>
 /// <para>MessagePack to Python: nil, bool, int, float, str, bin → bytes, array → list (a tuple where a
-/// dict key needs one), map → dict, timestamp → naive datetime in UTC, a Python object → itself.
-/// A shared-object reference stored by a .NET client has no Python form yet: reading it is refused.</para>
+/// dict key needs one), map → dict, timestamp → naive datetime in UTC, a Python object → itself.</para>
+/// <para>Shared objects inside values: a proxy a Python client sends (<c>RebuildProxy(ListProxy, Token, …)</c>) of an
+/// object of this manager becomes a shared-object reference, which keeps the object alive while it is stored and
+/// which .NET clients read as a proxy; Python clients get their own <c>RebuildProxy</c> back. A reference a .NET
+/// client stored reaches Python as a <c>RebuildProxy</c> of its typed proxy class (<c>AutoProxy</c> for a queue
+/// or a registered class), with this listener's address in its token.</para>
 /// </remarks>
-internal static class PythonValueBridge
+internal sealed class PythonValues
 {
     private const sbyte TimestampExtension = -1;
 
+    private readonly PythonContext _context;
+
+    public PythonValues(PythonContext context) => _context = context;
+
     /// <summary>Encodes a Python value for storage, keeping the value itself beside its encoding.</summary>
-    public static EncodedValue Encode(object? value)
+    /// <exception cref="PythonProtocolError">A proxy inside names an object of this manager that was released.</exception>
+    public EncodedValue Encode(object? value)
     {
         var buffer = new ArrayBufferWriter<byte>(64);
         var writer = new MessagePackWriter(buffer);
-        Write(ref writer, value);
+        List<ObjectEntry>? references = null;
+        Write(ref writer, value, ref references);
         writer.Flush();
-        return new EncodedValue(buffer.WrittenSpan.ToArray(), null, python: value);
+        return new EncodedValue(buffer.WrittenSpan.ToArray(), references?.ToArray(), python: value);
     }
 
     /// <summary>The Python value of a stored value: the one a Python client wrote, or the mapping of a .NET one.</summary>
-    /// <exception cref="NotSupportedException">The value holds something with no Python form (a shared-object reference).</exception>
-    public static object? Decode(in EncodedValue value)
+    /// <exception cref="NotSupportedException">The value holds something with no Python form (an object of a .NET-only type).</exception>
+    public object? Decode(in EncodedValue value)
     {
         if (value.Python is not null || value.IsNil)
         {
@@ -54,7 +64,7 @@ internal static class PythonValueBridge
     }
 
     /// <summary>The Python value of a stored dictionary key: arrays read as tuples, so a .NET key is hashable.</summary>
-    public static object? DecodeKey(in EncodedValue value)
+    public object? DecodeKey(in EncodedValue value)
     {
         if (value.Python is not null || value.IsNil)
         {
@@ -65,7 +75,7 @@ internal static class PythonValueBridge
         return Read(ref reader, asKey: true);
     }
 
-    private static void Write(ref MessagePackWriter writer, object? value)
+    private void Write(ref MessagePackWriter writer, object? value, ref List<ObjectEntry>? references)
     {
         switch (value)
         {
@@ -91,25 +101,29 @@ internal static class PythonValueBridge
                 writer.Write(bytes.Items.ToArray());
                 break;
             case PyTuple tuple:
-                WriteArray(ref writer, tuple.Count, tuple);
+                WriteArray(ref writer, tuple.Count, tuple, ref references);
                 break;
             case PyList list:
-                WriteArray(ref writer, list.Items.Count, list.Items);
+                WriteArray(ref writer, list.Items.Count, list.Items, ref references);
                 break;
             case PySet set:
-                WriteArray(ref writer, set.Items.Count, set.Items);
+                WriteArray(ref writer, set.Items.Count, set.Items, ref references);
                 break;
             case PyFrozenSet set:
-                WriteArray(ref writer, set.Count, set);
+                WriteArray(ref writer, set.Count, set, ref references);
                 break;
             case PyDict dict:
                 writer.WriteMapHeader(dict.Count);
                 foreach ((object? key, object? item) in dict)
                 {
-                    Write(ref writer, key);
-                    Write(ref writer, item);
+                    Write(ref writer, key, ref references);
+                    Write(ref writer, item, ref references);
                 }
 
+                break;
+            case PyObject obj when TryGetOwnProxy(obj, out ObjectEntry? entry):
+                (references ??= []).Add(entry);
+                ReferenceAwareFormatter<object>.WriteReference(ref writer, entry.Id, entry.Binding.TypeId);
                 break;
             case PyObject obj when TryGetDecimal(obj, out string? digits):
                 writer.Write(digits);
@@ -125,16 +139,16 @@ internal static class PythonValueBridge
         }
     }
 
-    private static void WriteArray(ref MessagePackWriter writer, int count, IEnumerable<object?> items)
+    private void WriteArray(ref MessagePackWriter writer, int count, IEnumerable<object?> items, ref List<ObjectEntry>? references)
     {
         writer.WriteArrayHeader(count);
         foreach (object? item in items)
         {
-            Write(ref writer, item);
+            Write(ref writer, item, ref references);
         }
     }
 
-    private static object? Read(ref MessagePackReader reader, bool asKey)
+    private object? Read(ref MessagePackReader reader, bool asKey)
     {
         switch (reader.NextMessagePackType)
         {
@@ -177,7 +191,7 @@ internal static class PythonValueBridge
         }
     }
 
-    private static object ReadExtension(ref MessagePackReader reader)
+    private object ReadExtension(ref MessagePackReader reader)
     {
         MessagePackReader peek = reader.CreatePeekReader();
         ExtensionHeader header = peek.ReadExtensionFormatHeader();
@@ -190,10 +204,53 @@ internal static class PythonValueBridge
         return extension.TypeCode switch
         {
             ExtensionCodes.PythonObject => PickleReader.Read(extension.Data.ToArray())!,
-            ExtensionCodes.Reference => throw new NotSupportedException(
-                "The value holds a shared object stored by a .NET client; handing one to a Python client is not supported yet."),
+            ExtensionCodes.Reference => ProxyOf(extension.Data),
             _ => throw new NotSupportedException($"A stored value with MessagePack extension {extension.TypeCode} has no Python form."),
         };
+    }
+
+    /// <summary>A <c>RebuildProxy(...)</c> a Python client sent, of an object in this manager's table.</summary>
+    /// <remarks>Its token's address must be this listener's (the port, or the Unix path): ids of another manager are not ours.</remarks>
+    private bool TryGetOwnProxy(PyObject obj, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ObjectEntry? entry)
+    {
+        entry = null;
+        if (obj.Class is not { Module: "multiprocessing.managers", Name: "RebuildProxy" } || obj.Args.Count < 2
+            || obj.Args[1] is not PyObject { State: PyTuple { Count: 3 } token } || !IsOwnAddress(token[1]))
+        {
+            return false;
+        }
+
+        if (!PythonTypes.TryParseIdent(token[2] as string, out long id) || !_context.Host.Table.TryGet(id, out ObjectEntry found))
+        {
+            throw new PythonProtocolError($"KeyError: '{token[2]}': the proxy names a shared object this manager no longer has");
+        }
+
+        entry = found;
+        return true;
+    }
+
+    private bool IsOwnAddress(object? address) => (_context.TokenAddress, address) switch
+    {
+        (PyTuple { Count: 2 } own, PyTuple { Count: 2 } other) => PythonEquality.Instance.Equals(own[1], other[1]),
+        (string own, string other) => own == other,
+        _ => false,
+    };
+
+    /// <summary>A shared-object reference (<c>[objectId, typeId]</c>) as the <c>RebuildProxy</c> a stock client unpickles into a proxy.</summary>
+    private PyObject ProxyOf(ReadOnlySequence<byte> data)
+    {
+        var reader = new MessagePackReader(data);
+        reader.ReadArrayHeader();
+        long id = reader.ReadInt64();
+        if (!_context.Host.Table.TryGet(id, out ObjectEntry entry))
+        {
+            throw new ObjectDisposedException(null, $"The shared object {id} inside the value was released.");
+        }
+
+        PythonType type = _context.Types.Of(entry);
+        (string proxyClass, PyDict kwds) = PythonProxyClasses.For(type);
+        PyObject token = PythonReplies.Token(type.TypeId, _context.TokenAddress, PythonTypes.Ident(entry));
+        return PyObject.Reduce("multiprocessing.managers", "RebuildProxy", new PyGlobal("multiprocessing.managers", proxyClass), token, "pickle", kwds);
     }
 
     private static object Normalize(ulong number) => number <= long.MaxValue ? (long)number : new BigInteger(number);
