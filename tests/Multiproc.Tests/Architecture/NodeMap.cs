@@ -2,8 +2,8 @@ namespace Multiproc.Tests.Architecture;
 
 /// <summary>The graph's nodes as <c>docs/architecture.md</c> ("Nodes") defines them: a folder is a node, except
 /// that the root folder is split by declared type, <c>Server/Dispatch</c> and <c>Proxies/BuiltIns</c> belong to
-/// their parent, and <c>Server/BuiltIns</c>, <c>Protocol/BuiltIns</c> and the <c>Processes/*</c> folders are nodes
-/// of their own.</summary>
+/// their parent, and <c>Server/BuiltIns</c>, <c>Protocol/BuiltIns</c>, <c>Python/Server</c> and the <c>Processes/*</c> folders
+/// are nodes of their own.</summary>
 internal static class NodeMap
 {
     public const string Facades = "Root.Facades";
@@ -51,6 +51,7 @@ internal static class NodeMap
     {
         ["Server" or "Protocol", "BuiltIns", ..] => folders[0] + ".BuiltIns",
         ["Processes", string part, ..] => "Processes." + part,
+        ["Python", "Server", ..] => "Python.Server",
         _ => folders[0],
     };
 

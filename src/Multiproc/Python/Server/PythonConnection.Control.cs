@@ -27,7 +27,7 @@ internal sealed partial class PythonConnection
             reply = ErrorReply(ex);
         }
 
-        Reply(reply);
+        SendReply(reply);
     }
 
     private object? Control(PythonRequest request)

@@ -91,11 +91,11 @@ internal sealed partial class PythonConnection : ServerSession
 #pragma warning restore CA1031
         {
             lease?.Return();
-            Reply(PickleWriter.Write(new PyTuple("#UNSERIALIZABLE", ex.Message)));
+            SendReply(PickleWriter.Write(new PyTuple("#UNSERIALIZABLE", ex.Message)));
             return;
         }
 
-        if (Reply(reply))
+        if (SendReply(reply))
         {
             lease?.Commit();
         }
@@ -109,7 +109,7 @@ internal sealed partial class PythonConnection : ServerSession
     {
         Host.CountError();
         ServerMetrics.CountError(exception);
-        Reply(ErrorReply(exception));
+        SendReply(ErrorReply(exception));
     }
 
     protected override void OnClosing()
@@ -147,7 +147,7 @@ internal sealed partial class PythonConnection : ServerSession
         {
             // The frame was whole: the connection stays in step, only this request fails.
             ServerMetrics.CountDropped(DropReasons.ProtocolViolation);
-            Reply(PythonReplies.Traceback("the request could not be read: " + ex.Message));
+            SendReply(PythonReplies.Traceback("the request could not be read: " + ex.Message));
             return;
         }
 
@@ -165,7 +165,7 @@ internal sealed partial class PythonConnection : ServerSession
     {
         if (!PythonTypes.TryParseIdent(request.Ident, out long id) || !Host.Table.TryGet(id, out ObjectEntry entry))
         {
-            Reply(PythonReplies.Traceback($"KeyError: '{request.Ident}': no shared object with this id (it was released or never existed)"));
+            SendReply(PythonReplies.Traceback($"KeyError: '{request.Ident}': no shared object with this id (it was released or never existed)"));
             return;
         }
 
@@ -176,7 +176,7 @@ internal sealed partial class PythonConnection : ServerSession
         }
         catch (PythonProtocolError ex)
         {
-            Reply(PythonReplies.Traceback(ex.Message));
+            SendReply(PythonReplies.Traceback(ex.Message));
             return;
         }
 
@@ -220,7 +220,7 @@ internal sealed partial class PythonConnection : ServerSession
     }
 
     /// <summary>Writes one reply frame; false when the client is gone (the connection closes).</summary>
-    private bool Reply(byte[] payload)
+    private bool SendReply(byte[] payload)
     {
         try
         {
