@@ -30,6 +30,21 @@ public sealed partial class Manager
         return ProxyFactory.Create<ISharedLock>(handle);
     }
 
+    /// <summary>
+    /// Creates a shared lock with Python's <c>threading.Lock</c> semantics, the ones a lock created by a Python client
+    /// has (docs/python.md, "Semantics belong to the object"): it has no owner, so any process may release it, and it
+    /// stays held when its holder's process dies. Not reentrant.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lock's proxy; <see cref="ISharedLock.Release"/> from any connection frees a held lock.</returns>
+    /// <remarks>Prefer <see cref="CreateLockAsync"/> unless Python code shares the lock and relies on releasing it from
+    /// another thread or process: a holder that dies leaves this lock held until someone releases it.</remarks>
+    public async Task<ISharedLock> CreatePythonLockAsync(CancellationToken cancellationToken = default)
+    {
+        SharedObject handle = await CreateBuiltInAsync(BuiltInTypes.Lock, [false, true], cancellationToken).ConfigureAwait(false);
+        return ProxyFactory.Create<ISharedLock>(handle);
+    }
+
     /// <summary>Creates a shared semaphore (Python's <c>manager.Semaphore()</c> / <c>BoundedSemaphore()</c>).</summary>
     /// <param name="initialCount">Free permits at the start.</param>
     /// <param name="maxCount">The most free permits (Python's <c>BoundedSemaphore</c> when set); default unbounded.</param>

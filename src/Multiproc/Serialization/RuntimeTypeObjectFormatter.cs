@@ -5,7 +5,7 @@ namespace Multiproc.Serialization;
 
 /// <summary>
 /// Formatter for values declared as <see cref="object"/>: written by their runtime type, read back
-/// as primitives, lists and maps only (never as a type named on the wire).
+/// as primitives, lists, maps and Python objects only (never as a type named on the wire).
 /// </summary>
 internal sealed class RuntimeTypeObjectFormatter : IMessagePackFormatter<object?>
 {
@@ -29,6 +29,9 @@ internal sealed class RuntimeTypeObjectFormatter : IMessagePackFormatter<object?
         ValueCodec.GetWriter(type)(ref writer, value, options);
     }
 
+    /// <remarks>A Python object a Python client stored reads as an <see cref="OpaquePythonValue"/>.</remarks>
     public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-        => PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
+        => OpaquePythonValueFormatter.IsNext(ref reader)
+            ? OpaquePythonValueFormatter.Instance.Deserialize(ref reader, options)
+            : PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
 }

@@ -34,6 +34,11 @@ internal sealed class WireResolver : IFormatterResolver
             return side;
         }
 
+        if (type == typeof(OpaquePythonValue))
+        {
+            return OpaquePythonValueFormatter.Instance;
+        }
+
         if (type.IsInterface || type == typeof(object))
         {
             IMessagePackFormatter<T> inner = type == typeof(object)

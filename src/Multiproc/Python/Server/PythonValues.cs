@@ -133,8 +133,7 @@ internal sealed class PythonValues
                 break;
             default:
                 // BigInteger beyond 64 bits, user objects, globals: Python's own form, intact.
-                byte[] pickle = PickleWriter.Write(value, protocol: 4);
-                writer.WriteExtensionFormat(new ExtensionResult(ExtensionCodes.PythonObject, pickle));
+                OpaquePythonValueFormatter.Write(ref writer, PythonTypeName(value), PickleWriter.Write(value, protocol: 4));
                 break;
         }
     }
@@ -200,10 +199,14 @@ internal sealed class PythonValues
             return DateTimeObject(reader.ReadDateTime());
         }
 
+        if (header.TypeCode == ExtensionCodes.PythonObject)
+        {
+            return PickleReader.Read(OpaquePythonValueFormatter.Read(ref reader).Pickle)!;
+        }
+
         ExtensionResult extension = reader.ReadExtensionFormat();
         return extension.TypeCode switch
         {
-            ExtensionCodes.PythonObject => PickleReader.Read(extension.Data.ToArray())!,
             ExtensionCodes.Reference => ProxyOf(extension.Data),
             _ => throw new NotSupportedException($"A stored value with MessagePack extension {extension.TypeCode} has no Python form."),
         };
@@ -252,6 +255,14 @@ internal sealed class PythonValues
         PyObject token = PythonReplies.Token(type.TypeId, _context.TokenAddress, PythonTypes.Ident(entry));
         return PyObject.Reduce("multiprocessing.managers", "RebuildProxy", new PyGlobal("multiprocessing.managers", proxyClass), token, "pickle", kwds);
     }
+
+    /// <summary>The Python type name an opaque value carries for .NET readers: its class, or the builtin's name.</summary>
+    private static string PythonTypeName(object? value) => value switch
+    {
+        PyObject { Class: { } type } => type.ToString(),
+        PyGlobal => "builtins.type",
+        _ => "builtins." + PythonTypeNames.Of(value),
+    };
 
     private static object Normalize(ulong number) => number <= long.MaxValue ? (long)number : new BigInteger(number);
 

@@ -38,7 +38,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     /// holder's connection closing does not release it. Never reentrant.
     /// </param>
     /// <param name="clock">The manager's clock, for wait timeouts.</param>
-    internal SharedLockServer(bool reentrant, bool ownerless, TimeProvider clock)
+    public SharedLockServer(bool reentrant, bool ownerless, TimeProvider clock)
     {
         _reentrant = reentrant && !ownerless;
         _ownerless = ownerless;
