@@ -14,15 +14,15 @@ namespace Multiproc;
 /// </remarks>
 public sealed partial class Manager
 {
-    private static async Task<(WorkerProcess Host, ClientConnection Connection, string? OwnedDirectory)> StartHostAsync(ManagerOptions options, CancellationToken cancellationToken)
+    private static async Task<(WorkerProcess Host, ClientConnection Connection, string? OwnedDirectory, string? PythonAddress)> StartHostAsync(ManagerOptions options, CancellationToken cancellationToken)
     {
         HostPlan plan = ManagerHost.Plan(options);
         // Everything travels over the worker's private bootstrap pipe, never the command line.
-        WorkerProcess host = WorkerProcess.Start(ManagerHost.Serve, plan.Address, ManagerHost.Secrets(plan.Settings), plan.Settings.ToLimits(), plan.Registrations);
+        WorkerProcess host = WorkerProcess.Start(ManagerHost.Serve, plan.ServeAddress, ManagerHost.Secrets(plan.Settings), plan.Settings.ToLimits(), plan.Registrations);
         try
         {
             ClientConnection connection = await ManagerHost.ConnectWhenListeningAsync(plan, host.Completion, () => host.ExitCode, cancellationToken).ConfigureAwait(false);
-            return (host, connection, plan.OwnedDirectory);
+            return (host, connection, plan.OwnedDirectory, plan.PythonAddress);
         }
         catch
         {

@@ -23,6 +23,7 @@ public sealed partial class Manager : IAsyncDisposable
     private readonly ControlChannel _control;
     private WorkerProcess? _host;
     private string? _hostDirectory;
+    private string? _hostPythonAddress;
     private int _disposed;
 
     private Manager(ManagerServer? server, ICallChannel connection)
@@ -36,7 +37,7 @@ public sealed partial class Manager : IAsyncDisposable
     public string Address => _connection.Address;
 
     /// <summary>Gets the address stock CPython clients connect to (<see cref="ManagerOptions.ServePython"/>), with the real port, for example <c>tcp://127.0.0.1:41234</c>; null when Python clients are not served or this is a connector.</summary>
-    public string? PythonAddress => _server?.PythonAddress;
+    public string? PythonAddress => _server?.PythonAddress ?? _hostPythonAddress;
 
     /// <summary>Gets the authentication key other processes need to connect.</summary>
     public ReadOnlyMemory<byte> AuthKey => _connection.AuthKey;
@@ -61,20 +62,14 @@ public sealed partial class Manager : IAsyncDisposable
     /// <returns>The owning manager.</returns>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound.</exception>
-    /// <exception cref="NotSupportedException"><see cref="ManagerOptions.ServePython"/> with <see cref="ManagerHosting.ChildProcess"/>.</exception>
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         SupportedPlatform.ThrowIfUnsupported();
         options ??= new ManagerOptions();
         if (options.Hosting == ManagerHosting.ChildProcess)
         {
-            if (options.PythonAddress is not null)
-            {
-                throw new NotSupportedException("ManagerOptions.ServePython is not available with ManagerHosting.ChildProcess yet; host the manager in this process.");
-            }
-
-            (WorkerProcess host, ClientConnection hosted, string? directory) = await StartHostAsync(options, cancellationToken).ConfigureAwait(false);
-            return new Manager(null, hosted) { _host = host, _hostDirectory = directory };
+            (WorkerProcess host, ClientConnection hosted, string? directory, string? pythonAddress) = await StartHostAsync(options, cancellationToken).ConfigureAwait(false);
+            return new Manager(null, hosted) { _host = host, _hostDirectory = directory, _hostPythonAddress = pythonAddress };
         }
 
         ManagerSettings settings = ManagerSettings.From(options);

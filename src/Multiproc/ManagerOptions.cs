@@ -70,8 +70,8 @@ public sealed class ManagerOptions
     /// classes (members under snake_case names) and published names as typeids. <see cref="Manager.StartAsync"/>
     /// fails with <see cref="ArgumentException"/> when the address is malformed or <c>tls://</c>, or when a
     /// registered class has two members under one Python name, and with <see cref="System.Net.Sockets.SocketException"/>
-    /// when it cannot be bound. Not yet available with <see cref="ManagerHosting.ChildProcess"/>
-    /// (<see cref="NotSupportedException"/>).
+    /// when it cannot be bound. With <see cref="ManagerHosting.ChildProcess"/> the child process serves it (a port 0 is
+    /// chosen by the owner before the child starts).
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="address"/> is null or empty.</exception>
     public ManagerOptions ServePython(string address)

@@ -36,7 +36,8 @@ internal static class ManagerHost
             ? new[] { r.TypeId, r.Contract.AssemblyQualifiedName!, r.Implementation!.AssemblyQualifiedName! }
             : throw new NotSupportedException($"'{r.TypeId}' is registered with a factory, which cannot run in a child-process manager; register a class instead."))];
         (string address, string? ownedDirectory) = ChooseAddress(settings.Address);
-        return new HostPlan(settings, address, ownedDirectory, registrations);
+        string? pythonAddress = settings.PythonAddress is null ? null : ChoosePort(ManagerAddress.Parse(settings.PythonAddress));
+        return new HostPlan(settings, address, ownedDirectory, registrations, pythonAddress);
     }
 
     /// <summary>Asks the child to shut down over its connection (nothing happens if it is already gone), then closes the connection.</summary>
@@ -58,7 +59,7 @@ internal static class ManagerHost
     public static byte[] Secrets(ManagerSettings settings) => HostSecrets.Write(settings.AuthKey, settings.ServerCertificate);
 
     /// <summary>The child's target: serve until asked to stop (or the owner dies and the worker exits).</summary>
-    /// <param name="address">Where to listen.</param>
+    /// <param name="address">Where to listen; then, after a NUL, where to serve Python clients (<see cref="HostPlan.ServeAddress"/>).</param>
     /// <param name="secrets">The key, and the certificate of a <c>tls://</c> manager (<see cref="HostSecrets"/>): one argument, since a target takes at most four.</param>
     /// <param name="limits">The numeric limits, as <see cref="ManagerSettings.ToLimits"/> wrote them.</param>
     /// <param name="registrations">
@@ -69,7 +70,13 @@ internal static class ManagerHost
     internal static void Serve(string address, byte[] secrets, long[] limits, string[] registrations)
     {
         (byte[] authKey, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate) = HostSecrets.Read(secrets);
-        var options = new ManagerOptions { Address = address, AuthKey = authKey, ServerCertificate = certificate };
+        string[] addresses = address.Split(HostPlan.AddressSeparator);
+        var options = new ManagerOptions { Address = addresses[0], AuthKey = authKey, ServerCertificate = certificate };
+        if (addresses.Length > 1)
+        {
+            options.ServePython(addresses[1]);
+        }
+
         ManagerSettings.ApplyLimits(options, limits);
         for (int i = 0; i + 2 < registrations.Length; i += 3)
         {
@@ -91,16 +98,20 @@ internal static class ManagerHost
             return (ManagerAddress.ForUnix(Path.Combine(directory, SocketDirectory.SocketFileName)).Text, directory);
         }
 
-        ManagerAddress parsed = ManagerAddress.Parse(requested);
+        return (ChoosePort(ManagerAddress.Parse(requested)), null);
+    }
+
+    /// <summary>The address with a free port in place of port 0: the owner must know the port before the child listens.</summary>
+    private static string ChoosePort(ManagerAddress parsed)
+    {
         if (parsed.IsUnix || parsed.Port != 0)
         {
-            return (requested, null);
+            return parsed.Text;
         }
 
-        // The owner must know the port before the child listens: take a free one now.
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(IPAddress.TryParse(parsed.Host, out IPAddress? ip) ? ip : IPAddress.Loopback, 0));
-        return (parsed.WithPort(((IPEndPoint)probe.LocalEndPoint!).Port).Text, null);
+        return parsed.WithPort(((IPEndPoint)probe.LocalEndPoint!).Port).Text;
     }
 
     /// <summary>Connects once the child listens; fails early when it exits first.</summary>

@@ -101,10 +101,11 @@ internal sealed record ManagerSettings
     }
 
     /// <summary>
-    /// The numeric limits as one array, for the bootstrap of a child-process manager
+    /// The numeric limits (and the Python listener's switches) as one array, for the bootstrap of a child-process manager
     /// (<see cref="ApplyLimits"/> reads them back in the same order).
     /// </summary>
-    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxSharedMemoryBytes, MaxOutgoingBytesPerConnection, SendStallTimeout.Ticks, MaxPendingHandshakes];
+    public long[] ToLimits() => [MaxFrameSize, MaxPendingCallsPerConnection, HandshakeTimeout.Ticks, MaxSharedMemoryBytes, MaxOutgoingBytesPerConnection, SendStallTimeout.Ticks, MaxPendingHandshakes,
+        PythonRequiresSha256 ? 1 : 0, PythonClientsMayShutDown ? 1 : 0];
 
     /// <summary>Applies limits written by <see cref="ToLimits"/> to <paramref name="options"/>.</summary>
     public static void ApplyLimits(ManagerOptions options, long[] limits)
@@ -116,5 +117,7 @@ internal sealed record ManagerSettings
         options.MaxOutgoingBytesPerConnection = limits[4];
         options.SendStallTimeout = TimeSpan.FromTicks(limits[5]);
         options.MaxPendingHandshakes = checked((int)limits[6]);
+        options.PythonRequiresSha256 = limits[7] != 0;
+        options.PythonClientsMayShutDown = limits[8] != 0;
     }
 }

@@ -73,6 +73,36 @@ public sealed class StockClientTests
         }
     }
 
+    [Fact]
+    public async Task StockClient_ChildProcessManager_ServesPython_AndStopsWhenAllowedToShutDown()
+    {
+        await using Manager manager = await Manager.StartAsync(new ManagerOptions
+        {
+            Hosting = ManagerHosting.ChildProcess,
+            PythonClientsMayShutDown = true,
+        }.ServePython("tcp://127.0.0.1:0"));
+        Assert.Matches(@"^tcp://127\.0\.0\.1:[1-9][0-9]*$", manager.PythonAddress);
+        using var child = System.Diagnostics.Process.GetProcessById(manager.ServerProcessId);
+
+        string[] results = await RunAsync(PythonInterpreters.Found[^1].Version, Address(manager.PythonAddress!), manager.AuthKey, "list", "queue", "shutdown");
+
+        AssertAllPassed(results);
+        using var exited = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await child.WaitForExitAsync(exited.Token);
+    }
+
+    [Fact]
+    public async Task Shutdown_ByDefault_IsRefused_AndTheManagerServesOn()
+    {
+        await using Manager manager = await StartAsync("tcp://127.0.0.1:0");
+
+        string[] results = await RunAsync(PythonInterpreters.Found[0].Version, Address(manager.PythonAddress!), manager.AuthKey, "shutdown", "list");
+
+        Assert.StartsWith("fail shutdown:", results[0], StringComparison.Ordinal);
+        Assert.Contains("RemoteError", results[0], StringComparison.Ordinal);
+        Assert.Equal("ok list", results[1]);
+    }
+
     private static void AssertAllPassed(string[] results)
     {
         string[] failures = [.. results.Where(line => !line.StartsWith("ok ", StringComparison.Ordinal))];

@@ -310,7 +310,17 @@ def scenario_references(m):
     assert m._number_of_objects() == before, (m._number_of_objects(), before)
 
 
+def shutdown(m):
+    from multiprocessing.managers import dispatch
+    conn = m._Client(m._address, authkey=m._authkey)
+    try:
+        dispatch(conn, None, 'shutdown')
+    finally:
+        conn.close()
+
+
 SCENARIOS = {name[len('scenario_'):]: fn for name, fn in globals().items() if name.startswith('scenario_')}
+EXTRA = {'shutdown': shutdown}
 
 
 def main():
@@ -326,7 +336,7 @@ def main():
         names = list(SCENARIOS)
     for name in names:
         try:
-            SCENARIOS[name](m)
+            (SCENARIOS.get(name) or EXTRA[name])(m)
             print('ok', name, flush=True)
         except Exception:
             print('fail', name + ':', traceback.format_exc().replace('\n', ' | '), flush=True)
