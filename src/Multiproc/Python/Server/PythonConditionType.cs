@@ -1,11 +1,14 @@
 using Multiproc.Protocol.BuiltIns;
+using Multiproc.Python.Pickle;
+using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
 using Multiproc.Server.Dispatch;
 
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Condition</c> (<c>ConditionProxy</c>) on a shared condition over its own reentrant lock, owned by the calling channel.</summary>
-/// <remarks><c>wait_for</c> loops in the client over <c>wait</c>, as stock proxies do. A condition over a lock passed by proxy is not supported yet.</remarks>
+/// <remarks><c>wait_for</c> loops in the client over <c>wait</c>, as stock proxies do. <c>Condition(lock)</c> takes a proxy of this manager's
+/// <c>Lock</c> or <c>RLock</c> and waits on that very lock.</remarks>
 internal sealed class PythonConditionType : PythonType
 {
     public static PythonConditionType Instance { get; } = new();
@@ -19,12 +22,17 @@ internal sealed class PythonConditionType : PythonType
     public override object Create(PythonArguments arguments, PythonContext context)
     {
         arguments.Expect(1, "lock");
-        if (arguments.Get(0, "lock") is not null)
+        object? lockProxy = arguments.Get(0, "lock");
+        if (lockProxy is null)
         {
-            throw new NotSupportedException("Condition(lock) over a shared lock is not supported by this manager yet; use Condition()");
+            return new SharedConditionServer(reentrant: true, context.Host.Clock);
         }
 
-        return new SharedConditionServer(reentrant: true, context.Host.Clock);
+        // Condition(m.Lock()): the proxy is a reference to the manager's lock, which the condition holds and uses as is.
+        EncodedValue shared = context.Values.Encode(lockProxy);
+        return shared.References is [_]
+            ? new SharedConditionServer(shared, context.Host.Clock)
+            : throw new PythonTypeErrorException("Condition(lock) takes a Lock or RLock of this manager");
     }
 
     public override object? GetValue(object instance, PythonValues values) => throw new PythonProtocolError("a Condition has no value to copy");

@@ -238,6 +238,13 @@ def scenario_condition(m):
                 break
     t.join(10)
     assert ready == ['waiting', 'go', 'woken'], ready
+    lock = m.Lock()
+    over = m.Condition(lock)
+    with over:
+        assert not lock.acquire(False)   # the condition holds the very lock it was given
+        assert over.wait(0.01) is False
+    assert lock.acquire(False)
+    lock.release()
 
 
 def scenario_event(m):
