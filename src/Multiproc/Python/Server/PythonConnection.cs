@@ -81,6 +81,16 @@ internal sealed partial class PythonConnection : ServerSession
 
     public override void SendResult(uint callId, object? result, Serialization.ValueWriter? valueWriter, Lease? lease)
     {
+        if (lease is not null && PeerIsGone())
+        {
+            // The client closed while its call waited (killed in q.get()): the send could still succeed into the dead
+            // socket, so the item goes back now rather than to it. WaitForReply sees this only at its next poll.
+            lease.Return();
+            LogClientLeftDuringCall(Host.Logger, Endpoint);
+            Close();
+            return;
+        }
+
         byte[] reply;
         try
         {
