@@ -107,6 +107,13 @@ internal sealed class PythonScript : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the script at once (SIGKILL: no cleanup, no goodbye to its peers) and waits until it has gone.</summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        _process.Kill();
+        await WaitForExitAsync(timeout);
+    }
+
     /// <summary>Kills the script if it still runs and waits until it has gone.</summary>
     public void Dispose()
     {

@@ -67,7 +67,13 @@ internal sealed partial class PythonConnection : ServerSession
                 Handle(frame);
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or ProtocolViolationException or IOException)
+        catch (ProtocolViolationException ex)
+        {
+            // A frame over MaxFrameSize, a negative length or one cut short: the stream is out of step, so it is dropped.
+            ServerMetrics.CountDropped(DropReasons.ProtocolViolation);
+            LogConnectionEnded(Host.Logger, Endpoint, ex.Message);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
         {
             LogConnectionEnded(Host.Logger, Endpoint, ex.Message);
         }
@@ -81,6 +87,16 @@ internal sealed partial class PythonConnection : ServerSession
 
     public override void SendResult(uint callId, object? result, Serialization.ValueWriter? valueWriter, Lease? lease)
     {
+        if (lease is not null && PeerIsGone())
+        {
+            // The client closed while its call waited (killed in q.get()): the send could still succeed into the dead
+            // socket, so the item goes back now rather than to it. WaitForReply sees this only at its next poll.
+            lease.Return();
+            LogClientLeftDuringCall(Host.Logger, Endpoint);
+            Close();
+            return;
+        }
+
         byte[] reply;
         try
         {
@@ -145,8 +161,7 @@ internal sealed partial class PythonConnection : ServerSession
         }
         catch (ProtocolViolationException ex)
         {
-            // The frame was whole: the connection stays in step, only this request fails.
-            ServerMetrics.CountDropped(DropReasons.ProtocolViolation);
+            // The frame was whole: the connection stays in step (and is not dropped), only this request fails.
             SendReply(PythonReplies.Traceback("the request could not be read: " + ex.Message));
             return;
         }
