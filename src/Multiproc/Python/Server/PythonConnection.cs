@@ -87,6 +87,20 @@ internal sealed partial class PythonConnection : ServerSession
 
     public override void SendResult(uint callId, object? result, Serialization.ValueWriter? valueWriter, Lease? lease)
     {
+        if (result is PythonGrant grant)
+        {
+            if (PeerIsGone())
+            {
+                // Granted while the client was already dead (killed in lock.acquire()): nobody would ever release it.
+                grant.Undo();
+                LogClientLeftDuringCall(Host.Logger, Endpoint);
+                Close();
+                return;
+            }
+
+            result = grant.Value;
+        }
+
         if (lease is not null && PeerIsGone())
         {
             // The client closed while its call waited (killed in q.get()): the send could still succeed into the dead

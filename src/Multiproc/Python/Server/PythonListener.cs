@@ -15,7 +15,8 @@ namespace Multiproc.Python.Server;
 /// <remarks>
 /// <para>Every connection is authenticated with the manager's key before a byte of pickle is read, within
 /// <c>ManagerOptions.HandshakeTimeout</c>; at most <c>MaxPendingHandshakes</c> connections may be authenticating
-/// at once, and more are closed at once. Stock clients open about three connections per <c>create</c>.</para>
+/// at once: a newcomer beyond that closes the oldest (drop reason <c>handshake_limit</c>), so strangers that never
+/// answer cannot keep real clients out for long. Stock clients open about three connections per <c>create</c>.</para>
 /// <para>TCP_QUICKACK is re-armed before every read: without it each stock client's new connection stalls about
 /// 40 ms (its challenge answer and request go out as two small segments behind Nagle).</para>
 /// </remarks>
@@ -24,7 +25,8 @@ internal sealed partial class PythonListener : IAsyncDisposable
     private readonly SocketListener _listener;
     private readonly PythonContext _context;
     private readonly Lock _pendingLock = new();
-    private readonly HashSet<Socket> _pending = [];
+    // Oldest first: when the cap is reached the oldest stranger goes, so strangers cannot keep real clients out.
+    private readonly List<Socket> _pending = [];
     private readonly Thread _acceptThread;
     private int _disposed;
 
@@ -117,16 +119,29 @@ internal sealed partial class PythonListener : IAsyncDisposable
 
     private void Admit(Socket socket)
     {
+        Socket? oldest = null;
         lock (_pendingLock)
         {
-            if (_pending.Count >= _context.Host.Settings.MaxPendingHandshakes || Volatile.Read(ref _disposed) != 0)
+            if (Volatile.Read(ref _disposed) != 0)
             {
-                ServerMetrics.CountDropped(DropReasons.HandshakeLimit);
                 socket.Dispose();
                 return;
             }
 
+            if (_pending.Count >= _context.Host.Settings.MaxPendingHandshakes)
+            {
+                // As the native listener does: the oldest unauthenticated connection makes room for the newest.
+                oldest = _pending[0];
+                _pending.RemoveAt(0);
+            }
+
             _pending.Add(socket);
+        }
+
+        if (oldest is not null)
+        {
+            ServerMetrics.CountDropped(DropReasons.HandshakeLimit);
+            oldest.Dispose();
         }
 
         try
@@ -156,13 +171,12 @@ internal sealed partial class PythonListener : IAsyncDisposable
         }
         catch (Exception ex) when (ex is AuthenticationException or ProtocolViolationException or EndOfStreamException or TimeoutException or SocketException or ObjectDisposedException)
         {
-            ServerMetrics.CountDropped(ex switch
+            if (IsPending(socket))
             {
-                AuthenticationException => DropReasons.AuthenticationFailed,
-                ProtocolViolationException => DropReasons.NotAClient,
-                TimeoutException => DropReasons.HandshakeTimeout,
-                _ => DropReasons.HandshakeFailed,
-            });
+                // Not evicted to make room (counted as handshake_limit) nor closed by shutdown: its own failure.
+                CountHandshakeDrop(ex);
+            }
+
             LogHandshakeFailed(_context.Host.Logger, ex.Message);
         }
         finally
@@ -186,6 +200,22 @@ internal sealed partial class PythonListener : IAsyncDisposable
         }
 
         connection.Serve();
+    }
+
+    private static void CountHandshakeDrop(Exception failure) => ServerMetrics.CountDropped(failure switch
+    {
+        AuthenticationException => DropReasons.AuthenticationFailed,
+        ProtocolViolationException => DropReasons.NotAClient,
+        TimeoutException => DropReasons.HandshakeTimeout,
+        _ => DropReasons.HandshakeFailed,
+    });
+
+    private bool IsPending(Socket socket)
+    {
+        lock (_pendingLock)
+        {
+            return _pending.Contains(socket);
+        }
     }
 
     /// <summary>Takes a socket off the pending list; false when shutdown already took (and closed) it.</summary>

@@ -39,7 +39,9 @@ internal sealed class PythonLockType(string typeId, bool reentrant) : PythonType
         {
             case "acquire":
                 TimeSpan wait = AcquireWait(call.Arguments);
-                return await shared.Acquire(wait, call.Caller, call.CancellationToken).ConfigureAwait(false) != 0;
+                bool acquired = await shared.Acquire(wait, call.Caller, call.CancellationToken).ConfigureAwait(false) != 0;
+                // An RLock goes back by itself when its owner's channel closes; a Lock has no owner to close.
+                return acquired && !reentrant ? new PythonGrant(true, () => shared.Release(call.Caller)) : acquired;
             case "release":
                 shared.Release(call.Caller);
                 return null;

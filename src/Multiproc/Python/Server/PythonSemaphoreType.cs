@@ -41,7 +41,9 @@ internal sealed class PythonSemaphoreType(string typeId, bool bounded) : PythonT
         {
             case "acquire":
                 TimeSpan wait = PythonLockType.AcquireWait(call.Arguments);
-                return await semaphore.Acquire(wait, call.Caller, call.CancellationToken).ConfigureAwait(false);
+                return await semaphore.Acquire(wait, call.Caller, call.CancellationToken).ConfigureAwait(false)
+                    ? new PythonGrant(true, () => semaphore.Release(1, call.Caller))
+                    : false;
             case "release":
                 call.Arguments.Expect(1, "n");
                 long n = PythonArguments.ToIndex(call.Arguments.Get(0, "n", 1L), "n");
