@@ -32,15 +32,21 @@ internal static class CPython
 
     private static Dictionary<string, double>? Run(string scriptName, string[] arguments, TimeSpan timeout)
     {
-        string script = FindScript(scriptName);
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        s_commands.Add(string.Join(' ', ["python3", "bench/cpython/" + scriptName, .. arguments]));
+        return RunScript("python3", FindScript(scriptName), arguments, timeout);
+    }
+
+    /// <summary>Runs <paramref name="script"/> with <paramref name="interpreter"/> and reads the JSON object it prints; null when it fails, times out (killed) or python is missing.</summary>
+    public static Dictionary<string, double>? RunScript(string interpreter, string script, IEnumerable<string> arguments, TimeSpan timeout)
+    {
+        string scriptName = Path.GetFileName(script);
+        var info = new ProcessStartInfo(interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(script);
         foreach (string argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
 
-        s_commands.Add(string.Join(' ', ["python3", "bench/cpython/" + scriptName, .. arguments]));
         try
         {
             using Process python = Process.Start(info)!;
@@ -78,7 +84,7 @@ internal static class CPython
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            Console.Error.WriteLine("python3 is not on PATH; CPython figures are skipped.");
+            Console.Error.WriteLine($"{interpreter} is not on PATH; CPython figures are skipped.");
             return null;
         }
     }

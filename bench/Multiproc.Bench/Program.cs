@@ -14,6 +14,7 @@ using Multiproc.Bench;
 //   dotnet run -c Release --project bench/Multiproc.Bench -- processes [--quick]   (only the process figures, with CPython's)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- tls [--quick]         (sync and pipelined calls over tls:// next to tcp:// and unix:)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
+//   dotnet run -c Release --project bench/Multiproc.Bench -- python [--quick] [--python path]  (a stock CPython client against the Python listener and CPython's server)
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
     EchoServer.Serve(args[1]);
@@ -57,6 +58,11 @@ if (args.Length >= 1 && args[0] == "metrics")
 if (args.Length >= 1 && args[0] == "tls")
 {
     return await TlsOverhead.RunAsync(args.Contains("--quick"));
+}
+
+if (args.Length >= 1 && args[0] == "python")
+{
+    return await PythonClients.RunAsync(args);
 }
 
 if (args.Length >= 1 && args[0] == "tracing")
