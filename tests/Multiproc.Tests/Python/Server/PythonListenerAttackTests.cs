@@ -305,6 +305,40 @@ public sealed class PythonListenerAttackTests
         Assert.True(TryDummy(manager));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ClientKilledWaitingForALock_IsNotGrantedItForever()
+    {
+        const string Acquire = """
+            import sys
+            from multiprocessing.managers import SyncManager
+            class Client(SyncManager): pass
+            Client.register('gate')
+            host, port = sys.argv[1].rsplit(':', 1)
+            m = Client(address=(host, int(port)), authkey=bytes.fromhex(sys.argv[2])); m.connect()
+            gate = m.gate()
+            print('waiting', flush=True)
+            gate.acquire()
+            print('acquired', flush=True)
+            """;
+        await using Manager manager = await StartAsync();
+        ISharedLock gate = await manager.CreatePythonLockAsync();
+        await manager.PublishAsync("gate", gate);
+        await gate.AcquireAsync();
+
+        using (var victim = PythonScript.Start(PythonInterpreters.Found[0], Acquire, manager.PythonAddress!["tcp://".Length..], Convert.ToHexString(manager.AuthKey.Span)))
+        {
+            Assert.Equal("waiting", await victim.ReadLineAsync(s_scriptTimeout));
+            await TestTimeout.UntilAsync(() => Task.FromResult(Connections(manager).Any(c => c.CallsRunning > 0)), 10, "the acquire never reached the manager");
+            await victim.KillAsync(s_scriptTimeout);
+        }
+
+        // At once: the dead client's acquire may still be waiting, and gets the lock; its grant must come back.
+        await gate.ReleaseAsync();
+
+        await TestTimeout.UntilAsync(() => Task.FromResult(!gate.IsLocked), 10, "the lock stayed with the dead client");
+        Assert.True(await gate.TryAcquireAsync(TimeSpan.FromSeconds(10)));
+    }
+
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Versions))]
     public async Task ClientKilledInABlockingGet_TheNextItemGoesToTheNextClient(string version)
