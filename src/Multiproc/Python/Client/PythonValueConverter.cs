@@ -23,7 +23,7 @@ internal static class PythonValueConverter
                 : throw Mismatch(value, target);
         }
 
-        if (target.IsInstanceOfType(value) && value is not IList and not IDictionary)
+        if (target.IsInstanceOfType(value))
         {
             return value;
         }

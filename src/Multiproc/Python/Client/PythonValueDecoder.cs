@@ -57,6 +57,8 @@ internal static class PythonValueDecoder
 
         return obj.Class switch
         {
+            // managers.py reduces dict views (keys(), values(), items()) to list(...).
+            { Module: "builtins", Name: "list" } when obj.Args is [PyList items] => Decode(items, session)!,
             { Module: "decimal", Name: "Decimal" } when obj.Args is [string text]
                 && decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal d) => d,
             { Module: "datetime", Name: "datetime" } when DecodeDateTime(obj) is { } dateTime => dateTime,
@@ -88,7 +90,8 @@ internal static class PythonValueDecoder
         if (obj.Args[1] is PyObject { Class: { Module: "datetime", Name: "timezone" } } zone && zone.Args.Count >= 1
             && zone.Args[0] is PyObject delta && DecodeTimeDelta(delta) is { } offset)
         {
-            return offset == TimeSpan.Zero ? DateTime.SpecifyKind(local, DateTimeKind.Utc) : new DateTimeOffset(local, offset);
+            // Both branches as object: a conditional of DateTime and DateTimeOffset would convert the DateTime.
+            return offset == TimeSpan.Zero ? DateTime.SpecifyKind(local, DateTimeKind.Utc) : (object)new DateTimeOffset(local, offset);
         }
 
         return null;
