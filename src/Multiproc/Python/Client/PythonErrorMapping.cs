@@ -6,7 +6,7 @@ namespace Multiproc.Python.Client;
 /// <summary>Turns an error reply into the exception a .NET caller expects (docs/python.md, "The C# client").</summary>
 internal static class PythonErrorMapping
 {
-    public const string RemoteError = "multiprocessing.managers.RemoteError";
+    public const string RemoteErrorType = "multiprocessing.managers.RemoteError";
     public const string KeyError = "builtins.KeyError";
     public const string IndexError = "builtins.IndexError";
     public const string ValueError = "builtins.ValueError";
@@ -24,7 +24,7 @@ internal static class PythonErrorMapping
             case PythonReply.Traceback or PythonReply.Unserializable:
                 string text = reply.Value as string ?? "";
                 string prefix = reply.Kind == PythonReply.Unserializable ? "Unserializable message: " : "";
-                return new PythonRemoteException(RemoteError, $"The Python manager refused {context}: {prefix}{LastLine(text)}", [], text);
+                return new PythonRemoteException(RemoteErrorType, $"The Python manager refused {context}: {prefix}{LastLine(text)}", [], text);
             default:
                 return new ProtocolViolationException($"The Python manager answered {context} with {reply.Kind}.");
         }

@@ -50,8 +50,8 @@ internal static class PythonValueEncoder
         {
             null or bool or long or double or string => value,
             int or short or sbyte or byte or ushort or uint => Convert.ToInt64(value, CultureInfo.InvariantCulture),
-            ulong u => u <= long.MaxValue ? (long)u : new BigInteger(u),
-            BigInteger b => b >= long.MinValue && b <= long.MaxValue ? (long)b : b,
+            ulong u => u <= long.MaxValue ? (long)u : (object)new BigInteger(u),
+            BigInteger b => b >= long.MinValue && b <= long.MaxValue ? (long)b : (object)b,
             float f => (double)f,
             Half h => (double)h,
             char c => c.ToString(),
