@@ -6,6 +6,7 @@ internal sealed class CPythonManagerProcess : IDisposable
     private static readonly string s_script = Path.Combine(AppContext.BaseDirectory, "Python", "Client", "cpython_manager.py");
 
     private readonly PythonScript _script;
+    private int _disposed;
 
     private CPythonManagerProcess(PythonScript script, string address, PythonInterpreter interpreter)
     {
@@ -22,9 +23,6 @@ internal sealed class CPythonManagerProcess : IDisposable
 
     /// <summary>Gets the interpreter serving.</summary>
     public PythonInterpreter Interpreter { get; }
-
-    /// <summary>Gets a value indicating whether the server process has exited.</summary>
-    public bool HasExited => _script.HasExited;
 
     /// <summary>Starts a server under CPython <paramref name="version"/> and waits for its address.</summary>
     public static async Task<CPythonManagerProcess> StartAsync(string version, string where = "tcp")
@@ -46,6 +44,12 @@ internal sealed class CPythonManagerProcess : IDisposable
     /// <summary>Connects a C# client.</summary>
     public Task<PythonManager> ConnectAsync() => PythonManager.ConnectAsync(Address, Key).WaitAsync(TimeSpan.FromSeconds(30));
 
-    /// <summary>Kills the server (its whole tree) and waits until it has gone.</summary>
-    public void Dispose() => _script.Dispose();
+    /// <summary>Kills the server (its whole tree) and waits until it has gone; a second call does nothing.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _script.Dispose();
+        }
+    }
 }

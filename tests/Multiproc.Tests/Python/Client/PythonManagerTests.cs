@@ -254,8 +254,8 @@ public sealed class PythonManagerTests(ITestOutputHelper output)
     [MemberData(nameof(Versions))]
     public async Task InvokeAsync_ServerKilledMidCall_FailsThePendingCall(string version)
     {
-        CPythonManagerProcess server = await CPythonManagerProcess.StartAsync(version);
-        PythonManager manager = await server.ConnectAsync();
+        using CPythonManagerProcess server = await CPythonManagerProcess.StartAsync(version);
+        await using PythonManager manager = await server.ConnectAsync();
         using ISharedQueue<string> queue = await manager.CreateQueueAsync<string>().WaitAsync(s_timeout);
         using PythonObject other = await manager.CreateAsync("list").WaitAsync(s_timeout);
         Task<string> take = queue.TakeAsync();
@@ -266,7 +266,6 @@ public sealed class PythonManagerTests(ITestOutputHelper output)
 
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => take.WaitAsync(s_timeout));
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => other.InvokeAsync("append", 2).WaitAsync(s_timeout));
-        await manager.DisposeAsync().AsTask().WaitAsync(s_timeout);
     }
 
     [Theory]
