@@ -133,6 +133,20 @@ public sealed class PythonObject : DynamicObject, IDisposable, IAsyncDisposable
         return PythonValueConverter.To<T>(Call(method, args));
     }
 
+    /// <summary>Returns an interface-typed proxy over this handle: each member calls the Python method of its snake-case
+    /// name (docs/python.md, "Names": <c>Raise</c> → <c>raise_</c>, property <c>Salary</c> → <c>get_salary</c>); an awaitable
+    /// method's <c>Async</c> suffix is dropped (<c>RaiseAsync</c> → <c>raise_</c>).</summary>
+    /// <typeparam name="TInterface">A public interface; its methods may be synchronous or return <see cref="Task"/>/<see cref="ValueTask"/>
+    /// (a <see cref="CancellationToken"/> parameter cancels the wait and is not sent). <see cref="IDisposable.Dispose"/> disposes this handle.</typeparam>
+    /// <returns>The proxy, sharing this handle's reference.</returns>
+    /// <exception cref="ArgumentException"><typeparamref name="TInterface"/> is not an interface.</exception>
+    public TInterface As<TInterface>()
+        where TInterface : class
+    {
+        ThrowIfDisposed();
+        return PythonInterfaceProxy.Create<TInterface>(this);
+    }
+
     /// <summary>Wraps this handle as a typed list over a Python <c>list</c>; disposing the list disposes this handle.</summary>
     /// <typeparam name="T">The element type.</typeparam>
     /// <returns>The list adapter (docs/python.md lists the members CPython cannot provide).</returns>

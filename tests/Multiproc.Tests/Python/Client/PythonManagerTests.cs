@@ -62,6 +62,26 @@ public sealed class PythonManagerTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Versions))]
+    public async Task As_Interface_CallsTheSnakeCaseMethods(string version)
+    {
+        using CPythonManagerProcess server = await CPythonManagerProcess.StartAsync(version);
+        await using PythonManager manager = await server.ConnectAsync();
+        int baseline = await manager.GetObjectCountAsync().WaitAsync(s_timeout);
+        PythonObject handle = await manager.CreateAsync("Employee", "Bob", 100).WaitAsync(s_timeout);
+
+        using (IPythonEmployee bob = handle.As<IPythonEmployee>())
+        {
+            Assert.Equal("Bob", await Task.Run(bob.GetName).WaitAsync(s_timeout));
+            Assert.Equal(110L, await Task.Run(() => bob.Raise(10)).WaitAsync(s_timeout));
+            Assert.Equal(111L, await bob.RaiseAsync(1, CancellationToken.None).WaitAsync(s_timeout));
+            Assert.Equal(111m, await bob.GetSalaryAsync().AsTask().WaitAsync(s_timeout));
+        }
+
+        Assert.Equal(baseline, await manager.GetObjectCountAsync().WaitAsync(s_timeout));
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
     public async Task InvokeAsync_KeywordArguments_ReachPython(string version)
     {
         using CPythonManagerProcess server = await CPythonManagerProcess.StartAsync(version);
