@@ -38,7 +38,7 @@ public sealed class PythonManager : IDisposable, IAsyncDisposable
     /// <returns>The connected client.</returns>
     /// <exception cref="ArgumentException"><paramref name="address"/> is not a <c>tcp://</c> or <c>unix:</c> address, or <paramref name="authKey"/> is empty.</exception>
     /// <exception cref="System.Security.Authentication.AuthenticationException">The manager refused the key, or could not prove it holds it.</exception>
-    /// <exception cref="ManagerUnavailableException">Nothing answers at <paramref name="address"/>, or it broke off the handshake (within 10 s).</exception>
+    /// <exception cref="ManagerUnavailableException">Nothing answers at <paramref name="address"/>, or it broke off or did not finish the handshake within 10 s (the TCP connect itself is bounded only by the OS and <paramref name="cancellationToken"/>).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     public static async Task<PythonManager> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, CancellationToken cancellationToken = default)
     {
