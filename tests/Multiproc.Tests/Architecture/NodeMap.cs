@@ -2,8 +2,8 @@ namespace Multiproc.Tests.Architecture;
 
 /// <summary>The graph's nodes as <c>docs/architecture.md</c> ("Nodes") defines them: a folder is a node, except
 /// that the root folder is split by declared type, <c>Server/Dispatch</c> and <c>Proxies/BuiltIns</c> belong to
-/// their parent, and <c>Server/BuiltIns</c>, <c>Protocol/BuiltIns</c>, <c>Python/Server</c> and the <c>Processes/*</c> folders
-/// are nodes of their own.</summary>
+/// their parent, and <c>Server/BuiltIns</c>, <c>Protocol/BuiltIns</c>, <c>Python/Server</c>, <c>Python/Client</c> and the
+/// <c>Processes/*</c> folders are nodes of their own.</summary>
 internal static class NodeMap
 {
     public const string Facades = "Root.Facades";
@@ -14,6 +14,7 @@ internal static class NodeMap
     private static readonly HashSet<string> s_facades = ["Manager", "WorkerProcess", "ProcessPool"];
     private static readonly HashSet<string> s_proxiesFace = ["SharedObject", "SharedDictionaryExtensions", "SharedValueExtensions"];
     private static readonly HashSet<string> s_memoryFace = ["SharedArray", "SharedMemory"];
+    private static readonly HashSet<string> s_pythonClientFace = ["PythonManager", "PythonObject"];
 
     /// <summary>The node of a top-level type, or <see langword="null"/> for a type outside <c>Multiproc</c>.</summary>
     public static string? OfType(string typeNamespace, string typeName)
@@ -52,6 +53,7 @@ internal static class NodeMap
         ["Server" or "Protocol", "BuiltIns", ..] => folders[0] + ".BuiltIns",
         ["Processes", string part, ..] => "Processes." + part,
         ["Python", "Server", ..] => "Python.Server",
+        ["Python", "Client", ..] => "Python.Client",
         _ => folders[0],
     };
 
@@ -67,6 +69,11 @@ internal static class NodeMap
         if (s_proxiesFace.Contains(name))
         {
             return "Proxies";
+        }
+
+        if (s_pythonClientFace.Contains(name))
+        {
+            return "Python.Client";
         }
 
         return s_memoryFace.Contains(name) ? "Memory" : Vocabulary;

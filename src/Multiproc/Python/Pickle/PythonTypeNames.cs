@@ -24,4 +24,12 @@ internal static class PythonTypeNames
         PyObject { Class: { } cls } => cls.Name,
         _ => "object",
     };
+
+    /// <summary>The qualified name an opaque value is shown by (<c>fractions.Fraction</c>): an object's class, a global's own name, else <c>builtins.</c> and the type.</summary>
+    public static string QualifiedOf(object? value) => value switch
+    {
+        PyObject { Class: { } cls } => cls.ToString(),
+        PyGlobal global => global.ToString(),
+        _ => "builtins." + Of(value),
+    };
 }

@@ -133,7 +133,7 @@ internal sealed class PythonValues
                 break;
             default:
                 // BigInteger beyond 64 bits, user objects, globals: Python's own form, intact.
-                OpaquePythonValueFormatter.Write(ref writer, PythonTypeName(value), PickleWriter.Write(value, protocol: 4));
+                OpaquePythonValueFormatter.Write(ref writer, PythonTypeNames.QualifiedOf(value), PickleWriter.Write(value, protocol: 4));
                 break;
         }
     }
@@ -255,14 +255,6 @@ internal sealed class PythonValues
         PyObject token = PythonReplies.Token(type.TypeId, _context.TokenAddress, PythonTypes.Ident(entry));
         return PyObject.Reduce("multiprocessing.managers", "RebuildProxy", new PyGlobal("multiprocessing.managers", proxyClass), token, "pickle", kwds);
     }
-
-    /// <summary>The Python type name an opaque value carries for .NET readers: its class, or the builtin's name.</summary>
-    private static string PythonTypeName(object? value) => value switch
-    {
-        PyObject { Class: { } type } => type.ToString(),
-        PyGlobal => "builtins.type",
-        _ => "builtins." + PythonTypeNames.Of(value),
-    };
 
     private static object Normalize(ulong number) => number <= long.MaxValue ? (long)number : new BigInteger(number);
 
