@@ -10,5 +10,5 @@ internal static class ExtensionCodes
     public const sbyte HandedOverReference = 43;
 
     /// <summary>A Python object the manager cannot represent, written by a Python client: its pickle (protocol 4), kept intact (docs/python.md).</summary>
-    public const sbyte PythonObject = 44;
+    public const sbyte OpaquePython = 44;
 }

@@ -5,7 +5,7 @@ using MessagePack.Formatters;
 namespace Multiproc.Serialization;
 
 /// <summary>
-/// Writes and reads <see cref="OpaquePythonValue"/> as extension <see cref="ExtensionCodes.PythonObject"/>:
+/// Writes and reads <see cref="OpaquePythonValue"/> as extension <see cref="ExtensionCodes.OpaquePython"/>:
 /// <c>[typeName, pickle]</c>, the form the Python front end stores Python objects in (docs/python.md).
 /// </summary>
 internal sealed class OpaquePythonValueFormatter : IMessagePackFormatter<OpaquePythonValue?>
@@ -20,7 +20,7 @@ internal sealed class OpaquePythonValueFormatter : IMessagePackFormatter<OpaqueP
         }
 
         MessagePackReader peek = reader.CreatePeekReader();
-        return peek.ReadExtensionFormatHeader().TypeCode == ExtensionCodes.PythonObject;
+        return peek.ReadExtensionFormatHeader().TypeCode == ExtensionCodes.OpaquePython;
     }
 
     /// <summary>Writes the extension of a Python object: its type name and its pickle.</summary>
@@ -32,7 +32,7 @@ internal sealed class OpaquePythonValueFormatter : IMessagePackFormatter<OpaqueP
         inner.Write(typeName);
         inner.Write(pickle);
         inner.Flush();
-        writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionCodes.PythonObject, payload.WrittenCount));
+        writer.WriteExtensionFormatHeader(new ExtensionHeader(ExtensionCodes.OpaquePython, payload.WrittenCount));
         writer.WriteRaw(payload.WrittenSpan);
     }
 
@@ -42,7 +42,7 @@ internal sealed class OpaquePythonValueFormatter : IMessagePackFormatter<OpaqueP
     {
         ExtensionResult extension = reader.ReadExtensionFormat();
         var inner = new MessagePackReader(extension.Data);
-        if (extension.TypeCode != ExtensionCodes.PythonObject || inner.ReadArrayHeader() != 2)
+        if (extension.TypeCode != ExtensionCodes.OpaquePython || inner.ReadArrayHeader() != 2)
         {
             throw new MessagePackSerializationException("A Python object must be extension 44 holding [typeName, pickle].");
         }

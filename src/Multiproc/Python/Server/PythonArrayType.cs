@@ -4,7 +4,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Array(typecode, sequence)</c> (<c>ArrayProxy</c>) on a <see cref="PythonArray"/>.</summary>
-internal sealed class PythonArrayType : PythonType
+internal sealed class PythonArrayType : PythonSharedType
 {
     private static readonly SharedTypeBinding s_binding = new(new Registration("python:array", typeof(IPythonOnly), typeof(PythonArray), null));
 

@@ -4,7 +4,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Barrier</c> (<c>BarrierProxy</c>) on a <see cref="PythonBarrier"/>; <c>action=</c> is Python code, so it is refused.</summary>
-internal sealed class PythonBarrierType : PythonType
+internal sealed class PythonBarrierType : PythonSharedType
 {
     private static readonly SharedTypeBinding s_binding = new(new Registration("python:barrier", typeof(IPythonOnly), typeof(PythonBarrier), null));
 

@@ -12,11 +12,11 @@ internal sealed class PythonCall : ServerCall
     private static readonly ConcurrentDictionary<(string, string), MemberCounter> s_counters = new();
 
     private readonly ObjectEntry _entry;
-    private readonly PythonType _type;
+    private readonly PythonSharedType _type;
     private readonly PythonContext _context;
     private readonly PythonArguments _arguments;
 
-    public PythonCall(PythonConnection connection, uint callId, ObjectEntry entry, PythonType type, string method, PythonArguments arguments)
+    public PythonCall(PythonServerConnection connection, uint callId, ObjectEntry entry, PythonSharedType type, string method, PythonArguments arguments)
         : base(connection, callId, type.GateFor(entry), cancellable: true)
     {
         _entry = entry;

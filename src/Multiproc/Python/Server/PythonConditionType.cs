@@ -9,7 +9,7 @@ namespace Multiproc.Python.Server;
 /// <summary>Python's <c>Condition</c> (<c>ConditionProxy</c>) on a shared condition over its own reentrant lock, owned by the calling channel.</summary>
 /// <remarks><c>wait_for</c> loops in the client over <c>wait</c>, as stock proxies do. <c>Condition(lock)</c> takes a proxy of this manager's
 /// <c>Lock</c> or <c>RLock</c> and waits on that very lock.</remarks>
-internal sealed class PythonConditionType : PythonType
+internal sealed class PythonConditionType : PythonSharedType
 {
     public static PythonConditionType Instance { get; } = new();
 

@@ -14,14 +14,14 @@ internal sealed class PythonContext
         Types = new PythonTypes(host.Registry);
         References = new PythonReferences(host);
         Values = new PythonValues(this);
-        KeyComparer = new PythonKeyComparer(Values);
+        KeyComparer = new PythonStoredKeyComparer(Values);
     }
 
     /// <summary>Gets the mapping between Python values and stored ones.</summary>
     public PythonValues Values { get; }
 
     /// <summary>Gets the key comparer of the dictionaries Python clients create.</summary>
-    public PythonKeyComparer KeyComparer { get; }
+    public PythonStoredKeyComparer KeyComparer { get; }
 
     public ObjectHost Host { get; }
 

@@ -5,7 +5,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>The <c>Iterator</c> typeid a dictionary's <c>__iter__</c> returns as <c>#PROXY</c>.</summary>
-internal sealed class PythonDictIteratorType : PythonType
+internal sealed class PythonDictIteratorType : PythonSharedType
 {
     private static readonly SharedTypeBinding s_binding = new(new Registration("python:iterator", typeof(IPythonOnly), typeof(PythonDictIterator), null));
 

@@ -11,7 +11,7 @@ namespace Multiproc.Python.Server;
 /// A dictionary created here has Python's semantics for every client. A dictionary created from .NET keeps
 /// its own (keys by encoding, no order), and Python clients use it as it is.
 /// </remarks>
-internal sealed class PythonDictType : PythonType
+internal sealed class PythonDictType : PythonSharedType
 {
     public static PythonDictType Instance { get; } = new();
 

@@ -5,7 +5,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Event</c> (<c>EventProxy</c>) on a shared event.</summary>
-internal sealed class PythonEventType : PythonType
+internal sealed class PythonEventType : PythonSharedType
 {
     public static PythonEventType Instance { get; } = new();
 

@@ -8,7 +8,7 @@ namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>list</c> (<c>ListProxy</c>) on a shared list: indexes and slices, sort, equality the Python way.</summary>
 /// <remarks>A list created from .NET is the same object; its items reach Python through <see cref="PythonValues"/>.</remarks>
-internal sealed class PythonListType : PythonType
+internal sealed class PythonListType : PythonSharedType
 {
     public static PythonListType Instance { get; } = new();
 

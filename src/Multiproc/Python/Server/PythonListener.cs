@@ -84,7 +84,7 @@ internal sealed partial class PythonListener : IAsyncDisposable
             _pending.Clear();
         }
 
-        foreach (PythonConnection connection in _context.Host.Sessions.OfType<PythonConnection>())
+        foreach (PythonServerConnection connection in _context.Host.Sessions.OfType<PythonServerConnection>())
         {
             connection.Close();
         }
@@ -192,7 +192,7 @@ internal sealed partial class PythonListener : IAsyncDisposable
             return;
         }
 
-        var connection = new PythonConnection(_context, socket);
+        var connection = new PythonServerConnection(_context, socket);
         if (!_context.Host.TryAdd(connection) || Volatile.Read(ref _disposed) != 0)
         {
             connection.Close();

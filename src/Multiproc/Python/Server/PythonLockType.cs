@@ -10,7 +10,7 @@ namespace Multiproc.Python.Server;
 /// Python's semantics: no owner (any client may release it) and a holder's channel closing keeps it held.
 /// An <c>RLock</c> is owned by the calling channel, which is one client thread (docs/python.md).
 /// </summary>
-internal sealed class PythonLockType(string typeId, bool reentrant) : PythonType
+internal sealed class PythonLockType(string typeId, bool reentrant) : PythonSharedType
 {
     public static PythonLockType Lock { get; } = new("Lock", reentrant: false);
 

@@ -7,7 +7,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Namespace</c> (<c>NamespaceProxy</c>) on a shared namespace: attributes by name.</summary>
-internal sealed class PythonNamespaceType : PythonType
+internal sealed class PythonNamespaceType : PythonSharedType
 {
     public static PythonNamespaceType Instance { get; } = new();
 

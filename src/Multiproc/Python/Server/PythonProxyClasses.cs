@@ -23,7 +23,7 @@ internal static class PythonProxyClasses
     };
 
     /// <summary>The proxy class and the keyword arguments <c>RebuildProxy</c> passes it: <c>AutoProxy</c> gets the exposed names.</summary>
-    public static (string ProxyClass, PyDict Kwds) For(PythonType type)
+    public static (string ProxyClass, PyDict Kwds) For(PythonSharedType type)
         => s_typed.TryGetValue(type.TypeId, out string? proxyClass)
             ? (proxyClass, new PyDict())
             : ("AutoProxy", new PyDict { ["exposed"] = PythonTypes.ExposedOf(type) });

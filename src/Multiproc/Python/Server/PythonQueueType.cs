@@ -10,7 +10,7 @@ namespace Multiproc.Python.Server;
 /// A blocking <c>get</c> holds only its caller's channel. An item taken by a <c>get</c> whose client went away
 /// before the reply was written goes back to the front of the queue (the lease), unlike CPython, which loses it.
 /// </remarks>
-internal sealed class PythonQueueType(string typeId) : PythonType
+internal sealed class PythonQueueType(string typeId) : PythonSharedType
 {
     public static PythonQueueType Queue { get; } = new("Queue");
 

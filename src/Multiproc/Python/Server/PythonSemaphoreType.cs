@@ -5,7 +5,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Semaphore</c> and <c>BoundedSemaphore</c> (<c>AcquirerProxy</c>) on a counting shared semaphore: no owner.</summary>
-internal sealed class PythonSemaphoreType(string typeId, bool bounded) : PythonType
+internal sealed class PythonSemaphoreType(string typeId, bool bounded) : PythonSharedType
 {
     public static PythonSemaphoreType Semaphore { get; } = new("Semaphore", bounded: false);
 

@@ -8,20 +8,20 @@ namespace Multiproc.Python.Server;
 /// <summary>The typeids Python clients can create, and the Python face of every object in the table, whoever created it.</summary>
 internal sealed class PythonTypes
 {
-    private readonly Dictionary<string, PythonType> _byTypeId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PythonSharedType> _byTypeId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PythonUserType> _byRegisteredTypeId = new(StringComparer.Ordinal);
 
     /// <exception cref="ArgumentException">A registered class has two members under one Python name (the message names both).</exception>
     public PythonTypes(TypeRegistry registry)
     {
-        PythonType[] builtIns =
+        PythonSharedType[] builtIns =
         [
             PythonListType.Instance, PythonDictType.Instance, PythonQueueType.Queue, PythonQueueType.JoinableQueue,
             PythonNamespaceType.Instance, PythonValueType.Instance, PythonLockType.Lock, PythonLockType.RLock,
             PythonSemaphoreType.Semaphore, PythonSemaphoreType.BoundedSemaphore, PythonConditionType.Instance,
             PythonEventType.Instance, PythonBarrierType.Instance, PythonArrayType.Instance,
         ];
-        foreach (PythonType type in builtIns)
+        foreach (PythonSharedType type in builtIns)
         {
             _byTypeId[type.TypeId] = type;
         }
@@ -35,11 +35,11 @@ internal sealed class PythonTypes
     }
 
     /// <summary>The type a Python <c>create</c> of <paramref name="typeId"/> makes; null when none (it may be a published name).</summary>
-    public PythonType? Creatable(string typeId) => _byTypeId.GetValueOrDefault(typeId);
+    public PythonSharedType? Creatable(string typeId) => _byTypeId.GetValueOrDefault(typeId);
 
     /// <summary>The Python face of an object in the table.</summary>
     /// <exception cref="PythonProtocolError">The object has no Python face (a .NET-only type).</exception>
-    public PythonType Of(ObjectEntry entry) => entry.Instance switch
+    public PythonSharedType Of(ObjectEntry entry) => entry.Instance switch
     {
         SharedListServer => PythonListType.Instance,
         SharedDictionaryServer => PythonDictType.Instance,
@@ -65,5 +65,5 @@ internal sealed class PythonTypes
         => long.TryParse(ident, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out id);
 
     /// <summary>The exposed tuple a <c>create</c> reply carries for an object of <paramref name="type"/>.</summary>
-    public static PyTuple ExposedOf(PythonType type) => PythonReplies.Exposed(type.Exposed);
+    public static PyTuple ExposedOf(PythonSharedType type) => PythonReplies.Exposed(type.Exposed);
 }

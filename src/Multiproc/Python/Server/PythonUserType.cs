@@ -14,7 +14,7 @@ namespace Multiproc.Python.Server;
 /// </summary>
 /// <remarks>The exposure is checked when the listener starts, so a name collision fails <c>Manager.StartAsync</c>,
 /// never a client's first call.</remarks>
-internal sealed class PythonUserType : PythonType
+internal sealed class PythonUserType : PythonSharedType
 {
     private readonly SharedTypeBinding _binding;
     private readonly PythonExposure _exposure;

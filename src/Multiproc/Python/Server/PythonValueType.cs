@@ -7,7 +7,7 @@ using Multiproc.Server.Dispatch;
 namespace Multiproc.Python.Server;
 
 /// <summary>Python's <c>Value(typecode, value)</c> (<c>ValueProxy</c>) on a shared value. As in CPython, the typecode is not enforced.</summary>
-internal sealed class PythonValueType : PythonType
+internal sealed class PythonValueType : PythonSharedType
 {
     public static PythonValueType Instance { get; } = new();
 

@@ -21,7 +21,7 @@ namespace Multiproc.Python.Server;
 /// float, str, bytes and bytearray → bin, list, tuple, set and frozenset → array, dict → map,
 /// <c>decimal.Decimal</c> → its string (what .NET's decimal reads), a naive <c>datetime</c> → a timestamp
 /// (as UTC). Anything else (a user's class, a <c>Fraction</c>, an aware datetime) is a Python object:
-/// extension <see cref="ExtensionCodes.PythonObject"/> carrying its pickle.</para>
+/// extension <see cref="ExtensionCodes.OpaquePython"/> carrying its pickle.</para>
 /// <para>MessagePack to Python: nil, bool, int, float, str, bin → bytes, array → list (a tuple where a
 /// dict key needs one), map → dict, timestamp → naive datetime in UTC, a Python object → itself.</para>
 /// <para>Shared objects inside values: a proxy a Python client sends (<c>RebuildProxy(ListProxy, Token, …)</c>) of an
@@ -199,7 +199,7 @@ internal sealed class PythonValues
             return DateTimeObject(reader.ReadDateTime());
         }
 
-        if (header.TypeCode == ExtensionCodes.PythonObject)
+        if (header.TypeCode == ExtensionCodes.OpaquePython)
         {
             return PickleReader.Read(OpaquePythonValueFormatter.Read(ref reader).Pickle)!;
         }
@@ -250,7 +250,7 @@ internal sealed class PythonValues
             throw new ObjectDisposedException(null, $"The shared object {id} inside the value was released.");
         }
 
-        PythonType type = _context.Types.Of(entry);
+        PythonSharedType type = _context.Types.Of(entry);
         (string proxyClass, PyDict kwds) = PythonProxyClasses.For(type);
         PyObject token = PythonReplies.Token(type.TypeId, _context.TokenAddress, PythonTypes.Ident(entry));
         return PyObject.Reduce("multiprocessing.managers", "RebuildProxy", new PyGlobal("multiprocessing.managers", proxyClass), token, "pickle", kwds);

@@ -53,7 +53,14 @@ public sealed class PythonListenerAttackTests
         foreach (byte[] bomb in bombs)
         {
             using PythonPeer stranger = PythonPeer.Connect(manager.PythonAddress!);
-            stranger.SendFrame(bomb);
+            try
+            {
+                stranger.SendFrame(bomb);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // The listener refused the oversized answer and closed before the whole bomb was sent: also a close.
+            }
 
             Assert.True(stranger.IsClosedByListener(s_closeBound, out byte[] received), $"a {bomb.Length}-byte bomb left the connection open");
             // Only the challenge and perhaps #FAILURE# came back: no reply, so no request was read.
@@ -432,7 +439,7 @@ public sealed class PythonListenerAttackTests
         return await Manager.StartAsync(options, TestTimeout.Token());
     }
 
-    private static IEnumerable<PythonConnection> Connections(Manager manager) => manager.OwnedServer!.Host.Sessions.OfType<PythonConnection>();
+    private static IEnumerable<PythonServerConnection> Connections(Manager manager) => manager.OwnedServer!.Host.Sessions.OfType<PythonServerConnection>();
 
     private static int PythonSessions(Manager manager) => Connections(manager).Count();
 

@@ -4,8 +4,8 @@ using Multiproc.Server;
 namespace Multiproc.Python.Server;
 
 /// <summary>The control requests (<c>ident</c> None): each arrives on its own short connection, except <c>accept_connection</c>.</summary>
-#pragma warning disable CA1001 // See PythonConnection.cs.
-internal sealed partial class PythonConnection
+#pragma warning disable CA1001 // See PythonServerConnection.cs.
+internal sealed partial class PythonServerConnection
 #pragma warning restore CA1001
 {
     private void HandleControl(PythonRequest request)
@@ -81,7 +81,7 @@ internal sealed partial class PythonConnection
 
         var ctorArgs = new PythonArguments(typeId, new PyTuple([.. args.Positional.Skip(1)]), KeywordDict(args));
         ObjectEntry entry;
-        PythonType type;
+        PythonSharedType type;
         if (Context.Types.Creatable(typeId) is { } creatable)
         {
             object instance = creatable.Create(ctorArgs, Context);

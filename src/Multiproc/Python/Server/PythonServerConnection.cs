@@ -22,7 +22,7 @@ namespace Multiproc.Python.Server;
 /// by the client thread that acquired it, as in Python.</para>
 /// </remarks>
 #pragma warning disable CA1001 // _replied is a wait handle only the connection's thread waits on; it lives as long as the connection object.
-internal sealed partial class PythonConnection : ServerSession
+internal sealed partial class PythonServerConnection : ServerSession
 #pragma warning restore CA1001
 {
     private static readonly TimeSpan s_peerCheckInterval = TimeSpan.FromMilliseconds(50);
@@ -36,7 +36,7 @@ internal sealed partial class PythonConnection : ServerSession
     private long _bytesSent;
     private string _endpoint;
 
-    public PythonConnection(PythonContext context, Socket socket)
+    public PythonServerConnection(PythonContext context, Socket socket)
         : base(context.Host, context.Host.NextSessionId())
     {
         Context = context;
@@ -198,7 +198,7 @@ internal sealed partial class PythonConnection : ServerSession
             return;
         }
 
-        PythonType type;
+        PythonSharedType type;
         try
         {
             type = Context.Types.Of(entry);

@@ -8,7 +8,7 @@ namespace Multiproc.Python.Server;
 /// builds it, and how its methods run with Python semantics on the manager's object (docs/python.md).
 /// </summary>
 /// <remarks>Stateless: one instance serves every object of its kind, on any thread.</remarks>
-internal abstract class PythonType
+internal abstract class PythonSharedType
 {
     /// <summary>Gets the typeid Python clients know it by (<c>list</c>, <c>Queue</c>, a published name's type…).</summary>
     public abstract string TypeId { get; }
