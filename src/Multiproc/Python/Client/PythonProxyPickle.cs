@@ -5,39 +5,10 @@ namespace Multiproc.Python.Client;
 /// <summary>How a proxy travels inside a value: <c>RebuildProxy(proxy class, Token, 'pickle', kwds)</c> (review §4.4).</summary>
 internal static class PythonProxyPickle
 {
-    private const string Module = "multiprocessing.managers";
-
-    /// <summary>The proxy classes SyncManager registers for its typeids; every other typeid uses <c>AutoProxy</c>.</summary>
-    private static readonly Dictionary<string, string> s_classes = new(StringComparer.Ordinal)
-    {
-        ["list"] = "ListProxy",
-        ["dict"] = "DictProxy",
-        ["Namespace"] = "NamespaceProxy",
-        ["Value"] = "ValueProxy",
-        ["Array"] = "ArrayProxy",
-        ["Lock"] = "AcquirerProxy",
-        ["RLock"] = "AcquirerProxy",
-        ["Semaphore"] = "AcquirerProxy",
-        ["BoundedSemaphore"] = "AcquirerProxy",
-        ["Condition"] = "ConditionProxy",
-        ["Event"] = "EventProxy",
-        ["Barrier"] = "BarrierProxy",
-        ["Iterator"] = "IteratorProxy",
-    };
+    private const string Module = PythonProxyClasses.Module;
 
     /// <summary>The proxy class and keyword arguments CPython expects for <paramref name="typeId"/>.</summary>
-    public static (PyGlobal Class, PyDict Kwargs) DefaultFor(string typeId, IReadOnlyList<string> exposed)
-    {
-        var kwargs = new PyDict();
-        if (s_classes.TryGetValue(typeId, out string? name))
-        {
-            return (new PyGlobal(Module, name), kwargs);
-        }
-
-        // AutoProxy without `exposed` would ask the server with the process's own authkey (gh-78740).
-        kwargs["exposed"] = new PyTuple([.. exposed]);
-        return (new PyGlobal(Module, "AutoProxy"), kwargs);
-    }
+    public static (PyGlobal Class, PyDict Kwargs) DefaultFor(string typeId, IReadOnlyList<string> exposed) => PythonProxyClasses.For(typeId, exposed);
 
     /// <summary>Writes a proxy as <c>RebuildProxy(class, token, 'pickle', kwds)</c>.</summary>
     public static PyObject Write(PyGlobal proxyClass, PythonToken token, PyDict kwargs)

@@ -251,9 +251,9 @@ internal sealed class PythonValues
         }
 
         PythonSharedType type = _context.Types.Of(entry);
-        (string proxyClass, PyDict kwds) = PythonProxyClasses.For(type);
+        (PyGlobal proxyClass, PyDict kwds) = PythonProxyClasses.For(type.TypeId, type.Exposed);
         PyObject token = PythonReplies.Token(type.TypeId, _context.TokenAddress, PythonTypes.Ident(entry));
-        return PyObject.Reduce("multiprocessing.managers", "RebuildProxy", new PyGlobal("multiprocessing.managers", proxyClass), token, "pickle", kwds);
+        return PyObject.Reduce(PythonProxyClasses.Module, "RebuildProxy", proxyClass, token, "pickle", kwds);
     }
 
     private static object Normalize(ulong number) => number <= long.MaxValue ? (long)number : new BigInteger(number);
