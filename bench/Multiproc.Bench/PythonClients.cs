@@ -20,6 +20,7 @@ internal static class PythonClients
         ("list_getitem", "`l[0]`"),
         ("list_len", "`len(l)`"),
         ("queue_put_get", "`q.put(1)` + `q.get()`"),
+        ("lock_acquire_release", "`lock.acquire()` + `lock.release()`"),
         ("dict_set", "`d['k'] = 1`"),
         ("dict_get", "`d['k']`"),
         ("counter_add", "registered class, `c.add(1)`"),

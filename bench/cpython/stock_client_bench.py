@@ -118,6 +118,13 @@ def main():
         q.get()
 
     figures['queue_put_get'] = per_op(put_get, calls // 2, budget)
+    lock = m.Lock()
+
+    def acquire_release():
+        lock.acquire()
+        lock.release()
+
+    figures['lock_acquire_release'] = per_op(acquire_release, calls // 2, budget)
     d = m.dict()
 
     def dict_set():

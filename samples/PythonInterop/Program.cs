@@ -25,8 +25,13 @@ ISharedQueue<(string Name, int Percent)> raises = await manager.CreateQueueAsync
 raises.PutMany([("Ada", 10), ("Alan", 5), ("Margaret", 3), ("Ada", 2)]);
 ISharedQueue<(string Name, int Percent, decimal Before, decimal After, int Pid)> done = await manager.CreateQueueAsync<(string, int, decimal, decimal, int)>();
 
+// A dictionary the C# side fills and Python reads: each employee's department.
+ISharedDictionary<string, string> departments = await manager.CreateDictionaryAsync<string, string>();
+departments.SetMany(new Dictionary<string, string> { ["Ada"] = "Engines", ["Alan"] = "Codes", ["Linus"] = "Kernels", ["Margaret"] = "Apollo" });
+
 // Published names are typeids to a Python client: m.staff() is this very list.
 await manager.PublishAsync("staff", staff);
+await manager.PublishAsync("departments", departments);
 await manager.PublishAsync("raises", raises);
 await manager.PublishAsync("done", done);
 

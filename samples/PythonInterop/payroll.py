@@ -16,8 +16,8 @@ class Payroll(SyncManager):
     pass
 
 
-# The C# side registered 'Employee' and published 'staff', 'raises' and 'done'.
-for typeid in ('Employee', 'staff', 'raises', 'done'):
+# The C# side registered 'Employee' and published 'staff', 'departments', 'raises' and 'done'.
+for typeid in ('Employee', 'staff', 'departments', 'raises', 'done'):
     Payroll.register(typeid)
 
 
@@ -35,6 +35,8 @@ def main():
     staff = m.staff()
     by_name = {e.get_name(): e for e in staff}
     print('staff: %s' % ', '.join(sorted(by_name)), flush=True)
+    departments = m.departments()  # the dict C# filled
+    print('departments: %s' % ', '.join('%s in %s' % (name, dept) for name, dept in sorted(departments.items())), flush=True)
 
     raises, done = m.raises(), m.done()
     while True:

@@ -49,5 +49,6 @@ public sealed class PythonInteropSampleTests
         Assert.Contains("  Ada        58,344.00", text, StringComparison.Ordinal);
         Assert.Contains("  Linus      45,000.00", text, StringComparison.Ordinal);
         Assert.Contains("  Grace      61,000.00", text, StringComparison.Ordinal);
+        Assert.Contains("python> departments: Ada in Engines, Alan in Codes, Linus in Kernels, Margaret in Apollo", text, StringComparison.Ordinal);
     }
 }

@@ -28,6 +28,7 @@ internal sealed partial class PythonListener : IAsyncDisposable
     // Oldest first: when the cap is reached the oldest stranger goes, so strangers cannot keep real clients out.
     private readonly List<Socket> _pending = [];
     private readonly Thread _acceptThread;
+    private readonly PythonConnectionThreads _threads;
     private int _disposed;
 
     private PythonListener(SocketListener listener, PythonContext context)
@@ -35,6 +36,7 @@ internal sealed partial class PythonListener : IAsyncDisposable
         _listener = listener;
         _context = context;
         _acceptThread = new Thread(AcceptLoop) { IsBackground = true, Name = "multiproc-python-accept" };
+        _threads = new PythonConnectionThreads(Run);
     }
 
     /// <summary>Gets the address Python clients connect to: <c>tcp://host:port</c> (the real port) or <c>unix:/path</c>.</summary>
@@ -146,7 +148,7 @@ internal sealed partial class PythonListener : IAsyncDisposable
 
         try
         {
-            new Thread(() => Run(socket)) { IsBackground = true, Name = "multiproc-python" }.Start();
+            _threads.Run(socket);
         }
 #pragma warning disable CA1031 // Out of threads: this connection fails, the listener goes on.
         catch (Exception ex)

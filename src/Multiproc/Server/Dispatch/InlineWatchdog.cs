@@ -35,14 +35,26 @@ internal sealed class InlineWatchdog : IDisposable
         if (_parked)
         {
             _parked = false;
-            _wake.Release();
+            Wake();
         }
     }
 
     public void Dispose()
     {
         _disposed = true;
-        _wake.Release();
+        Wake();
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The thread saw _disposed between the store and this release, left, and disposed the semaphore.
+        }
     }
 
     private void Run()
