@@ -60,7 +60,15 @@ internal sealed partial class PythonServerConnection : ServerSession
     {
         try
         {
-            var reader = new PythonFrameReader(_socket, Host.Settings.MaxFrameSize, _quickAck);
+            // TCP_QUICKACK for the first request only: it follows the handshake's last small segment, which Nagle holds
+            // until the server acknowledges (the ~40 ms stall). Later requests are one segment each, and re-arming
+            // before every read would cost an ACK packet per call that the reply otherwise carries.
+            if (_quickAck)
+            {
+                TcpQuickAck.Arm(_socket);
+            }
+
+            var reader = new PythonFrameReader(_socket, Host.Settings.MaxFrameSize, quickAck: false);
             while (!IsClosed && reader.Read() is { } frame)
             {
                 Interlocked.Add(ref _bytesReceived, frame.Length + PythonFrame.ShortHeaderSize);
