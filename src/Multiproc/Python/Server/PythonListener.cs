@@ -17,7 +17,7 @@ namespace Multiproc.Python.Server;
 /// <c>ManagerOptions.HandshakeTimeout</c>; at most <c>MaxPendingHandshakes</c> connections may be authenticating
 /// at once: a newcomer beyond that closes the oldest (drop reason <c>handshake_limit</c>), so strangers that never
 /// answer cannot keep real clients out for long. Stock clients open about three connections per <c>create</c>.</para>
-/// <para>TCP_QUICKACK is re-armed before every read: without it each stock client's new connection stalls about
+/// <para>TCP_QUICKACK is armed through the handshake and before a connection's first request: without it each stock client's new connection stalls about
 /// 40 ms (its challenge answer and request go out as two small segments behind Nagle).</para>
 /// </remarks>
 internal sealed partial class PythonListener : IAsyncDisposable
