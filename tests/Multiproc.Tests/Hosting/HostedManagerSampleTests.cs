@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Multiproc.Tests.Architecture;
+using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Hosting;
 
@@ -10,33 +9,9 @@ public sealed class HostedManagerSampleTests
     [Fact(Timeout = 120_000)]
     public async Task TheSample_CountsEveryWordOnceAcrossItsWorkers_AndStopsOnItsOwn()
     {
-        string sample = Path.Combine(RepositoryPaths.Root, "samples", "HostedManager", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net10.0", "HostedManager.dll");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(sample);
-        using Process process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        (int exitCode, string text, string errors) = await SampleRun.RunAsync("HostedManager", TimeSpan.FromSeconds(90));
 
-        string text = await output;
-        Assert.True(process.ExitCode == 0, text + await errors);
+        Assert.True(exitCode == 0, text + errors);
         // "the" is in the three texts 2 + 2 + 2 times: 6, none lost between the worker processes.
         Assert.Contains("the: 6", text, StringComparison.Ordinal);
         Assert.Contains("fox: 3", text, StringComparison.Ordinal);

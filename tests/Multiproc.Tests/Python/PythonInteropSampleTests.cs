@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using Multiproc.Tests.Architecture;
+using Multiproc.Tests.Infrastructure;
 
 namespace Multiproc.Tests.Python;
 
@@ -13,35 +12,9 @@ public sealed class PythonInteropSampleTests
     [MemberData(nameof(Versions))]
     public async Task TheSample_PythonRaisesAndHires_AndCSharpSeesIt(string version)
     {
-        string sample = Path.Combine(RepositoryPaths.Root, "samples", "PythonInterop", "bin",
-#if DEBUG
-            "Debug",
-#else
-            "Release",
-#endif
-            "net10.0", "PythonInterop.dll");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(sample);
-        info.ArgumentList.Add("--python");
-        info.ArgumentList.Add(PythonInterpreters.Get(version).Path);
-        using Process process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
+        (int exitCode, string text, string errors) = await SampleRun.RunAsync("PythonInterop", TimeSpan.FromSeconds(90), "--python", PythonInterpreters.Get(version).Path);
 
-        string text = await output;
-        Assert.True(process.ExitCode == 0, text + await errors);
+        Assert.True(exitCode == 0, text + errors);
         Assert.Contains($"python> Python {version}.", text, StringComparison.Ordinal);
         // C# reads Python's results from the queue, and the salaries through its own proxies.
         Assert.Contains("raised Ada by 10%: 52,000.00 -> 57,200.00", text.Split("What Python did")[1], StringComparison.Ordinal);
