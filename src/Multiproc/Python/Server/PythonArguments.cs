@@ -95,6 +95,13 @@ internal sealed class PythonArguments
         _ => true,
     };
 
+    /// <summary>Reads the <c>timeout</c> of <c>queue.get/put</c> and <c>lock.acquire</c>, which Python refuses when negative.</summary>
+    /// <exception cref="ArgumentException">It is negative (Python's <c>ValueError</c>).</exception>
+    public static TimeSpan ToNonNegativeTimeout(object? value, string message)
+        => value is long or double && System.Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) < 0
+            ? throw new ArgumentException(message)
+            : ToTimeout(value);
+
     /// <summary>Reads a timeout in seconds (None = forever) as a wait time; negative counts as zero, as Python's waits do.</summary>
     /// <exception cref="PythonTypeErrorException">It is not a number.</exception>
     public static TimeSpan ToTimeout(object? value)

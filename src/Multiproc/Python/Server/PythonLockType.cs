@@ -62,11 +62,6 @@ internal sealed class PythonLockType(string typeId, bool reentrant) : PythonShar
             return forever ? TimeSpan.Zero : throw new ArgumentException("can't specify a timeout for a non-blocking call");
         }
 
-        if (!forever && Convert.ToDouble(timeout, System.Globalization.CultureInfo.InvariantCulture) < 0)
-        {
-            throw new ArgumentException("timeout value must be a non-negative number");
-        }
-
-        return forever ? Timeout.InfiniteTimeSpan : PythonArguments.ToTimeout(timeout);
+        return forever ? Timeout.InfiniteTimeSpan : PythonArguments.ToNonNegativeTimeout(timeout, "timeout value must be a non-negative number");
     }
 }

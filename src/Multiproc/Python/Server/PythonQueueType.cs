@@ -90,12 +90,6 @@ internal sealed class PythonQueueType(string typeId) : PythonSharedType
             return TimeSpan.Zero;
         }
 
-        object? timeout = args.Get(blockIndex + 1, "timeout");
-        if (timeout is long or double && PythonArguments.ToTimeout(timeout) == TimeSpan.Zero && Convert.ToDouble(timeout, System.Globalization.CultureInfo.InvariantCulture) < 0)
-        {
-            throw new ArgumentException("'timeout' must be a non-negative number");
-        }
-
-        return PythonArguments.ToTimeout(timeout);
+        return PythonArguments.ToNonNegativeTimeout(args.Get(blockIndex + 1, "timeout"), "'timeout' must be a non-negative number");
     }
 }

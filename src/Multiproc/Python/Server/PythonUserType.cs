@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Reflection;
 using MessagePack;
 using Multiproc.Python.Pickle;
@@ -18,6 +19,9 @@ internal sealed class PythonUserType : PythonSharedType
 {
     private readonly SharedTypeBinding _binding;
     private readonly PythonExposure _exposure;
+
+    // Each exposed member compiled once, at its first call, as the native dispatch compiles it (ServerMethod).
+    private readonly ConcurrentDictionary<MethodInfo, (ServerMethod Compiled, ParameterInfo[] Parameters)> _methods = new();
 
     /// <exception cref="ArgumentException">Two members map to one Python name with the same parameter count.</exception>
     public PythonUserType(SharedTypeBinding binding)
@@ -80,7 +84,8 @@ internal sealed class PythonUserType : PythonSharedType
                 : NotExposed(call.Method);
         }
 
-        ParameterInfo[] parameters = method.GetParameters();
+        (ServerMethod compiled, ParameterInfo[] parameters) = _methods.GetOrAdd(
+            method, static (m, contract) => (ServerMethod.Create(m, contract), m.GetParameters()), _binding.Contract);
         object?[] values = Bind(args, parameters);
         object?[] converted;
         try
@@ -92,25 +97,13 @@ internal sealed class PythonUserType : PythonSharedType
             throw new PythonTypeErrorException($"{call.Method}(): {ex.Message}");
         }
 
-        object? result;
-        try
-        {
-            result = method.Invoke(call.Instance, converted);
-        }
-        catch (TargetInvocationException ex) when (ex.InnerException is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-            throw;
-        }
-
-        Type resultType = method.ReturnType;
-        if (AwaitableAdapter.For(resultType) is { } awaiter)
+        object? result = compiled.Invoker(call.Instance, converted);
+        if (compiled.Awaiter is { } awaiter)
         {
             result = await awaiter(result).ConfigureAwait(false);
-            resultType = resultType.IsGenericType ? resultType.GetGenericArguments()[0] : typeof(void);
         }
 
-        return resultType == typeof(void) ? null : ToPython(result, resultType, call.Context);
+        return compiled.ResultType == typeof(void) ? null : ToPython(result, compiled.ResultType, call.Context);
     }
 
     /// <summary>Positional arguments, then keywords by their snake_case parameter names.</summary>

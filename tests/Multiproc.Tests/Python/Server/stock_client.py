@@ -120,6 +120,7 @@ def scenario_queue(m):
     expect_raises(queue.Empty, q.get, False)
     expect_raises(queue.Empty, q.get, block=False)
     expect_raises(queue.Empty, q.get, timeout=0.05)
+    expect_raises(ValueError, q.get, timeout=-1)
     small = m.Queue(1)
     small.put('x')
     assert small.full()
@@ -177,6 +178,8 @@ def scenario_array(m):
 
 def scenario_lock(m):
     lock = m.Lock()
+    expect_raises(ValueError, lock.acquire, timeout=-2)
+    expect_raises(ValueError, lock.acquire, False, 1)
     assert lock.acquire()
     assert not lock.acquire(False)
     assert not lock.acquire(timeout=0.05)
