@@ -31,6 +31,7 @@ internal sealed partial class PythonServerConnection : ServerSession
     private readonly bool _quickAck;
     private readonly ManualResetEventSlim _replied = new(false);
     private readonly Lock _sendLock = new();
+    private readonly PythonRequestSpin _spin = new();
     private uint _nextCallId;
     private long _bytesReceived;
     private long _bytesSent;
@@ -69,8 +70,15 @@ internal sealed partial class PythonServerConnection : ServerSession
             }
 
             var reader = new PythonFrameReader(_socket, Host.Settings.MaxFrameSize, quickAck: false);
-            while (!IsClosed && reader.Read() is { } frame)
+            while (!IsClosed)
             {
+                _spin.AwaitNext(_socket);
+                if (reader.Read() is not { } frame)
+                {
+                    break;
+                }
+
+                _spin.Arrived();
                 Interlocked.Add(ref _bytesReceived, frame.Length + PythonFrame.ShortHeaderSize);
                 Handle(frame);
             }
@@ -270,6 +278,8 @@ internal sealed partial class PythonServerConnection : ServerSession
 
                 PythonFrameWriter.Write(_socket, payload);
             }
+
+            _spin.Replied();
 
             Interlocked.Add(ref _bytesSent, payload.Length + PythonFrame.ShortHeaderSize);
             return true;
