@@ -12,43 +12,58 @@ namespace Multiproc.Python;
 /// by its argument count first). Two members that would answer the same name with the same count
 /// (a <c>GetSalary()</c> method and a <c>Salary</c> property; <c>Add(int)</c> and <c>Add(string)</c>)
 /// are refused when the type is registered, so a Python call never reaches a member it did not mean.
+/// A parameter the server supplies (a <see cref="CancellationToken"/>, the caller's identity) is not an argument
+/// Python sends, so it counts for neither.
 /// </remarks>
 internal sealed class PythonExposure
 {
     private readonly Dictionary<string, MethodInfo[]> _members;
+    private readonly Func<Type, bool> _supplied;
 
-    private PythonExposure(Dictionary<string, MethodInfo[]> members) => _members = members;
+    private PythonExposure(Dictionary<string, MethodInfo[]> members, Func<Type, bool> supplied)
+    {
+        _members = members;
+        _supplied = supplied;
+    }
 
     /// <summary>Gets the exposed names, sorted (what a <c>create</c> reply lists).</summary>
     public IReadOnlyList<string> Names => [.. _members.Keys.Order(StringComparer.Ordinal)];
 
     /// <summary>The exposure of a registered type: its contract's members (what a Python <c>create</c> of its type id exposes).</summary>
     /// <exception cref="ArgumentException">Two members map to one Python name with the same parameter count (the message names both).</exception>
-    public static PythonExposure Of(Registration registration)
+    /// <param name="registration">The registered type.</param>
+    /// <param name="supplied">Parameter types the server fills in besides <see cref="CancellationToken"/>.</param>
+    public static PythonExposure Of(Registration registration, Func<Type, bool>? supplied = null)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        return Of(registration.Contract);
+        return Of(registration.Contract, supplied);
     }
 
     /// <summary>The exposure of <paramref name="contract"/> (an interface, or a class registered as itself).</summary>
     /// <exception cref="ArgumentException">Two members map to one Python name with the same parameter count (the message names both).</exception>
-    public static PythonExposure Of(Type contract)
+    /// <param name="contract">The contract.</param>
+    /// <param name="supplied">Parameter types the server fills in besides <see cref="CancellationToken"/>.</param>
+    public static PythonExposure Of(Type contract, Func<Type, bool>? supplied = null)
     {
         ArgumentNullException.ThrowIfNull(contract);
+        Func<Type, bool> isSupplied = type => type == typeof(CancellationToken) || (supplied?.Invoke(type) ?? false);
         var members = new Dictionary<string, List<MethodInfo>>(StringComparer.Ordinal);
         foreach (MethodInfo method in PublicInstanceMethods(contract))
         {
-            Add(members, PythonNameOf(method), method);
+            Add(members, PythonNameOf(method), method, isSupplied);
         }
 
-        return new PythonExposure(members.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal));
+        return new PythonExposure(members.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal), isSupplied);
     }
+
+    /// <summary>Whether the server fills in a parameter of <paramref name="type"/> (Python never sends it).</summary>
+    public bool IsSupplied(Type type) => _supplied(type);
 
     /// <summary>The C# method a Python call of <paramref name="name"/> with <paramref name="argumentCount"/> arguments reaches.</summary>
     public bool TryFind(string name, int argumentCount, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MethodInfo? method)
     {
         method = _members.TryGetValue(name, out MethodInfo[]? overloads)
-            ? Array.Find(overloads, overload => overload.GetParameters().Length == argumentCount)
+            ? Array.Find(overloads, overload => ArityOf(overload, _supplied) == argumentCount)
             : null;
         return method is not null;
     }
@@ -78,7 +93,10 @@ internal sealed class PythonExposure
         return PythonNames.Of(method.Name);
     }
 
-    private static void Add(Dictionary<string, List<MethodInfo>> members, string name, MethodInfo method)
+    /// <summary>How many arguments a Python call of <paramref name="method"/> sends.</summary>
+    private static int ArityOf(MethodInfo method, Func<Type, bool> supplied) => method.GetParameters().Count(p => !supplied(p.ParameterType));
+
+    private static void Add(Dictionary<string, List<MethodInfo>> members, string name, MethodInfo method, Func<Type, bool> supplied)
     {
         if (!members.TryGetValue(name, out List<MethodInfo>? overloads))
         {
@@ -86,8 +104,8 @@ internal sealed class PythonExposure
             return;
         }
 
-        int count = method.GetParameters().Length;
-        if (overloads.Find(other => other.GetParameters().Length == count) is { } clash)
+        int count = ArityOf(method, supplied);
+        if (overloads.Find(other => ArityOf(other, supplied) == count) is { } clash)
         {
             throw new ArgumentException(
                 $"{method.DeclaringType?.Name}.{method.Name} and {clash.DeclaringType?.Name}.{clash.Name} would both be '{name}' with {count} argument(s) to Python clients; rename one, or give them different parameter counts.");

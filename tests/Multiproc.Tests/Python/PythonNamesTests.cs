@@ -54,6 +54,34 @@ public sealed class PythonNamesTests
         Assert.Throws<ArgumentException>(() => PythonExposure.Of(typeof(ISameCountOverloads)));
     }
 
+    [Fact]
+    public void Exposure_ACancellationToken_IsNotAnArgumentPythonSends()
+    {
+        PythonExposure exposure = PythonExposure.Of(typeof(ICancellable));
+
+        Assert.True(exposure.TryFind("work_async", 1, out System.Reflection.MethodInfo? work));
+        Assert.Equal(2, work.GetParameters().Length);
+        Assert.False(exposure.TryFind("work_async", 2, out _));
+        Assert.True(exposure.IsSupplied(typeof(CancellationToken)));
+        Assert.False(exposure.IsSupplied(typeof(int)));
+    }
+
+    [Fact]
+    public void Exposure_OverloadsThatDifferOnlyByAToken_Clash()
+        => Assert.Throws<ArgumentException>(() => PythonExposure.Of(typeof(ITokenOverloads)));
+
+    public interface ICancellable
+    {
+        Task<int> WorkAsync(int amount, CancellationToken cancellationToken);
+    }
+
+    public interface ITokenOverloads
+    {
+        int Work(int amount);
+
+        int Work(int amount, CancellationToken cancellationToken);
+    }
+
     public interface IPayroll
     {
         string Name { get; }

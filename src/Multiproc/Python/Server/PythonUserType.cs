@@ -27,7 +27,7 @@ internal sealed class PythonUserType : PythonSharedType
     public PythonUserType(SharedTypeBinding binding)
     {
         _binding = binding;
-        _exposure = PythonExposure.Of(binding.Registration);
+        _exposure = PythonExposure.Of(binding.Registration, static type => type == typeof(Caller));
         Exposed = _exposure.Names;
     }
 
@@ -86,11 +86,10 @@ internal sealed class PythonUserType : PythonSharedType
 
         (ServerMethod compiled, ParameterInfo[] parameters) = _methods.GetOrAdd(
             method, static (m, contract) => (ServerMethod.Create(m, contract), m.GetParameters()), _binding.Contract);
-        object?[] values = Bind(args, parameters);
         object?[] converted;
         try
         {
-            converted = Convert(values, parameters.Select(p => p.ParameterType), call.Context);
+            converted = Bind(args, parameters, call);
         }
         catch (MessagePackSerializationException ex)
         {
@@ -106,15 +105,34 @@ internal sealed class PythonUserType : PythonSharedType
         return compiled.ResultType == typeof(void) ? null : ToPython(result, compiled.ResultType, call.Context);
     }
 
-    /// <summary>Positional arguments, then keywords by their snake_case parameter names.</summary>
-    private static object?[] Bind(PythonArguments args, ParameterInfo[] parameters)
+    /// <summary>
+    /// Positional arguments, then keywords by their snake_case parameter names, each converted to its parameter's
+    /// type; the call's token and caller where the method takes them (Python never sends those).
+    /// </summary>
+    private static object?[] Bind(PythonArguments args, ParameterInfo[] parameters, PythonInvocation call)
     {
         object?[] values = new object?[parameters.Length];
+        int sent = 0;
         for (int i = 0; i < parameters.Length; i++)
         {
-            values[i] = i < args.Count
-                ? args.Positional[i]
+            Type type = parameters[i].ParameterType;
+            if (type == typeof(CancellationToken))
+            {
+                values[i] = call.CancellationToken;
+                continue;
+            }
+
+            if (type == typeof(Caller))
+            {
+                values[i] = call.Caller;
+                continue;
+            }
+
+            object? value = sent < args.Count
+                ? args.Positional[sent]
                 : args.Require(int.MaxValue, PythonNames.Of(parameters[i].Name ?? $"arg{i}"));
+            sent++;
+            values[i] = FromPython(value, type, call.Context);
         }
 
         return values;

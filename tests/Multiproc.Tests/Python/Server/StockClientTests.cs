@@ -11,6 +11,9 @@ public interface IStaffer
 
     decimal Raise(decimal amount);
 
+    /// <summary>An async member with a token: Python calls it as <c>raise_later_async(amount)</c>.</summary>
+    Task<decimal> RaiseLaterAsync(decimal amount, CancellationToken cancellationToken = default);
+
     string Find(string name);
 }
 
@@ -21,6 +24,13 @@ public sealed class Staffer(string name, decimal salary) : IStaffer
     public decimal Salary { get; set; } = salary;
 
     public decimal Raise(decimal amount) => Salary += amount;
+
+    public async Task<decimal> RaiseLaterAsync(decimal amount, CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        return Salary += amount;
+    }
 
     public string Find(string name) => throw new KeyNotFoundException($"No staffer named {name}.");
 }

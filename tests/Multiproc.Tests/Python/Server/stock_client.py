@@ -295,6 +295,8 @@ def scenario_registered(m):
     assert e.get_name() == 'Alice'
     assert e.raise_(100) == decimal.Decimal('5100')
     assert e.get_salary() == decimal.Decimal('5100')
+    assert e.raise_later_async(amount=1) == decimal.Decimal('5101')  # its CancellationToken is not sent
+    assert e.raise_later_async(-1) == decimal.Decimal('5100')
     e.set_salary(decimal.Decimal('10'))
     assert e.get_salary() == decimal.Decimal('10')
     err = expect_raises(KeyError, e.find, 'nobody')
