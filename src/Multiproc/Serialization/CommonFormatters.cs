@@ -11,10 +11,15 @@ namespace Multiproc.Serialization;
 /// table: about 75 formatter instances, each one a type and a constructor the JIT compiles
 /// (MessagePack ships without ReadyToRun code). A new worker that sends a <c>long</c> paid that,
 /// about 150 methods, before its first call (docs/performance.md). Each type here maps to the same
-/// instance the built-in resolver returns for it, so what is written and read does not change.
+/// instance the built-in resolver returns for it, so what is written and read does not change, except
+/// <see cref="decimal"/> (<see cref="DecimalExtensionFormatter"/>).
 /// </remarks>
 internal static class CommonFormatters
 {
+    // A decimal is the one type here written differently from MessagePack's built-in formatter (an extension, so
+    // untyped readers tell it from a string); its nullable form must follow, or a decimal? field would be a string.
+    private static readonly StaticNullableFormatter<decimal> NullableDecimal = new(DecimalExtensionFormatter.Instance);
+
     /// <summary>Gets MessagePack's built-in formatter for <typeparamref name="T"/> when it is a common primitive; null otherwise.</summary>
     public static IMessagePackFormatter<T>? TryGet<T>()
     {
@@ -32,7 +37,8 @@ internal static class CommonFormatters
             : typeof(T) == typeof(char) ? CharFormatter.Instance
             : typeof(T) == typeof(DateTime) ? DateTimeFormatter.Instance
             : typeof(T) == typeof(Guid) ? GuidFormatter.Instance
-            : typeof(T) == typeof(decimal) ? DecimalFormatter.Instance
+            : typeof(T) == typeof(decimal) ? DecimalExtensionFormatter.Instance
+            : typeof(T) == typeof(decimal?) ? NullableDecimal
             : typeof(T) == typeof(TimeSpan) ? TimeSpanFormatter.Instance
             : typeof(T) == typeof(long[]) ? Int64ArrayFormatter.Instance
             : typeof(T) == typeof(int[]) ? Int32ArrayFormatter.Instance

@@ -11,4 +11,7 @@ internal static class ExtensionCodes
 
     /// <summary>A Python object the manager cannot represent, written by a Python client: its pickle (protocol 4), kept intact (docs/python.md).</summary>
     public const sbyte OpaquePython = 44;
+
+    /// <summary>A <see cref="decimal"/>: its invariant digits in UTF-8 (<c>12.50</c>, scale kept), so a Python reader tells it from a string (docs/protocol.md §4).</summary>
+    public const sbyte Decimal = 45;
 }

@@ -29,9 +29,9 @@ internal sealed class RuntimeTypeObjectFormatter : IMessagePackFormatter<object?
         ValueCodec.GetWriter(type)(ref writer, value, options);
     }
 
-    /// <remarks>A Python object a Python client stored reads as an <see cref="OpaquePythonValue"/>.</remarks>
+    /// <remarks>A Python object a Python client stored reads as an <see cref="OpaquePythonValue"/>, a decimal as a <see cref="decimal"/>.</remarks>
     public object? Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
-        => OpaquePythonValueFormatter.IsNext(ref reader)
-            ? OpaquePythonValueFormatter.Instance.Deserialize(ref reader, options)
+        => OpaquePythonValueFormatter.IsNext(ref reader) ? OpaquePythonValueFormatter.Instance.Deserialize(ref reader, options)
+            : DecimalExtensionFormatter.IsNext(ref reader) ? DecimalExtensionFormatter.ReadExtension(ref reader)
             : PrimitiveObjectFormatter.Instance.Deserialize(ref reader, options);
 }

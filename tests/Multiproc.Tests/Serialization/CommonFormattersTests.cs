@@ -28,11 +28,17 @@ public sealed class CommonFormattersTests
         AssertSameAsBuiltIn<char>();
         AssertSameAsBuiltIn<DateTime>();
         AssertSameAsBuiltIn<Guid>();
-        AssertSameAsBuiltIn<decimal>();
         AssertSameAsBuiltIn<TimeSpan>();
         AssertSameAsBuiltIn<long[]>();
         AssertSameAsBuiltIn<int[]>();
         AssertSameAsBuiltIn<string[]>();
+    }
+
+    [Fact]
+    public void Decimal_AndItsNullableForm_AreWrittenAsTheDecimalExtension()
+    {
+        Assert.Same(DecimalExtensionFormatter.Instance, CommonFormatters.TryGet<decimal>());
+        Assert.NotNull(CommonFormatters.TryGet<decimal?>());
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal enum ValueKind
     Boolean = 4,
     Binary = 5,
 
-    /// <summary>decimal, which MessagePack-CSharp encodes as a string.</summary>
+    /// <summary>decimal: extension 45 (docs/protocol.md §4), or the string MessagePack-CSharp writes.</summary>
     Decimal = 6,
 
     // Integer kinds with their .NET range: a value outside it would make a typed reader throw
@@ -69,7 +69,8 @@ internal static class ValueKinds
             ValueKind.Any => true,
             ValueKind.Integer or (>= ValueKind.SByte and <= ValueKind.UInt64) => actual == MessagePackType.Integer,
             ValueKind.Float => actual is MessagePackType.Float or MessagePackType.Integer,
-            ValueKind.String or ValueKind.Decimal => actual == MessagePackType.String,
+            ValueKind.String => actual == MessagePackType.String,
+            ValueKind.Decimal => actual is MessagePackType.String or MessagePackType.Extension,
             ValueKind.Boolean => actual == MessagePackType.Boolean,
             ValueKind.Binary => actual == MessagePackType.Binary,
             _ => false,

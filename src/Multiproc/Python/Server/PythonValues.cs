@@ -19,7 +19,7 @@ namespace Multiproc.Python.Server;
 /// wrote has only its encoding, and Python clients get its mapping back.</para>
 /// <para>Python to MessagePack: None → nil, bool, int → int (beyond 64 bits: kept as a Python object),
 /// float, str, bytes and bytearray → bin, list, tuple, set and frozenset → array, dict → map,
-/// <c>decimal.Decimal</c> → its string (what .NET's decimal reads), a naive <c>datetime</c> → a timestamp
+/// <c>decimal.Decimal</c> → a decimal (extension 45), a naive <c>datetime</c> → a timestamp
 /// (as UTC). Anything else (a user's class, a <c>Fraction</c>, an aware datetime) is a Python object:
 /// extension <see cref="ExtensionCodes.OpaquePython"/> carrying its pickle.</para>
 /// <para>MessagePack to Python: nil, bool, int, float, str, bin → bytes, array → list (a tuple where a
@@ -126,7 +126,7 @@ internal sealed class PythonValues
                 ReferenceAwareFormatter<object>.WriteReference(ref writer, entry.Id, entry.Binding.TypeId);
                 break;
             case PyObject obj when TryGetDecimal(obj, out string? digits):
-                writer.Write(digits);
+                DecimalExtensionFormatter.Write(ref writer, digits);
                 break;
             case PyObject obj when TryGetNaiveDateTime(obj, out DateTime time):
                 writer.Write(time);
@@ -204,6 +204,12 @@ internal sealed class PythonValues
             return PickleReader.Read(OpaquePythonValueFormatter.Read(ref reader).Pickle)!;
         }
 
+        if (header.TypeCode == ExtensionCodes.Decimal)
+        {
+            decimal number = DecimalExtensionFormatter.ReadExtension(ref reader);
+            return PyObject.Reduce("decimal", "Decimal", number.ToString(CultureInfo.InvariantCulture));
+        }
+
         ExtensionResult extension = reader.ReadExtensionFormat();
         return extension.TypeCode switch
         {
@@ -258,12 +264,12 @@ internal sealed class PythonValues
 
     private static object Normalize(ulong number) => number <= long.MaxValue ? (long)number : new BigInteger(number);
 
-    /// <summary>A <c>decimal.Decimal</c> whose digits .NET's decimal can read (MessagePack-CSharp encodes decimal as this string).</summary>
+    /// <summary>A <c>decimal.Decimal</c> whose digits .NET's decimal can read (stored as a decimal extension).</summary>
     private static bool TryGetDecimal(PyObject obj, out string digits)
     {
         digits = string.Empty;
         if (obj.Class is not { Module: "decimal", Name: "Decimal" } || obj.Args.Count != 1 || obj.Args[0] is not string text
-            || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            || text.Length > DecimalExtensionFormatter.MaxDigits || !decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         {
             return false;
         }

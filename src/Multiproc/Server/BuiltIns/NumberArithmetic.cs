@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Globalization;
 using MessagePack;
+using Multiproc.Serialization;
 
 namespace Multiproc.Server.BuiltIns;
 
 /// <summary>
 /// Adds encoded numbers on the manager without knowing their .NET types: integers as 64-bit
-/// integers (checked), floats as doubles, decimals (encoded as strings) as decimals.
+/// integers (checked), floats as doubles, decimals (extension 45, or the string MessagePack-CSharp writes) as decimals.
 /// </summary>
 internal static class NumberArithmetic
 {
@@ -27,15 +28,15 @@ internal static class NumberArithmetic
             (MessagePackType.Integer, MessagePackType.Integer) => Encode(checked(ReadInteger(value) + ReadInteger(delta))),
             (MessagePackType.Float or MessagePackType.Integer, MessagePackType.Float or MessagePackType.Integer)
                 => Encode(ReadDouble(value) + ReadDouble(delta)),
-            (MessagePackType.String, MessagePackType.String)
-                => Encode((ReadDecimal(value) + ReadDecimal(delta)).ToString(CultureInfo.InvariantCulture)),
+            (MessagePackType.String or MessagePackType.Extension, MessagePackType.String or MessagePackType.Extension)
+                => Encode(ReadDecimal(value) + ReadDecimal(delta)),
             _ => throw new InvalidOperationException($"Cannot add a {delta.Kind} to a stored {value.Kind}: both must be numbers of the same kind."),
         };
     }
 
     private static void RequireNumber(EncodedValue value)
     {
-        if (value.Kind is not (MessagePackType.Integer or MessagePackType.Float) && !(value.Kind == MessagePackType.String && TryReadDecimal(value, out _)))
+        if (value.Kind is not (MessagePackType.Integer or MessagePackType.Float) && !TryReadDecimal(value, out _))
         {
             throw new InvalidOperationException($"Cannot add a {value.Kind}: it is not a number.");
         }
@@ -60,11 +61,11 @@ internal static class NumberArithmetic
         return new(buffer.WrittenSpan.ToArray(), null);
     }
 
-    private static EncodedValue Encode(string value)
+    private static EncodedValue Encode(decimal value)
     {
-        var buffer = new ArrayBufferWriter<byte>(value.Length + 5);
+        var buffer = new ArrayBufferWriter<byte>(40);
         var writer = new MessagePackWriter(buffer);
-        writer.Write(value);
+        DecimalExtensionFormatter.Write(ref writer, value.ToString(CultureInfo.InvariantCulture));
         writer.Flush();
         return new(buffer.WrittenSpan.ToArray(), null);
     }
@@ -82,12 +83,31 @@ internal static class NumberArithmetic
     }
 
     private static decimal ReadDecimal(EncodedValue value)
-        => TryReadDecimal(value, out decimal result) ? result : throw new InvalidOperationException("The stored string is not a decimal number.");
+        => TryReadDecimal(value, out decimal result) ? result : throw new InvalidOperationException("The stored value is not a decimal number.");
 
-    /// <summary>Reads a decimal encoded as MessagePack-CSharp writes it: an invariant-culture string.</summary>
+    /// <summary>Reads a decimal: extension 45, or the invariant-culture string MessagePack-CSharp writes.</summary>
     internal static bool TryReadDecimal(EncodedValue value, out decimal result)
     {
+        result = 0;
         var reader = value.CreateReader();
-        return decimal.TryParse(reader.ReadString(), NumberStyles.Number, CultureInfo.InvariantCulture, out result);
+        if (value.Kind == MessagePackType.String)
+        {
+            return decimal.TryParse(reader.ReadString(), NumberStyles.Number, CultureInfo.InvariantCulture, out result);
+        }
+
+        if (!DecimalExtensionFormatter.IsNext(ref reader))
+        {
+            return false;
+        }
+
+        try
+        {
+            result = DecimalExtensionFormatter.ReadExtension(ref reader);
+            return true;
+        }
+        catch (MessagePackSerializationException)
+        {
+            return false;
+        }
     }
 }

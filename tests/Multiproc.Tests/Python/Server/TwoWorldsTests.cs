@@ -16,7 +16,7 @@ public sealed class TwoWorldsTests
         await using Manager manager = await Manager.StartAsync(new ManagerOptions().ServePython("tcp://127.0.0.1:0"));
         ISharedList<(int, string)> tuples = await manager.CreateListAsync<(int, string)>([(9, "z")]);
         ISharedDictionary<string, decimal> prices = await manager.CreateDictionaryAsync<string, decimal>();
-        await prices.SetAsync("net", 2.5m);
+        await prices.SetAsync("net", 2.50m);
         ISharedList<DateTime> dates = await manager.CreateListAsync<DateTime>([new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc)]);
         ISharedList<object?> objects = await manager.CreateListAsync<object?>();
         ISharedQueue<int[]> arrays = await manager.CreateQueueAsync<int[]>();

@@ -23,7 +23,8 @@ def write(m):
     assert tuples[0] == [9, 'z'], tuples[0]          # a .NET ValueTuple reaches Python as a list
     tuples.append((1, 'a'))
     prices = m.prices()
-    assert prices['net'] == '2.5', prices['net']     # a .NET decimal reaches Python as its string
+    net = prices['net']
+    assert type(net) is decimal.Decimal and str(net) == '2.50', repr(net)   # a .NET decimal, its scale kept
     prices['x'] = decimal.Decimal('1.25')
     dates = m.dates()
     assert dates[0] == datetime.datetime(2020, 1, 2, 3, 4, 5), dates[0]
