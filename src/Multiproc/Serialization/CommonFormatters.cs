@@ -18,7 +18,7 @@ internal static class CommonFormatters
 {
     // A decimal is the one type here written differently from MessagePack's built-in formatter (an extension, so
     // untyped readers tell it from a string); its nullable form must follow, or a decimal? field would be a string.
-    private static readonly StaticNullableFormatter<decimal> NullableDecimal = new(DecimalExtensionFormatter.Instance);
+    private static readonly StaticNullableFormatter<decimal> s_nullableDecimal = new(DecimalExtensionFormatter.Instance);
 
     /// <summary>Gets MessagePack's built-in formatter for <typeparamref name="T"/> when it is a common primitive; null otherwise.</summary>
     public static IMessagePackFormatter<T>? TryGet<T>()
@@ -38,7 +38,7 @@ internal static class CommonFormatters
             : typeof(T) == typeof(DateTime) ? DateTimeFormatter.Instance
             : typeof(T) == typeof(Guid) ? GuidFormatter.Instance
             : typeof(T) == typeof(decimal) ? DecimalExtensionFormatter.Instance
-            : typeof(T) == typeof(decimal?) ? NullableDecimal
+            : typeof(T) == typeof(decimal?) ? s_nullableDecimal
             : typeof(T) == typeof(TimeSpan) ? TimeSpanFormatter.Instance
             : typeof(T) == typeof(long[]) ? Int64ArrayFormatter.Instance
             : typeof(T) == typeof(int[]) ? Int32ArrayFormatter.Instance
