@@ -2,6 +2,7 @@ using MessagePack;
 using Multiproc.Orleans.Client;
 using Multiproc.Orleans.Wire;
 using Multiproc.Protocol;
+using Multiproc.Serialization;
 using Multiproc.Server;
 using Multiproc.Server.Dispatch;
 
@@ -14,13 +15,14 @@ namespace Multiproc.Orleans.Silo;
 /// </summary>
 /// <remarks>
 /// One per silo, shared by every <see cref="Grains.SharedObjectGrain"/>; thread-safe. Arguments are
-/// decoded with the silo's own call channel (<see cref="OrleansCallChannel"/>): a reference (ext 42)
-/// becomes a proxy to that object's grain, never the real instance, even when it lives in this silo.
+/// decoded with <see cref="SiloReferenceCodec"/> over the silo's own call channel
+/// (<see cref="OrleansCallChannel"/>): a reference (ext 42) becomes a proxy to that object's grain,
+/// never the real instance, even when it lives in this silo.
 /// </remarks>
 internal sealed class ObjectDispatcher
 {
     private readonly TypeRegistry _registry;
-    private readonly Lazy<OrleansCallChannel> _channel;
+    private readonly Lazy<MessagePackSerializerOptions> _options;
     private readonly SharedMemoryQuota _noSharedMemory = new(0);
 
     /// <param name="registry">The registered types.</param>
@@ -28,10 +30,10 @@ internal sealed class ObjectDispatcher
     public ObjectDispatcher(TypeRegistry registry, Func<OrleansCallChannel> channel)
     {
         _registry = registry;
-        _channel = new Lazy<OrleansCallChannel>(channel);
+        _options = new Lazy<MessagePackSerializerOptions>(() => WireOptions.Create(new SiloReferenceCodec(channel())));
     }
 
-    private MessagePackSerializerOptions Options => _channel.Value.SerializerOptions;
+    private MessagePackSerializerOptions Options => _options.Value;
 
     /// <summary>Creates an object from a <c>create</c> Call message and returns it with its reply (a reference to <paramref name="objectId"/>).</summary>
     /// <returns>The object, or null with an Error payload when it could not be created.</returns>
@@ -49,7 +51,9 @@ internal sealed class ObjectDispatcher
             string typeId = reader.ReadString() ?? string.Empty;
             if (!_registry.TryGet(typeId, out SharedTypeBinding binding))
             {
-                throw new ArgumentException($"No type is registered as '{typeId}'. Register it in UseMultiproc on every silo of the cluster.");
+                throw new ArgumentException(BuiltInTypeIds.IsBuiltIn(typeId)
+                    ? $"'{typeId}' is not served by an Orleans cluster yet: its waits need leases (docs/cluster.md)."
+                    : $"No type is registered as '{typeId}'. Register it in UseMultiproc on every silo of the cluster.");
             }
 
             object instance = Construct(binding, ref reader, header.ArgumentCount - 1);
@@ -86,6 +90,14 @@ internal sealed class ObjectDispatcher
             {
                 // Back on the grain's turn: the reply is written before the next call may start.
                 result = await method.Awaiter(result).ConfigureAwait(true);
+            }
+
+            if (result is ILeasedResult leased)
+            {
+                // A manager takes a handed-over value back if its receiver dies before the receipt;
+                // a grain cannot tell, so the value counts as delivered once the reply is written (docs/cluster.md).
+                leased.Lease?.Commit();
+                result = leased.Value;
             }
 
             return ReplyPayload.Result(callId, result, method.ResultWriter, Options);
