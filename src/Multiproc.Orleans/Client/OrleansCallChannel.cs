@@ -1,5 +1,6 @@
 using MessagePack;
 using Multiproc.Orleans.Grains;
+using Multiproc.Orleans.Silo;
 using Multiproc.Orleans.Wire;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
@@ -67,6 +68,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     public TimeSpan? MaxWaitSlice => s_waitSlice;
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object up its own call chain, which cannot run it until this call returns.</exception>
     public Reply Call(long objectId, string member, in CallArguments arguments, CancellationToken cancellationToken = default)
     {
         if (!_insideGrains)
@@ -74,22 +76,43 @@ internal sealed class OrleansCallChannel : ICallChannel
             return CallAsync(objectId, member, arguments, cancellationToken).AsTask().GetAwaiter().GetResult();
         }
 
+        // A synchronous call does not open call-chain reentrancy (a blocked turn could not serve it
+        // anyway), so any object up the chain would wait for it forever: refuse it now.
+        if (CallChain.Contains(objectId))
+        {
+            throw ReentryRefused(objectId, member, "a synchronous call cannot re-enter an object up its own call chain; make the methods of this cycle async");
+        }
+
         // In a grain's turn, the grain call's continuation would be queued to the very scheduler this
-        // thread blocks; started from the pool, it completes there. A synchronous call that comes back
-        // to the calling object still waits for the response timeout (docs/cluster.md).
+        // thread blocks; started from the pool, it completes there. The chain flows into the task.
         CallArguments copy = arguments;
-        return Task.Run(() => CallAsync(objectId, member, copy, cancellationToken).AsTask(), cancellationToken).GetAwaiter().GetResult();
+        return Task.Run(
+            () =>
+            {
+                CallChain.Block();
+                return CallAsync(objectId, member, copy, cancellationToken).AsTask();
+            },
+            cancellationToken).GetAwaiter().GetResult();
     }
 
     /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object that blocks a thread up its own call chain.</exception>
     public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsBroken, this);
+        if (_insideGrains && CallChain.IsBlocked(objectId))
+        {
+            throw ReentryRefused(objectId, member, "the object blocks in a synchronous call up this call chain; make the methods of this cycle async");
+        }
+
         uint callId = Interlocked.Increment(ref _nextCallId);
         byte[] call = CallPayload.Write(callId, objectId, member, arguments, SerializerOptions);
         byte[] reply;
         try
         {
+            // Inside a silo an awaited call may come back to an object up its chain, as a nested
+            // call on one manager does: Orleans' call-chain reentrancy lets it in, for this call only.
+            using IDisposable? reentrancy = _insideGrains ? RequestContext.AllowCallChainReentrancy() : null;
             reply = objectId == ProtocolConstants.ControlObjectId
                 ? await _control.CallAsync(callId, member, call, cancellationToken).ConfigureAwait(false)
                 : await _grains.GetGrain<ISharedObjectGrain>(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
@@ -155,6 +178,9 @@ internal sealed class OrleansCallChannel : ICallChannel
             throw OrleansFailure.Unavailable(objectId, ex);
         }
     }
+
+    private static InvalidOperationException ReentryRefused(long objectId, string member, string why)
+        => new($"The call of {member} on object {objectId} was refused: {why} (docs/cluster.md, \"Calls between objects\").");
 
     /// <summary>Closes the channel: calls fail from now on; a client host it started is stopped.</summary>
     public void Dispose()

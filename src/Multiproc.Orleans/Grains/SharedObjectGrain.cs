@@ -38,6 +38,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher) : Grain, IS
     {
         ArgumentNullException.ThrowIfNull(call);
         DeactivateIfEmpty();
+        CallChain.Enter(this.GetPrimaryKeyLong());
         return dispatcher.InvokeAsync(_object, call, cancellationToken);
     }
 
