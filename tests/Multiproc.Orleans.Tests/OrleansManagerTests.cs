@@ -161,4 +161,16 @@ public sealed class OrleansManagerTests(ClusterFixture cluster) : IClassFixture<
         Assert.Equal(id, SharedObject.FromProxy(again).ObjectId);
         Assert.Equal(2m, again.Raise(1m));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task CancellingAnAsyncCall_ReachesTheObject_WhichIsFreeForTheNextCall()
+    {
+        IEmployee ivan = await cluster.Manager.CreateAsync<IEmployee>(["Ivan", 1m], TestTimeout.Token());
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ivan.DelayAsync(60_000, cancel.Token));
+
+        // Had the cancellation not reached the grain, its turn would still be in the 60 s delay.
+        Assert.Equal("Ivan earns 1", await ivan.DescribeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
