@@ -35,7 +35,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
                 _ => throw new NotSupportedException($"An Orleans cluster has no control member '{member}' (stats, inspection, hand-over tokens and shutdown belong to a single manager)."),
             };
         }
-        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or NotSupportedException or MessagePackSerializationException)
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or NotSupportedException or InvalidOperationException or MessagePackSerializationException)
         {
             return ReplyPayload.Error(callId, ex);
         }

@@ -71,10 +71,10 @@ internal sealed class ObjectDispatcher
     /// <returns>The Result or Error payload; user code's exceptions become Error payloads.</returns>
     public async Task<byte[]> InvokeAsync(HostedObject? target, byte[] call, CancellationToken cancellationToken)
     {
-        uint callId = 0;
+        uint callId = ReadHeader(call).CallId;
         try
         {
-            (callId, ServerMethod method, object?[] arguments) = Bind(target, call);
+            (ServerMethod method, object?[] arguments) = Bind(target, call);
             if (method.CancellationTokenIndex >= 0)
             {
                 arguments[method.CancellationTokenIndex] = cancellationToken;
@@ -110,7 +110,13 @@ internal sealed class ObjectDispatcher
         }
     }
 
-    private (uint CallId, ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call)
+    private static CallHeader ReadHeader(byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        return CallPayload.ReadHeader(ref reader);
+    }
+
+    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call)
     {
         var reader = new MessagePackReader(call);
         CallHeader header = CallPayload.ReadHeader(ref reader);
@@ -132,7 +138,7 @@ internal sealed class ObjectDispatcher
             object?[] arguments = new object?[method.ParameterCount];
             if (CallBinder.TryDecode(method, ref attempt, arguments, Options, out lastError))
             {
-                return (header.CallId, method, arguments);
+                return (method, arguments);
             }
         }
 
