@@ -62,6 +62,19 @@ public sealed class BuiltInCollectionTests(ClusterFixture cluster) : IClassFixtu
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Namespace_SetGetRemove()
+    {
+        ISharedNamespace settings = await cluster.Manager.CreateNamespaceAsync(TestTimeout.Token());
+
+        settings.SetValue("threads", 4);
+        settings.SetValue("mode", "fast");
+
+        Assert.Equal(4, settings.GetValue<int>("threads"));
+        Assert.True(settings.Remove("mode"));
+        Assert.Equal(["threads"], settings.Names);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task WaitingBuiltIn_IsRefused_WithAMessageThatSaysWhy()
     {
         ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token()));

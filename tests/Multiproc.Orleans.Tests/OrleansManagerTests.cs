@@ -173,4 +173,31 @@ public sealed class OrleansManagerTests(ClusterFixture cluster) : IClassFixture<
         // Had the cancellation not reached the grain, its turn would still be in the 60 s delay.
         Assert.Equal("Ivan earns 1", await ivan.DescribeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task UntypedHandle_CallsByBareMemberName()
+    {
+        SharedObject judy = await cluster.Manager.CreateAsync(typeof(IEmployee).FullName!, ["Judy", 2m], TestTimeout.Token());
+
+        decimal raised = await judy.InvokeAsync<decimal>("Raise", [3m], TestTimeout.Token());
+
+        Assert.Equal(5m, raised);
+        Assert.Equal("Judy", await judy.InvokeAsync<string>("get_Name", [], TestTimeout.Token()));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ProxyOfAnotherManager_IsRefusedAsAnArgument()
+    {
+        await using Manager single = await Manager.StartAsync(new ManagerOptions().Register<IEmployee, Employee>(), TestTimeout.Token());
+        IEmployee local = await single.CreateAsync<IEmployee>(["Local", 1m], TestTimeout.Token());
+        IEmployee clustered = await cluster.Manager.CreateAsync<IEmployee>(["Clustered", 1m], TestTimeout.Token());
+
+        ArgumentException refused = Assert.Throws<ArgumentException>(() => clustered.Manager = local);
+
+        Assert.Contains("belongs to the manager at", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task GetStatsAsync_IsNotServedByACluster()
+        => await Assert.ThrowsAsync<NotSupportedException>(() => cluster.Manager.GetStatsAsync(TestTimeout.Token()));
 }
