@@ -13,8 +13,11 @@ public sealed class WorkerProcessTests(ClusterFixture cluster) : IClassFixture<C
 
         WorkerProcess<decimal> worker = WorkerProcess.Start(RaiseInWorker, judy);
         decimal raised = await worker.Result.WaitAsync(TestTimeout.Token(50));
+        // The Orleans client the worker started must not keep it alive.
+        await worker.WaitForExitAsync(TestTimeout.Token(20));
 
         Assert.Equal(11m, raised);
+        Assert.Equal(0, worker.ExitCode);
         Assert.Equal(11m, judy.Salary);
     }
 
