@@ -17,6 +17,8 @@ fail() { echo "check-packages: $*" >&2; exit 1; }
 dotnet pack src/Multiproc -c Release -o "$work/packages" --nologo -v quiet
 dotnet pack src/Multiproc.Cli -c Release -o "$work/packages" --nologo -v quiet
 dotnet pack src/Multiproc.Extensions.Hosting -c Release -o "$work/packages" --nologo -v quiet
+dotnet pack src/Multiproc.Orleans -c Release -o "$work/packages" --nologo -v quiet
+ls "$work/packages"/Multiproc.Orleans.*.nupkg >/dev/null || fail "Multiproc.Orleans was not packed"
 ls "$work/packages"/Multiproc.Extensions.Hosting.*.nupkg >/dev/null || fail "Multiproc.Extensions.Hosting was not packed"
 ls "$work/packages"/Multiproc.*.nupkg >/dev/null || fail "Multiproc was not packed"
 ls "$work/packages"/Multiproc.Cli.*.nupkg >/dev/null || fail "Multiproc.Cli was not packed"
@@ -24,7 +26,7 @@ ls "$work/packages"/Multiproc.Cli.*.nupkg >/dev/null || fail "Multiproc.Cli was 
 python3 - "$work/packages" <<'PY'
 import glob, os, re, sys, zipfile
 folder = sys.argv[1]
-for package in ("Multiproc", "Multiproc.Extensions.Hosting", "Multiproc.Cli"):
+for package in ("Multiproc", "Multiproc.Extensions.Hosting", "Multiproc.Orleans", "Multiproc.Cli"):
     [path] = [p for p in glob.glob(os.path.join(folder, package + ".*.nupkg")) if re.fullmatch(re.escape(package) + r"\.\d[^/]*\.nupkg", os.path.basename(p))]
     assert os.path.exists(path[:-len(".nupkg")] + ".snupkg"), f"{package}: no symbol package"
     with zipfile.ZipFile(path) as z:

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Multiproc.Transport;
 
 namespace Multiproc.Proxies;
@@ -19,11 +21,21 @@ internal delegate Task<ICallChannel> ChannelConnector(string address, ReadOnlyMe
 /// Every path that opens a channel from an address goes through here: <c>Manager.ConnectAsync</c>,
 /// and a worker process adopting proxies from its bootstrap. So a backend that registers its scheme
 /// at start-up in the parent and in its workers (a module initializer does both) is reached the
-/// same way as a manager. Thread-safe.
+/// same way as a manager. A worker handed an address of a backend this repository ships (<c>orleans://</c>)
+/// may not have loaded that assembly yet: it is loaded by its fixed name on first use, if the app carries it.
+/// Thread-safe.
 /// </remarks>
 internal static class ChannelSchemes
 {
     private static readonly ConcurrentDictionary<string, ChannelConnector> s_connectors = new(StringComparer.OrdinalIgnoreCase);
+
+    // The backends this repository ships, by scheme: a process that was handed an address of one (a
+    // worker's bootstrap) may not have loaded its assembly yet, so its registration has not run. A
+    // fixed table, never a name made from the address: an address picks no arbitrary assembly.
+    private static readonly Dictionary<string, string> s_knownBackends = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["orleans"] = "Multiproc.Orleans",
+    };
 
     /// <summary>Registers the connector of <paramref name="scheme"/> (without <c>:</c> or <c>//</c>).</summary>
     /// <exception cref="ArgumentException">The scheme is built in, or already registered to another connector.</exception>
@@ -55,7 +67,7 @@ internal static class ChannelSchemes
             return await ClientConnection.ConnectAsync(ManagerAddress.Parse(address), authKey.ToArray(), settings, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!s_connectors.TryGetValue(scheme, out ChannelConnector? connector))
+        if (!s_connectors.TryGetValue(scheme, out ChannelConnector? connector) && !(TryLoadKnownBackend(scheme) && s_connectors.TryGetValue(scheme, out connector)))
         {
             throw new FormatException($"No backend for the address '{address}': use unix:/path, tcp://host:port or tls://host:port, or reference the package that serves '{scheme}:' addresses.");
         }
@@ -77,6 +89,28 @@ internal static class ChannelSchemes
         }
 
         return ConnectAsync(address, authKey, settings, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Loads the backend assembly this repository ships for <paramref name="scheme"/>, if the app has it, and runs its registration.</summary>
+    /// <returns>False when the scheme has no known backend or the app does not carry its assembly.</returns>
+    private static bool TryLoadKnownBackend(string scheme)
+    {
+        if (!s_knownBackends.TryGetValue(scheme, out string? assemblyName))
+        {
+            return false;
+        }
+
+        try
+        {
+            Assembly assembly = Assembly.Load(new AssemblyName(assemblyName));
+            // The backend registers its scheme in its module initializer, which loading alone does not run.
+            RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            return true;
+        }
+        catch (FileNotFoundException)
+        {
+            return false;
+        }
     }
 
     private static bool IsSocketScheme(string scheme)

@@ -1,0 +1,193 @@
+using MessagePack;
+using Multiproc.Orleans.Grains;
+using Multiproc.Orleans.Silo;
+using Multiproc.Orleans.Wire;
+using Multiproc.Protocol;
+using Multiproc.Proxies;
+using Multiproc.Serialization;
+
+namespace Multiproc.Orleans.Client;
+
+/// <summary>
+/// The client call seam over an Orleans cluster: a call on object X is a call of
+/// <see cref="ISharedObjectGrain.InvokeAsync"/> on grain X, carrying the native Call message; the
+/// control object (id 0) is served by <see cref="OrleansControl"/>.
+/// </summary>
+/// <remarks>
+/// <para>Used by clients (over an <c>IClusterClient</c>) and inside silos, where the references an
+/// object receives decode to proxies over the silo's grain factory.</para>
+/// <para>There are no reference counts: <see cref="Release"/> does nothing, and an object lives until
+/// it is deleted (<see cref="OrleansManager.DeleteAsync"/>) or its silo dies (docs/cluster.md).</para>
+/// <para>Thread-safe.</para>
+/// </remarks>
+internal sealed class OrleansCallChannel : ICallChannel
+{
+    // Orleans' default response timeout is 30 s: a waiting built-in must come back well before it.
+    private static readonly TimeSpan s_waitSlice = TimeSpan.FromSeconds(10);
+
+    private readonly IGrainFactory _grains;
+    private readonly bool _insideGrains;
+    private readonly IDisposable? _owned;
+    private readonly OrleansControl _control;
+    private uint _nextCallId;
+    private int _disposed;
+
+    /// <param name="grains">The client's or the silo's grain factory.</param>
+    /// <param name="address">The address workers reconnect from (<see cref="OrleansAddress"/>).</param>
+    /// <param name="cluster">The cluster's identity: proxies travel only between channels of the same cluster.</param>
+    /// <param name="insideGrains">True in a silo: a blocking call must not wait on the calling grain's own scheduler.</param>
+    /// <param name="owned">What the channel owns and disposes with itself (a client host it started), or null.</param>
+    public OrleansCallChannel(IGrainFactory grains, string address, Guid cluster, bool insideGrains, IDisposable? owned)
+    {
+        _grains = grains;
+        Address = address;
+        ServerId = cluster;
+        _insideGrains = insideGrains;
+        _owned = owned;
+        SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
+        _control = new OrleansControl(grains, this);
+    }
+
+    /// <inheritdoc/>
+    public string Address { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>Orleans has no key handshake: the cluster is protected by its network and TLS (docs/cluster.md).</remarks>
+    public ReadOnlyMemory<byte> AuthKey => ReadOnlyMemory<byte>.Empty;
+
+    /// <inheritdoc/>
+    public Guid ServerId { get; }
+
+    /// <inheritdoc/>
+    public bool IsBroken => Volatile.Read(ref _disposed) != 0;
+
+    /// <inheritdoc/>
+    public MessagePackSerializerOptions SerializerOptions { get; }
+
+    /// <inheritdoc/>
+    public TimeSpan? MaxWaitSlice => s_waitSlice;
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object up its own call chain, which cannot run it until this call returns.</exception>
+    public Reply Call(long objectId, string member, in CallArguments arguments, CancellationToken cancellationToken = default)
+    {
+        if (!_insideGrains)
+        {
+            return CallAsync(objectId, member, arguments, cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+
+        // A synchronous call does not open call-chain reentrancy (a blocked turn could not serve it
+        // anyway), so any object up the chain would wait for it forever: refuse it now.
+        if (CallChain.Contains(objectId))
+        {
+            throw ReentryRefused(objectId, member, "a synchronous call cannot re-enter an object up its own call chain; make the methods of this cycle async");
+        }
+
+        // In a grain's turn, the grain call's continuation would be queued to the very scheduler this
+        // thread blocks; started from the pool, it completes there. The chain flows into the task.
+        CallArguments copy = arguments;
+        return Task.Run(
+            () =>
+            {
+                CallChain.Block();
+                return CallAsync(objectId, member, copy, cancellationToken).AsTask();
+            },
+            cancellationToken).GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object that blocks a thread up its own call chain.</exception>
+    public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(IsBroken, this);
+        if (_insideGrains && CallChain.IsBlocked(objectId))
+        {
+            throw ReentryRefused(objectId, member, "the object blocks in a synchronous call up this call chain; make the methods of this cycle async");
+        }
+
+        uint callId = Interlocked.Increment(ref _nextCallId);
+        byte[] call = CallPayload.Write(callId, objectId, member, arguments, SerializerOptions);
+        byte[] reply;
+        try
+        {
+            // Inside a silo an awaited call may come back to an object up its chain, as a nested
+            // call on one manager does: Orleans' call-chain reentrancy lets it in, for this call only.
+            using IDisposable? reentrancy = _insideGrains ? RequestContext.AllowCallChainReentrancy() : null;
+            reply = objectId == ProtocolConstants.ControlObjectId
+                ? await _control.CallAsync(callId, member, call, cancellationToken).ConfigureAwait(false)
+                : await _grains.GetGrain<ISharedObjectGrain>(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
+        {
+            throw OrleansFailure.Unavailable(objectId, ex);
+        }
+
+        return new Reply(reply, callId, receiptTo: null);
+    }
+
+    /// <inheritdoc/>
+    public Reply CallUntilSettled(long objectId, string member, in CallArguments arguments, CancellationToken cancellationToken)
+        => Call(objectId, member, arguments, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<Reply> CallUntilSettledAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken)
+        => CallAsync(objectId, member, arguments, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>A no-op: the cluster counts no references; objects live until deleted.</remarks>
+    public void Release(long objectId, int count = 1)
+    {
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The token is the object id: with no reference counts, nothing has to be kept alive for the receiver.</remarks>
+    public Task<HandoverDescriptor> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        ObjectDisposedException.ThrowIf(IsBroken, this);
+        return Task.FromResult(new HandoverDescriptor(Address, [], handle.ObjectId.ToString(System.Globalization.CultureInfo.InvariantCulture), handle.TypeId));
+    }
+
+    /// <inheritdoc/>
+    public Task<SharedObject> AdoptAsync(HandoverDescriptor descriptor, CancellationToken cancellationToken) => Task.FromResult(Adopt(descriptor));
+
+    /// <inheritdoc/>
+    public SharedObject Adopt(HandoverDescriptor descriptor)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ObjectDisposedException.ThrowIf(IsBroken, this);
+        if (!long.TryParse(descriptor.Token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long objectId) || objectId == 0)
+        {
+            throw new KeyNotFoundException($"'{descriptor.Token}' is not an object id of an Orleans cluster.");
+        }
+
+        return new SharedObject(this, objectId, descriptor.TypeId);
+    }
+
+    /// <summary>Deletes an object: its grain drops the instance (see <see cref="OrleansManager.DeleteAsync"/>).</summary>
+    /// <exception cref="ManagerUnavailableException">The cluster did not answer.</exception>
+    public async Task<bool> DeleteAsync(long objectId, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(IsBroken, this);
+        try
+        {
+            return await _grains.GetGrain<ISharedObjectGrain>(objectId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
+        {
+            throw OrleansFailure.Unavailable(objectId, ex);
+        }
+    }
+
+    private static InvalidOperationException ReentryRefused(long objectId, string member, string why)
+        => new($"The call of {member} on object {objectId} was refused: {why} (docs/cluster.md, \"Calls between objects\").");
+
+    /// <summary>Closes the channel: calls fail from now on; a client host it started is stopped.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owned?.Dispose();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using MessagePack;
+using Multiproc.Orleans.Grains;
+using Multiproc.Orleans.Wire;
+using Multiproc.Protocol;
+
+namespace Multiproc.Orleans.Client;
+
+/// <summary>
+/// The control object (id 0) of a cluster, served by the client itself: create picks a fresh object id
+/// and asks that id's grain to construct; publish, lookup and unpublish go to the name's grain.
+/// </summary>
+/// <remarks>
+/// The members and their arguments are a manager's (docs/protocol.md §5), so <c>Manager</c> runs
+/// unchanged on top; replies are built as a manager's Result and Error messages. Thread-safe.
+/// </remarks>
+internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel channel)
+{
+    // A fresh id is 63 random bits, and its grain refuses a second create: a collision costs a retry,
+    // never two objects under one id. Eight collisions in a row mean something else is wrong.
+    private const int CreateAttempts = 8;
+
+    /// <summary>Runs a control Call message and returns its Result or Error payload.</summary>
+    public async Task<byte[]> CallAsync(uint callId, string member, byte[] call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return member switch
+            {
+                ControlMembers.Create => await CreateAsync(callId, call, cancellationToken).ConfigureAwait(false),
+                ControlMembers.Publish => await PublishAsync(callId, call).ConfigureAwait(false),
+                ControlMembers.Lookup => await LookupAsync(callId, call).ConfigureAwait(false),
+                ControlMembers.Unpublish => await UnpublishAsync(callId, call).ConfigureAwait(false),
+                _ => throw new NotSupportedException($"An Orleans cluster has no control member '{member}' (stats, inspection, hand-over tokens and shutdown belong to a single manager)."),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or KeyNotFoundException or NotSupportedException or InvalidOperationException or MessagePackSerializationException)
+        {
+            return ReplyPayload.Error(callId, ex);
+        }
+    }
+
+    private async Task<byte[]> CreateAsync(uint callId, byte[] call, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; attempt < CreateAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long objectId = NewObjectId();
+            byte[]? reply = await grains.GetGrain<ISharedObjectGrain>(objectId).CreateAsync(call).ConfigureAwait(false);
+            if (reply is not null)
+            {
+                return reply;
+            }
+        }
+
+        throw new InvalidOperationException($"No free object id after {CreateAttempts} attempts.");
+    }
+
+    private async Task<byte[]> PublishAsync(uint callId, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        Expect(CallPayload.ReadHeader(ref reader), 3);
+        string name = ReadName(ref reader);
+        long objectId = reader.ReadInt64();
+        bool replace = reader.ReadBoolean();
+        string typeId = await grains.GetGrain<ISharedObjectGrain>(objectId).GetTypeIdAsync().ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No shared object with id {objectId}: it was deleted, lost with its silo, or never existed.");
+        bool bound = await grains.GetGrain<INameGrain>(name).PublishAsync(new NameBinding(objectId, typeId), replace).ConfigureAwait(false);
+        return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);
+    }
+
+    private async Task<byte[]> LookupAsync(uint callId, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        Expect(CallPayload.ReadHeader(ref reader), 1);
+        string name = ReadName(ref reader);
+        NameBinding binding = await grains.GetGrain<INameGrain>(name).LookupAsync().ConfigureAwait(false)
+            ?? throw new KeyNotFoundException($"No object is published as '{name}'.");
+        return ReplyPayload.Reference(callId, binding.ObjectId, binding.TypeId);
+    }
+
+    private async Task<byte[]> UnpublishAsync(uint callId, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        Expect(CallPayload.ReadHeader(ref reader), 1);
+        string name = ReadName(ref reader);
+        bool bound = await grains.GetGrain<INameGrain>(name).UnpublishAsync().ConfigureAwait(false);
+        return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);
+    }
+
+    private static long NewObjectId()
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        long id;
+        do
+        {
+            RandomNumberGenerator.Fill(bytes);
+            id = BinaryPrimitives.ReadInt64LittleEndian(bytes) & long.MaxValue;
+        }
+        while (id == ProtocolConstants.ControlObjectId);
+
+        return id;
+    }
+
+    private static string ReadName(ref MessagePackReader reader)
+    {
+        string? name = reader.ReadString();
+        return string.IsNullOrEmpty(name) ? throw new ArgumentException("A name must not be empty.") : name;
+    }
+
+    private static void Expect(CallHeader header, int arguments)
+    {
+        if (header.ArgumentCount != arguments)
+        {
+            throw new ArgumentException($"{header.Member} takes {arguments} argument(s), not {header.ArgumentCount}.");
+        }
+    }
+}

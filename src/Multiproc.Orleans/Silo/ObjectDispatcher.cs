@@ -1,0 +1,186 @@
+using MessagePack;
+using Multiproc.Orleans.Client;
+using Multiproc.Orleans.Wire;
+using Multiproc.Protocol;
+using Multiproc.Serialization;
+using Multiproc.Server;
+using Multiproc.Server.Dispatch;
+
+namespace Multiproc.Orleans.Silo;
+
+/// <summary>
+/// The silo's side of Multiproc: the registered types and the dispatch of Call messages onto an
+/// object, through Multiproc's own server machinery (<see cref="SharedTypeBinding"/>,
+/// <see cref="ServerConstructor"/>, <see cref="ServerMethod"/>, <see cref="CallBinder"/>).
+/// </summary>
+/// <remarks>
+/// One per silo, shared by every <see cref="Grains.SharedObjectGrain"/>; thread-safe. Arguments are
+/// decoded with <see cref="SiloReferenceCodec"/> over the silo's own call channel
+/// (<see cref="OrleansCallChannel"/>): a reference (ext 42) becomes a proxy to that object's grain,
+/// never the real instance, even when it lives in this silo.
+/// </remarks>
+internal sealed class ObjectDispatcher
+{
+    private readonly TypeRegistry _registry;
+    private readonly Lazy<MessagePackSerializerOptions> _options;
+    private readonly SharedMemoryQuota _noSharedMemory = new(0);
+
+    /// <param name="registry">The registered types.</param>
+    /// <param name="channel">The silo's channel (lazy: it needs the grain factory, which the silo builds later).</param>
+    public ObjectDispatcher(TypeRegistry registry, Func<OrleansCallChannel> channel)
+    {
+        _registry = registry;
+        _options = new Lazy<MessagePackSerializerOptions>(() => WireOptions.Create(new SiloReferenceCodec(channel())));
+    }
+
+    private MessagePackSerializerOptions Options => _options.Value;
+
+    /// <summary>Creates an object from a <c>create</c> Call message and returns it with its reply (a reference to <paramref name="objectId"/>).</summary>
+    /// <returns>The object, or null with an Error payload when it could not be created.</returns>
+    public (HostedObject? Created, byte[] Reply) Create(long objectId, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        CallHeader header = CallPayload.ReadHeader(ref reader);
+        try
+        {
+            if (header.ArgumentCount < 1)
+            {
+                throw new ArgumentException("create needs a type id.");
+            }
+
+            string typeId = reader.ReadString() ?? string.Empty;
+            if (!_registry.TryGet(typeId, out SharedTypeBinding binding))
+            {
+                throw new ArgumentException(BuiltInTypeIds.IsBuiltIn(typeId)
+                    ? $"'{typeId}' is not served by an Orleans cluster yet: its waits need leases (docs/cluster.md)."
+                    : $"No type is registered as '{typeId}'. Register it in UseMultiproc on every silo of the cluster.");
+            }
+
+            object instance = Construct(binding, ref reader, header.ArgumentCount - 1);
+            return (new HostedObject(binding, instance), ReplyPayload.Reference(header.CallId, objectId, typeId));
+        }
+#pragma warning disable CA1031 // A failed construction is the caller's error, returned as its reply.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return (null, ReplyPayload.Error(header.CallId, ex));
+        }
+    }
+
+    /// <summary>Runs a Call message on <paramref name="target"/> (or answers "no such object" when it is null).</summary>
+    /// <returns>The Result or Error payload; user code's exceptions become Error payloads.</returns>
+    public async Task<byte[]> InvokeAsync(HostedObject? target, byte[] call, CancellationToken cancellationToken)
+    {
+        uint callId = ReadHeader(call).CallId;
+        try
+        {
+            (ServerMethod method, object?[] arguments) = Bind(target, call);
+            if (method.CancellationTokenIndex >= 0)
+            {
+                arguments[method.CancellationTokenIndex] = cancellationToken;
+            }
+
+            if (method.CallerIndex >= 0)
+            {
+                throw new NotSupportedException($"{method.Signature} asks for its Caller, which the cluster backend does not have yet (built-ins with owners are not in this slice).");
+            }
+
+            object? result = method.Invoker(target!.Instance, arguments);
+            if (method.Awaiter is not null)
+            {
+                // Back on the grain's turn: the reply is written before the next call may start.
+                result = await method.Awaiter(result).ConfigureAwait(true);
+            }
+
+            if (result is ILeasedResult leased)
+            {
+                // A manager takes a handed-over value back if its receiver dies before the receipt;
+                // a grain cannot tell, so the value counts as delivered once the reply is written (docs/cluster.md).
+                leased.Lease?.Commit();
+                result = leased.Value;
+            }
+
+            return ReplyPayload.Result(callId, result, method.ResultWriter, Options);
+        }
+#pragma warning disable CA1031 // Every failure of user code goes back to its caller.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return ReplyPayload.Error(callId, ex);
+        }
+    }
+
+    private static CallHeader ReadHeader(byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        return CallPayload.ReadHeader(ref reader);
+    }
+
+    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        CallHeader header = CallPayload.ReadHeader(ref reader);
+        if (target is null)
+        {
+            throw new KeyNotFoundException($"No shared object with id {header.ObjectId}: it was deleted, lost with its silo, or never existed.");
+        }
+
+        ReadOnlySpan<ServerMethod> candidates = target.Binding.Find(header.Member);
+        Exception? lastError = null;
+        foreach (ServerMethod method in candidates)
+        {
+            if (method.WireParameters.Count != header.ArgumentCount)
+            {
+                continue;
+            }
+
+            MessagePackReader attempt = reader;
+            object?[] arguments = new object?[method.ParameterCount];
+            if (CallBinder.TryDecode(method, ref attempt, arguments, Options, out lastError))
+            {
+                return (method, arguments);
+            }
+        }
+
+        throw lastError ?? new MissingMethodException($"{target.Binding.TypeId} has no member '{header.Member}' callable with {header.ArgumentCount} argument(s).");
+    }
+
+    private object Construct(SharedTypeBinding binding, ref MessagePackReader reader, int count)
+    {
+        if (binding.Registration.Factory is { } factory)
+        {
+            if (count != 0)
+            {
+                throw new ArgumentException($"'{binding.TypeId}' is registered with a factory, which takes no arguments; {count} were given.");
+            }
+
+            // Each silo runs the factory itself: an instance it captured is shared per silo, not per cluster (docs/cluster.md).
+            return factory.DynamicInvoke() ?? throw new InvalidOperationException($"The factory of '{binding.TypeId}' returned null.");
+        }
+
+        Exception? lastError = null;
+        foreach (ServerConstructor constructor in binding.Constructors)
+        {
+            if (constructor.Parameters.Count != count)
+            {
+                continue;
+            }
+
+            MessagePackReader attempt = reader;
+            object?[] arguments = new object?[count];
+            bool decoded = true;
+            for (int i = 0; i < count && decoded; i++)
+            {
+                decoded = ArgumentDecoder.TryRead(constructor.ArgumentReaders[i], constructor.Parameters[i], i, constructor.Signature, ref attempt, Options, out arguments[i], out lastError);
+            }
+
+            if (decoded)
+            {
+                return constructor.Construct(arguments, TimeProvider.System, _noSharedMemory);
+            }
+        }
+
+        throw lastError ?? new MissingMethodException(
+            $"'{binding.TypeId}' has no public constructor taking {count} argument(s); it has: {string.Join(", ", binding.Constructors.Select(c => c.Signature))}.");
+    }
+}

@@ -1,0 +1,48 @@
+using Multiproc.Tests.Fixtures;
+
+namespace Multiproc.Orleans.Tests;
+
+/// <summary>Reaching a cluster by an <c>orleans://</c> address: through <see cref="OrleansManager"/> and through <see cref="Manager.ConnectAsync(string, ReadOnlyMemory{byte}, ConnectOptions?, CancellationToken)"/>.</summary>
+public sealed class ConnectByAddressTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
+{
+    [Fact(Timeout = 30_000)]
+    public async Task ConnectAsync_ByAddress_SharesObjectsWithAnotherClient()
+    {
+        await using Manager byAddress = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        IEmployee grace = await byAddress.CreateAsync<IEmployee>(["Grace", 1m], TestTimeout.Token());
+        string name = $"grace-{Guid.NewGuid():N}";
+        await byAddress.PublishAsync(name, grace, TestTimeout.Token());
+
+        IEmployee seen = await cluster.Manager.LookupAsync<IEmployee>(name, TestTimeout.Token());
+        seen.Raise(4m);
+
+        Assert.Equal(5m, grace.Salary);
+        Assert.StartsWith("orleans://", byAddress.Address, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ManagerConnectAsync_OrleansScheme_IsServedByThisPackage()
+    {
+        await using Manager manager = await Manager.ConnectAsync(cluster.Address, ReadOnlyMemory<byte>.Empty, cancellationToken: TestTimeout.Token());
+
+        ICounter counter = await manager.CreateAsync<ICounter>([], TestTimeout.Token());
+
+        Assert.Equal(1, counter.IncrementSlowly());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ProxyOfOneClient_PassedThroughAnother_StaysAReference()
+    {
+        await using Manager other = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        IEmployee boss = await cluster.Manager.CreateAsync<IEmployee>(["Boss", 1m], TestTimeout.Token());
+        IEmployee worker = await other.CreateAsync<IEmployee>(["Worker", 1m], TestTimeout.Token());
+
+        worker.Manager = boss;
+
+        Assert.Equal(SharedObject.FromProxy(boss).ObjectId, SharedObject.FromProxy(worker.Manager!).ObjectId);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task ConnectAsync_AddressWithoutGateway_ThrowsFormatException()
+        => await Assert.ThrowsAsync<FormatException>(() => OrleansManager.ConnectAsync("orleans:///some-cluster", TestTimeout.Token()));
+}
