@@ -16,13 +16,19 @@ public static class MultiprocSiloBuilderExtensions
     /// Every silo of a cluster must register the same types: an object is created on whichever silo
     /// Orleans places it. The built-in list, dictionary, value and namespace are served too.
     /// </remarks>
-    /// <exception cref="ArgumentException">A registration is invalid (as <see cref="ManagerOptions.Register{TInterface, TImplementation}(string?)"/> says).</exception>
+    /// <exception cref="ArgumentException">A registration is invalid (as <see cref="ManagerOptions.Register{TInterface, TImplementation}(string?)"/> says),
+    /// uses a factory, or its type is marked <see cref="AllowConcurrentCallsAttribute"/> (a cluster serves neither; docs/cluster.md).</exception>
     public static ISiloBuilder UseMultiproc(this ISiloBuilder builder, Action<ManagerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         var options = new ManagerOptions();
         configure(options);
+        foreach (Registration registration in options.Registrations)
+        {
+            ClusterRegistrationCheck.Check(registration);
+        }
+
         var registry = new TypeRegistry([.. options.Registrations, .. BuiltInTypeIds.Served]);
         builder.Services.AddSingleton(services => new ObjectDispatcher(registry, () => OrleansConnector.InSilo(services)));
         return builder;
