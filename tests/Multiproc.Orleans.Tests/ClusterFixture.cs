@@ -6,6 +6,8 @@ namespace Multiproc.Orleans.Tests;
 /// <summary>One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered.</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
+    private Manager? _manager;
+
     public ClusterFixture()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 2);
@@ -17,17 +19,26 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public TestCluster Cluster { get; }
 
-    /// <summary>Gets a manager over the cluster's own test client.</summary>
-    public Manager Manager => OrleansManager.Connect(Cluster.Client);
+    /// <summary>Gets the one manager over the cluster's own test client (disposed with the fixture).</summary>
+    public Manager Manager => _manager ?? throw new InvalidOperationException("The cluster is not deployed.");
 
     /// <summary>Gets the address of the cluster's primary gateway, as a client connects by address.</summary>
     public string Address
         => $"{OrleansManager.Scheme}://127.0.0.1:{(Cluster.Primary?.GatewayAddress ?? throw new InvalidOperationException("The cluster is not deployed.")).Endpoint.Port}/{Cluster.Options.ClusterId}/{Cluster.Options.ServiceId}";
 
-    public Task InitializeAsync() => Cluster.DeployAsync();
+    public async Task InitializeAsync()
+    {
+        await Cluster.DeployAsync();
+        _manager = OrleansManager.Connect(Cluster.Client);
+    }
 
     public async Task DisposeAsync()
     {
+        if (_manager is not null)
+        {
+            await _manager.DisposeAsync();
+        }
+
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
     }

@@ -21,6 +21,23 @@ public sealed class ConnectByAddressTests(ClusterFixture cluster) : IClassFixtur
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task AfterTheManagerIsDisposed_ItsProxiesFailAsUnavailable_AsAManagersDo()
+    {
+        Manager byAddress = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        IEmployee ada = await byAddress.CreateAsync<IEmployee>(["Ada", 1m], TestTimeout.Token());
+        string name = $"ada-{Guid.NewGuid():N}";
+        await byAddress.PublishAsync(name, ada, TestTimeout.Token());
+
+        await byAddress.DisposeAsync();
+
+        Assert.Throws<ManagerUnavailableException>(() => ada.Salary);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => ada.RaiseAsync(1m));
+        // The object itself lives on in the cluster: only this client's channel is closed.
+        IEmployee same = await cluster.Manager.LookupAsync<IEmployee>(name, TestTimeout.Token());
+        Assert.Equal(1m, same.Salary);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task ManagerConnectAsync_OrleansScheme_IsServedByThisPackage()
     {
         await using Manager manager = await Manager.ConnectAsync(cluster.Address, ReadOnlyMemory<byte>.Empty, cancellationToken: TestTimeout.Token());

@@ -99,7 +99,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object that blocks a thread up its own call chain.</exception>
     public async ValueTask<Reply> CallAsync(long objectId, string member, CallArguments arguments, CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(IsBroken, this);
+        ThrowIfClosed();
         if (_insideGrains && CallChain.IsBlocked(objectId))
         {
             throw ReentryRefused(objectId, member, "the object blocks in a synchronous call up this call chain; make the methods of this cycle async");
@@ -144,7 +144,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     public Task<HandoverDescriptor> HandOverAsync(SharedObject handle, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handle);
-        ObjectDisposedException.ThrowIf(IsBroken, this);
+        ThrowIfClosed();
         return Task.FromResult(new HandoverDescriptor(Address, [], handle.ObjectId.ToString(System.Globalization.CultureInfo.InvariantCulture), handle.TypeId));
     }
 
@@ -155,7 +155,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     public SharedObject Adopt(HandoverDescriptor descriptor)
     {
         ArgumentNullException.ThrowIfNull(descriptor);
-        ObjectDisposedException.ThrowIf(IsBroken, this);
+        ThrowIfClosed();
         if (!long.TryParse(descriptor.Token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long objectId) || objectId == 0)
         {
             throw new KeyNotFoundException($"'{descriptor.Token}' is not an object id of an Orleans cluster.");
@@ -168,7 +168,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     /// <exception cref="ManagerUnavailableException">The cluster did not answer.</exception>
     public async Task<bool> DeleteAsync(long objectId, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(IsBroken, this);
+        ThrowIfClosed();
         try
         {
             return await _grains.GetGrain<ISharedObjectGrain>(objectId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -176,6 +176,18 @@ internal sealed class OrleansCallChannel : ICallChannel
         catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
         {
             throw OrleansFailure.Unavailable(objectId, ex);
+        }
+    }
+
+    /// <summary>A closed channel fails its calls as a manager's broken connection does (<see cref="ICallChannel"/>).</summary>
+    /// <exception cref="ManagerUnavailableException">The channel was disposed.</exception>
+    private void ThrowIfClosed()
+    {
+        if (IsBroken)
+        {
+            throw new ManagerUnavailableException(
+                $"The cluster at {Address} is not available: this manager was disposed.",
+                new ObjectDisposedException(nameof(OrleansCallChannel)));
         }
     }
 
