@@ -38,6 +38,24 @@ public sealed class ConnectByAddressTests(ClusterFixture cluster) : IClassFixtur
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task ControlCalls_HonourTheCallersToken()
+    {
+        Manager manager = cluster.Manager;
+        IEmployee eve = await manager.CreateAsync<IEmployee>(["Eve", 1m], TestTimeout.Token());
+        string name = $"eve-{Guid.NewGuid():N}";
+        await manager.PublishAsync(name, eve, TestTimeout.Token());
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.LookupAsync<IEmployee>(name, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.UnpublishAsync(name, cancelled.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.CreateAsync<IEmployee>(["Mallory", 1m], cancelled.Token));
+
+        // Nothing was undone by the cancelled unpublish.
+        Assert.Equal(1m, (await manager.LookupAsync<IEmployee>(name, TestTimeout.Token())).Salary);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task ManagerConnectAsync_OrleansScheme_IsServedByThisPackage()
     {
         await using Manager manager = await Manager.ConnectAsync(cluster.Address, ReadOnlyMemory<byte>.Empty, cancellationToken: TestTimeout.Token());

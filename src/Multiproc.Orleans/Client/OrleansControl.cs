@@ -29,9 +29,9 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
             return member switch
             {
                 ControlMembers.Create => await CreateAsync(callId, call, cancellationToken).ConfigureAwait(false),
-                ControlMembers.Publish => await PublishAsync(callId, call).ConfigureAwait(false),
-                ControlMembers.Lookup => await LookupAsync(callId, call).ConfigureAwait(false),
-                ControlMembers.Unpublish => await UnpublishAsync(callId, call).ConfigureAwait(false),
+                ControlMembers.Publish => await PublishAsync(callId, call, cancellationToken).ConfigureAwait(false),
+                ControlMembers.Lookup => await LookupAsync(callId, call, cancellationToken).ConfigureAwait(false),
+                ControlMembers.Unpublish => await UnpublishAsync(callId, call, cancellationToken).ConfigureAwait(false),
                 _ => throw new NotSupportedException($"An Orleans cluster has no control member '{member}' (stats, inspection, hand-over tokens and shutdown belong to a single manager)."),
             };
         }
@@ -46,8 +46,19 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         for (int attempt = 0; attempt < CreateAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            long objectId = NewObjectId();
-            byte[]? reply = await grains.GetGrain<ISharedObjectGrain>(objectId).CreateAsync(call).ConfigureAwait(false);
+            ISharedObjectGrain grain = grains.GetGrain<ISharedObjectGrain>(NewObjectId());
+            Task<byte[]?> creating = grain.CreateAsync(call);
+            byte[]? reply;
+            try
+            {
+                reply = await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                DeleteWhenCreated(creating, grain);
+                throw;
+            }
+
             if (reply is not null)
             {
                 return reply;
@@ -57,35 +68,64 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         throw new InvalidOperationException($"No free object id after {CreateAttempts} attempts.");
     }
 
-    private async Task<byte[]> PublishAsync(uint callId, byte[] call)
+    /// <summary>
+    /// Deletes the object of a create its caller gave up on, once the grain has made it: nobody knows its id and
+    /// nothing counts references, so it would otherwise live for good. After the create, so the delete cannot
+    /// overtake it.
+    /// </summary>
+    private static void DeleteWhenCreated(Task<byte[]?> creating, ISharedObjectGrain grain)
+        => _ = creating.ContinueWith(
+            static async (create, state) =>
+            {
+                if (create.IsCompletedSuccessfully && create.Result is not null)
+                {
+                    try
+                    {
+                        await ((ISharedObjectGrain)state!).DeleteAsync().ConfigureAwait(false);
+                    }
+#pragma warning disable CA1031 // Best effort: a cluster that cannot take the delete now is the caller's failure already reported.
+                    catch (Exception)
+#pragma warning restore CA1031
+                    {
+                    }
+                }
+            },
+            grain,
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+
+    private async Task<byte[]> PublishAsync(uint callId, byte[] call, CancellationToken cancellationToken)
     {
         var reader = new MessagePackReader(call);
         Expect(CallPayload.ReadHeader(ref reader), 3);
         string name = ReadName(ref reader);
         long objectId = reader.ReadInt64();
         bool replace = reader.ReadBoolean();
-        string typeId = await grains.GetGrain<ISharedObjectGrain>(objectId).GetTypeIdAsync().ConfigureAwait(false)
+        string typeId = await grains.GetGrain<ISharedObjectGrain>(objectId).GetTypeIdAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No shared object with id {objectId}: it was deleted, lost with its silo, or never existed.");
-        bool bound = await grains.GetGrain<INameGrain>(name).PublishAsync(new NameBinding(objectId, typeId), replace).ConfigureAwait(false);
+        bool bound = await grains.GetGrain<INameGrain>(name).PublishAsync(new NameBinding(objectId, typeId), replace).WaitAsync(cancellationToken).ConfigureAwait(false);
         return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);
     }
 
-    private async Task<byte[]> LookupAsync(uint callId, byte[] call)
+    private async Task<byte[]> LookupAsync(uint callId, byte[] call, CancellationToken cancellationToken)
     {
         var reader = new MessagePackReader(call);
         Expect(CallPayload.ReadHeader(ref reader), 1);
         string name = ReadName(ref reader);
-        NameBinding binding = await grains.GetGrain<INameGrain>(name).LookupAsync().ConfigureAwait(false)
+        NameBinding binding = await grains.GetGrain<INameGrain>(name).LookupAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No object is published as '{name}'.");
         return ReplyPayload.Reference(callId, binding.ObjectId, binding.TypeId);
     }
 
-    private async Task<byte[]> UnpublishAsync(uint callId, byte[] call)
+    private async Task<byte[]> UnpublishAsync(uint callId, byte[] call, CancellationToken cancellationToken)
     {
         var reader = new MessagePackReader(call);
         Expect(CallPayload.ReadHeader(ref reader), 1);
         string name = ReadName(ref reader);
-        bool bound = await grains.GetGrain<INameGrain>(name).UnpublishAsync().ConfigureAwait(false);
+        // Checked before sending: an unpublish already sent is not taken back by a late cancel.
+        cancellationToken.ThrowIfCancellationRequested();
+        bool bound = await grains.GetGrain<INameGrain>(name).UnpublishAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);
     }
 
