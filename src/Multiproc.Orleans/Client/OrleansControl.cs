@@ -46,7 +46,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         for (int attempt = 0; attempt < CreateAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ISharedObjectGrain grain = grains.GetGrain<ISharedObjectGrain>(NewObjectId());
+            ISharedObjectGrain grain = ObjectGrains.ForCreate(grains, NewObjectId(), call);
             Task<byte[]?> creating = grain.CreateAsync(call);
             byte[]? reply;
             try
@@ -102,7 +102,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         string name = ReadName(ref reader);
         long objectId = reader.ReadInt64();
         bool replace = reader.ReadBoolean();
-        string typeId = await grains.GetGrain<ISharedObjectGrain>(objectId).GetTypeIdAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
+        string typeId = await ObjectGrains.Get(grains, objectId).GetTypeIdAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No shared object with id {objectId}: it was deleted, lost with its silo, or never existed.");
         bool bound = await grains.GetGrain<INameGrain>(name).PublishAsync(new NameBinding(objectId, typeId), replace).WaitAsync(cancellationToken).ConfigureAwait(false);
         return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);
