@@ -2,7 +2,7 @@ using Multiproc.Tests.Fixtures;
 
 namespace Multiproc.Orleans.Tests;
 
-/// <summary>The built-ins a cluster serves in this slice (list, dictionary, value), and a clear refusal of the waiting ones.</summary>
+/// <summary>The built-ins a cluster serves in this slice (list, dictionary, value, namespace); the waiting ones are in Waiting/.</summary>
 public sealed class BuiltInCollectionTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>
 {
     [Fact(Timeout = 30_000)]
@@ -72,13 +72,5 @@ public sealed class BuiltInCollectionTests(ClusterFixture cluster) : IClassFixtu
         Assert.Equal(4, settings.GetValue<int>("threads"));
         Assert.True(settings.Remove("mode"));
         Assert.Equal(["threads"], settings.Names);
-    }
-
-    [Fact(Timeout = 30_000)]
-    public async Task WaitingBuiltIn_IsRefused_WithAMessageThatSaysWhy()
-    {
-        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => cluster.Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token()));
-
-        Assert.Contains("not served by an Orleans cluster yet", refused.Message, StringComparison.Ordinal);
     }
 }

@@ -36,4 +36,7 @@ internal interface IWaitingObjectGrain : ISharedObjectGrain
 
     /// <summary>Drops a hosted condition (its grain was deleted).</summary>
     Task DropConditionAsync(long conditionId);
+
+    /// <summary>Counts the calls running on this object now, waits included (diagnostics and tests: a wait whose caller gave up must not stay).</summary>
+    Task<int> CountCallsInProgressAsync();
 }

@@ -34,6 +34,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     private readonly Dictionary<long, WaitingObject> _hostedConditions = [];
     private WaitingObject? _object;
     private long _conditionHost;
+    private int _callsInProgress;
 
     private WaitingDispatcher Dispatcher => WaitingDispatcher.For(ServiceProvider);
 
@@ -167,6 +168,9 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     }
 
     /// <inheritdoc/>
+    public Task<int> CountCallsInProgressAsync() => Task.FromResult(_callsInProgress);
+
+    /// <inheritdoc/>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _leases.Dispose();
@@ -217,7 +221,18 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
 
         // A session that ends mid-wait (its client died) ends the wait too: nothing is handed to a dead taker.
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, caller.Disconnected);
-        (byte[] reply, Lease? lease) = await Dispatcher.InvokeAsync(target, call, caller, wait.Token).ConfigureAwait(true);
+        byte[] reply;
+        Lease? lease;
+        _callsInProgress++;
+        try
+        {
+            (reply, lease) = await Dispatcher.InvokeAsync(target, call, caller, wait.Token).ConfigureAwait(true);
+        }
+        finally
+        {
+            _callsInProgress--;
+        }
+
         long leaseId = lease is null ? 0 : _leases.Add(lease);
         return new WaitingReply(reply, leaseId, _sessions.Lease);
     }
