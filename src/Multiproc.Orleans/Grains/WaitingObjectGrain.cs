@@ -130,7 +130,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             return Task.FromResult<TimeSpan?>(null);
         }
 
-        _sessions.Touch(SessionContext.Current);
+        _sessions.Renew(SessionContext.Current);
         return Task.FromResult<TimeSpan?>(_sessions.Lease);
     }
 
@@ -212,25 +212,26 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         Caller caller;
         try
         {
-            caller = _sessions.Touch(SessionContext.Current);
+            caller = _sessions.Enter(SessionContext.Current);
         }
         catch (InvalidOperationException ex)
         {
             return new WaitingReply(ReplyPayload.Error(ReadCallId(call), ex), 0, _sessions.Lease);
         }
 
-        // A session that ends mid-wait (its client died) ends the wait too: nothing is handed to a dead taker.
-        using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, caller.Disconnected);
+        // A dead client's wait ends with its slice (the caller's timeout, at most ICallChannel.MaxWaitSlice);
+        // its session's lease runs from there.
         byte[] reply;
         Lease? lease;
         _callsInProgress++;
         try
         {
-            (reply, lease) = await Dispatcher.InvokeAsync(target, call, caller, wait.Token).ConfigureAwait(true);
+            (reply, lease) = await Dispatcher.InvokeAsync(target, call, caller, cancellationToken).ConfigureAwait(true);
         }
         finally
         {
             _callsInProgress--;
+            _sessions.Exit(caller);
         }
 
         long leaseId = lease is null ? 0 : _leases.Add(lease);

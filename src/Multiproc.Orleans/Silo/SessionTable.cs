@@ -8,73 +8,119 @@ namespace Multiproc.Orleans.Silo;
 /// back what it held and drops its waits, as a manager does when a process dies.
 /// </summary>
 /// <remarks>
-/// Any call or renewal from a session extends its lease. Thread-safe: leases end on timer threads.
-/// A session that is heard of again after its lease ended starts a new one (it holds nothing by then).
+/// <para>A call in progress holds its session open (a wait may outlast the lease; it ends with its
+/// slice); the lease runs from the end of the session's last call or renewal.</para>
+/// <para>A session that is heard of again after its lease ended starts a new one (it holds nothing by
+/// then). Thread-safe: leases end on timer threads.</para>
 /// </remarks>
 internal sealed class SessionTable(TimeSpan lease) : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, CancellationTokenSource> _sessions = [];
+    private readonly Dictionary<long, Session> _sessions = [];
     private bool _disposed;
 
     /// <summary>Gets the lease period.</summary>
     public TimeSpan Lease => lease;
 
-    /// <summary>Extends the session's lease (starting one if needed) and returns the caller the server classes see.</summary>
+    /// <summary>Starts a call of <paramref name="session"/>: its lease is held open until <see cref="Exit"/>.</summary>
+    /// <returns>The caller the server classes see.</returns>
     /// <exception cref="InvalidOperationException"><paramref name="session"/> is 0: the call carries no session.</exception>
-    public Caller Touch(long session)
+    public Caller Enter(long session)
     {
-        if (session == 0)
-        {
-            throw new InvalidOperationException("A call on a waiting built-in must carry its client's session (Multiproc's Orleans call channel sets it).");
-        }
-
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_sessions.TryGetValue(session, out CancellationTokenSource? source) || source.IsCancellationRequested)
-            {
-                source = new CancellationTokenSource();
-                _sessions[session] = source;
-                source.Token.UnsafeRegister(
-                    static state =>
-                    {
-                        (SessionTable table, long id, CancellationTokenSource ended) = ((SessionTable, long, CancellationTokenSource))state!;
-                        table.Forget(id, ended);
-                    },
-                    (this, session, source));
-            }
+            Session entry = Find(session);
+            entry.Calls++;
+            entry.Source.CancelAfter(Timeout.InfiniteTimeSpan);
+            return new Caller(session, entry.Source.Token);
+        }
+    }
 
-            source.CancelAfter(lease);
-            return new Caller(session, source.Token);
+    /// <summary>Ends a call <see cref="Enter"/> started: the lease runs again once no call of the session is left.</summary>
+    public void Exit(Caller caller)
+    {
+        lock (_lock)
+        {
+            if (_sessions.TryGetValue(caller.ConnectionId, out Session? entry) && entry.Source.Token == caller.Disconnected && --entry.Calls == 0)
+            {
+                entry.Source.CancelAfter(lease);
+            }
+        }
+    }
+
+    /// <summary>Extends the session's lease (starting one if needed).</summary>
+    /// <exception cref="InvalidOperationException"><paramref name="session"/> is 0.</exception>
+    public void Renew(long session)
+    {
+        lock (_lock)
+        {
+            Session entry = Find(session);
+            if (entry.Calls == 0)
+            {
+                entry.Source.CancelAfter(lease);
+            }
         }
     }
 
     /// <summary>Ends every session (the object is gone).</summary>
     public void Dispose()
     {
-        CancellationTokenSource[] sources;
+        Session[] sessions;
         lock (_lock)
         {
             _disposed = true;
-            sources = [.. _sessions.Values];
+            sessions = [.. _sessions.Values];
             _sessions.Clear();
         }
 
-        foreach (CancellationTokenSource source in sources)
+        foreach (Session session in sessions)
         {
-            source.Dispose();
+            session.Source.Dispose();
         }
     }
 
-    private void Forget(long session, CancellationTokenSource ended)
+    /// <summary>Returns the session's live entry, starting one (under the lock).</summary>
+    private Session Find(long session)
+    {
+        if (session == 0)
+        {
+            throw new InvalidOperationException("A call on a waiting built-in must carry its client's session (Multiproc's Orleans call channel sets it).");
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_sessions.TryGetValue(session, out Session? entry) || entry.Source.IsCancellationRequested)
+        {
+            entry = new Session();
+            _sessions[session] = entry;
+            entry.Source.Token.UnsafeRegister(
+                static state =>
+                {
+                    (SessionTable table, long id, Session ended) = ((SessionTable, long, Session))state!;
+                    table.Forget(id, ended);
+                },
+                (this, session, entry));
+            entry.Source.CancelAfter(lease);
+        }
+
+        return entry;
+    }
+
+    private void Forget(long session, Session ended)
     {
         lock (_lock)
         {
-            if (_sessions.TryGetValue(session, out CancellationTokenSource? current) && current == ended)
+            if (_sessions.TryGetValue(session, out Session? current) && current == ended)
             {
                 _sessions.Remove(session);
             }
         }
+    }
+
+    /// <summary>One session's lease (its token) and how many of its calls are in progress.</summary>
+    private sealed class Session
+    {
+        public CancellationTokenSource Source { get; } = new();
+
+        public int Calls { get; set; }
     }
 }
