@@ -8,7 +8,7 @@ namespace Multiproc.Orleans;
 /// registered classes, with objects spread over the cluster's silos (first slice, docs/cluster.md).
 /// </summary>
 /// <remarks>
-/// <para>Silos serve the types registered with <see cref="MultiprocSiloBuilderExtensions.UseMultiproc"/>.
+/// <para>Silos serve the types registered with <see cref="MultiprocSiloBuilderExtensions.UseMultiproc(ISiloBuilder, Action{ManagerOptions})"/>.
 /// Referencing this assembly also registers the <c>orleans://</c> scheme, so
 /// <see cref="Manager.ConnectAsync(string, ReadOnlyMemory{byte}, ConnectOptions?, CancellationToken)"/> reaches a cluster by address too.</para>
 /// <para>What differs from one manager: objects have no reference counts and live until
