@@ -30,6 +30,9 @@ internal sealed class OrleansCallChannel : ICallChannel
     // Orleans' default response timeout, for a grain factory whose options cannot be read (a silo's).
     private static readonly TimeSpan s_defaultResponseTimeout = TimeSpan.FromSeconds(30);
 
+    // How long a closing channel waits for its objects to end its session (they end it by lease otherwise).
+    private static readonly TimeSpan s_sessionEndBound = TimeSpan.FromSeconds(2);
+
     private readonly IGrainFactory _grains;
     private readonly long _session = NewSession();
     private readonly SessionHeartbeat _heartbeat;
@@ -253,7 +256,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _heartbeat.Dispose();
+            // Before the client stops: the objects give back what this channel's session held at once.
+            _heartbeat.End(s_sessionEndBound);
             _owned?.Dispose();
         }
     }

@@ -66,6 +66,37 @@ internal sealed class SessionHeartbeat : IDisposable
     /// <summary>Stops renewing the session on <paramref name="objectId"/> (it was deleted).</summary>
     public void Forget(long objectId) => _objects.TryRemove(objectId, out _);
 
+    /// <summary>
+    /// Stops the renewals and ends the session on every object it called, waiting at most
+    /// <paramref name="bound"/>: what it held is given back at once, as a manager does when a connection
+    /// closes. An object that does not answer in time gives it back a lease period later.
+    /// </summary>
+    public void End(TimeSpan bound)
+    {
+        Dispose();
+        long[] objects = [.. _objects.Keys];
+        _objects.Clear();
+        if (objects.Length == 0)
+        {
+            return;
+        }
+
+        Task ending = Task.Run(() =>
+        {
+            SessionContext.Set(_session);
+            return Task.WhenAll(objects.Select(id => _grains.GetGrain<IWaitingObjectGrain>(id).EndSessionAsync()));
+        });
+        try
+        {
+            ending.Wait(bound);
+        }
+#pragma warning disable CA1031 // Best effort: the session's leases end what this could not.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+    }
+
     /// <summary>Stops the renewals; what the session holds is given back a lease period later.</summary>
     public void Dispose()
     {

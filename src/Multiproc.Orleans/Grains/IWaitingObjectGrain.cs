@@ -27,6 +27,9 @@ internal interface IWaitingObjectGrain : ISharedObjectGrain
     /// <returns>The session lease period, or null when this id holds no object (stop renewing it).</returns>
     Task<TimeSpan?> RenewSessionAsync();
 
+    /// <summary>Ends the calling session on this object at once (its client closed): what it held is given back, its waits end.</summary>
+    Task EndSessionAsync();
+
     /// <summary>Hosts a condition over this object's lock, for the condition's grain to forward its calls to.</summary>
     /// <exception cref="ArgumentException">This object is not a shared lock.</exception>
     Task HostConditionAsync(long conditionId);

@@ -135,6 +135,18 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     }
 
     /// <inheritdoc/>
+    public Task EndSessionAsync()
+    {
+        if (_conditionHost != 0)
+        {
+            return GrainFactory.GetGrain<IWaitingObjectGrain>(_conditionHost).EndSessionAsync();
+        }
+
+        _sessions.End(SessionContext.Current);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task<string?> GetTypeIdAsync()
     {
         DeactivateIfEmpty();

@@ -62,6 +62,19 @@ internal sealed class SessionTable(TimeSpan lease) : IDisposable
         }
     }
 
+    /// <summary>Ends a session at once, as a closed connection (its client closed): what it held is given back, its waits end.</summary>
+    public void End(long session)
+    {
+        Session? entry;
+        lock (_lock)
+        {
+            _sessions.Remove(session, out entry);
+        }
+
+        // Outside the lock: the cancellation runs the server classes' closing handlers.
+        entry?.Source.Cancel();
+    }
+
     /// <summary>Ends every session (the object is gone).</summary>
     public void Dispose()
     {

@@ -67,15 +67,39 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
     {
         await using Manager manager = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
         ISharedLock shared = await manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
+        ISharedEvent acquired = await manager.CreateEventAsync(cancellationToken: TestTimeout.Token());
+        ISharedEvent never = await manager.CreateEventAsync(cancellationToken: TestTimeout.Token());
 
-        // The worker acquires and exits without releasing: its session stops renewing.
-        using WorkerProcess<long> worker = WorkerProcess.Start(AcquireInWorker, shared);
-        long workerToken = await worker.Result.WaitAsync(TestTimeout.Token(50));
-        Assert.True(workerToken > 0);
+        // The worker acquires and is killed holding the lock: its session stops renewing, and nothing ends it.
+        using WorkerProcess worker = WorkerProcess.Start(AcquireAndHangInWorker, shared, acquired, never);
+        try
+        {
+            Assert.True(await acquired.WaitAsync(TimeSpan.FromSeconds(40), TestTimeout.Token(50)));
+            Assert.False(shared.TryAcquire(TimeSpan.Zero));
+        }
+        finally
+        {
+            worker.Kill();
+        }
+
+        await worker.WaitForExitAsync(TestTimeout.Token());
+        Assert.True(await shared.TryAcquireAsync(TimeSpan.FromSeconds(20), TestTimeout.Token(30)));
+        shared.Release();
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Lock_HeldByAClientThatDisposesItsManager_IsReleasedWhenItCloses()
+    {
+        ISharedLock shared = await cluster.Manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
+        Manager closing = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        ISharedLock seen = await cluster.LookUpAsync<ISharedLock>(closing, shared);
+        seen.Acquire();
         Assert.False(shared.TryAcquire(TimeSpan.Zero));
 
-        Assert.True(await shared.TryAcquireAsync(TimeSpan.FromSeconds(20), TestTimeout.Token(30)));
-        Assert.True(shared.FencingToken > workerToken);
+        // As a manager's closed connection: the session ends as the client closes, not a lease period later.
+        await closing.DisposeAsync();
+
+        Assert.True(shared.TryAcquire(TimeSpan.Zero));
         shared.Release();
     }
 
@@ -101,7 +125,12 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
 
     private static int TakeInWorker(ISharedQueue<int> queue) => queue.Take();
 
-    private static long AcquireInWorker(ISharedLock shared) => shared.Acquire();
+    private static void AcquireAndHangInWorker(ISharedLock shared, ISharedEvent acquired, ISharedEvent never)
+    {
+        shared.Acquire();
+        acquired.Set();
+        never.Wait();
+    }
 
     private static long SignalInWorker(ISharedBarrier barrier) => barrier.SignalAndWait();
 
