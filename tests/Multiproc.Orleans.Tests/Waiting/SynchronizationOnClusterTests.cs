@@ -73,6 +73,29 @@ public sealed class SynchronizationOnClusterTests(WaitingClusterFixture cluster)
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Condition_OverASharedLock_NotifiedByAnotherClientThatTookTheLockDirectly()
+    {
+        ISharedLock shared = await cluster.Manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
+        ISharedCondition condition = await cluster.Manager.CreateConditionAsync(shared, TestTimeout.Token());
+        await using Manager other = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        ISharedLock otherLock = await cluster.LookUpAsync<ISharedLock>(other, shared);
+        ISharedCondition otherCondition = await cluster.LookUpAsync<ISharedCondition>(other, condition);
+
+        await condition.AcquireAsync(TestTimeout.Token());
+        Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(20), TestTimeout.Token());
+        await cluster.WaitForCallsInProgressAsync(shared, 1, TestTimeout.Token());
+
+        // The wait released the shared lock itself: the other client takes it through the lock's own proxy.
+        await otherLock.AcquireAsync(TestTimeout.Token());
+        Assert.Equal(1, otherCondition.Notify());
+        otherLock.Release();
+
+        Assert.True(await waiting.WaitAsync(TestTimeout.Token()));
+        Assert.False(otherLock.TryAcquire(TimeSpan.Zero));
+        shared.Release();
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Condition_WaitWithoutTheLock_ThrowsSynchronizationLockException()
     {
         ISharedCondition condition = await cluster.Manager.CreateConditionAsync(cancellationToken: TestTimeout.Token());
