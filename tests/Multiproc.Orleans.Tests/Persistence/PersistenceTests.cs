@@ -5,7 +5,7 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// Objects persisted in a real Redis survive the death of their silo with every acknowledged change, references
-/// between objects included; volatile objects are lost with a clear error; a deleted id stays deleted.
+/// between objects and published names included; volatile objects are lost with a clear error; a deleted id stays deleted.
 /// </summary>
 /// <remarks>Its own cluster: killing a silo must not disturb the other test classes.</remarks>
 public sealed class PersistenceTests : IAsyncLifetime
@@ -36,6 +36,12 @@ public sealed class PersistenceTests : IAsyncLifetime
         ISharedDictionary<string, int> dictionary = await manager.CreateDictionaryAsync<string, int>(TestTimeout.Token());
         dictionary["x"] = 1;
         dictionary["y"] = 2;
+        string[] names = [.. staff.Select((_, i) => $"employee-{i}-{Guid.NewGuid():N}")];
+        for (int i = 0; i < staff.Length; i++)
+        {
+            await manager.PublishAsync(names[i], staff[i], TestTimeout.Token());
+        }
+
         ICounter[] counters = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => manager.CreateAsync<ICounter>([], TestTimeout.Token(60))));
         foreach (ICounter counter in counters)
         {
@@ -52,6 +58,12 @@ public sealed class PersistenceTests : IAsyncLifetime
             IEmployee next = staff[i].Manager!;
             Assert.Equal(SharedObject.FromProxy(staff[(i + 1) % staff.Length]).ObjectId, SharedObject.FromProxy(next).ObjectId);
             Assert.Equal($"E{(i + 1) % staff.Length}", next.Name);
+        }
+
+        // Published names are stored too: every one still leads to its object.
+        for (int i = 0; i < staff.Length; i++)
+        {
+            Assert.Equal($"E{i}", (await manager.LookupAsync<IEmployee>(names[i], TestTimeout.Token())).Name);
         }
 
         Assert.Equal(["a", "b", "c"], list.ToArray());
