@@ -21,5 +21,19 @@ public sealed class WorkerProcessTests(ClusterFixture cluster) : IClassFixture<C
         Assert.Equal(11m, judy.Salary);
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task ProcessPool_GivenClusterProxies_MapsOverThem_InItsWorkers()
+    {
+        await using Manager manager = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        IEmployee[] staff = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => manager.CreateAsync<IEmployee>([$"P{i}", 1m], TestTimeout.Token())));
+        await using ProcessPool pool = await ProcessPool.StartAsync(workerCount: 2, cancellationToken: TestTimeout.Token(60));
+
+        decimal[] raised = await pool.MapAsync(RaiseInWorker, staff, chunkSize: 1, cancellationToken: TestTimeout.Token(80));
+
+        Assert.All(raised, r => Assert.Equal(11m, r));
+        Assert.All(staff, e => Assert.Equal(11m, e.Salary));
+    }
+
     private static decimal RaiseInWorker(IEmployee employee) => employee.Raise(10m);
 }
