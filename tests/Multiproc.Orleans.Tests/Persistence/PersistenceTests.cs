@@ -102,6 +102,20 @@ public sealed class PersistenceTests : IAsyncLifetime
         Assert.False(await OrleansManager.DeleteAsync(gone, TestTimeout.Token()));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task ResultOverTheLimit_FailsItsCall_TheObjectStaysUsable()
+    {
+        ISharedList<string> list = await _cluster.Manager.CreateListAsync<string>(cancellationToken: TestTimeout.Token());
+        list.Add(new string('x', 600_000));
+        list.Add(new string('y', 600_000));
+
+        InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => list.ToArray());
+
+        Assert.Contains("MaxResultBytes", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(2, list.Count);
+        Assert.Equal(600_000, list[1].Length);
+    }
+
     // An object of a dead silo answers once membership has declared the silo dead and the object is reactivated
     // elsewhere; until then a call fails as unavailable or waits. Each probe is bounded; so is the whole wait.
     private static async Task AnswersAgainAsync(IEmployee employee)

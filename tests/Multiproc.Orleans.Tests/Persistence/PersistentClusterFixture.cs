@@ -7,7 +7,7 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// A cluster of two in-process silos whose objects are persisted in a real redis-server of the test's own
-/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile. One per test class: its tests kill silos.
+/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile; results are limited to 1 MiB. One per test class: its tests kill silos.
 /// </summary>
 public sealed class PersistentClusterFixture : IAsyncLifetime
 {
@@ -59,6 +59,10 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
                     .Register<IEmployee, Employee>()
                     .Register<ICounter, RacyCounter>()
                     .Register<ITeam, Team>(),
-                cluster => cluster.Volatile<ICounter>());
+                cluster =>
+                {
+                    cluster.Volatile<ICounter>();
+                    cluster.MaxResultBytes = 1024 * 1024;
+                });
     }
 }
