@@ -1,9 +1,12 @@
-using Multiproc.Tests.Fixtures;
+using Multiproc.Orleans.Tests.Contract;
 using Orleans.TestingHost;
 
 namespace Multiproc.Orleans.Tests;
 
-/// <summary>One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered.</summary>
+/// <summary>
+/// One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered
+/// and a memory grain storage under Multiproc's storage name, so objects are persisted where the silo persists them.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private Manager? _manager;
@@ -47,9 +50,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
             .AddMemoryGrainStorageAsDefault()
-            .UseMultiproc(options => options
-                .Register<IEmployee, Employee>()
-                .Register<ICounter, RacyCounter>()
-                .Register<ITeam, Team>());
+            .AddMemoryGrainStorage("multiproc")
+            .UseMultiproc(options => ContractTypes.Register(options));
     }
 }
