@@ -57,4 +57,42 @@ public sealed class SingleManagerContractTests(SingleManagerFixture fixture) : M
         Assert.Contains("dispose it instead", refused.Message, StringComparison.Ordinal);
         Assert.Equal(2m, grace.Raise(1m));
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Lock_HeldByAClosedConnection_IsReleasedWhenItCloses()
+    {
+        ISharedLock lk = await Manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
+        string name = UniqueName("lock");
+        await Manager.PublishAsync(name, lk, TestTimeout.Token());
+        Manager holder = await ConnectAnotherAsync(TestTimeout.Token());
+        (await holder.LookupAsync<ISharedLock>(name, TestTimeout.Token())).Acquire();
+        Assert.False(lk.TryAcquire(TimeSpan.Zero));
+
+        await holder.DisposeAsync();
+
+        // No lease: the manager releases the lock as it sees the connection close.
+        await lk.AcquireAsync(TestTimeout.Token());
+        lk.Release();
+        await Manager.UnpublishAsync(name, TestTimeout.Token());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Queue_ItemReceivedByAConnectionThatCloses_IsNotDeliveredAgain()
+    {
+        // A manager of its own, so its connection count shows when it has handled the close.
+        await using Manager own = await Manager.StartAsync(ContractTypes.Register(new ManagerOptions()), TestTimeout.Token());
+        ISharedQueue<string> queue = await own.CreateQueueAsync<string>(cancellationToken: TestTimeout.Token());
+        string name = UniqueName("queue");
+        await own.PublishAsync(name, queue, TestTimeout.Token());
+        Manager consumer = await Manager.ConnectAsync(own.Address, own.AuthKey, TestTimeout.Token());
+        queue.PutMany(["taken", "next"]);
+
+        Assert.Equal("taken", await (await consumer.LookupAsync<ISharedQueue<string>>(name, TestTimeout.Token())).TakeAsync(TestTimeout.Token()));
+        await consumer.DisposeAsync();
+        await TestTimeout.UntilAsync(async () => (await own.GetStatsAsync(TestTimeout.Token())).ConnectionCount == 1, because: "the manager handles the closed connection");
+
+        // Exactly once: an item whose reply reached its taker never comes back.
+        Assert.Equal(["next"], queue.TakeMany(10));
+        Assert.Equal(0, queue.Count);
+    }
 }
