@@ -5,17 +5,30 @@ namespace Multiproc.Orleans.Tests;
 
 /// <summary>
 /// One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered
-/// and a memory grain storage under Multiproc's storage name, so objects are persisted where the silo persists them.
+/// and, unless made with <c>persistObjects: false</c>, a memory grain storage under Multiproc's storage name, so the
+/// silos persist their objects.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private Manager? _manager;
 
     public ClusterFixture()
+        : this(persistObjects: true)
+    {
+    }
+
+    /// <summary>Builds the cluster; without <paramref name="persistObjects"/> its silos keep every object in memory only.</summary>
+    /// <remarks>Internal: xUnit builds a class fixture through its one public constructor.</remarks>
+    internal ClusterFixture(bool persistObjects)
     {
         var builder = new TestClusterBuilder(initialSilosCount: 2);
         // Real sockets (the default is an in-memory transport), so a client can also connect by address.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        if (persistObjects)
+        {
+            builder.AddSiloBuilderConfigurator<ObjectStorageConfigurator>();
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
     }
@@ -46,11 +59,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
     }
 
+    private sealed class ObjectStorageConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(MultiprocSiloOptions.DefaultStorageName);
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
             .AddMemoryGrainStorageAsDefault()
-            .AddMemoryGrainStorage("multiproc")
             .UseMultiproc(options => ContractTypes.Register(options));
     }
 }

@@ -24,8 +24,4 @@ public sealed class ConnectByAddressTests(ClusterFixture cluster) : IClassFixtur
 
         Assert.Equal(1, counter.IncrementSlowly());
     }
-
-    [Fact(Timeout = 10_000)]
-    public async Task ConnectAsync_AddressWithoutGateway_ThrowsFormatException()
-        => await Assert.ThrowsAsync<FormatException>(() => OrleansManager.ConnectAsync("orleans:///some-cluster", TestTimeout.Token()));
 }
