@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Multiproc.Tests.Fixtures;
 using Orleans.TestingHost;
 using StackExchange.Redis;
@@ -53,6 +55,9 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            // Random placement: Orleans' default (resource-optimized) may put every object of a burst on one silo,
+            // and the tests need objects on both.
+            .ConfigureServices(services => services.AddSingleton<PlacementStrategy, RandomPlacement>())
             .AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!))
             .UseMultiproc(
                 options => options
