@@ -35,6 +35,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     private WaitingObject? _object;
     private long _conditionHost;
     private int _callsInProgress;
+    private byte[]? _createCall;
 
     private WaitingDispatcher Dispatcher => WaitingDispatcher.For(ServiceProvider);
 
@@ -46,7 +47,10 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         ArgumentNullException.ThrowIfNull(call);
         if (Holds)
         {
-            return null;
+            // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id.
+            return _createCall is not null && _createCall.AsSpan().SequenceEqual(call)
+                ? ReplyPayload.Reference(ReadCallId(call), this.GetPrimaryKeyLong(), _conditionHost != 0 ? BuiltInTypes.Condition : _object!.Binding.TypeId)
+                : null;
         }
 
         CallHeader header = default;
@@ -57,6 +61,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             {
                 // Claimed before the await, so a second create of this id cannot slip in meanwhile.
                 _conditionHost = lockId;
+                _createCall = call;
                 try
                 {
                     await GrainFactory.GetGrain<IWaitingObjectGrain>(lockId).HostConditionAsync(this.GetPrimaryKeyLong()).ConfigureAwait(true);
@@ -64,14 +69,15 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
                 catch
                 {
                     _conditionHost = 0;
+                    _createCall = null;
                     throw;
                 }
             }
             else
             {
                 _object = Create(typeId, call);
+                _createCall = call;
             }
-
             return ReplyPayload.Reference(header.CallId, this.GetPrimaryKeyLong(), typeId);
         }
 #pragma warning disable CA1031 // A failed construction is the caller's error, returned as its reply.
@@ -161,6 +167,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         WaitingObject? deleted = _object;
         _object = null;
         _conditionHost = 0;
+        _createCall = null;
         DeactivateOnIdle();
         if (host != 0)
         {
