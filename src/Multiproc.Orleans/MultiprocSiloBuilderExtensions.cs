@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Multiproc.Orleans.Client;
 using Multiproc.Orleans.Silo;
 using Multiproc.Server.Dispatch;
+using Orleans.Configuration;
 using Orleans.Storage;
 
 namespace Multiproc.Orleans;
@@ -29,6 +30,8 @@ public static class MultiprocSiloBuilderExtensions
     /// <para>Objects are persisted in the grain storage named <see cref="MultiprocSiloOptions.StorageName"/> when the
     /// silo has one. So that choice is never a surprise, every type not marked volatile is checked here, storage or
     /// not: its fields must have an image that reads back (docs/cluster.md, "Persistence").</para>
+    /// <para>Sets Orleans' <c>SiloMessagingOptions.CancelRequestOnTimeout</c>: a wait whose caller timed out is
+    /// cancelled on its grain, so no item or permit goes to a waiter nobody listens to.</para>
     /// <para>The silo refuses to start on a non-loopback address without TLS unless
     /// <see cref="MultiprocSiloOptions.AllowUnprotectedNetwork"/> is set (Orleans' <c>OrleansConfigurationException</c>).</para>
     /// </remarks>
@@ -54,6 +57,8 @@ public static class MultiprocSiloBuilderExtensions
             }
         }
 
+        // Objects call each other's waiting built-ins too: a timed-out wait must be cancelled on the grain.
+        builder.Configure<SiloMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         var registry = new TypeRegistry([.. options.Registrations, .. BuiltInTypeIds.Served]);
         IServiceCollection services = builder.Services;
         services.AddSingleton(provider => new ObjectDispatcher(registry, () => OrleansConnector.InSilo(provider), siloOptions.MaxResultBytes));

@@ -67,6 +67,10 @@ internal static class OrleansConnector
             o.ClusterId = address.ClusterId;
             o.ServiceId = address.ServiceId;
         });
+
+        // A wait whose caller timed out must be cancelled on the grain, or the grain hands the next item or
+        // permit to a waiter nobody listens to (docs/cluster.md, "Waiting built-ins").
+        builder.Services.Configure<ClientMessagingOptions>(o => o.CancelRequestOnTimeout = true);
         IHost host = builder.Build();
         try
         {
