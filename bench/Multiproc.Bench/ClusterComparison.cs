@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Multiproc.Orleans;
+
+namespace Multiproc.Bench;
+
+/// <summary>
+/// Issue 12's side-by-side rows: a sync call and 64 concurrent async calls on ONE object, for a single
+/// manager (child process), a 2-silo cluster without persistence, the same cluster's bare echo grain
+/// (the engine's floor), and 2-silo clusters persisting to Redis with coalesced writes and with one
+/// write per call. All run at once and are measured in interleaved rounds, so the machine's drift
+/// hits every row alike; medians are reported.
+/// </summary>
+internal static class ClusterComparison
+{
+    private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(120);
+
+    public static async Task<int> RunAsync(bool quick)
+    {
+        int rounds = quick ? 3 : 5;
+        double seconds = quick ? 0.4 : 1.0;
+        Console.WriteLine("Command: dotnet run -c Release --project bench/Multiproc.Bench -- cluster" + (quick ? " --quick" : ""));
+        Console.WriteLine($"Started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {Measure.LoadAverage()}; {Environment.ProcessorCount} cores.");
+        var clock = Stopwatch.StartNew();
+        await using var owned = new OwnedResources();
+        Console.CancelKeyPress += (_, _) => owned.KillProcesses();
+
+        ChildProcess server = owned.Add(ChildProcess.Start("serve-manager"));
+        Task<LocalCluster> memoryStart = owned.Add(LocalCluster.StartAsync("bench-memory", ClusterStorage.None, s_startTimeout));
+        Task<LocalCluster>? coalescedStart = null;
+        Task<LocalCluster>? perCallStart = null;
+        string? persistedSkipped = null;
+        if (!ClusterStorage.PersistenceAvailable)
+        {
+            persistedSkipped = "this build has no Multiproc persistence API yet (MultiprocSiloOptions)";
+        }
+        else
+        {
+            try
+            {
+                RedisServer redis = owned.Add(await RedisServer.StartAsync(TimeSpan.FromSeconds(20)));
+                coalescedStart = owned.Add(LocalCluster.StartAsync("bench-coalesced", ClusterStorage.Spec(ClusterStorage.Coalesced, redis.Port), s_startTimeout));
+                perCallStart = owned.Add(LocalCluster.StartAsync("bench-per-call", ClusterStorage.Spec(ClusterStorage.PerCall, redis.Port), s_startTimeout));
+            }
+            catch (InvalidOperationException ex)
+            {
+                persistedSkipped = ex.Message;
+            }
+        }
+
+        var rows = new List<Row>();
+        Manager single = owned.Add(await Manager.ConnectAsync(server.ReadLine(), Convert.FromHexString(server.ReadLine())));
+        ICounter singleCounter = await single.CreateAsync<ICounter>();
+        rows.Add(new Row("single", "single manager (child process, Unix socket)", "–", () => singleCounter.Add(1), () => singleCounter.AddAsync(1)));
+
+        LocalCluster memory = await memoryStart;
+        (Row cluster, int objectProcess) = await CounterRowAsync(owned, memory, "cluster", "cluster, no persistence");
+        rows.Add(cluster);
+        rows.Add(await EchoRowAsync(owned, memory, objectProcess));
+        if (coalescedStart is not null && perCallStart is not null)
+        {
+            rows.Add((await CounterRowAsync(owned, await coalescedStart, "coalesced", "cluster, Redis, coalesced writes (default)")).Row);
+            rows.Add((await CounterRowAsync(owned, await perCallStart, "per-call", "cluster, Redis, one write per call (CoalesceWrites = false)")).Row);
+        }
+
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:F1} s] started; warming up"));
+        foreach (Row row in rows)
+        {
+            Measure.SyncMicroseconds(row.Sync, seconds / 2);
+            Measure.CallsPerSecond(64, seconds / 2, row.Concurrent, runs: 1);
+        }
+
+        for (int round = 0; round < rounds; round++)
+        {
+            // Rotate the order each round: no row always runs first.
+            foreach (Row row in rows.Skip(round % rows.Count).Concat(rows.Take(round % rows.Count)))
+            {
+                row.SyncMicroseconds.Add(Measure.SyncMicroseconds(row.Sync, seconds));
+                row.CallsPerSecond.Add(Measure.CallsPerSecond(64, seconds, row.Concurrent, runs: 1));
+            }
+
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{clock.Elapsed.TotalSeconds,5:F1} s] round {round + 1} of {rounds} done"));
+        }
+
+        bool passed = ClusterReport.Print(rows, rounds, seconds, persistedSkipped);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured in {clock.Elapsed.TotalSeconds:F0} s (after the build); load average at the end: {Measure.LoadAverage()}."));
+        return passed ? 0 : 2;
+    }
+
+    private static async Task<(Row Row, int ProcessId)> CounterRowAsync(OwnedResources owned, LocalCluster cluster, string key, string label)
+    {
+        Manager manager = owned.Add(await OrleansManager.ConnectAsync(cluster.Address));
+        ICounter counter = await manager.CreateAsync<ICounter>();
+        int processId = counter.ProcessId();
+        string where = string.Create(CultureInfo.InvariantCulture, $"silo {cluster.SiloOf(processId)}");
+        return (new Row(key, label, where, () => counter.Add(1), () => counter.AddAsync(1)), processId);
+    }
+
+    /// <summary>The echo grain on the same silo as the cluster row's object, so the floor pays the same silo hop (if any).</summary>
+    private static async Task<Row> EchoRowAsync(OwnedResources owned, LocalCluster cluster, int objectProcess)
+    {
+        IHost host = owned.Add(await cluster.StartClientAsync());
+        IClusterClient client = host.Services.GetRequiredService<IClusterClient>();
+        IEchoGrain echo = client.GetGrain<IEchoGrain>(0);
+        for (int key = 0; key < 64; key++)
+        {
+            echo = client.GetGrain<IEchoGrain>(key);
+            if (await echo.ProcessId() == objectProcess)
+            {
+                break;
+            }
+        }
+
+        int where = cluster.SiloOf(await echo.ProcessId());
+        return new Row("echo", "bare Orleans echo grain, same silos (the floor)", string.Create(CultureInfo.InvariantCulture, $"silo {where}"),
+            () => echo.Echo(1).GetAwaiter().GetResult(), () => echo.Echo(1));
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
+
+namespace Multiproc.Bench;
+
+/// <summary>Two silos of this executable (<c>cluster-silo</c>) on localhost clustering: silo 1 the primary, silo 2 joins it. Disposing kills both.</summary>
+internal sealed class LocalCluster : IDisposable
+{
+    private readonly List<ChildProcess> _silos = [];
+    private readonly List<int> _gateways = [];
+
+    private LocalCluster(string clusterId)
+    {
+        ClusterId = clusterId;
+    }
+
+    public string ClusterId { get; }
+
+    /// <summary>Gets the address a client connects to: both gateways.</summary>
+    public string Address => $"orleans://{string.Join(',', _gateways.Select(p => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}")))}/{ClusterId}/{ClusterSilo.ServiceId}";
+
+    /// <summary>Starts silo 1, waits until it serves, then silo 2.</summary>
+    /// <exception cref="InvalidOperationException">A silo exited or did not report ready within <paramref name="timeout"/>.</exception>
+    public static async Task<LocalCluster> StartAsync(string clusterId, string storage, TimeSpan timeout)
+    {
+        var cluster = new LocalCluster(clusterId);
+        try
+        {
+            int primaryPort = FreePort.Next();
+            await cluster.StartSiloAsync(primaryPort, primaryPort, storage, timeout);
+            await cluster.StartSiloAsync(FreePort.Next(), primaryPort, storage, timeout);
+            return cluster;
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Which silo (1 or 2) runs in process <paramref name="processId"/>; 0 if neither.</summary>
+    public int SiloOf(int processId) => _silos.FindIndex(s => s.Id == processId) + 1;
+
+    /// <summary>A bare Orleans client for the same gateways (the echo grain's caller), started.</summary>
+    public async Task<IHost> StartClientAsync()
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.UseOrleansClient(client => client
+            .UseStaticClustering([.. _gateways.Select(p => new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, p))])
+            .Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = ClusterId;
+                o.ServiceId = ClusterSilo.ServiceId;
+            }));
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public void Dispose()
+    {
+        foreach (ChildProcess silo in _silos)
+        {
+            silo.Dispose();
+        }
+    }
+
+    private async Task StartSiloAsync(int siloPort, int primaryPort, string storage, TimeSpan timeout)
+    {
+        int gatewayPort = FreePort.Next();
+        ChildProcess silo = ChildProcess.Start("cluster-silo", Invariant(siloPort), Invariant(gatewayPort), Invariant(primaryPort), ClusterId, storage);
+        _silos.Add(silo);
+        string ready = await Task.Run(silo.ReadLine).WaitAsync(timeout);
+        if (ready != "ready")
+        {
+            throw new InvalidOperationException($"Silo {_silos.Count} of {ClusterId} said '{ready}' instead of ready.");
+        }
+
+        _gateways.Add(gatewayPort);
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
