@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Cluster;
+
+/// <summary>
+/// The default mode's cluster: two silo processes of this very program (<c>silo</c> mode) on free
+/// loopback ports, silo 1 the primary and silo 2 joined to it. Disposing stops both (killed if they
+/// do not stop within a few seconds); they also stop when this process exits, since their standard
+/// input is this process' pipe.
+/// </summary>
+internal sealed class LocalSilos : IAsyncDisposable
+{
+    private readonly List<(Process Process, int Gateway)> _silos = [];
+
+    /// <summary>Gets the address the client and the workers connect to: both gateways.</summary>
+    public string Address => $"orleans://{string.Join(',', _silos.Select(s => $"127.0.0.1:{s.Gateway}"))}/sample/sample";
+
+    public static async Task<LocalSilos> StartAsync()
+    {
+        var silos = new LocalSilos();
+        try
+        {
+            int primary = FreePort();
+            await silos.StartSiloAsync(primary, primary);
+            await silos.StartSiloAsync(FreePort(), primary);
+            return silos;
+        }
+        catch
+        {
+            await silos.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Which silo (1 or 2) runs as process <paramref name="processId"/>, or 0.</summary>
+    public int SiloOf(int processId) => _silos.FindIndex(s => s.Process.Id == processId) + 1;
+
+    public async ValueTask DisposeAsync()
+    {
+        // Silo 2 first: the primary holds the membership of this development cluster.
+        foreach ((Process process, _) in Enumerable.Reverse(_silos))
+        {
+            process.StandardInput.Close();
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try
+            {
+                await process.WaitForExitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
+        }
+    }
+
+    private async Task StartSiloAsync(int port, int primary)
+    {
+        int gateway = FreePort();
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            info.ArgumentList.Add(typeof(LocalSilos).Assembly.Location);
+        }
+
+        foreach (string argument in (string[])["silo", "--port", Invariant(port), "--gateway", Invariant(gateway), "--primary", Invariant(primary),
+            "--cluster", "sample", "--service", "sample", "--until-stdin-closes"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process process = Process.Start(info)!;
+        _silos.Add((process, gateway));
+        int number = _silos.Count;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? line = await process.StandardOutput.ReadLineAsync(deadline.Token);
+        if (line is null || !line.StartsWith("silo ready", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"Silo {number} did not start (it said: {line ?? "nothing"}).");
+        }
+
+        Console.WriteLine($"[silo {number}] {line}");
+        _ = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is string more)
+            {
+                Console.WriteLine($"[silo {number}] {more}");
+            }
+        });
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

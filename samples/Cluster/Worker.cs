@@ -1,0 +1,36 @@
+using System.Globalization;
+using Multiproc;
+
+namespace Cluster;
+
+/// <summary>What each worker process runs: pop employees until the list is empty.</summary>
+/// <remarks>The same code as against one manager: the proxies it gets came from a cluster, and the worker reconnects to the cluster from their address.</remarks>
+public static class Worker
+{
+    public static void Work(ISharedList<Employee> employees, IPayroll payroll, ISharedDictionary<string, decimal> departmentTotals, WorkerSettings settings)
+    {
+        int processed = 0;
+        while (employees.TryPop(out Employee? employee))
+        {
+            // The "processing" of an employee: a pause the demo can see, zero when benchmarking.
+            Thread.Sleep(settings.WorkMilliseconds);
+            decimal percent = employee.Department == "Engineering" ? 10m : 5m;
+            decimal newSalary = payroll.GiveRaise(employee, percent, settings.Name);
+
+            // One atomic call on the dictionary's grain: no lost updates between the two workers.
+            departmentTotals.Increment(employee.Department, newSalary);
+
+            processed++;
+            if (settings.Verbose)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{settings.Name} (pid {Environment.ProcessId}): {employee.Name,-8} {employee.Department,-12} {employee.Salary,10:N2} -> {newSalary,10:N2}"));
+            }
+        }
+
+        Console.WriteLine($"{settings.Name} (pid {Environment.ProcessId}) processed {processed} employees and found the list empty.");
+    }
+}
+
+/// <summary>A worker's name, whether to print every employee, and how long processing one takes.</summary>
+public sealed record WorkerSettings(string Name, bool Verbose, int WorkMilliseconds);
