@@ -12,12 +12,11 @@ namespace Multiproc.Bench;
 /// <remarks>
 /// <c>cluster-silo siloPort gatewayPort primarySiloPort clusterId storage</c>, where the primary's
 /// own port makes it the primary, and storage is <c>none</c>, <c>redis:PORT</c> (coalesced writes)
-/// or <c>redis-per-call:PORT</c> (one write per call). Prints <c>ready</c> once it serves.
+/// or <c>redis-per-call:PORT</c> (one write per call). The cluster id is the service id too, so two clusters
+/// sharing one Redis never share a key. Prints <c>ready</c> once it serves.
 /// </remarks>
 internal static class ClusterSilo
 {
-    public const string ServiceId = "bench";
-
     public static async Task<int> RunAsync(string[] args)
     {
         int siloPort = int.Parse(args[1], CultureInfo.InvariantCulture);
@@ -29,7 +28,7 @@ internal static class ClusterSilo
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), ServiceId, clusterId);
+            silo.UseLocalhostClustering(siloPort, gatewayPort, new IPEndPoint(IPAddress.Loopback, primaryPort), serviceId: clusterId, clusterId: clusterId);
             ClusterStorage.Configure(silo, storage);
         });
         using IHost host = builder.Build();

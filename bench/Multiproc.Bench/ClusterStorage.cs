@@ -1,4 +1,5 @@
 using Multiproc.Orleans;
+using StackExchange.Redis;
 
 namespace Multiproc.Bench;
 
@@ -11,19 +12,21 @@ internal static class ClusterStorage
 
     public const string PerCall = "redis-per-call";
 
-    /// <summary>Whether this build can run the persisted rows (the persistence API is on its branch).</summary>
-    public static bool PersistenceAvailable => false;
-
     public static string Spec(string kind, int redisPort) => kind == None ? None : $"{kind}:{redisPort}";
 
+    /// <summary>Registers the counter, with Redis grain storage named <see cref="MultiprocSiloOptions.DefaultStorageName"/> unless <paramref name="spec"/> is <see cref="None"/>.</summary>
     public static void Configure(ISiloBuilder silo, string spec)
     {
         if (spec == None)
         {
+            // No storage named "multiproc": every object is kept in memory.
             silo.UseMultiproc(types => types.Register<ICounter, Counter>());
             return;
         }
 
-        throw new NotSupportedException($"'{spec}': this build has no Multiproc persistence (MultiprocSiloOptions) yet.");
+        string[] parts = spec.Split(':');
+        string redis = "127.0.0.1:" + parts[1];
+        silo.AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+            .UseMultiproc(types => types.Register<ICounter, Counter>(), cluster => cluster.CoalesceWrites = parts[0] == Coalesced);
     }
 }

@@ -18,7 +18,7 @@ internal sealed class LocalCluster : IDisposable
     public string ClusterId { get; }
 
     /// <summary>Gets the address a client connects to: both gateways.</summary>
-    public string Address => $"orleans://{string.Join(',', _gateways.Select(p => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}")))}/{ClusterId}/{ClusterSilo.ServiceId}";
+    public string Address => $"orleans://{string.Join(',', _gateways.Select(p => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{p}")))}/{ClusterId}/{ClusterId}";
 
     /// <summary>Starts silo 1, waits until it serves, then silo 2.</summary>
     /// <exception cref="InvalidOperationException">A silo exited or did not report ready within <paramref name="timeout"/>.</exception>
@@ -51,7 +51,7 @@ internal sealed class LocalCluster : IDisposable
             .Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = ClusterId;
-                o.ServiceId = ClusterSilo.ServiceId;
+                o.ServiceId = ClusterId;
             }));
         IHost host = builder.Build();
         await host.StartAsync();
