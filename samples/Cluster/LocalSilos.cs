@@ -9,18 +9,32 @@ namespace Cluster;
 /// The default mode's cluster: two silo processes of this very program (<c>silo</c> mode) on free
 /// loopback ports, silo 1 the primary and silo 2 joined to it. Disposing stops both (killed if they
 /// do not stop within a few seconds); they also stop when this process exits, since their standard
-/// input is this process' pipe.
+/// input is this process' pipe. Given a Redis server, the silos keep their membership and the objects
+/// there, under a cluster id of their own.
 /// </summary>
 internal sealed class LocalSilos : IAsyncDisposable
 {
     private readonly List<(Process Process, int Gateway)> _silos = [];
+    private readonly string? _redis;
+    private readonly string _clusterId;
 
-    /// <summary>Gets the address the client and the workers connect to: both gateways.</summary>
-    public string Address => $"orleans://{string.Join(',', _silos.Select(s => $"127.0.0.1:{s.Gateway}"))}/sample/sample";
-
-    public static async Task<LocalSilos> StartAsync()
+    private LocalSilos(string? redis)
     {
-        var silos = new LocalSilos();
+        _redis = redis;
+        // A Redis membership table outlives a run: each run gets its own cluster, never a dead one's silos.
+        _clusterId = redis is null ? "sample" : $"sample-{Guid.NewGuid():N}"[..15];
+    }
+
+    /// <summary>Gets the address the client and the workers connect to: both gateways, or the Redis server where they find them.</summary>
+    public string Address => _redis is null
+        ? $"orleans://{string.Join(',', _silos.Select(s => $"127.0.0.1:{s.Gateway}"))}/{_clusterId}/{_clusterId}"
+        : $"orleans+redis://{_redis}/{_clusterId}/{_clusterId}";
+
+    /// <summary>Starts silo 1, then silo 2.</summary>
+    /// <param name="redis">A Redis server as <c>host:port</c> for membership and persistence, or null for localhost clustering with objects in memory.</param>
+    public static async Task<LocalSilos> StartAsync(string? redis)
+    {
+        var silos = new LocalSilos(redis);
         try
         {
             int primary = FreePort();
@@ -68,7 +82,7 @@ internal sealed class LocalSilos : IAsyncDisposable
         }
 
         foreach (string argument in (string[])["silo", "--port", Invariant(port), "--gateway", Invariant(gateway), "--primary", Invariant(primary),
-            "--cluster", "sample", "--service", "sample", "--until-stdin-closes"])
+            "--cluster", _clusterId, "--service", _clusterId, "--until-stdin-closes", .. _redis is null ? (string[])[] : ["--redis", _redis]])
         {
             info.ArgumentList.Add(argument);
         }

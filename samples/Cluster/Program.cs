@@ -9,10 +9,16 @@ using Multiproc.Orleans;
 // list is empty, a payroll class of ours shared through the cluster, department totals updated
 // atomically; then every total is checked against what one process computes.
 //   dotnet run --project samples/Cluster [-- --employees 20 --work-ms 50 --quiet]   (starts two silos, runs, stops them)
+//   dotnet run --project samples/Cluster -- --redis 127.0.0.1:6379                   (the same, membership and objects in a running redis-server)
 // A local cluster by hand, one command per terminal:
 //   dotnet run --project samples/Cluster -- silo --port 11111 --gateway 30000
 //   dotnet run --project samples/Cluster -- silo --port 11112 --gateway 30001 --primary 11111
 //   dotnet run --project samples/Cluster -- client orleans://127.0.0.1:30000,127.0.0.1:30001/dev/dev
+// or with Redis (membership and persistence; any silo may die):
+//   redis-server --port 6379 --save "" --appendonly no
+//   dotnet run --project samples/Cluster -- silo --redis 127.0.0.1:6379 --port 11111 --gateway 30000
+//   dotnet run --project samples/Cluster -- silo --redis 127.0.0.1:6379 --port 11112 --gateway 30001
+//   dotnet run --project samples/Cluster -- client orleans+redis://127.0.0.1:6379/dev/dev
 if (args.Length > 0 && args[0] == "silo")
 {
     return await SiloMode.RunAsync(args);
@@ -24,7 +30,8 @@ bool verbose = !args.Contains("--quiet");
 string[] departments = ["Engineering", "Sales", "Support"];
 Employee[] staff = [.. Enumerable.Range(1, count).Select(i => new Employee($"emp{i:D5}", departments[i % 3], 40_000m + (i % 50) * 1_000m))];
 
-await using LocalSilos? silos = args.Length > 1 && args[0] == "client" ? null : await LocalSilos.StartAsync();
+string? redis = args.SkipWhile(a => a != "--redis").Skip(1).FirstOrDefault();
+await using LocalSilos? silos = args.Length > 1 && args[0] == "client" ? null : await LocalSilos.StartAsync(redis);
 string address = silos?.Address ?? args[1];
 await using Manager cluster = await OrleansManager.ConnectAsync(address);
 Console.WriteLine($"Connected to {address}");

@@ -3,19 +3,24 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Hosting;
 using Multiproc.Orleans;
+using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Cluster;
 
 /// <summary>
-/// The sample's silo mode: one Orleans silo on localhost (development) clustering that serves the
-/// payroll class and Multiproc's built-ins.
+/// The sample's silo mode: one Orleans silo on loopback that serves the payroll class and Multiproc's
+/// built-ins, on localhost (development) clustering with objects in memory, or with Redis membership
+/// and Redis persistence.
 /// </summary>
 /// <remarks>
-/// <c>silo [--port 11111] [--gateway 30000] [--primary 11111] [--cluster dev] [--service dev]</c>: the
-/// silo whose port is the primary's is the primary (Orleans' development clustering keeps the
-/// membership there); the others join it. Stops on Ctrl+C or SIGTERM, or when its standard input
-/// closes if started with <c>--until-stdin-closes</c> (how the default mode runs its two silos, so
-/// they never outlive it).
+/// <c>silo [--port 11111] [--gateway 30000] [--primary 11111] [--redis host:port] [--cluster dev] [--service dev]</c>.
+/// Without <c>--redis</c>, the silo whose port is the primary's is the primary (Orleans' development
+/// clustering keeps the membership there) and the others join it; objects live in memory. With
+/// <c>--redis</c>, the membership table is in Redis (no primary: any silo may die), and objects are
+/// persisted there (grain storage <c>"multiproc"</c>), so they come back on another silo. Stops on
+/// Ctrl+C or SIGTERM, or when its standard input closes if started with <c>--until-stdin-closes</c>
+/// (how the default mode runs its two silos, so they never outlive it).
 /// </remarks>
 internal static class SiloMode
 {
@@ -28,12 +33,31 @@ internal static class SiloMode
         string service = Text(args, "--service", "dev");
 
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(port, gateway, new IPEndPoint(IPAddress.Loopback, primary), service, cluster)
-            .UseMultiproc(types => types.Register<IPayroll, Payroll>()));
+        string? redis = Text(args, "--redis", "") is { Length: > 0 } given ? given : null;
+        builder.UseOrleans(silo =>
+        {
+            if (redis is null)
+            {
+                silo.UseLocalhostClustering(port, gateway, new IPEndPoint(IPAddress.Loopback, primary), service, cluster);
+            }
+            else
+            {
+                silo.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+                    .AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+                    .ConfigureEndpoints(IPAddress.Loopback, port, gateway)
+                    .Configure<ClusterOptions>(o =>
+                    {
+                        o.ClusterId = cluster;
+                        o.ServiceId = service;
+                    });
+            }
+
+            silo.UseMultiproc(types => types.Register<IPayroll, Payroll>());
+        });
         using IHost host = builder.Build();
         await host.StartAsync();
-        Console.WriteLine($"silo ready: pid {Environment.ProcessId}, gateway 127.0.0.1:{gateway}, cluster {cluster}/{service}{(primary == port ? " (primary)" : $", joined the primary at 127.0.0.1:{primary}")}");
+        string membership = redis is not null ? $", membership and objects in Redis at {redis}" : primary == port ? " (primary)" : $", joined the primary at 127.0.0.1:{primary}";
+        Console.WriteLine($"silo ready: pid {Environment.ProcessId}, gateway 127.0.0.1:{gateway}, cluster {cluster}/{service}{membership}");
 
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
