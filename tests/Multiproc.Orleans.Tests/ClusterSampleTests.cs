@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Multiproc.Orleans.Tests.Persistence;
 
 namespace Multiproc.Orleans.Tests;
 
 /// <summary>
 /// samples/Cluster run as a user runs it (<c>dotnet Cluster.dll</c>): it starts two silo processes,
-/// runs the article's scenario through two worker processes, checks the totals and stops its silos.
+/// runs the article's scenario through two worker processes, checks the totals and stops its silos;
+/// on localhost clustering with objects in memory, and with Redis membership and persistence.
 /// </summary>
 [Trait("Kind", "Process")]
 public sealed partial class ClusterSampleTests
@@ -16,6 +18,22 @@ public sealed partial class ClusterSampleTests
     {
         (int exitCode, string output, string errors) = await RunSampleAsync(TimeSpan.FromSeconds(150), "--employees", "60", "--work-ms", "0", "--quiet");
 
+        AssertScenarioRanAndSilosStopped(exitCode, output, errors);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task TheSample_OnRedisMembershipAndPersistence_RunsTheScenario_AndStopsItsSilos()
+    {
+        await using RedisServer redis = await RedisServer.StartAsync(TestTimeout.Token(30));
+
+        (int exitCode, string output, string errors) = await RunSampleAsync(TimeSpan.FromSeconds(150), "--redis", redis.Endpoint, "--employees", "60", "--work-ms", "0", "--quiet");
+
+        AssertScenarioRanAndSilosStopped(exitCode, output, errors);
+        Assert.Contains($"Connected to orleans+redis://{redis.Endpoint}/", output, StringComparison.Ordinal);
+    }
+
+    private static void AssertScenarioRanAndSilosStopped(int exitCode, string output, string errors)
+    {
         Assert.True(exitCode == 0, output + errors);
         Assert.Contains("60 employees processed by 2 worker processes", output, StringComparison.Ordinal);
         Assert.Contains("list now holds 0", output, StringComparison.Ordinal);
