@@ -27,9 +27,8 @@ internal sealed class LocalCluster : IDisposable
         var cluster = new LocalCluster(clusterId);
         try
         {
-            int primaryPort = FreePort.Next();
-            await cluster.StartSiloAsync(primaryPort, primaryPort, storage, timeout);
-            await cluster.StartSiloAsync(FreePort.Next(), primaryPort, storage, timeout);
+            int primaryPort = await cluster.StartSiloAsync(primaryPort: null, storage, timeout);
+            await cluster.StartSiloAsync(primaryPort, storage, timeout);
             return cluster;
         }
         catch
@@ -66,18 +65,40 @@ internal sealed class LocalCluster : IDisposable
         }
     }
 
-    private async Task StartSiloAsync(int siloPort, int primaryPort, string storage, TimeSpan timeout)
+    /// <summary>Starts a silo (the primary when <paramref name="primaryPort"/> is null) and returns its silo port.</summary>
+    /// <remarks>A port picked free can be taken before the silo binds it: the silo then exits, and is started again on new ports.</remarks>
+    private async Task<int> StartSiloAsync(int? primaryPort, string storage, TimeSpan timeout)
     {
-        int gatewayPort = FreePort.Next();
-        ChildProcess silo = ChildProcess.Start("cluster-silo", Invariant(siloPort), Invariant(gatewayPort), Invariant(primaryPort), ClusterId, storage);
-        _silos.Add(silo);
-        string ready = await Task.Run(silo.ReadLine).WaitAsync(timeout);
-        if (ready != "ready")
+        for (int attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException($"Silo {_silos.Count} of {ClusterId} said '{ready}' instead of ready.");
-        }
+            int siloPort = FreePort.Next();
+            int gatewayPort = FreePort.Next();
+            ChildProcess silo = ChildProcess.Start("cluster-silo", Invariant(siloPort), Invariant(gatewayPort), Invariant(primaryPort ?? siloPort), ClusterId, storage);
+            string ready;
+            try
+            {
+                ready = await Task.Run(silo.ReadLine).WaitAsync(timeout);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                silo.Dispose();
+                continue;
+            }
+            catch
+            {
+                silo.Dispose();
+                throw;
+            }
 
-        _gateways.Add(gatewayPort);
+            _silos.Add(silo);
+            if (ready != "ready")
+            {
+                throw new InvalidOperationException($"Silo {_silos.Count} of {ClusterId} said '{ready}' instead of ready.");
+            }
+
+            _gateways.Add(gatewayPort);
+            return siloPort;
+        }
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -37,9 +37,8 @@ internal sealed class LocalSilos : IAsyncDisposable
         var silos = new LocalSilos(redis);
         try
         {
-            int primary = FreePort();
-            await silos.StartSiloAsync(primary, primary);
-            await silos.StartSiloAsync(FreePort(), primary);
+            int primary = await silos.StartSiloAsync(primary: null);
+            await silos.StartSiloAsync(primary);
             return silos;
         }
         catch
@@ -72,46 +71,72 @@ internal sealed class LocalSilos : IAsyncDisposable
         }
     }
 
-    private async Task StartSiloAsync(int port, int primary)
+    /// <summary>Starts a silo (the primary when <paramref name="primary"/> is null) and returns its silo port.</summary>
+    /// <remarks>A port found free may be taken before the silo binds it; the silo then exits, and starts again on other ports.</remarks>
+    private async Task<int> StartSiloAsync(int? primary)
     {
-        int gateway = FreePort();
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        for (int attempt = 1; ; attempt++)
         {
-            info.ArgumentList.Add(typeof(LocalSilos).Assembly.Location);
-        }
-
-        foreach (string argument in (string[])["silo", "--port", Invariant(port), "--gateway", Invariant(gateway), "--primary", Invariant(primary),
-            "--cluster", _clusterId, "--service", _clusterId, "--until-stdin-closes", .. _redis is null ? (string[])[] : ["--redis", _redis]])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process = Process.Start(info)!;
-        _silos.Add((process, gateway));
-        int number = _silos.Count;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        string? line = await process.StandardOutput.ReadLineAsync(deadline.Token);
-        if (line is null || !line.StartsWith("silo ready", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"Silo {number} did not start (it said: {line ?? "nothing"}).");
-        }
-
-        Console.WriteLine($"[silo {number}] {line}");
-        _ = Task.Run(async () =>
-        {
-            while (await process.StandardOutput.ReadLineAsync() is string more)
+            int port = FreePort();
+            int gateway = FreePort();
+            var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
+            if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
             {
-                Console.WriteLine($"[silo {number}] {more}");
+                info.ArgumentList.Add(typeof(LocalSilos).Assembly.Location);
             }
-        });
+
+            foreach (string argument in (string[])["silo", "--port", Invariant(port), "--gateway", Invariant(gateway), "--primary", Invariant(primary ?? port),
+                "--cluster", _clusterId, "--service", _clusterId, "--until-stdin-closes", .. _redis is null ? (string[])[] : ["--redis", _redis]])
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            Process process = Process.Start(info)!;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line = await process.StandardOutput.ReadLineAsync(deadline.Token);
+            if (line is null && attempt < 3)
+            {
+                await process.WaitForExitAsync(deadline.Token);
+                process.Dispose();
+                continue;
+            }
+
+            _silos.Add((process, gateway));
+            int number = _silos.Count;
+            if (line is null || !line.StartsWith("silo ready", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Silo {number} did not start (it said: {line ?? "nothing"}).");
+            }
+
+            Console.WriteLine($"[silo {number}] {line}");
+            _ = Task.Run(async () =>
+            {
+                while (await process.StandardOutput.ReadLineAsync() is string more)
+                {
+                    Console.WriteLine($"[silo {number}] {more}");
+                }
+            });
+            return port;
+        }
     }
 
+    /// <summary>A loopback port free a moment ago, below Linux' ephemeral range (where outgoing connections take theirs).</summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            int port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
