@@ -19,7 +19,7 @@ internal static class ClusterComparison
 
     public static async Task<int> RunAsync(bool quick)
     {
-        int rounds = quick ? 3 : 5;
+        int rounds = quick ? 3 : 7;
         double seconds = quick ? 0.4 : 1.0;
         Console.WriteLine("Command: dotnet run -c Release --project bench/Multiproc.Bench -- cluster" + (quick ? " --quick" : ""));
         Console.WriteLine($"Started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; load average {Measure.LoadAverage()}; {Environment.ProcessorCount} cores.");
@@ -71,8 +71,7 @@ internal static class ClusterComparison
 
         for (int round = 0; round < rounds; round++)
         {
-            // Rotate the order each round: no row always runs first.
-            foreach (Row row in rows.Skip(round % rows.Count).Concat(rows.Take(round % rows.Count)))
+            foreach (Row row in RoundOrder(rows, round))
             {
                 row.SyncMicroseconds.Add(Measure.SyncMicroseconds(row.Sync, seconds));
                 row.CallsPerSecond.Add(Measure.CallsPerSecond(64, seconds, row.Concurrent, runs: 1));
@@ -84,6 +83,18 @@ internal static class ClusterComparison
         bool passed = ClusterReport.Print(rows, rounds, seconds, persistedSkipped);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Measured in {clock.Elapsed.TotalSeconds:F0} s (after the build); load average at the end: {Measure.LoadAverage()}."));
         return passed ? 0 : 2;
+    }
+
+    /// <summary>
+    /// The rows a target compares (cluster and echo; coalesced and one write per call) always run back to back, so a
+    /// ratio per round compares figures taken seconds apart; the pairs rotate each round and each pair swaps its order
+    /// every other round, so neither side always runs first.
+    /// </summary>
+    private static IEnumerable<Row> RoundOrder(List<Row> rows, int round)
+    {
+        List<Row[]> groups = [.. rows.GroupBy(r => r.Key switch { "echo" => "cluster", "per-call" => "coalesced", _ => r.Key }).Select(g => g.ToArray())];
+        int shift = round % groups.Count;
+        return groups.Skip(shift).Concat(groups.Take(shift)).SelectMany(g => round % 2 == 0 ? g : g.Reverse());
     }
 
     private static async Task<(Row Row, int ProcessId)> CounterRowAsync(OwnedResources owned, LocalCluster cluster, string key, string label)
