@@ -53,9 +53,9 @@ internal static class ClusterComparison
         LocalCluster memory = await memoryStart;
         LocalCluster? coalesced = coalescedStart is null ? null : await coalescedStart;
         LocalCluster? perCall = perCallStart is null ? null : await perCallStart;
-        (Row cluster, int objectProcess) = await CounterRowAsync(owned, memory, "cluster", "cluster, no persistence");
+        (Row cluster, int objectProcess, IClusterClient memoryClient) = await CounterRowAsync(owned, memory, "cluster", "cluster, no persistence");
         rows.Add(cluster);
-        rows.Add(await EchoRowAsync(owned, memory, objectProcess));
+        rows.Add(await EchoRowAsync(memoryClient, memory, objectProcess));
         if (coalesced is not null && perCall is not null)
         {
             rows.Add((await CounterRowAsync(owned, coalesced, "coalesced", "cluster, Redis, coalesced writes (default)")).Row);
@@ -97,36 +97,22 @@ internal static class ClusterComparison
         return groups.Skip(shift).Concat(groups.Take(shift)).SelectMany(g => round % 2 == 0 ? g : g.Reverse());
     }
 
-    private static async Task<(Row Row, int ProcessId)> CounterRowAsync(OwnedResources owned, LocalCluster cluster, string key, string label)
-    {
-        Manager manager = owned.Add(await ConnectAsync(cluster.Address));
-        ICounter counter = await manager.CreateAsync<ICounter>();
-        int processId = counter.ProcessId();
-        string where = string.Create(CultureInfo.InvariantCulture, $"silo {cluster.SiloOf(processId)}");
-        return (new Row(key, label, where, () => counter.Add(1), () => counter.AddAsync(1)), processId);
-    }
-
-    /// <summary>Connects by address; on a loaded machine a cluster that just started may miss the connect timeout once or twice.</summary>
-    private static async Task<Manager> ConnectAsync(string address)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await OrleansManager.ConnectAsync(address);
-            }
-            catch (ManagerUnavailableException ex) when (attempt < 3)
-            {
-                Console.Error.WriteLine($"connect to {address}, attempt {attempt}: {ex.Message}");
-            }
-        }
-    }
-
-    /// <summary>The echo grain on the same silo as the cluster row's object, so the floor pays the same silo hop (if any).</summary>
-    private static async Task<Row> EchoRowAsync(OwnedResources owned, LocalCluster cluster, int objectProcess)
+    /// <summary>A counter on the cluster, through a manager over a client of the bench's (see <see cref="LocalCluster.StartClientAsync"/>).</summary>
+    private static async Task<(Row Row, int ProcessId, IClusterClient Client)> CounterRowAsync(OwnedResources owned, LocalCluster cluster, string key, string label)
     {
         IHost host = owned.Add(await cluster.StartClientAsync());
         IClusterClient client = host.Services.GetRequiredService<IClusterClient>();
+        // The manager over that client carries the address a worker would reconnect from: both gateways.
+        Manager manager = owned.Add(OrleansManager.Connect(client, cluster.Address));
+        ICounter counter = await manager.CreateAsync<ICounter>();
+        int processId = counter.ProcessId();
+        string where = string.Create(CultureInfo.InvariantCulture, $"silo {cluster.SiloOf(processId)}");
+        return (new Row(key, label, where, () => counter.Add(1), () => counter.AddAsync(1)), processId, client);
+    }
+
+    /// <summary>The echo grain on the same silo as the cluster row's object, called through the same client (so the same gateway): the same route.</summary>
+    private static async Task<Row> EchoRowAsync(IClusterClient client, LocalCluster cluster, int objectProcess)
+    {
         IEchoGrain echo = client.GetGrain<IEchoGrain>(0);
         for (int key = 0; key < 64; key++)
         {
