@@ -12,9 +12,6 @@ public interface IPayroll
     /// <summary>Total paid in raises so far.</summary>
     decimal TotalRaises { get; }
 
-    /// <summary>The best-paid employee after the raises so far, or null before the first one.</summary>
-    Employee? TopEarner { get; }
-
     /// <summary>How many employees each worker processed.</summary>
     Dictionary<string, int> ProcessedBy();
 
@@ -25,17 +22,11 @@ public interface IPayroll
 /// <summary>
 /// A plain class with no locking: on a cluster as on one manager, calls on one object never overlap.
 /// </summary>
-/// <remarks>
-/// The top earner is kept here rather than in a namespace under a shared lock (samples/Employees):
-/// one method call is atomic, and the waiting built-ins (locks) are not served by a cluster yet.
-/// </remarks>
 public sealed class Payroll : IPayroll
 {
     private readonly Dictionary<string, int> _processedBy = [];
 
     public decimal TotalRaises { get; private set; }
-
-    public Employee? TopEarner { get; private set; }
 
     public int ProcessId => Environment.ProcessId;
 
@@ -44,13 +35,7 @@ public sealed class Payroll : IPayroll
         decimal raise = Math.Round(employee.Salary * percent / 100m, 2);
         TotalRaises += raise;
         _processedBy[worker] = _processedBy.GetValueOrDefault(worker) + 1;
-        decimal newSalary = employee.Salary + raise;
-        if (TopEarner is null || newSalary > TopEarner.Salary)
-        {
-            TopEarner = employee with { Salary = newSalary };
-        }
-
-        return newSalary;
+        return employee.Salary + raise;
     }
 
     public Dictionary<string, int> ProcessedBy() => new(_processedBy);

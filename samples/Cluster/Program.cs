@@ -7,7 +7,8 @@ using Multiproc.Orleans;
 // The article's scenario (samples/Employees) on an Orleans cluster of two silos, through the same
 // Multiproc API: employees in a shared list, two worker processes pop and process them until the
 // list is empty, a payroll class of ours shared through the cluster, department totals updated
-// atomically; then every total is checked against what one process computes.
+// atomically, and a lock around an update that takes several calls; then every figure is checked
+// against what one process computes.
 //   dotnet run --project samples/Cluster [-- --employees 20 --work-ms 50 --quiet]   (starts two silos, runs, stops them)
 //   dotnet run --project samples/Cluster -- --redis 127.0.0.1:6379                   (the same, membership and objects in a running redis-server)
 // A local cluster by hand, one command per terminal:
@@ -39,17 +40,20 @@ Console.WriteLine($"Connected to {address}");
 var clock = Stopwatch.StartNew();
 ISharedList<Employee> employees = await cluster.CreateListAsync(staff);
 IPayroll payroll = await cluster.CreateAsync<IPayroll>();
-ISharedDictionary<string, decimal> departmentTotals = await cluster.CreateDictionaryAsync<string, decimal>();
+var ledger = new Ledger(
+    await cluster.CreateDictionaryAsync<string, decimal>(),
+    await cluster.CreateLockAsync(),
+    await cluster.CreateNamespaceAsync());
 int payrollProcess = payroll.ProcessId;
 Console.WriteLine(silos is null
     ? $"The payroll object lives in silo process {payrollProcess}."
-    : $"The payroll object lives on silo {silos.SiloOf(payrollProcess)} (pid {payrollProcess}); the list and the dictionary live wherever Orleans placed them.");
+    : $"The payroll object lives on silo {silos.SiloOf(payrollProcess)} (pid {payrollProcess}); the built-ins live wherever Orleans placed them.");
 
 // Each worker gets the cluster's proxies; it connects to the cluster itself from their address.
 WorkerProcess[] workers =
 [
-    WorkerProcess.Start(Worker.Work, employees, payroll, departmentTotals, new WorkerSettings("worker-1", verbose, workMilliseconds)),
-    WorkerProcess.Start(Worker.Work, employees, payroll, departmentTotals, new WorkerSettings("worker-2", verbose, workMilliseconds)),
+    WorkerProcess.Start(Worker.Work, employees, payroll, ledger, new WorkerSettings("worker-1", verbose, workMilliseconds)),
+    WorkerProcess.Start(Worker.Work, employees, payroll, ledger, new WorkerSettings("worker-2", verbose, workMilliseconds)),
 ];
 await Task.WhenAll(workers.Select(w => w.Completion));
 
@@ -62,9 +66,9 @@ foreach ((string worker, int processed) in processedBy.OrderBy(p => p.Key, Strin
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total raises paid: {payroll.TotalRaises:N2}"));
-Employee? top = payroll.TopEarner;
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Top earner: {top?.Name} at {top?.Salary:N2}"));
-Dictionary<string, decimal> totals = departmentTotals.Snapshot();
+decimal? topSalary = ledger.TopEarner.TryGetValue("salary", out decimal salary) ? salary : null;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Top earner: {(topSalary is null ? "none" : ledger.TopEarner.GetValue<string>("name"))} at {topSalary:N2}"));
+Dictionary<string, decimal> totals = ledger.DepartmentTotals.Snapshot();
 foreach ((string department, decimal total) in totals.OrderBy(p => p.Key, StringComparer.Ordinal))
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  new payroll of {department,-12} {total,14:N2}"));
@@ -75,7 +79,7 @@ decimal[] newSalaries = [.. staff.Select(e => e.Salary + Math.Round(e.Salary * (
 bool correct = processedBy.Values.Sum() == count
     && employees.Count == 0
     && payroll.TotalRaises == newSalaries.Sum() - staff.Sum(e => e.Salary)
-    && (count == 0 || top?.Salary == newSalaries.Max())
+    && (count == 0 || topSalary == newSalaries.Max())
     && staff.Zip(newSalaries).GroupBy(p => p.First.Department).All(g => totals.GetValueOrDefault(g.Key) == g.Sum(p => p.Second));
 Console.WriteLine(correct ? "Checked: every total matches one process' computation." : "MISMATCH: the totals differ from one process' computation.");
 
@@ -85,7 +89,7 @@ foreach (WorkerProcess worker in workers)
 }
 
 // Cluster objects live until deleted (no reference counts): a cluster run by hand keeps nothing behind.
-foreach (object shared in (object[])[employees, payroll, departmentTotals])
+foreach (object shared in (object[])[employees, payroll, ledger.DepartmentTotals, ledger.TopEarnerLock, ledger.TopEarner])
 {
     await OrleansManager.DeleteAsync(shared);
 }
