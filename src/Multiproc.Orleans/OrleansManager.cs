@@ -34,7 +34,7 @@ public static class OrleansManager
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <returns>A manager; disposing it stops the Orleans client it started.</returns>
     /// <exception cref="FormatException">The address is malformed or names no gateway.</exception>
-    /// <exception cref="ManagerUnavailableException">No gateway answered within the connect timeout (10 s by default), or a name did not resolve.</exception>
+    /// <exception cref="ManagerUnavailableException">No gateway answered within 30 s, or a name did not resolve.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Manager> ConnectAsync(string address, CancellationToken cancellationToken = default)
     {

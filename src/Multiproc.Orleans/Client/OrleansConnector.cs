@@ -11,13 +11,17 @@ namespace Multiproc.Orleans.Client;
 /// <summary>Opens call channels to a cluster: by address (starting an Orleans client), over a client the caller has, or inside a silo.</summary>
 internal static class OrleansConnector
 {
+    /// <summary>The connect bound when the caller gave none (a worker's bootstrap, <c>OrleansManager.ConnectAsync</c>): 30 s.</summary>
+    public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// The <see cref="ChannelConnector"/> of the <c>orleans</c> and <c>orleans+redis</c> schemes: starts an Orleans
     /// client for the address' gateways, or for the gateways its Redis membership table lists.
     /// </summary>
     /// <remarks>
     /// <paramref name="authKey"/> is not used: Orleans has no key handshake (docs/cluster.md, "Security").
-    /// The connect is bounded by <see cref="ConnectSettings.ConnectTimeout"/>.
+    /// The connect is bounded by <see cref="ConnectSettings.ConnectTimeout"/> when the caller set one, else by
+    /// <see cref="DefaultConnectTimeout"/>.
     /// </remarks>
     /// <exception cref="FormatException">The address is malformed or names no gateway.</exception>
     /// <exception cref="ManagerUnavailableException">No gateway answered within the connect timeout, or a gateway's name did not resolve.</exception>
@@ -31,8 +35,11 @@ internal static class OrleansConnector
             throw new FormatException($"'{address}' names no gateway to connect to: {OrleansManager.Scheme}://host:port/clusterId or {OrleansManager.RedisScheme}://redis-host:port/clusterId.");
         }
 
+        // Starting an Orleans client (and fetching the cluster's manifest) takes seconds in a fresh process on a busy
+        // machine: a worker reconnecting with the default settings gets a longer bound than a manager's socket needs.
+        TimeSpan connectTimeout = settings == ConnectSettings.Default ? DefaultConnectTimeout : settings.ConnectTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(settings.ConnectTimeout);
+        deadline.CancelAfter(connectTimeout);
         IHost? host = null;
         try
         {
@@ -41,7 +48,7 @@ internal static class OrleansConnector
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FormatException)
         {
             host?.Dispose();
-            string why = deadline.IsCancellationRequested ? $"no gateway answered within {settings.ConnectTimeout.TotalSeconds:0.#} s" : ex.Message;
+            string why = deadline.IsCancellationRequested ? $"no gateway answered within {connectTimeout.TotalSeconds:0.#} s" : ex.Message;
             throw new ManagerUnavailableException($"The Orleans cluster at {address} is not available: {why}.", ex);
         }
 
