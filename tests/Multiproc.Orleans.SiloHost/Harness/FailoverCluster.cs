@@ -84,7 +84,7 @@ public sealed class FailoverCluster : IAsyncDisposable
             if (activation.GrainId.TryGetIntegerKey(out long key, out _) && wanted.Contains(key)
                 && activation.GrainType.Contains("sharedobject", StringComparison.OrdinalIgnoreCase))
             {
-                placement[key] = activation.SiloAddress.ToParsableString();
+                placement[key] = activation.SiloAddress.ToString();
             }
         }
 
