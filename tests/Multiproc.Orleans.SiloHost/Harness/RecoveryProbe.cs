@@ -12,7 +12,7 @@ public static class RecoveryProbe
     /// <param name="since">Started at the silo's death: the outcome's times are read from it.</param>
     /// <param name="limit">Stop asking once <paramref name="since"/> reaches it.</param>
     /// <param name="probeTimeout">How long one call may take: a call to a dead silo that is not declared dead yet hangs or is rejected.</param>
-    /// <returns>When the object first answered, or why it never will, or neither (it did not answer in time).</returns>
+    /// <returns>When the object first answered (with its state, or saying it is lost), or that it did not answer in time.</returns>
     public static async Task<ProbeOutcome> FirstAnswerAsync<T>(SharedObject handle, string member, Stopwatch since, TimeSpan limit, TimeSpan probeTimeout)
     {
         ArgumentNullException.ThrowIfNull(handle);
@@ -29,7 +29,7 @@ public static class RecoveryProbe
             }
             catch (KeyNotFoundException ex)
             {
-                return new ProbeOutcome(null, ex.Message, failures);
+                return new ProbeOutcome(since.Elapsed, ex.Message, failures);
             }
             catch (Exception ex) when (ex is ManagerUnavailableException or OperationCanceledException)
             {

@@ -1,0 +1,60 @@
+using System.Globalization;
+
+namespace Multiproc.Orleans.Failover;
+
+/// <summary>
+/// Measures failover of a 2-silo Redis cluster (redis-server from PATH; docs/cluster.md):
+/// SIGKILL, median of 3 rounds, and SIGSTOP, one round, each with Orleans' default membership
+/// settings and with <see cref="FailoverSettings.UseRecommendedFailover"/>. Each round runs on a fresh cluster.
+/// </summary>
+/// <remarks>
+/// <c>--short</c>: one SIGKILL round with the recommended settings (a smoke check).
+/// <c>--rounds N</c>: SIGKILL rounds per setting (default 3). <c>--no-freeze</c>: skip SIGSTOP.
+/// Progress goes to stderr; the table to stdout.
+/// </remarks>
+public static class Program
+{
+    private static readonly TimeSpan s_killLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_freezeLimit = TimeSpan.FromSeconds(180);
+
+    public static async Task<int> Main(string[] args)
+    {
+        bool isShort = args.Contains("--short");
+        bool freeze = !isShort && !args.Contains("--no-freeze");
+        int rounds = isShort ? 1 : 3;
+        int roundsAt = Array.IndexOf(args, "--rounds");
+        if (roundsAt >= 0 && roundsAt + 1 < args.Length)
+        {
+            rounds = int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture);
+        }
+
+        bool[] settings = isShort ? [true] : [false, true];
+        var results = new List<RoundResult>();
+        using var total = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+        foreach (bool recommended in settings)
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                results.Add(await RunAsync(recommended, Fault.Kill, s_killLimit, total.Token));
+            }
+
+            if (freeze)
+            {
+                results.Add(await RunAsync(recommended, Fault.Freeze, s_freezeLimit, total.Token));
+            }
+        }
+
+        Console.WriteLine(Report.Table(results));
+        Console.WriteLine();
+        Console.WriteLine(Report.Medians(results));
+        return results.All(r => r.AllAnswered is not null && r.Lost == 0 && r.Intact == r.Victims) ? 0 : 1;
+    }
+
+    private static async Task<RoundResult> RunAsync(bool recommended, Fault fault, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} {fault} with {Report.SettingsName(recommended)} settings...");
+        RoundResult result = await FailoverRound.RunAsync(recommended, fault, limit, cancellationToken);
+        await Console.Error.WriteLineAsync($"  {Report.Row(result)}");
+        return result;
+    }
+}
