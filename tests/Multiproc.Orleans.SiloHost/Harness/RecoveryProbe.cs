@@ -5,6 +5,9 @@ namespace Multiproc.Orleans.SiloHost.Harness;
 /// <summary>Asks an object again and again after a silo's death until it answers, is known lost, or a time limit passes.</summary>
 public static class RecoveryProbe
 {
+    /// <summary>The pause after a failed call before the next one.</summary>
+    public static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Polls <paramref name="handle"/> with a side-effect-free call (<paramref name="member"/>, no arguments).</summary>
     /// <typeparam name="T">The member's result type.</typeparam>
     /// <param name="handle">The object.</param>
@@ -33,8 +36,10 @@ public static class RecoveryProbe
             }
             catch (Exception ex) when (ex is ManagerUnavailableException or OperationCanceledException)
             {
-                // The dead silo is not evicted yet: the call was rejected or timed out. Ask again.
+                // The dead silo is not evicted yet: the call was rejected or timed out. Ask again, after a
+                // pause: a rejection comes back at once, and a busy loop would load the machine under test.
                 failures++;
+                await Task.Delay(RetryPause).ConfigureAwait(false);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 
@@ -30,13 +29,15 @@ public sealed class RedisServer : IAsyncDisposable
     public string Directory { get; }
 
     /// <summary>Starts the server and waits until it accepts connections.</summary>
-    /// <exception cref="InvalidOperationException">redis-server is not on PATH, or it exited before it was ready.</exception>
+    /// <exception cref="InvalidOperationException">redis-server is not on PATH, or it exited before it was ready (the message holds its output).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired first.</exception>
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken)
     {
         int port = FreePort.Next();
         string directory = System.IO.Directory.CreateTempSubdirectory("multiproc-redis-").FullName;
-        var info = new ProcessStartInfo("redis-server")
+        // Through a shell that reads stdin to its end, then stops redis: the pipe closes when this
+        // process exits for any reason (even SIGKILL), so no redis-server outlives its test.
+        var info = new ProcessStartInfo("sh")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -44,23 +45,16 @@ public sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = directory,
         };
-        foreach (string argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory })
+        foreach (string argument in new[]
+        {
+            "-c", "command -v redis-server >/dev/null || exit 127; redis-server \"$@\" & r=$!; cat >/dev/null; kill $r; wait $r", "sh",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory,
+        })
         {
             info.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (Win32Exception ex)
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
-            throw new InvalidOperationException("redis-server is not on PATH; the cluster failover tests start their own (.ci/run installs it: apt-get install redis-server).", ex);
-        }
-
-        var server = new RedisServer(process, port, directory);
+        var server = new RedisServer(Process.Start(info)!, port, directory);
         try
         {
             await server.WaitReadyAsync(cancellationToken).ConfigureAwait(false);
@@ -81,7 +75,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             if (!_process.HasExited)
             {
-                _process.Kill();
+                _process.Kill(entireProcessTree: true);
             }
 
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -106,7 +100,8 @@ public sealed class RedisServer : IAsyncDisposable
             _output.Add(e.Data);
             if (e.Data is null)
             {
-                ready.TrySetException(new InvalidOperationException($"redis-server exited before it was ready:{Environment.NewLine}{_output}"));
+                ready.TrySetException(new InvalidOperationException(
+                    $"redis-server exited before it was ready (is it on PATH? .ci/run installs it: apt-get install redis-server):{Environment.NewLine}{_output}"));
             }
             else if (e.Data.Contains("Ready to accept connections", StringComparison.Ordinal))
             {

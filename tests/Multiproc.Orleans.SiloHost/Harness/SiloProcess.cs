@@ -69,7 +69,12 @@ public sealed class SiloProcess : IAsyncDisposable
     public void Kill() => _process.Kill();
 
     /// <summary>SIGSTOP: the silo freezes with its sockets open (a hung machine).</summary>
-    public void Freeze() => Signals.Send(_process.Id, Signals.Stop);
+    /// <remarks>A frozen silo cannot see its stdin close, so it is also killed when this process exits normally (not on SIGKILL).</remarks>
+    public void Freeze()
+    {
+        AppDomain.CurrentDomain.ProcessExit += KillOnExit;
+        Signals.Send(_process.Id, Signals.Stop);
+    }
 
     /// <summary>Waits for the process to be gone.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
@@ -90,7 +95,20 @@ public sealed class SiloProcess : IAsyncDisposable
         }
         finally
         {
+            AppDomain.CurrentDomain.ProcessExit -= KillOnExit;
             _process.Dispose();
+        }
+    }
+
+    private void KillOnExit(object? sender, EventArgs e)
+    {
+        try
+        {
+            _process.Kill();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
         }
     }
 

@@ -121,6 +121,7 @@ public sealed class SiloKillTests
                 catch (Exception ex) when (ex is ManagerUnavailableException or OperationCanceledException)
                 {
                     Failed++;
+                    await Task.Delay(RecoveryProbe.RetryPause, CancellationToken.None);
                 }
             }
         }
