@@ -8,7 +8,7 @@ namespace Multiproc.Orleans;
 /// registered classes, with objects spread over the cluster's silos (first slice, docs/cluster.md).
 /// </summary>
 /// <remarks>
-/// <para>Silos serve the types registered with <see cref="MultiprocSiloBuilderExtensions.UseMultiproc"/>.
+/// <para>Silos serve the types registered with <see cref="MultiprocSiloBuilderExtensions.UseMultiproc(ISiloBuilder, Action{ManagerOptions})"/>.
 /// Referencing this assembly also registers the <c>orleans://</c> scheme, so
 /// <see cref="Manager.ConnectAsync(string, ReadOnlyMemory{byte}, ConnectOptions?, CancellationToken)"/> reaches a cluster by address too.</para>
 /// <para>What differs from one manager: objects have no reference counts and live until
@@ -22,12 +22,17 @@ public static class OrleansManager
     /// <summary>The address scheme of a cluster: <c>orleans://gateway:port[,gateway:port]/clusterId[/serviceId]</c>.</summary>
     public const string Scheme = "orleans";
 
-    /// <summary>Connects to a cluster through its silo gateways and returns a manager over it.</summary>
-    /// <param name="address"><c>orleans://host:port[,host:port]/clusterId[/serviceId]</c>; the ids default to Orleans' <c>default</c>.</param>
+    /// <summary>The address scheme of a cluster whose membership is in Redis: <c>orleans+redis://redis-host:port/clusterId[/serviceId]</c>.</summary>
+    /// <remarks>The client reads the live gateways from the membership table, so the address stays valid as silos come and go.</remarks>
+    public const string RedisScheme = "orleans+redis";
+
+    /// <summary>Connects to a cluster through its silo gateways, or through its Redis membership table, and returns a manager over it.</summary>
+    /// <param name="address"><c>orleans://host:port[,host:port]/clusterId[/serviceId]</c> (static gateways) or
+    /// <c>orleans+redis://redis-host:port/clusterId[/serviceId]</c> (Redis membership); the ids default to Orleans' <c>default</c>.</param>
     /// <param name="cancellationToken">Cancels the connect.</param>
     /// <returns>A manager; disposing it stops the Orleans client it started.</returns>
     /// <exception cref="FormatException">The address is malformed or names no gateway.</exception>
-    /// <exception cref="ManagerUnavailableException">No gateway answered.</exception>
+    /// <exception cref="ManagerUnavailableException">No gateway answered within the connect timeout (10 s by default), or a name did not resolve.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Manager> ConnectAsync(string address, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using Multiproc.Proxies;
 
 namespace Multiproc.Orleans;
 
-/// <summary>Registers the <c>orleans</c> address scheme as this assembly loads.</summary>
+/// <summary>Registers the <c>orleans</c> and <c>orleans+redis</c> address schemes as this assembly loads.</summary>
 internal static class SchemeRegistration
 {
     /// <summary>Runs once, before any code of this assembly.</summary>
@@ -15,5 +15,9 @@ internal static class SchemeRegistration
 #pragma warning disable CA2255 // The point: the scheme must exist before any caller of this library asks for it.
     [ModuleInitializer]
 #pragma warning restore CA2255
-    internal static void Register() => ChannelSchemes.Register(OrleansManager.Scheme, OrleansConnector.ConnectAsync);
+    internal static void Register()
+    {
+        ChannelSchemes.Register(OrleansManager.Scheme, OrleansConnector.ConnectAsync);
+        ChannelSchemes.Register(OrleansManager.RedisScheme, OrleansConnector.ConnectAsync);
+    }
 }

@@ -76,8 +76,4 @@ public sealed class ConnectByAddressTests(ClusterFixture cluster) : IClassFixtur
 
         Assert.Equal(SharedObject.FromProxy(boss).ObjectId, SharedObject.FromProxy(worker.Manager!).ObjectId);
     }
-
-    [Fact(Timeout = 10_000)]
-    public async Task ConnectAsync_AddressWithoutGateway_ThrowsFormatException()
-        => await Assert.ThrowsAsync<FormatException>(() => OrleansManager.ConnectAsync("orleans:///some-cluster", TestTimeout.Token()));
 }

@@ -4,58 +4,79 @@ using System.Net;
 namespace Multiproc.Orleans.Client;
 
 /// <summary>
-/// An <c>orleans://</c> address: <c>orleans://gateway:port[,gateway:port...]/clusterId[/serviceId]</c>.
+/// The address of a cluster, in one of two forms:
+/// <c>orleans://gateway:port[,gateway:port...]/clusterId[/serviceId]</c> (a static list of silo gateways), or
+/// <c>orleans+redis://redis-host:port/clusterId[/serviceId]</c> (the cluster's membership table in Redis, where a
+/// client finds the live gateways itself).
 /// </summary>
 /// <remarks>
-/// This slice connects through a static list of silo gateways. Membership in Redis (where a client
-/// finds the gateways itself) will get its own form of address (docs/cluster.md). An address with
-/// no gateways (<c>orleans:///clusterId/serviceId</c>) names a cluster without saying how to reach it:
+/// An address is a string because a worker process reconnects from it (its bootstrap carries it). An address with
+/// no gateways and no Redis (<c>orleans:///clusterId/serviceId</c>) names a cluster without saying how to reach it:
 /// what a channel made over an existing client or inside a silo reports.
 /// </remarks>
-/// <param name="Gateways">The silo gateways, as host and port.</param>
+/// <param name="Gateways">The silo gateways, as host and port (empty for a Redis address).</param>
+/// <param name="Redis">The Redis server holding the membership table, as <c>host:port</c>, or null.</param>
 /// <param name="ClusterId">Orleans' cluster id.</param>
 /// <param name="ServiceId">Orleans' service id.</param>
-internal sealed record OrleansAddress(IReadOnlyList<DnsEndPoint> Gateways, string ClusterId, string ServiceId)
+internal sealed record OrleansAddress(IReadOnlyList<DnsEndPoint> Gateways, string? Redis, string ClusterId, string ServiceId)
 {
     /// <summary>Orleans' own default cluster and service id.</summary>
     public const string DefaultId = "default";
 
-    private const string Prefix = OrleansManager.Scheme + "://";
+    private const string GatewayPrefix = OrleansManager.Scheme + "://";
+    private const string RedisPrefix = OrleansManager.RedisScheme + "://";
+    private const string Forms = GatewayPrefix + "host:port[,host:port]/clusterId[/serviceId] or " + RedisPrefix + "redis-host:port/clusterId[/serviceId]";
 
     /// <summary>Parses an address.</summary>
-    /// <exception cref="FormatException">It is not an <c>orleans://</c> address, or a gateway is not host:port.</exception>
+    /// <exception cref="FormatException">It is not an <c>orleans://</c> or <c>orleans+redis://</c> address, or a host is not host:port.</exception>
     public static OrleansAddress Parse(string address)
     {
         ArgumentNullException.ThrowIfNull(address);
-        if (!address.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase))
+        bool redis = address.StartsWith(RedisPrefix, StringComparison.OrdinalIgnoreCase);
+        if (!redis && !address.StartsWith(GatewayPrefix, StringComparison.OrdinalIgnoreCase))
         {
-            throw new FormatException($"'{address}' is not an address of the form {Prefix}host:port[,host:port]/clusterId[/serviceId].");
+            throw new FormatException($"'{address}' is not a cluster address: {Forms}.");
         }
 
-        string[] parts = address[Prefix.Length..].Split('/');
+        string[] parts = address[(redis ? RedisPrefix : GatewayPrefix).Length..].Split('/');
         if (parts.Length > 3)
         {
-            throw new FormatException($"'{address}' has too many parts: {Prefix}host:port[,host:port]/clusterId[/serviceId].");
+            throw new FormatException($"'{address}' has too many parts: {Forms}.");
         }
 
-        DnsEndPoint[] gateways = [.. parts[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(g => ParseGateway(g, address))];
+        DnsEndPoint[] hosts = [.. parts[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(g => ParseHost(g, address))];
         string clusterId = parts.Length > 1 && parts[1].Length > 0 ? parts[1] : DefaultId;
         string serviceId = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : DefaultId;
-        return new OrleansAddress(gateways, clusterId, serviceId);
+        if (!redis)
+        {
+            return new OrleansAddress(hosts, null, clusterId, serviceId);
+        }
+
+        if (hosts.Length != 1)
+        {
+            throw new FormatException($"'{address}' must name exactly one Redis server: {RedisPrefix}redis-host:port/clusterId[/serviceId].");
+        }
+
+        return new OrleansAddress([], FormatHost(hosts[0]), clusterId, serviceId);
     }
 
     /// <summary>Writes the address in the form <see cref="Parse"/> reads.</summary>
     public override string ToString()
-        => $"{Prefix}{string.Join(',', Gateways.Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Host}:{g.Port}")))}/{ClusterId}/{ServiceId}";
+        => Redis is not null
+            ? $"{RedisPrefix}{Redis}/{ClusterId}/{ServiceId}"
+            : $"{GatewayPrefix}{string.Join(',', Gateways.Select(FormatHost))}/{ClusterId}/{ServiceId}";
 
-    private static DnsEndPoint ParseGateway(string gateway, string address)
+    private static string FormatHost(DnsEndPoint host)
+        => string.Create(CultureInfo.InvariantCulture, $"{(host.Host.Contains(':', StringComparison.Ordinal) ? $"[{host.Host}]" : host.Host)}:{host.Port}");
+
+    private static DnsEndPoint ParseHost(string host, string address)
     {
-        int colon = gateway.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(gateway.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is 0 or > 65535)
+        int colon = host.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(host.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is 0 or > 65535)
         {
-            throw new FormatException($"The gateway '{gateway}' in '{address}' is not host:port.");
+            throw new FormatException($"'{host}' in '{address}' is not host:port.");
         }
 
-        return new DnsEndPoint(gateway[..colon].Trim('[', ']'), port);
+        return new DnsEndPoint(host[..colon].Trim('[', ']'), port);
     }
 }

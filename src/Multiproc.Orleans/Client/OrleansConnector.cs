@@ -4,57 +4,95 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Multiproc.Proxies;
 using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Multiproc.Orleans.Client;
 
 /// <summary>Opens call channels to a cluster: by address (starting an Orleans client), over a client the caller has, or inside a silo.</summary>
 internal static class OrleansConnector
 {
-    /// <summary>The <see cref="ChannelConnector"/> of the <c>orleans</c> scheme: starts an Orleans client for the address' gateways.</summary>
+    /// <summary>
+    /// The <see cref="ChannelConnector"/> of the <c>orleans</c> and <c>orleans+redis</c> schemes: starts an Orleans
+    /// client for the address' gateways, or for the gateways its Redis membership table lists.
+    /// </summary>
+    /// <remarks>
+    /// <paramref name="authKey"/> is not used: Orleans has no key handshake (docs/cluster.md, "Security").
+    /// The connect is bounded by <see cref="ConnectSettings.ConnectTimeout"/>.
+    /// </remarks>
     /// <exception cref="FormatException">The address is malformed or names no gateway.</exception>
-    /// <exception cref="ManagerUnavailableException">No gateway answered.</exception>
+    /// <exception cref="ManagerUnavailableException">No gateway answered within the connect timeout, or a gateway's name did not resolve.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<ICallChannel> ConnectAsync(string address, ReadOnlyMemory<byte> authKey, ConnectSettings settings, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         OrleansAddress parsed = OrleansAddress.Parse(address);
-        if (parsed.Gateways.Count == 0)
+        if (parsed.Gateways.Count == 0 && parsed.Redis is null)
         {
-            throw new FormatException($"'{address}' names no gateway to connect to: {OrleansManager.Scheme}://host:port/clusterId.");
+            throw new FormatException($"'{address}' names no gateway to connect to: {OrleansManager.Scheme}://host:port/clusterId or {OrleansManager.RedisScheme}://redis-host:port/clusterId.");
         }
 
-        IPEndPoint[] gateways = await ResolveAsync(parsed, cancellationToken).ConfigureAwait(false);
-        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
-            .UseStaticClustering(gateways)
-            .Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = parsed.ClusterId;
-                o.ServiceId = parsed.ServiceId;
-            }));
-        IHost host = builder.Build();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(settings.ConnectTimeout);
+        IHost? host = null;
         try
         {
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            host = await StartClientAsync(parsed, deadline.Token).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not FormatException)
         {
-            host.Dispose();
-            if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-
-            throw new ManagerUnavailableException($"No gateway of the Orleans cluster at {address} answered: {ex.Message}", ex);
+            host?.Dispose();
+            string why = deadline.IsCancellationRequested ? $"no gateway answered within {settings.ConnectTimeout.TotalSeconds:0.#} s" : ex.Message;
+            throw new ManagerUnavailableException($"The Orleans cluster at {address} is not available: {why}.", ex);
         }
 
         IClusterClient clusterClient = host.Services.GetRequiredService<IClusterClient>();
         return new OrleansCallChannel(clusterClient, parsed.ToString(), ClusterIdentity.Of(parsed.ServiceId, parsed.ClusterId), insideGrains: false, new ClientHostLease(host));
     }
 
+    private static async Task<IHost> StartClientAsync(OrleansAddress address, CancellationToken cancellationToken)
+    {
+        HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        if (address.Redis is { } redis)
+        {
+            builder.UseOrleansClient(client => client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis)));
+        }
+        else
+        {
+            IPEndPoint[] gateways = await ResolveAsync(address, cancellationToken).ConfigureAwait(false);
+            builder.UseOrleansClient(client => client.UseStaticClustering(gateways));
+        }
+
+        builder.Services.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = address.ClusterId;
+            o.ServiceId = address.ServiceId;
+        });
+        IHost host = builder.Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>How Multiproc reaches a Redis server: fail fast rather than retry forever in the background.</summary>
+    internal static ConfigurationOptions RedisOptions(string endpoint)
+    {
+        ConfigurationOptions options = ConfigurationOptions.Parse(endpoint);
+        options.AbortOnConnectFail = false;
+        return options;
+    }
+
     /// <summary>A channel over a client the caller owns (and keeps running).</summary>
     public static OrleansCallChannel Over(IClusterClient client, string? address)
     {
         ClusterOptions cluster = client.ServiceProvider.GetRequiredService<IOptions<ClusterOptions>>().Value;
-        return new OrleansCallChannel(client, address ?? new OrleansAddress([], cluster.ClusterId, cluster.ServiceId).ToString(),
+        return new OrleansCallChannel(client, address ?? new OrleansAddress([], null, cluster.ClusterId, cluster.ServiceId).ToString(),
             ClusterIdentity.Of(cluster.ServiceId, cluster.ClusterId), insideGrains: false, owned: null);
     }
 
@@ -62,7 +100,7 @@ internal static class OrleansConnector
     public static OrleansCallChannel InSilo(IServiceProvider services)
     {
         ClusterOptions cluster = services.GetRequiredService<IOptions<ClusterOptions>>().Value;
-        return new OrleansCallChannel(services.GetRequiredService<IGrainFactory>(), new OrleansAddress([], cluster.ClusterId, cluster.ServiceId).ToString(),
+        return new OrleansCallChannel(services.GetRequiredService<IGrainFactory>(), new OrleansAddress([], null, cluster.ClusterId, cluster.ServiceId).ToString(),
             ClusterIdentity.Of(cluster.ServiceId, cluster.ClusterId), insideGrains: true, owned: null);
     }
 

@@ -1,61 +1,253 @@
 using Multiproc.Orleans.Silo;
+using Orleans.Concurrency;
 
 namespace Multiproc.Orleans.Grains;
 
 /// <summary>
-/// The grain behind every shared object of the cluster: holds one instance of a registered type and
-/// runs Multiproc's Call messages on it, one at a time.
+/// The grain behind every shared object of the cluster: holds one instance of a registered type and runs Multiproc's
+/// Call messages on it, one at a time; persists it when the silo has Multiproc's grain storage.
 /// </summary>
 /// <remarks>
-/// <para>State is in memory only in this slice: the object lives until it is deleted or its silo
-/// dies. It is never collected when idle, since collecting it would lose it. Persistence will write
-/// <see cref="HostedObject"/>'s image after each call that changed it (docs/cluster.md).</para>
-/// <para>An activation that holds no object (a call to an unknown or deleted id) deactivates when
-/// idle, so stray ids leave nothing behind.</para>
+/// <para><b>One call at a time.</b> The grain is reentrant only so that calls may wait for a storage write together
+/// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call that comes back
+/// up its own call chain, as Orleans' call-chain reentrancy would.</para>
+/// <para><b>Persistence</b> (<see cref="ObjectStore"/>): a record per id, written at create, after each call that
+/// changed a persisted object's image (before the call is acknowledged), and at delete (a tombstone). A volatile
+/// object's record holds only its type, so after its silo dies its callers are told it was lost.</para>
+/// <para>Never collected when idle: a volatile object would be lost. An activation that holds no object (an unknown,
+/// deleted or lost id) deactivates when idle.</para>
 /// </remarks>
+[Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher) : Grain, ISharedObjectGrain
+internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore store) : Grain, ISharedObjectGrain
 {
+    private readonly TurnGate _gate = new();
+    private readonly GrainState<ObjectRecord> _stored = new(new ObjectRecord());
     private HostedObject? _object;
+    private StateWriter? _writer;
+    private string? _absence;
+
+    private long Id => this.GetPrimaryKeyLong();
+
+    private ObjectRecord Record => _stored.State ??= new ObjectRecord();
 
     /// <inheritdoc/>
-    public Task<byte[]?> CreateAsync(byte[] call)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        if (_object is not null)
+        if (!store.Enabled)
         {
-            return Task.FromResult<byte[]?>(null);
+            return;
         }
 
-        (HostedObject? created, byte[] reply) = dispatcher.Create(this.GetPrimaryKeyLong(), call);
-        _object = created;
-        DeactivateIfEmpty();
-        return Task.FromResult<byte[]?>(reply);
+        await store.ReadAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+        if (!_stored.RecordExists)
+        {
+            return;
+        }
+
+        ObjectRecord record = Record;
+        if (record.Deleted)
+        {
+            _absence = $"No shared object with id {Id}: it was deleted.";
+        }
+        else if (record.Volatile)
+        {
+            _absence = $"The shared object {Id} (a volatile '{record.TypeId}', kept in memory only) was lost with its silo.";
+        }
+        else
+        {
+            try
+            {
+                _object = dispatcher.Restore(Id, record);
+                _writer = new StateWriter(WriteImageAsync, record.Image);
+            }
+            catch (InvalidOperationException ex)
+            {
+                _absence = ex.Message;
+            }
+        }
     }
 
     /// <inheritdoc/>
-    public Task<byte[]> InvokeAsync(byte[] call, CancellationToken cancellationToken)
+    public async Task<byte[]?> CreateAsync(byte[] call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        DeactivateIfEmpty();
-        CallChain.Enter(this.GetPrimaryKeyLong());
-        return dispatcher.InvokeAsync(_object, call, cancellationToken);
+        using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
+        if (_object is not null || _stored.RecordExists)
+        {
+            // A retried create (its reply was lost) finds its own object; any other create picks another id.
+            return _object is not null && Record.CreateCall.AsSpan().SequenceEqual(call)
+                ? ObjectDispatcher.CreatedReply(Id, _object.Binding.TypeId, call)
+                : null;
+        }
+
+        (HostedObject? created, byte[] reply) = dispatcher.Create(Id, call);
+        if (created is null)
+        {
+            DeactivateOnIdle();
+            return reply;
+        }
+
+        bool durable = store.Enabled && !store.Options.IsVolatile(created.Binding.Registration);
+        byte[]? image = null;
+        try
+        {
+            if (durable)
+            {
+                image = dispatcher.Capture(created);
+                dispatcher.CheckRoundTrip(Id, created, image, call);
+            }
+        }
+        catch (InvalidOperationException ex)
+        {
+            await DisposeAsync(created).ConfigureAwait(true);
+            DeactivateOnIdle();
+            return Wire.ReplyPayload.Error(CallIdOf(call), ex);
+        }
+
+        _stored.State = new ObjectRecord { TypeId = created.Binding.TypeId, CreateCall = call, Image = image, Volatile = !durable };
+        if (store.Enabled)
+        {
+            try
+            {
+                await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+                _stored.RecordExists = true;
+            }
+            catch
+            {
+                // Not acknowledged: the object must not exist in memory only.
+                await DisposeAsync(created).ConfigureAwait(true);
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+        else
+        {
+            // Memory only: remembered so a retried create is recognised.
+            _stored.RecordExists = true;
+        }
+
+        _object = created;
+        _writer = durable ? new StateWriter(WriteImageAsync, image) : null;
+        return reply;
+    }
+
+    /// <inheritdoc/>
+    public async Task<byte[]> InvokeAsync(byte[] call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        bool comesBack = CallChain.Contains(Id);
+        CallChain.Enter(Id);
+        if (_object is null)
+        {
+            DeactivateOnIdle();
+            return await dispatcher.InvokeAsync(null, call, _absence, cancellationToken).ConfigureAwait(true);
+        }
+
+        byte[] reply;
+        Task stored = Task.CompletedTask;
+        TurnGate.Turn? turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
+        try
+        {
+            reply = await dispatcher.InvokeAsync(_object, call, _absence, cancellationToken).ConfigureAwait(true);
+            if (_writer is not null && _object is not null)
+            {
+                stored = _writer.StageAsync(dispatcher.Capture(_object));
+                if (!store.Options.CoalesceWrites)
+                {
+                    await StoredAsync(stored).ConfigureAwait(true);
+                }
+            }
+        }
+        finally
+        {
+            turn?.Dispose();
+        }
+
+        await StoredAsync(stored).ConfigureAwait(true);
+        return reply;
     }
 
     /// <inheritdoc/>
     public Task<string?> GetTypeIdAsync()
     {
-        DeactivateIfEmpty();
+        if (_object is null)
+        {
+            DeactivateOnIdle();
+        }
+
         return Task.FromResult(_object?.Binding.TypeId);
     }
 
     /// <inheritdoc/>
     public async Task<bool> DeleteAsync()
     {
+        if (CallChain.Contains(Id))
+        {
+            throw new InvalidOperationException($"The shared object {Id} cannot be deleted from inside its own call chain: one of its calls is still running.");
+        }
+
+        using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
         HostedObject? deleted = _object;
+        if (deleted is null)
+        {
+            DeactivateOnIdle();
+            return false;
+        }
+
+        if (_writer is not null)
+        {
+            // One write at a time: the tombstone goes after the last image.
+            await _writer.IdleAsync().ConfigureAwait(true);
+        }
+
+        if (store.Enabled)
+        {
+            // A tombstone: the id answers "deleted" and is never taken by another create.
+            _stored.State = new ObjectRecord { TypeId = deleted.Binding.TypeId, Deleted = true };
+            await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+        }
+
         _object = null;
+        _writer = null;
+        _absence = $"No shared object with id {Id}: it was deleted.";
         DeactivateOnIdle();
-        switch (deleted?.Instance)
+        await DisposeAsync(deleted).ConfigureAwait(true);
+        return true;
+    }
+
+    private async Task StoredAsync(Task stored)
+    {
+        try
+        {
+            await stored.ConfigureAwait(true);
+        }
+        catch
+        {
+            // Memory may now hold changes storage does not: forget them, so the next activation reads what is stored.
+            _object = null;
+            _writer = null;
+            _absence = $"The shared object {Id} could not be stored and is being reloaded; retry the call.";
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private Task WriteImageAsync(byte[] image)
+    {
+        Record.Image = image;
+        return store.WriteAsync(this.GetGrainId(), _stored);
+    }
+
+    private static uint CallIdOf(byte[] call)
+    {
+        var reader = new MessagePack.MessagePackReader(call);
+        return Wire.CallPayload.ReadHeader(ref reader).CallId;
+    }
+
+    private static async ValueTask DisposeAsync(HostedObject hosted)
+    {
+        switch (hosted.Instance)
         {
             case IAsyncDisposable asyncDisposable:
                 await asyncDisposable.DisposeAsync().ConfigureAwait(true);
@@ -63,16 +255,6 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher) : Grain, IS
             case IDisposable disposable:
                 disposable.Dispose();
                 break;
-        }
-
-        return deleted is not null;
-    }
-
-    private void DeactivateIfEmpty()
-    {
-        if (_object is null)
-        {
-            DeactivateOnIdle();
         }
     }
 }

@@ -43,21 +43,8 @@ internal sealed class ObjectDispatcher
         CallHeader header = CallPayload.ReadHeader(ref reader);
         try
         {
-            if (header.ArgumentCount < 1)
-            {
-                throw new ArgumentException("create needs a type id.");
-            }
-
-            string typeId = reader.ReadString() ?? string.Empty;
-            if (!_registry.TryGet(typeId, out SharedTypeBinding binding))
-            {
-                throw new ArgumentException(BuiltInTypeIds.IsBuiltIn(typeId)
-                    ? $"'{typeId}' is not served by an Orleans cluster yet: its waits need leases (docs/cluster.md)."
-                    : $"No type is registered as '{typeId}'. Register it in UseMultiproc on every silo of the cluster.");
-            }
-
-            object instance = Construct(binding, ref reader, header.ArgumentCount - 1);
-            return (new HostedObject(binding, instance), ReplyPayload.Reference(header.CallId, objectId, typeId));
+            HostedObject created = Construct(call);
+            return (created, ReplyPayload.Reference(header.CallId, objectId, created.Binding.TypeId));
         }
 #pragma warning disable CA1031 // A failed construction is the caller's error, returned as its reply.
         catch (Exception ex)
@@ -67,14 +54,48 @@ internal sealed class ObjectDispatcher
         }
     }
 
+    /// <summary>The reply a create gets for the object it made (a retried create gets it again).</summary>
+    public static byte[] CreatedReply(long objectId, string typeId, byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        return ReplyPayload.Reference(CallPayload.ReadHeader(ref reader).CallId, objectId, typeId);
+    }
+
+    /// <summary>Constructs the object a <c>create</c> Call message asks for.</summary>
+    /// <exception cref="ArgumentException">No type id, or the type is not registered here.</exception>
+    /// <exception cref="MissingMethodException">No constructor fits the arguments.</exception>
+    private HostedObject Construct(byte[] call)
+    {
+        var reader = new MessagePackReader(call);
+        CallHeader header = CallPayload.ReadHeader(ref reader);
+        if (header.ArgumentCount < 1)
+        {
+            throw new ArgumentException("create needs a type id.");
+        }
+
+        string typeId = reader.ReadString() ?? string.Empty;
+        if (!_registry.TryGet(typeId, out SharedTypeBinding binding))
+        {
+            throw new ArgumentException(BuiltInTypeIds.IsBuiltIn(typeId)
+                ? $"'{typeId}' is not served by an Orleans cluster yet: its waits need leases (docs/cluster.md)."
+                : $"No type is registered as '{typeId}'. Register it in UseMultiproc on every silo of the cluster.");
+        }
+
+        return new HostedObject(binding, Construct(binding, ref reader, header.ArgumentCount - 1));
+    }
+
     /// <summary>Runs a Call message on <paramref name="target"/> (or answers "no such object" when it is null).</summary>
+    /// <param name="target">The object, or null when the id holds none.</param>
+    /// <param name="call">The Call message.</param>
+    /// <param name="absence">Why the id holds no object (deleted, lost with its silo), when it is known.</param>
+    /// <param name="cancellationToken">The caller's cancellation, passed to a method that takes a token.</param>
     /// <returns>The Result or Error payload; user code's exceptions become Error payloads.</returns>
-    public async Task<byte[]> InvokeAsync(HostedObject? target, byte[] call, CancellationToken cancellationToken)
+    public async Task<byte[]> InvokeAsync(HostedObject? target, byte[] call, string? absence, CancellationToken cancellationToken)
     {
         uint callId = ReadHeader(call).CallId;
         try
         {
-            (ServerMethod method, object?[] arguments) = Bind(target, call);
+            (ServerMethod method, object?[] arguments) = Bind(target, call, absence);
             if (method.CancellationTokenIndex >= 0)
             {
                 arguments[method.CancellationTokenIndex] = cancellationToken;
@@ -110,19 +131,71 @@ internal sealed class ObjectDispatcher
         }
     }
 
+    /// <summary>Writes the image of <paramref name="target"/> (<see cref="BuiltInImage"/> or <see cref="FieldImage"/>).</summary>
+    /// <exception cref="InvalidOperationException">A field's value has no image.</exception>
+    public byte[] Capture(HostedObject target)
+        => BuiltInImage.Handles(target.Instance)
+            ? BuiltInImage.Capture(target.Instance)
+            : FieldImage.For(target.Instance.GetType()).Capture(target.Instance, Options);
+
+    /// <summary>Rebuilds a persisted object from its record.</summary>
+    /// <exception cref="InvalidOperationException">The type is not registered on this silo, or the image does not fit it.</exception>
+    public HostedObject Restore(long objectId, ObjectRecord record)
+    {
+        if (!_registry.TryGet(record.TypeId, out SharedTypeBinding binding))
+        {
+            throw new InvalidOperationException($"Object {objectId} is a '{record.TypeId}', which this silo does not register: register it in UseMultiproc on every silo.");
+        }
+
+        byte[] image = record.Image ?? throw new InvalidOperationException($"Object {objectId} has no stored image.");
+        try
+        {
+            if (!BuiltInTypeIds.IsBuiltIn(record.TypeId))
+            {
+                Type type = binding.Registration.Implementation ?? throw new InvalidOperationException($"'{record.TypeId}' is registered with a factory.");
+                return new HostedObject(binding, FieldImage.For(type).Restore(image, Options));
+            }
+
+            HostedObject created = Construct(record.CreateCall);
+            BuiltInImage.Restore(created.Instance, image);
+            return created;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentException or MissingMethodException)
+        {
+            throw new InvalidOperationException($"Object {objectId} ('{record.TypeId}') could not be read back from its image: {ex.InnerException?.Message ?? ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Refuses an object whose image does not read back to the same image (its state would not survive its silo).</summary>
+    /// <exception cref="InvalidOperationException">The image differs after a round trip, or does not read back.</exception>
+    public void CheckRoundTrip(long objectId, HostedObject created, byte[] image, byte[] createCall)
+    {
+        if (BuiltInImage.Handles(created.Instance))
+        {
+            return;
+        }
+
+        HostedObject copy = Restore(objectId, new ObjectRecord { TypeId = created.Binding.TypeId, Image = image, CreateCall = createCall });
+        if (!Capture(copy).AsSpan().SequenceEqual(image))
+        {
+            throw new InvalidOperationException(
+                $"'{created.Binding.TypeId}' cannot be persisted: its state does not read back the same (a field whose value loses part of itself in MessagePack). Keep it in memory with Volatile<{created.Binding.Contract.Name}>() (docs/cluster.md, \"Persistence\").");
+        }
+    }
+
     private static CallHeader ReadHeader(byte[] call)
     {
         var reader = new MessagePackReader(call);
         return CallPayload.ReadHeader(ref reader);
     }
 
-    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call)
+    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call, string? absence)
     {
         var reader = new MessagePackReader(call);
         CallHeader header = CallPayload.ReadHeader(ref reader);
         if (target is null)
         {
-            throw new KeyNotFoundException($"No shared object with id {header.ObjectId}: it was deleted, lost with its silo, or never existed.");
+            throw new KeyNotFoundException(absence ?? $"No shared object with id {header.ObjectId}: it was deleted, lost with its silo, or never existed.");
         }
 
         ReadOnlySpan<ServerMethod> candidates = target.Binding.Find(header.Member);

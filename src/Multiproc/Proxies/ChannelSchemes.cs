@@ -35,6 +35,7 @@ internal static class ChannelSchemes
     private static readonly Dictionary<string, string> s_knownBackends = new(StringComparer.OrdinalIgnoreCase)
     {
         ["orleans"] = "Multiproc.Orleans",
+        ["orleans+redis"] = "Multiproc.Orleans",
     };
 
     /// <summary>Registers the connector of <paramref name="scheme"/> (without <c>:</c> or <c>//</c>).</summary>

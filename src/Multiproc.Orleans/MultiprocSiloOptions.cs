@@ -1,0 +1,78 @@
+namespace Multiproc.Orleans;
+
+/// <summary>How a silo keeps Multiproc's shared objects: which are persisted, where, and how writes are grouped.</summary>
+/// <remarks>
+/// <para>Objects are <b>persisted</b> in the silo's grain storage named <see cref="StorageName"/> when it has one
+/// (<c>AddRedisGrainStorage("multiproc", …)</c>, <c>AddMemoryGrainStorage("multiproc")</c>, …): after a call that
+/// changed an object, its image is written before the call is acknowledged, so an acknowledged change survives the
+/// death of its silo. A silo with no such storage keeps every object in memory only.</para>
+/// <para>A type marked <see cref="Volatile{TInterface}"/> is never written (only a record that it exists, at create):
+/// after its silo dies, calls on it fail with <see cref="KeyNotFoundException"/> saying it was lost with its silo.</para>
+/// <para>Every silo of a cluster must be configured the same way.</para>
+/// </remarks>
+public sealed class MultiprocSiloOptions
+{
+    /// <summary>The grain storage name Multiproc uses unless told otherwise: <c>"multiproc"</c>.</summary>
+    public const string DefaultStorageName = "multiproc";
+
+    private readonly HashSet<Type> _volatileContracts = [];
+    private readonly HashSet<string> _volatileTypeIds = new(StringComparer.Ordinal);
+    private string _storageName = DefaultStorageName;
+
+    /// <summary>Gets or sets the name of the grain storage that persists objects; default <see cref="DefaultStorageName"/>.</summary>
+    /// <exception cref="ArgumentException">The name is null or empty.</exception>
+    public string StorageName
+    {
+        get => _storageName;
+        set
+        {
+            ArgumentException.ThrowIfNullOrEmpty(value);
+            _storageName = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets whether concurrent calls on one object share storage writes (group commit); default true.
+    /// </summary>
+    /// <remarks>
+    /// True: while one write of an object is in flight, the calls that follow run and their changes go into the next
+    /// write; each reply still waits for a write that holds its change. False: each changing call writes before the
+    /// next call may start (one write per call: simpler, and much slower under concurrency; the bench's baseline).
+    /// </remarks>
+    public bool CoalesceWrites { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets whether this silo may listen on a non-loopback address without TLS; default false.
+    /// </summary>
+    /// <remarks>
+    /// Orleans has no key handshake: anyone who reaches a silo's or gateway's port can call every object. A silo whose
+    /// endpoints are not loopback, with no TLS configured (<c>UseTls</c> of Microsoft.Orleans.Connections.Security),
+    /// refuses to start unless this is set, which says the network itself is private (docs/cluster.md, "Security").
+    /// </remarks>
+    public bool AllowUnprotectedNetwork { get; set; }
+
+    /// <summary>Keeps the objects of <typeparamref name="TInterface"/> in memory only: they are lost with their silo.</summary>
+    /// <typeparam name="TInterface">The registered interface.</typeparam>
+    /// <returns>These options.</returns>
+    public MultiprocSiloOptions Volatile<TInterface>()
+        where TInterface : class
+    {
+        _volatileContracts.Add(typeof(TInterface));
+        return this;
+    }
+
+    /// <summary>Keeps the objects of the type registered as <paramref name="typeId"/> (a built-in's too) in memory only.</summary>
+    /// <param name="typeId">A registered type id.</param>
+    /// <returns>These options.</returns>
+    /// <exception cref="ArgumentException"><paramref name="typeId"/> is null or empty.</exception>
+    public MultiprocSiloOptions Volatile(string typeId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeId);
+        _volatileTypeIds.Add(typeId);
+        return this;
+    }
+
+    /// <summary>Returns whether objects of <paramref name="registration"/> are kept in memory only.</summary>
+    internal bool IsVolatile(Registration registration)
+        => _volatileTypeIds.Contains(registration.TypeId) || _volatileContracts.Contains(registration.Contract);
+}

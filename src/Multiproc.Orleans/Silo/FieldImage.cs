@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.Serialization;
+using MessagePack;
+
+namespace Multiproc.Orleans.Silo;
+
+/// <summary>
+/// The image of a user's object: a map from each instance field (private ones and those of base classes included)
+/// to its value in Multiproc's wire encoding, so a shared object held in a field stays a reference (ext 42).
+/// </summary>
+/// <remarks>
+/// <para>Restoring does not run a constructor (it could have effects, or want arguments): the fields are set on an
+/// uninitialized instance, then <see cref="IDeserializationCallback.OnDeserialization"/> runs if the type has it.
+/// Fields marked <see cref="NonSerializedAttribute"/> are not written and come back as their default.</para>
+/// <para>A field the image has but the type no longer has is skipped; a field the type has but the image lacks
+/// keeps its default. <see cref="PersistenceCheck"/> refuses, at registration, types whose fields have no image.</para>
+/// </remarks>
+internal sealed class FieldImage
+{
+    private static readonly ConcurrentDictionary<Type, FieldImage> s_images = new();
+
+    private readonly Type _type;
+    private readonly FieldInfo[] _fields;
+    private readonly string[] _names;
+    private readonly Dictionary<string, FieldInfo> _byName;
+
+    private FieldImage(Type type)
+    {
+        _type = type;
+        _fields = [.. Fields(type)];
+        _names = [.. _fields.Select(f => NameOf(type, f))];
+        _byName = _fields.Zip(_names).ToDictionary(p => p.Second, p => p.First, StringComparer.Ordinal);
+    }
+
+    /// <summary>Gets the image of <paramref name="type"/>'s objects.</summary>
+    public static FieldImage For(Type type) => s_images.GetOrAdd(type, static t => new FieldImage(t));
+
+    /// <summary>The fields an image holds: every instance field of the type and its bases, except [NonSerialized] ones.</summary>
+    public static IEnumerable<FieldInfo> Fields(Type type)
+    {
+        for (Type? current = type; current is not null && current != typeof(object); current = current.BaseType)
+        {
+            foreach (FieldInfo field in current.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
+            {
+                if (!field.IsDefined(typeof(NonSerializedAttribute), inherit: false))
+                {
+                    yield return field;
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="instance"/>'s fields.</summary>
+    /// <exception cref="InvalidOperationException">A field's value has no image (for example an object that is not a proxy, held in an interface-typed field).</exception>
+    public byte[] Capture(object instance, MessagePackSerializerOptions options)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteMapHeader(_fields.Length);
+        for (int i = 0; i < _fields.Length; i++)
+        {
+            writer.Write(_names[i]);
+            try
+            {
+                MessagePackSerializer.Serialize(_fields[i].FieldType, ref writer, _fields[i].GetValue(instance), options);
+            }
+            catch (MessagePackSerializationException ex)
+            {
+                throw new InvalidOperationException($"The field {_names[i]} of {_type.Name} could not be written to its image: {ex.InnerException?.Message ?? ex.Message}", ex);
+            }
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Builds an instance from an image <see cref="Capture"/> wrote.</summary>
+    /// <exception cref="MessagePackSerializationException">The image is malformed or a value does not fit its field.</exception>
+    public object Restore(byte[] image, MessagePackSerializerOptions options)
+    {
+        object instance = RuntimeHelpers.GetUninitializedObject(_type);
+        var reader = new MessagePackReader(image);
+        int count = reader.ReadMapHeader();
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString() ?? string.Empty;
+            if (!_byName.TryGetValue(name, out FieldInfo? field))
+            {
+                reader.Skip();
+                continue;
+            }
+
+            field.SetValue(instance, MessagePackSerializer.Deserialize(field.FieldType, ref reader, options));
+        }
+
+        (instance as IDeserializationCallback)?.OnDeserialization(null);
+        return instance;
+    }
+
+    // A base class's field may share its name with one of the derived class: qualify those.
+    private static string NameOf(Type type, FieldInfo field)
+        => field.DeclaringType == type ? field.Name : $"{field.DeclaringType!.Name}.{field.Name}";
+}

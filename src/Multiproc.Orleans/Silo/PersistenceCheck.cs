@@ -1,0 +1,163 @@
+using System.Collections;
+using System.Net;
+using System.Net.Sockets;
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Multiproc.Orleans.Silo;
+
+/// <summary>
+/// Refuses, when a silo registers its types, a persisted type whose state would not survive being written and read
+/// back (<see cref="FieldImage"/>), saying which field and why.
+/// </summary>
+/// <remarks>
+/// A static check of the declared field types, recursively: what MessagePack writes of a nested object is its public
+/// members, so a nested type with private state is refused rather than silently losing it. A field that holds a live
+/// resource (a stream, a timer, a task, a delegate, a handle) has no image at all.
+/// </remarks>
+internal static class PersistenceCheck
+{
+    private static readonly HashSet<Type> s_plain =
+    [
+        typeof(string), typeof(decimal), typeof(DateTime), typeof(DateTimeOffset), typeof(TimeSpan), typeof(Guid),
+        typeof(DateOnly), typeof(TimeOnly), typeof(BigInteger), typeof(Uri), typeof(Version), typeof(Half), typeof(Int128), typeof(UInt128),
+        typeof(IPAddress), typeof(OpaquePythonValue),
+    ];
+
+    private static readonly Type[] s_live =
+    [
+        typeof(Delegate), typeof(Task), typeof(Stream), typeof(WaitHandle), typeof(Thread), typeof(Timer), typeof(PeriodicTimer),
+        typeof(CancellationTokenSource), typeof(CancellationToken), typeof(SemaphoreSlim), typeof(Lock), typeof(SafeHandle),
+        typeof(MemberInfo), typeof(Socket), typeof(System.Diagnostics.Process), typeof(IServiceProvider), typeof(TimeProvider),
+        typeof(Manager), typeof(SharedObject), typeof(IDisposable), typeof(IAsyncDisposable), typeof(IEnumerator),
+    ];
+
+    /// <summary>Throws when objects of <paramref name="registration"/> cannot be persisted.</summary>
+    /// <param name="registration">A registered user type (not a built-in: those have their own image).</param>
+    /// <param name="contracts">Every registered interface: a field of one holds a reference, which persists.</param>
+    /// <exception cref="ArgumentException">A field's state would not survive, with the field, the reason, and what to do.</exception>
+    public static void Check(Registration registration, IReadOnlySet<Type> contracts)
+    {
+        Type? type = registration.Implementation;
+        if (type is null)
+        {
+            return;
+        }
+
+        foreach (FieldInfo field in FieldImage.Fields(type))
+        {
+            if (WhyNot(field.FieldType, contracts, []) is { } why)
+            {
+                throw new ArgumentException(
+                    $"'{registration.TypeId}' ({type.Name}) cannot be persisted: its field {field.Name} {why}. "
+                    + $"Mark the field [NonSerialized] (and rebuild it in IDeserializationCallback.OnDeserialization), or keep the type in memory "
+                    + $"with UseMultiproc(..., cluster => cluster.Volatile<{registration.Contract.Name}>()) (docs/cluster.md, \"Persistence\").");
+            }
+        }
+    }
+
+    private static string? WhyNot(Type type, IReadOnlySet<Type> contracts, HashSet<Type> seen)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsPrimitive && type != typeof(IntPtr) && type != typeof(UIntPtr) || type.IsEnum || s_plain.Contains(type) || contracts.Contains(type) || IsMultiprocProxy(type))
+        {
+            return null;
+        }
+
+        if (type.IsPointer || type.IsByRefLike || type == typeof(IntPtr) || type == typeof(UIntPtr))
+        {
+            return $"is a {Describe(type)}, a pointer or handle, which means nothing in another process";
+        }
+
+        if (s_live.FirstOrDefault(live => live.IsAssignableFrom(type) || (type.IsGenericType && live.IsGenericTypeDefinition && type.GetGenericTypeDefinition() == live)) is { } liveType)
+        {
+            return $"is a {Describe(type)}: a live {liveType.Name}, which has no image";
+        }
+
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>) || type == typeof(ValueTask))
+        {
+            return $"is a {Describe(type)}: a task, which has no image";
+        }
+
+        if (type == typeof(object))
+        {
+            return "is declared as object: the type of its value would not survive";
+        }
+
+        if (type.IsArray)
+        {
+            return WhyNot(type.GetElementType()!, contracts, seen);
+        }
+
+        if (type.Namespace is { } ns && (ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal)))
+        {
+            if (type.IsGenericType && IsCollectionOrTuple(type))
+            {
+                return type.GetGenericArguments().Select(a => WhyNot(a, contracts, seen)).FirstOrDefault(w => w is not null);
+            }
+
+            return $"is a {Describe(type)}, which has no image";
+        }
+
+        if (type.IsInterface)
+        {
+            return $"is the interface {Describe(type)}, which is not a registered shared contract: the type of its value would not survive";
+        }
+
+        if (type.IsAbstract)
+        {
+            return $"is the abstract {Describe(type)}: the type of its value would not survive";
+        }
+
+        return seen.Add(type) ? WhyNotByValue(type, contracts, seen) : null;
+    }
+
+    // A nested object is written by its public members (MessagePack's contractless rules): each field must be public or
+    // back a public property, and there must be a public constructor to read it back through.
+    private static string? WhyNotByValue(Type type, IReadOnlySet<Type> contracts, HashSet<Type> seen)
+    {
+        if (!type.IsValueType && type.GetConstructors().Length == 0)
+        {
+            return $"is a {Describe(type)}, which has no public constructor to read it back through";
+        }
+
+        foreach (FieldInfo field in FieldImage.Fields(type))
+        {
+            bool exposed = field.IsPublic || BackedProperty(type, field) is { GetMethod.IsPublic: true };
+            if (!exposed)
+            {
+                return $"is a {Describe(type)}, whose private field {field.Name} would not survive (a nested object is written by its public members)";
+            }
+
+            if (WhyNot(field.FieldType, contracts, seen) is { } why)
+            {
+                return $"is a {Describe(type)}, whose field {field.Name} {why}";
+            }
+        }
+
+        return null;
+    }
+
+    private static PropertyInfo? BackedProperty(Type type, FieldInfo field)
+    {
+        const string Suffix = ">k__BackingField";
+        if (!field.Name.StartsWith('<') || !field.Name.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string name = field.Name[1..^Suffix.Length];
+        return type.GetProperty(name, BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic);
+    }
+
+    private static bool IsCollectionOrTuple(Type type)
+        => type.Namespace is "System.Collections.Generic" or "System.Collections.Immutable" or "System.Collections.ObjectModel"
+            || type.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal) || type.FullName.StartsWith("System.Tuple`", StringComparison.Ordinal);
+
+    private static bool IsMultiprocProxy(Type type)
+        => type.IsInterface && type.Assembly == typeof(Manager).Assembly && type.Name.StartsWith("IShared", StringComparison.Ordinal);
+
+    private static string Describe(Type type)
+        => type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>" : type.Name;
+}

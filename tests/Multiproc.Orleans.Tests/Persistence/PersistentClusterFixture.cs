@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Multiproc.Tests.Fixtures;
+using Orleans.TestingHost;
+using StackExchange.Redis;
+
+namespace Multiproc.Orleans.Tests.Persistence;
+
+/// <summary>
+/// A cluster of two in-process silos whose objects are persisted in a real redis-server of the test's own
+/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile. One per test class: its tests kill silos.
+/// </summary>
+public sealed class PersistentClusterFixture : IAsyncLifetime
+{
+    private const string RedisKey = "MultiprocTests:Redis";
+    private RedisServer? _redis;
+    private Manager? _manager;
+
+    public TestCluster Cluster { get; private set; } = null!;
+
+    public Manager Manager => _manager ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(TestTimeout.Token(30));
+        var builder = new TestClusterBuilder(initialSilosCount: 2);
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = _redis.Endpoint }));
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+        _manager = OrleansManager.Connect(Cluster.Client);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_manager is not null)
+        {
+            await _manager.DisposeAsync();
+        }
+
+        if (Cluster is not null)
+        {
+            await Cluster.StopAllSilosAsync();
+            await Cluster.DisposeAsync();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            .AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!))
+            .UseMultiproc(
+                options => options
+                    .Register<IEmployee, Employee>()
+                    .Register<ICounter, RacyCounter>()
+                    .Register<ITeam, Team>(),
+                cluster => cluster.Volatile<ICounter>());
+    }
+}

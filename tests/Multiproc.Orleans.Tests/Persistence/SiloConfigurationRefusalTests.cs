@@ -1,0 +1,117 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Multiproc.Tests.Fixtures;
+using Orleans.Configuration;
+using Orleans.Runtime;
+
+namespace Multiproc.Orleans.Tests.Persistence;
+
+/// <summary>A silo refuses, with the reason, types whose state would not survive persistence and a network with no protection.</summary>
+public sealed class SiloConfigurationRefusalTests
+{
+    [Fact]
+    public void TypeWithALiveResourceField_IsRefused_NamingTheFieldAndWhy()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, StreamJournal>()));
+
+        Assert.Contains("_log", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("Stream", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("Volatile<IJournal>", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeHoldingANestedObjectWithPrivateState_IsRefused_NamingTheNestedField()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, LedgerJournal>()));
+
+        Assert.Contains("_ledger", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("_entries", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void UnpersistableType_IsAccepted_WhenVolatile_OrWithTheFieldNonSerialized()
+    {
+        Configure(o => o.Register<IJournal, StreamJournal>(), c => c.Volatile<IJournal>());
+        Configure(o => o.Register<IJournal, NonSerializedJournal>());
+        Configure(o => o.Register<IEmployee, Employee>());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SiloOnANonLoopbackAddressWithoutTls_RefusesToStart_SayingWhy()
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(siloPort: FreePort(), gatewayPort: FreePort())
+            .Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Parse("192.0.2.10"))
+            .UseMultiproc(o => o.Register<IEmployee, Employee>()));
+
+        Exception? thrown = await Record.ExceptionAsync(async () =>
+        {
+            using IHost host = builder.Build();
+            await host.StartAsync(TestTimeout.Token(30));
+            await host.StopAsync(TestTimeout.Token(30));
+        });
+
+        OrleansConfigurationException refusal = Assert.IsType<OrleansConfigurationException>(thrown);
+        Assert.Contains("no TLS", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("AllowUnprotectedNetwork", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Configure(Action<ManagerOptions> types, Action<MultiprocSiloOptions>? cluster = null)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.UseOrleans(silo => silo.UseMultiproc(types, cluster ?? (_ => { })));
+    }
+
+    public interface IJournal
+    {
+        void Write(string line);
+    }
+
+    public sealed class StreamJournal : IJournal, IDisposable
+    {
+        private readonly Stream _log = new MemoryStream();
+
+        public void Write(string line) => _log.Write(System.Text.Encoding.UTF8.GetBytes(line));
+
+        public void Dispose() => _log.Dispose();
+    }
+
+    public sealed class NonSerializedJournal : IJournal, IDisposable
+    {
+        [NonSerialized]
+        private Stream? _log;
+
+        private int _lines;
+
+        public void Write(string line)
+        {
+            _log ??= new MemoryStream();
+            _log.Write(System.Text.Encoding.UTF8.GetBytes(line));
+            _lines++;
+        }
+
+        public void Dispose() => _log?.Dispose();
+    }
+
+    public sealed class Ledger
+    {
+        private readonly List<string> _entries = [];
+
+        public void Add(string entry) => _entries.Add(entry);
+    }
+
+    public sealed class LedgerJournal : IJournal
+    {
+        private readonly Ledger _ledger = new();
+
+        public void Write(string line) => _ledger.Add(line);
+    }
+}
