@@ -57,7 +57,7 @@ public static class Program
                 })
                 .ConfigureEndpoints(IPAddress.Loopback, arguments.SiloPort, arguments.GatewayPort)
                 .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(arguments.Redis))
-                .AddRedisGrainStorage("multiproc", o => o.ConfigurationOptions = ConfigurationOptions.Parse(arguments.Redis))
+                .AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(arguments.Redis))
                 .UseMultiproc(options => options
                     .Register<IEmployee, Employee>()
                     .Register<ICounter, RacyCounter>());
