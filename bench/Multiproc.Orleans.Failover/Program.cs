@@ -5,11 +5,12 @@ namespace Multiproc.Orleans.Failover;
 /// <summary>
 /// Measures failover of a 2-silo Redis cluster (redis-server from PATH; docs/cluster.md):
 /// SIGKILL, median of 3 rounds, and SIGSTOP, one round, each with Orleans' default membership
-/// settings and with <see cref="FailoverSettings.UseRecommendedFailover"/>. Each round runs on a fresh cluster.
+/// settings and with <see cref="FailoverSettings"/>' recommended settings. Each round runs on a fresh cluster.
 /// </summary>
 /// <remarks>
 /// <c>--short</c>: one SIGKILL round with the recommended settings (a smoke check).
-/// <c>--rounds N</c>: SIGKILL rounds per setting (default 3). <c>--no-freeze</c>: skip SIGSTOP.
+/// <c>--rounds N</c>: SIGKILL rounds per setting (default 3). <c>--no-freeze</c>: skip SIGSTOP; <c>--no-kill</c>: skip SIGKILL.
+/// <c>--recommended-only</c>: skip Orleans' defaults.
 /// Progress goes to stderr; the table to stdout.
 /// </remarks>
 public static class Program
@@ -21,6 +22,7 @@ public static class Program
     {
         bool isShort = args.Contains("--short");
         bool freeze = !isShort && !args.Contains("--no-freeze");
+        bool kill = !args.Contains("--no-kill");
         int rounds = isShort ? 1 : 3;
         int roundsAt = Array.IndexOf(args, "--rounds");
         if (roundsAt >= 0 && roundsAt + 1 < args.Length)
@@ -28,12 +30,12 @@ public static class Program
             rounds = int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture);
         }
 
-        bool[] settings = isShort ? [true] : [false, true];
+        bool[] settings = isShort || args.Contains("--recommended-only") ? [true] : [false, true];
         var results = new List<RoundResult>();
         using var total = new CancellationTokenSource(TimeSpan.FromMinutes(30));
         foreach (bool recommended in settings)
         {
-            for (int round = 0; round < rounds; round++)
+            for (int round = 0; kill && round < rounds; round++)
             {
                 results.Add(await RunAsync(recommended, Fault.Kill, s_killLimit, total.Token));
             }

@@ -1,7 +1,7 @@
 namespace Multiproc.Orleans.Failover;
 
 /// <summary>One measured failover.</summary>
-/// <param name="Recommended">Whether the silos ran <see cref="FailoverSettings.UseRecommendedFailover"/>.</param>
+/// <param name="Recommended">Whether the silos ran <see cref="FailoverSettings"/>' recommended settings.</param>
 /// <param name="Fault">What happened to the victim silo.</param>
 /// <param name="Victims">Objects that lived on the victim silo.</param>
 /// <param name="FirstAnswer">When the first victim object answered again (with its state, or saying it is lost), from the fault.</param>

@@ -27,7 +27,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>Gets this run's cluster id (unique per run, so runs never share a membership table).</summary>
     public string ClusterId { get; }
 
-    /// <summary>Gets whether the silos run <see cref="FailoverSettings.UseRecommendedFailover"/>.</summary>
+    /// <summary>Gets whether the silos and the client run <see cref="FailoverSettings"/>' recommended settings.</summary>
     public bool RecommendedFailover { get; }
 
     /// <summary>Gets the Redis server.</summary>
@@ -43,7 +43,7 @@ public sealed class FailoverCluster : IAsyncDisposable
     public Manager Manager => _manager ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>Starts Redis, <paramref name="siloCount"/> silos and the client.</summary>
-    /// <param name="recommendedFailover">Whether the silos use <see cref="FailoverSettings.UseRecommendedFailover"/>.</param>
+    /// <param name="recommendedFailover">Whether the silos and the client use <see cref="FailoverSettings"/>' recommended settings.</param>
     /// <param name="responseTimeout">The client's Orleans response timeout: how long a call to a dead silo may hang before it fails.</param>
     /// <param name="cancellationToken">Bounds the start; everything started so far is stopped when it fires.</param>
     /// <param name="siloCount">The number of silo processes.</param>
@@ -60,7 +60,7 @@ public sealed class FailoverCluster : IAsyncDisposable
                 cluster._silos.Add(await SiloProcess.StartAsync(arguments, cancellationToken).ConfigureAwait(false));
             }
 
-            cluster._client = await StartClientAsync(cluster.Redis.Address, cluster.ClusterId, responseTimeout, cancellationToken).ConfigureAwait(false);
+            cluster._client = await StartClientAsync(cluster.Redis.Address, cluster.ClusterId, recommendedFailover, responseTimeout, cancellationToken).ConfigureAwait(false);
             cluster._manager = OrleansManager.Connect(cluster.Client);
             return cluster;
         }
@@ -125,17 +125,24 @@ public sealed class FailoverCluster : IAsyncDisposable
         }
     }
 
-    private static async Task<IHost> StartClientAsync(string redis, string clusterId, TimeSpan responseTimeout, CancellationToken cancellationToken)
+    private static async Task<IHost> StartClientAsync(string redis, string clusterId, bool recommendedFailover, TimeSpan responseTimeout, CancellationToken cancellationToken)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
-            .Configure<ClusterOptions>(o =>
+        builder.UseOrleansClient(client =>
+        {
+            client
+                .UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis))
+                .Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = clusterId;
+                    o.ServiceId = SiloHostArguments.ServiceId;
+                })
+                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
+            if (recommendedFailover)
             {
-                o.ClusterId = clusterId;
-                o.ServiceId = SiloHostArguments.ServiceId;
-            })
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout));
+                client.UseRecommendedFailover();
+            }
+        });
         IHost host = builder.Build();
         try
         {

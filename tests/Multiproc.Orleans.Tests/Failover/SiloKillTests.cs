@@ -10,7 +10,7 @@ namespace Multiproc.Orleans.Tests.Failover;
 /// again within 10 s with exactly its acknowledged state and references; a change in flight while the
 /// silo dies either fails or is kept, never acknowledged and lost.
 /// </summary>
-/// <remarks>Runs with <see cref="FailoverSettings.UseRecommendedFailover"/>, alone (<see cref="RunsAlone"/>).</remarks>
+/// <remarks>Runs with <see cref="FailoverSettings"/>' recommended settings, alone (<see cref="RunsAlone"/>).</remarks>
 [Collection(RunsAlone.Name)]
 [Trait("Kind", "Process")]
 public sealed class SiloKillTests
@@ -78,8 +78,6 @@ public sealed class SiloKillTests
             Assert.Equal(ids[(i + 1) % ObjectCount], SharedObject.FromProxy(next).ObjectId);
             Assert.Equal($"E{(i + 1) % ObjectCount}", next.Name);
         }
-
-        Assert.All(writers, w => Assert.True(w.Acknowledged > 0));
     }
 
     private static string Describe(IEmployee[] staff, int[] indexes)
