@@ -56,7 +56,7 @@ public static class MultiprocSiloBuilderExtensions
 
         var registry = new TypeRegistry([.. options.Registrations, .. BuiltInTypeIds.Served]);
         IServiceCollection services = builder.Services;
-        services.AddSingleton(provider => new ObjectDispatcher(registry, () => OrleansConnector.InSilo(provider)));
+        services.AddSingleton(provider => new ObjectDispatcher(registry, () => OrleansConnector.InSilo(provider), siloOptions.MaxResultBytes));
         services.AddSingleton(provider => new ObjectStore(provider.GetKeyedService<IGrainStorage>(siloOptions.StorageName), siloOptions));
         services.AddSingleton<IConfigurationValidator>(provider => new NetworkExposureCheck(services, provider, siloOptions));
         return builder;

@@ -18,6 +18,7 @@ public sealed class MultiprocSiloOptions
     private readonly HashSet<Type> _volatileContracts = [];
     private readonly HashSet<string> _volatileTypeIds = new(StringComparer.Ordinal);
     private string _storageName = DefaultStorageName;
+    private int _maxResultBytes = 64 * 1024 * 1024;
 
     /// <summary>Gets or sets the name of the grain storage that persists objects; default <see cref="DefaultStorageName"/>.</summary>
     /// <exception cref="ArgumentException">The name is null or empty.</exception>
@@ -40,6 +41,23 @@ public sealed class MultiprocSiloOptions
     /// next call may start (one write per call: simpler, and much slower under concurrency; the bench's baseline).
     /// </remarks>
     public bool CoalesceWrites { get; set; } = true;
+
+    /// <summary>Gets or sets the largest result a call may return, in bytes; default 64 MiB, as a manager's frame limit.</summary>
+    /// <remarks>
+    /// A larger result fails its call with <see cref="InvalidOperationException"/> saying so (as a manager refuses an
+    /// oversize reply), rather than reaching Orleans' own message limit (100 MB by default) and failing as a lost call.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">Below 1 KiB or above 100,000,000 bytes (Orleans' default message body limit).</exception>
+    public int MaxResultBytes
+    {
+        get => _maxResultBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 100_000_000);
+            _maxResultBytes = value;
+        }
+    }
 
     /// <summary>
     /// Gets or sets whether this silo may listen on a non-loopback address without TLS; default false.

@@ -1,18 +1,34 @@
-using Multiproc.Tests.Fixtures;
+using Multiproc.Orleans.Tests.Contract;
 using Orleans.TestingHost;
 
 namespace Multiproc.Orleans.Tests;
 
-/// <summary>One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered.</summary>
+/// <summary>
+/// One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered
+/// and, unless made with <c>persistObjects: false</c>, a memory grain storage under Multiproc's storage name, so the
+/// silos persist their objects.
+/// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private Manager? _manager;
 
     public ClusterFixture()
+        : this(persistObjects: true)
+    {
+    }
+
+    /// <summary>Builds the cluster; without <paramref name="persistObjects"/> its silos keep every object in memory only.</summary>
+    /// <remarks>Internal: xUnit builds a class fixture through its one public constructor.</remarks>
+    internal ClusterFixture(bool persistObjects)
     {
         var builder = new TestClusterBuilder(initialSilosCount: 2);
         // Real sockets (the default is an in-memory transport), so a client can also connect by address.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        if (persistObjects)
+        {
+            builder.AddSiloBuilderConfigurator<ObjectStorageConfigurator>();
+        }
+
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
     }
@@ -43,13 +59,15 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
     }
 
+    private sealed class ObjectStorageConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder) => siloBuilder.AddMemoryGrainStorage(MultiprocSiloOptions.DefaultStorageName);
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
             .AddMemoryGrainStorageAsDefault()
-            .UseMultiproc(options => options
-                .Register<IEmployee, Employee>()
-                .Register<ICounter, RacyCounter>()
-                .Register<ITeam, Team>());
+            .UseMultiproc(options => ContractTypes.Register(options));
     }
 }

@@ -7,10 +7,10 @@ namespace Multiproc.Orleans.Tests;
 /// Objects are spread over the silos, and (state in memory, this slice) the objects of a silo that
 /// stops are lost: a later call says so, while the objects of the other silo keep their state.
 /// </summary>
-/// <remarks>Its own cluster: stopping a silo must not disturb the other test classes.</remarks>
+/// <remarks>Its own cluster, with no object storage: stopping a silo must not disturb the other test classes.</remarks>
 public sealed class SiloLossTests : IAsyncLifetime
 {
-    private readonly ClusterFixture _cluster = new();
+    private readonly ClusterFixture _cluster = new(persistObjects: false);
 
     public Task InitializeAsync() => _cluster.InitializeAsync();
 

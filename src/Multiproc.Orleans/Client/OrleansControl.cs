@@ -21,6 +21,10 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
     // never two objects under one id. Eight collisions in a row mean something else is wrong.
     private const int CreateAttempts = 8;
 
+    // How long to wait before sending a failed create again: long enough to ride out a silo's eviction
+    // (2-6 s with Orleans' defaults), short enough that a dead cluster is reported within seconds.
+    private static readonly TimeSpan[] s_createRetries = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)];
+
     /// <summary>Runs a control Call message and returns its Result or Error payload.</summary>
     public async Task<byte[]> CallAsync(uint callId, string member, byte[] call, CancellationToken cancellationToken)
     {
@@ -47,18 +51,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         {
             cancellationToken.ThrowIfCancellationRequested();
             ISharedObjectGrain grain = grains.GetGrain<ISharedObjectGrain>(NewObjectId());
-            Task<byte[]?> creating = grain.CreateAsync(call);
-            byte[]? reply;
-            try
-            {
-                reply = await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                DeleteWhenCreated(creating, grain);
-                throw;
-            }
-
+            byte[]? reply = await CreateOnceAsync(grain, call, cancellationToken).ConfigureAwait(false);
             if (reply is not null)
             {
                 return reply;
@@ -66,6 +59,33 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         }
 
         throw new InvalidOperationException($"No free object id after {CreateAttempts} attempts.");
+    }
+
+    /// <summary>
+    /// Asks one id's grain to create; when the cluster fails the call (a silo dying, a timeout) the same create is
+    /// sent again: the grain recognises its own create by its bytes and answers with the object it made, so a lost
+    /// reply never leaves an object nobody knows.
+    /// </summary>
+    /// <returns>The reply, or null when the id is taken by another object.</returns>
+    private static async Task<byte[]?> CreateOnceAsync(ISharedObjectGrain grain, byte[] call, CancellationToken cancellationToken)
+    {
+        for (int retry = 0; ; retry++)
+        {
+            Task<byte[]?> creating = grain.CreateAsync(call);
+            try
+            {
+                return await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                DeleteWhenCreated(creating, grain);
+                throw;
+            }
+            catch (Exception ex) when (retry < s_createRetries.Length && OrleansFailure.IsUnavailable(ex, cancellationToken))
+            {
+                await Task.Delay(s_createRetries[retry], cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>

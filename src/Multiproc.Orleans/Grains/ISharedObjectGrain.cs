@@ -7,7 +7,7 @@ namespace Multiproc.Orleans.Grains;
 /// <remarks>
 /// Arguments and results cross as Multiproc's own MessagePack bytes (docs/cluster.md), so this one
 /// grain type serves every registered type, and Orleans' code generator never sees a user type.
-/// Calls on one object never overlap: the grain is not reentrant.
+/// Calls on one object never overlap: the grain is reentrant only to let calls wait for a storage write together, and a gate inside it runs user code one call at a time.
 /// </remarks>
 internal interface ISharedObjectGrain : IGrainWithIntegerKey
 {

@@ -1,23 +1,50 @@
+using Multiproc.Orleans.Silo;
+
 namespace Multiproc.Orleans.Grains;
 
-/// <summary>A published name, held in memory (this slice: a name lives as long as the silo that holds it).</summary>
-/// <remarks>Never collected when idle, so a name is not lost to idle deactivation while its silo lives.</remarks>
+/// <summary>A published name: persisted with the objects when the silo has Multiproc's storage, else held in memory.</summary>
+/// <remarks>
+/// Never collected when idle, so a name in memory is not lost to idle deactivation while its silo lives. With
+/// storage, a publish or unpublish is acknowledged once stored, so a name survives its silo like the objects do.
+/// </remarks>
 [CollectionAgeLimit(AlwaysActive = true)]
-internal sealed class NameGrain : Grain, INameGrain
+internal sealed class NameGrain(ObjectStore store) : Grain, INameGrain
 {
+    private readonly GrainState<NameRecord> _stored = new(new NameRecord());
     private NameBinding? _binding;
 
     /// <inheritdoc/>
-    public Task<bool> PublishAsync(NameBinding binding, bool replace)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!store.Enabled)
+        {
+            return;
+        }
+
+        await store.ReadNameAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+        if (_stored.RecordExists && _stored.State is { } record)
+        {
+            _binding = new NameBinding(record.ObjectId, record.TypeId);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> PublishAsync(NameBinding binding, bool replace)
     {
         ArgumentNullException.ThrowIfNull(binding);
         if (!replace && _binding is not null && _binding != binding)
         {
-            return Task.FromResult(false);
+            return false;
+        }
+
+        if (store.Enabled && binding != _binding)
+        {
+            _stored.State = new NameRecord { ObjectId = binding.ObjectId, TypeId = binding.TypeId };
+            await store.WriteNameAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
         }
 
         _binding = binding;
-        return Task.FromResult(true);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -33,11 +60,16 @@ internal sealed class NameGrain : Grain, INameGrain
     }
 
     /// <inheritdoc/>
-    public Task<bool> UnpublishAsync()
+    public async Task<bool> UnpublishAsync()
     {
         bool bound = _binding is not null;
+        if (store.Enabled && bound)
+        {
+            await store.ClearNameAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+        }
+
         _binding = null;
         DeactivateOnIdle();
-        return Task.FromResult(bound);
+        return bound;
     }
 }

@@ -24,12 +24,15 @@ internal sealed class ObjectDispatcher
     private readonly TypeRegistry _registry;
     private readonly Lazy<MessagePackSerializerOptions> _options;
     private readonly SharedMemoryQuota _noSharedMemory = new(0);
+    private readonly int _maxResultBytes;
 
     /// <param name="registry">The registered types.</param>
     /// <param name="channel">The silo's channel (lazy: it needs the grain factory, which the silo builds later).</param>
-    public ObjectDispatcher(TypeRegistry registry, Func<OrleansCallChannel> channel)
+    /// <param name="maxResultBytes">The largest Result payload a call may return.</param>
+    public ObjectDispatcher(TypeRegistry registry, Func<OrleansCallChannel> channel, int maxResultBytes)
     {
         _registry = registry;
+        _maxResultBytes = maxResultBytes;
         _options = new Lazy<MessagePackSerializerOptions>(() => WireOptions.Create(new SiloReferenceCodec(channel())));
     }
 
@@ -121,7 +124,11 @@ internal sealed class ObjectDispatcher
                 result = leased.Value;
             }
 
-            return ReplyPayload.Result(callId, result, method.ResultWriter, Options);
+            byte[] payload = ReplyPayload.Result(callId, result, method.ResultWriter, Options);
+            return payload.Length <= _maxResultBytes
+                ? payload
+                : throw new InvalidOperationException(
+                    $"The result of {method.Signature} is {payload.Length:N0} bytes, over the cluster's limit of {_maxResultBytes:N0} (MultiprocSiloOptions.MaxResultBytes): fetch it in parts.");
         }
 #pragma warning disable CA1031 // Every failure of user code goes back to its caller.
         catch (Exception ex)

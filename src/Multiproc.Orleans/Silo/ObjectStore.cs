@@ -2,11 +2,12 @@ using Orleans.Storage;
 
 namespace Multiproc.Orleans.Silo;
 
-/// <summary>Where a silo persists its objects' records: the grain storage named in <see cref="MultiprocSiloOptions.StorageName"/>, if the silo has one.</summary>
+/// <summary>Where a silo persists its objects' and names' records: the grain storage named in <see cref="MultiprocSiloOptions.StorageName"/>, if the silo has one.</summary>
 /// <remarks>One per silo; thread-safe (the storage providers are).</remarks>
 internal sealed class ObjectStore
 {
     private const string StateName = "multiproc-object";
+    private const string NameStateName = "multiproc-name";
 
     private readonly IGrainStorage? _storage;
 
@@ -29,6 +30,15 @@ internal sealed class ObjectStore
 
     /// <summary>Writes <paramref name="state"/> (its ETag guards against a second activation of the same id writing too).</summary>
     public Task WriteAsync(GrainId grainId, IGrainState<ObjectRecord> state) => Storage.WriteStateAsync(StateName, grainId, state);
+
+    /// <summary>Reads a published name's record.</summary>
+    public Task ReadNameAsync(GrainId grainId, IGrainState<NameRecord> state) => Storage.ReadStateAsync(NameStateName, grainId, state);
+
+    /// <summary>Writes a published name's record.</summary>
+    public Task WriteNameAsync(GrainId grainId, IGrainState<NameRecord> state) => Storage.WriteStateAsync(NameStateName, grainId, state);
+
+    /// <summary>Removes a published name's record.</summary>
+    public Task ClearNameAsync(GrainId grainId, IGrainState<NameRecord> state) => Storage.ClearStateAsync(NameStateName, grainId, state);
 
     private IGrainStorage Storage => _storage ?? throw new InvalidOperationException("This silo persists no objects.");
 }

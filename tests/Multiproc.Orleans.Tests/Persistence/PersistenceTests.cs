@@ -5,7 +5,7 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// Objects persisted in a real Redis survive the death of their silo with every acknowledged change, references
-/// between objects included; volatile objects are lost with a clear error; a deleted id stays deleted.
+/// between objects and published names included; volatile objects are lost with a clear error; a deleted id stays deleted.
 /// </summary>
 /// <remarks>Its own cluster: killing a silo must not disturb the other test classes.</remarks>
 public sealed class PersistenceTests : IAsyncLifetime
@@ -36,6 +36,12 @@ public sealed class PersistenceTests : IAsyncLifetime
         ISharedDictionary<string, int> dictionary = await manager.CreateDictionaryAsync<string, int>(TestTimeout.Token());
         dictionary["x"] = 1;
         dictionary["y"] = 2;
+        string[] names = [.. staff.Select((_, i) => $"employee-{i}-{Guid.NewGuid():N}")];
+        for (int i = 0; i < staff.Length; i++)
+        {
+            await manager.PublishAsync(names[i], staff[i], TestTimeout.Token());
+        }
+
         ICounter[] counters = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => manager.CreateAsync<ICounter>([], TestTimeout.Token(60))));
         foreach (ICounter counter in counters)
         {
@@ -52,6 +58,12 @@ public sealed class PersistenceTests : IAsyncLifetime
             IEmployee next = staff[i].Manager!;
             Assert.Equal(SharedObject.FromProxy(staff[(i + 1) % staff.Length]).ObjectId, SharedObject.FromProxy(next).ObjectId);
             Assert.Equal($"E{(i + 1) % staff.Length}", next.Name);
+        }
+
+        // Published names are stored too: every one still leads to its object.
+        for (int i = 0; i < staff.Length; i++)
+        {
+            Assert.Equal($"E{i}", (await manager.LookupAsync<IEmployee>(names[i], TestTimeout.Token())).Name);
         }
 
         Assert.Equal(["a", "b", "c"], list.ToArray());
@@ -88,6 +100,20 @@ public sealed class PersistenceTests : IAsyncLifetime
         KeyNotFoundException thrown = Assert.Throws<KeyNotFoundException>(() => gone.Salary);
         Assert.Contains("deleted", thrown.Message, StringComparison.Ordinal);
         Assert.False(await OrleansManager.DeleteAsync(gone, TestTimeout.Token()));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task ResultOverTheLimit_FailsItsCall_TheObjectStaysUsable()
+    {
+        ISharedList<string> list = await _cluster.Manager.CreateListAsync<string>(cancellationToken: TestTimeout.Token());
+        list.Add(new string('x', 600_000));
+        list.Add(new string('y', 600_000));
+
+        InvalidOperationException thrown = Assert.Throws<InvalidOperationException>(() => list.ToArray());
+
+        Assert.Contains("MaxResultBytes", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(2, list.Count);
+        Assert.Equal(600_000, list[1].Length);
     }
 
     // An object of a dead silo answers once membership has declared the silo dead and the object is reactivated

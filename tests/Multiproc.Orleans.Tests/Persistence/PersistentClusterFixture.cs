@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
 using Multiproc.Tests.Fixtures;
 using Orleans.TestingHost;
 using StackExchange.Redis;
@@ -7,7 +9,7 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// A cluster of two in-process silos whose objects are persisted in a real redis-server of the test's own
-/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile. One per test class: its tests kill silos.
+/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile; results are limited to 1 MiB. One per test class: its tests kill silos.
 /// </summary>
 public sealed class PersistentClusterFixture : IAsyncLifetime
 {
@@ -53,12 +55,19 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            // Random placement: Orleans' default (resource-optimized) may put every object of a burst on one silo,
+            // and the tests need objects on both.
+            .ConfigureServices(services => services.AddSingleton<PlacementStrategy, RandomPlacement>())
             .AddRedisGrainStorage(MultiprocSiloOptions.DefaultStorageName, o => o.ConfigurationOptions = ConfigurationOptions.Parse(siloBuilder.Configuration[RedisKey]!))
             .UseMultiproc(
                 options => options
                     .Register<IEmployee, Employee>()
                     .Register<ICounter, RacyCounter>()
                     .Register<ITeam, Team>(),
-                cluster => cluster.Volatile<ICounter>());
+                cluster =>
+                {
+                    cluster.Volatile<ICounter>();
+                    cluster.MaxResultBytes = 1024 * 1024;
+                });
     }
 }
