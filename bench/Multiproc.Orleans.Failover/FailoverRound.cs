@@ -6,7 +6,7 @@ namespace Multiproc.Orleans.Failover;
 
 /// <summary>
 /// One measurement on a fresh cluster (Redis, 2 silo processes): 100 objects, each referencing the next
-/// and raised by its index; then the second silo is killed or frozen and its objects are asked until
+/// and raised by its index; then the silo that holds most of them is killed or frozen and its objects are asked until
 /// every one answers again; then their state and references are checked.
 /// </summary>
 internal static class FailoverRound
@@ -27,9 +27,8 @@ internal static class FailoverRound
             staff[i].Raise((decimal)i);
         }
 
-        SiloProcess victim = cluster.Silos[1];
-        IReadOnlyDictionary<long, string> placement = await cluster.PlacementAsync(ids);
-        int[] victims = [.. Enumerable.Range(0, ObjectCount).Where(i => placement.GetValueOrDefault(ids[i]) == victim.SiloAddress)];
+        (SiloProcess victim, IReadOnlySet<long> onVictim) = await cluster.VictimAsync(ids);
+        int[] victims = [.. Enumerable.Range(0, ObjectCount).Where(i => onVictim.Contains(ids[i]))];
 
         var sinceFault = Stopwatch.StartNew();
         if (fault == Fault.Kill)

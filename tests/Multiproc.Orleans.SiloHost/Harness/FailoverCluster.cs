@@ -91,6 +91,15 @@ public sealed class FailoverCluster : IAsyncDisposable
         return placement;
     }
 
+    /// <summary>Picks the silo to kill or freeze: the one that holds most of <paramref name="objectIds"/> (Orleans' default placement may put a burst of creates mostly on one silo).</summary>
+    /// <returns>The silo, and which of the ids it holds.</returns>
+    public async Task<(SiloProcess Silo, IReadOnlySet<long> Holds)> VictimAsync(IReadOnlyCollection<long> objectIds)
+    {
+        IReadOnlyDictionary<long, string> placement = await PlacementAsync(objectIds).ConfigureAwait(false);
+        SiloProcess silo = _silos.MaxBy(s => placement.Values.Count(address => address == s.SiloAddress))!;
+        return (silo, placement.Where(p => p.Value == silo.SiloAddress).Select(p => p.Key).ToHashSet());
+    }
+
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
