@@ -30,6 +30,9 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <summary>Gets whether the silos and the client run <see cref="FailoverSettings"/>' recommended settings.</summary>
     public bool RecommendedFailover { get; }
 
+    /// <summary>Gets the cluster's <c>orleans+redis://</c> address, from which a client or a worker process connects.</summary>
+    public string Address => $"{OrleansManager.RedisScheme}://{Redis.Address}/{ClusterId}/{SiloHostArguments.ServiceId}";
+
     /// <summary>Gets the Redis server.</summary>
     public RedisServer Redis => _redis ?? throw new InvalidOperationException("Not started.");
 
