@@ -14,9 +14,9 @@ internal static class FailoverRound
     private const int ObjectCount = 100;
     private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
 
-    public static async Task<RoundResult> RunAsync(bool recommended, Fault fault, TimeSpan limit, CancellationToken cancellationToken)
+    public static async Task<RoundResult> RunAsync(bool recommended, TimeSpan? maxProbeTimeout, Fault fault, TimeSpan limit, CancellationToken cancellationToken)
     {
-        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommended, responseTimeout: TimeSpan.FromSeconds(5), cancellationToken);
+        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommended, responseTimeout: TimeSpan.FromSeconds(5), cancellationToken, maxProbeTimeout: maxProbeTimeout);
         Manager manager = cluster.Manager;
         IEmployee[] staff = await Task.WhenAll(Enumerable.Range(0, ObjectCount)
             .Select(i => manager.CreateAsync<IEmployee>([$"E{i}", 10m * i], cancellationToken)));
@@ -48,6 +48,7 @@ internal static class FailoverRound
         int intact = victims.Count(i => IsIntact(staff, ids, i));
         return new RoundResult(
             recommended,
+            maxProbeTimeout,
             fault,
             victims.Length,
             settled.Length > 0 ? settled.Min() : null,

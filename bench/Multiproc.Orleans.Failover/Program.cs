@@ -10,13 +10,15 @@ namespace Multiproc.Orleans.Failover;
 /// <remarks>
 /// <c>--short</c>: one SIGKILL round with the recommended settings (a smoke check).
 /// <c>--rounds N</c>: SIGKILL rounds per setting (default 3). <c>--no-freeze</c>: skip SIGSTOP; <c>--no-kill</c>: skip SIGKILL.
-/// <c>--recommended-only</c>: skip Orleans' defaults.
+/// <c>--recommended-only</c>: skip Orleans' defaults. <c>--max-probe-timeout S</c>: the recommended settings with
+/// another <see cref="FailoverSettings.MaxProbeTimeout"/> (to compare values).
 /// Progress goes to stderr; the table to stdout.
 /// </remarks>
 public static class Program
 {
     private static readonly TimeSpan s_killLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_freezeLimit = TimeSpan.FromSeconds(180);
+    private static TimeSpan? s_maxProbeTimeout;
 
     public static async Task<int> Main(string[] args)
     {
@@ -30,6 +32,8 @@ public static class Program
             rounds = int.Parse(args[roundsAt + 1], CultureInfo.InvariantCulture);
         }
 
+        int maxAt = Array.IndexOf(args, "--max-probe-timeout");
+        s_maxProbeTimeout = maxAt >= 0 && maxAt + 1 < args.Length ? TimeSpan.FromSeconds(double.Parse(args[maxAt + 1], CultureInfo.InvariantCulture)) : null;
         bool[] settings = isShort || args.Contains("--recommended-only") ? [true] : [false, true];
         var results = new List<RoundResult>();
         using var total = new CancellationTokenSource(TimeSpan.FromMinutes(30));
@@ -54,8 +58,8 @@ public static class Program
 
     private static async Task<RoundResult> RunAsync(bool recommended, Fault fault, TimeSpan limit, CancellationToken cancellationToken)
     {
-        await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} {fault} with {Report.SettingsName(recommended)} settings...");
-        RoundResult result = await FailoverRound.RunAsync(recommended, fault, limit, cancellationToken);
+        await Console.Error.WriteLineAsync($"{DateTime.UtcNow:HH:mm:ss} {fault} with {Report.SettingsName(recommended, recommended ? s_maxProbeTimeout : null)} settings...");
+        RoundResult result = await FailoverRound.RunAsync(recommended, recommended ? s_maxProbeTimeout : null, fault, limit, cancellationToken);
         await Console.Error.WriteLineAsync($"  {Report.Row(result)}");
         return result;
     }

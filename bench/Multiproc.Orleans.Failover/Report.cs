@@ -6,7 +6,8 @@ namespace Multiproc.Orleans.Failover;
 /// <summary>Formats the measurements as a Markdown table and medians.</summary>
 internal static class Report
 {
-    public static string SettingsName(bool recommended) => recommended ? "recommended" : "default";
+    public static string SettingsName(bool recommended, TimeSpan? maxProbeTimeout = null)
+        => !recommended ? "default" : maxProbeTimeout is { } max ? string.Create(CultureInfo.InvariantCulture, $"recommended, MaxProbeTimeout {max.TotalSeconds} s") : "recommended";
 
     public static string Table(IEnumerable<RoundResult> results)
     {
@@ -22,7 +23,7 @@ internal static class Report
     }
 
     public static string Row(RoundResult r) => string.Create(CultureInfo.InvariantCulture,
-        $"| {(r.Fault == Fault.Kill ? "SIGKILL" : "SIGSTOP")} | {SettingsName(r.Recommended)} | {r.Victims} | {Seconds(r.FirstAnswer)} | {Seconds(r.AllAnswered)} | {r.Intact}/{r.Victims} | {r.Lost} | {r.FailedCalls} |");
+        $"| {(r.Fault == Fault.Kill ? "SIGKILL" : "SIGSTOP")} | {SettingsName(r.Recommended, r.MaxProbeTimeout)} | {r.Victims} | {Seconds(r.FirstAnswer)} | {Seconds(r.AllAnswered)} | {r.Intact}/{r.Victims} | {r.Lost} | {r.FailedCalls} |");
 
     public static string Medians(IEnumerable<RoundResult> results)
     {
@@ -32,7 +33,7 @@ internal static class Report
             TimeSpan?[] all = [.. group.Select(r => r.AllAnswered).Order()];
             TimeSpan? median = all.Any(t => t is null) ? null : all[all.Length / 2];
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(group.Key.Fault == Fault.Kill ? "SIGKILL" : "SIGSTOP")} failover, {SettingsName(group.Key.Recommended)} settings: median {Seconds(median)} over {all.Length} round(s) (every victim object answering again)"));
+                $"{(group.Key.Fault == Fault.Kill ? "SIGKILL" : "SIGSTOP")} failover, {SettingsName(group.Key.Recommended, group.First().MaxProbeTimeout)} settings: median {Seconds(median)} over {all.Length} round(s) (every victim object answering again)"));
         }
 
         return text.ToString().TrimEnd();

@@ -64,6 +64,10 @@ public static class Program
             if (arguments.RecommendedFailover)
             {
                 silo.UseRecommendedFailover();
+                if (arguments.MaxProbeTimeout is { } max)
+                {
+                    silo.Configure<ClusterMembershipOptions>(o => o.MaxProbeTimeout = max);
+                }
             }
         });
         return builder.Build();

@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace Multiproc.Orleans.SiloHost;
 
-/// <summary>The silo host's command line: <c>--redis host:port --cluster-id id --silo-port n --gateway-port n [--failover recommended|default]</c>.</summary>
-public sealed record SiloHostArguments(string Redis, string ClusterId, int SiloPort, int GatewayPort, bool RecommendedFailover)
+/// <summary>The silo host's command line: <c>--redis host:port --cluster-id id --silo-port n --gateway-port n [--failover recommended|default] [--max-probe-timeout seconds]</c>.</summary>
+/// <remarks><c>--max-probe-timeout</c> replaces the recommended settings' <see cref="FailoverSettings.MaxProbeTimeout"/>, so the failover tool can compare values.</remarks>
+public sealed record SiloHostArguments(string Redis, string ClusterId, int SiloPort, int GatewayPort, bool RecommendedFailover, TimeSpan? MaxProbeTimeout = null)
 {
     /// <summary>The service id every silo and client of the test clusters uses (the cluster id tells runs apart).</summary>
     public const string ServiceId = "multiproc-failover";
@@ -34,7 +35,8 @@ public sealed record SiloHostArguments(string Redis, string ClusterId, int SiloP
             Required(values, "cluster-id"),
             int.Parse(Required(values, "silo-port"), CultureInfo.InvariantCulture),
             int.Parse(Required(values, "gateway-port"), CultureInfo.InvariantCulture),
-            failover == "recommended");
+            failover == "recommended",
+            values.TryGetValue("max-probe-timeout", out string? seconds) ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)) : null);
     }
 
     /// <summary>The command line that <see cref="Parse"/> reads back.</summary>
@@ -45,6 +47,7 @@ public sealed record SiloHostArguments(string Redis, string ClusterId, int SiloP
         "--silo-port", SiloPort.ToString(CultureInfo.InvariantCulture),
         "--gateway-port", GatewayPort.ToString(CultureInfo.InvariantCulture),
         "--failover", RecommendedFailover ? "recommended" : "default",
+        .. MaxProbeTimeout is { } max ? ["--max-probe-timeout", max.TotalSeconds.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
     ];
 
     private static string Required(Dictionary<string, string> values, string name)

@@ -50,7 +50,8 @@ public sealed class FailoverCluster : IAsyncDisposable
     /// <param name="responseTimeout">The client's Orleans response timeout: how long a call to a dead silo may hang before it fails.</param>
     /// <param name="cancellationToken">Bounds the start; everything started so far is stopped when it fires.</param>
     /// <param name="siloCount">The number of silo processes.</param>
-    public static async Task<FailoverCluster> StartAsync(bool recommendedFailover, TimeSpan responseTimeout, CancellationToken cancellationToken, int siloCount = 2)
+    /// <param name="maxProbeTimeout">Replaces the recommended <see cref="FailoverSettings.MaxProbeTimeout"/> on the silos (the tool compares values).</param>
+    public static async Task<FailoverCluster> StartAsync(bool recommendedFailover, TimeSpan responseTimeout, CancellationToken cancellationToken, int siloCount = 2, TimeSpan? maxProbeTimeout = null)
     {
         var cluster = new FailoverCluster($"kill-{Guid.NewGuid():N}", recommendedFailover);
         try
@@ -59,7 +60,7 @@ public sealed class FailoverCluster : IAsyncDisposable
             for (int i = 0; i < siloCount; i++)
             {
                 // One after the other: the first silo creates the membership table's version row.
-                var arguments = new SiloHostArguments(cluster.Redis.Address, cluster.ClusterId, FreePort.Next(), FreePort.Next(), recommendedFailover);
+                var arguments = new SiloHostArguments(cluster.Redis.Address, cluster.ClusterId, FreePort.Next(), FreePort.Next(), recommendedFailover, maxProbeTimeout);
                 cluster._silos.Add(await SiloProcess.StartAsync(arguments, cancellationToken).ConfigureAwait(false));
             }
 
