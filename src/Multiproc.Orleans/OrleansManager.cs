@@ -13,8 +13,10 @@ namespace Multiproc.Orleans;
 /// <see cref="Manager.ConnectAsync(string, ReadOnlyMemory{byte}, ConnectOptions?, CancellationToken)"/> reaches a cluster by address too.</para>
 /// <para>What differs from one manager: objects have no reference counts and live until
 /// <see cref="DeleteAsync"/> or the death of their silo (state is in memory in this slice); disposing
-/// a proxy releases nothing; stats, inspection and the built-in collections and primitives are not
-/// served yet; a synchronous call from one object back into an object already in the call chain
+/// a proxy releases nothing; stats and inspection are not served; the waiting built-ins (queue,
+/// lock, semaphore, event, condition, barrier) wait in slices and hold by lease: a dead client's lock or
+/// permits come back a lease period later, and a queue item is delivered at least once
+/// (<see cref="WaitingObjectOptions"/>); a synchronous call from one object back into an object already in the call chain
 /// waits for Orleans' response timeout (use async methods between objects).</para>
 /// </remarks>
 public static class OrleansManager

@@ -1,10 +1,15 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using MessagePack;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Multiproc.Orleans.Grains;
 using Multiproc.Orleans.Silo;
 using Multiproc.Orleans.Wire;
 using Multiproc.Protocol;
 using Multiproc.Proxies;
 using Multiproc.Serialization;
+using Orleans.Configuration;
 
 namespace Multiproc.Orleans.Client;
 
@@ -22,10 +27,15 @@ namespace Multiproc.Orleans.Client;
 /// </remarks>
 internal sealed class OrleansCallChannel : ICallChannel
 {
-    // Orleans' default response timeout is 30 s: a waiting built-in must come back well before it.
-    private static readonly TimeSpan s_waitSlice = TimeSpan.FromSeconds(10);
+    // Orleans' default response timeout, for a grain factory whose options cannot be read (a silo's).
+    private static readonly TimeSpan s_defaultResponseTimeout = TimeSpan.FromSeconds(30);
+
+    // How long a closing channel waits for its objects to end its session (they end it by lease otherwise).
+    private static readonly TimeSpan s_sessionEndBound = TimeSpan.FromSeconds(2);
 
     private readonly IGrainFactory _grains;
+    private readonly long _session = NewSession();
+    private readonly SessionHeartbeat _heartbeat;
     private readonly bool _insideGrains;
     private readonly IDisposable? _owned;
     private readonly OrleansControl _control;
@@ -46,6 +56,8 @@ internal sealed class OrleansCallChannel : ICallChannel
         _owned = owned;
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
         _control = new OrleansControl(grains, this);
+        _heartbeat = new SessionHeartbeat(grains, _session);
+        MaxWaitSlice = WaitSliceOf(grains);
     }
 
     /// <inheritdoc/>
@@ -65,7 +77,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     public MessagePackSerializerOptions SerializerOptions { get; }
 
     /// <inheritdoc/>
-    public TimeSpan? MaxWaitSlice => s_waitSlice;
+    /// <remarks>A third of Orleans' response timeout (<c>MessagingOptions.ResponseTimeout</c>, 30 s by default): a wait comes back well before its call would time out.</remarks>
+    public TimeSpan? MaxWaitSlice { get; }
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object up its own call chain, which cannot run it until this call returns.</exception>
@@ -113,6 +126,11 @@ internal sealed class OrleansCallChannel : ICallChannel
             // Inside a silo an awaited call may come back to an object up its chain, as a nested
             // call on one manager does: Orleans' call-chain reentrancy lets it in, for this call only.
             using IDisposable? reentrancy = _insideGrains ? RequestContext.AllowCallChainReentrancy() : null;
+            if (WaitingObjectIds.IsWaiting(objectId))
+            {
+                return await CallWaitingAsync(callId, objectId, call, cancellationToken).ConfigureAwait(false);
+            }
+
             reply = objectId == ProtocolConstants.ControlObjectId
                 ? await _control.CallAsync(callId, member, call, cancellationToken).ConfigureAwait(false)
                 : await _grains.GetGrain<ISharedObjectGrain>(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
@@ -123,6 +141,21 @@ internal sealed class OrleansCallChannel : ICallChannel
         }
 
         return new Reply(reply, callId, receiptTo: null);
+    }
+
+    /// <summary>
+    /// Calls a waiting built-in as this channel's session, which its heartbeat then keeps alive there;
+    /// a take's items come with a lease the reply acknowledges once decoded.
+    /// </summary>
+    private async Task<Reply> CallWaitingAsync(uint callId, long objectId, byte[] call, CancellationToken cancellationToken)
+    {
+        IWaitingObjectGrain grain = _grains.GetGrain<IWaitingObjectGrain>(objectId);
+        SessionContext.Set(_session);
+        WaitingReply reply = await grain.CallAsync(call, cancellationToken).ConfigureAwait(false);
+        _heartbeat.Track(objectId, reply.SessionLease);
+        return reply.LeaseId == 0
+            ? new Reply(reply.Payload, callId, receiptTo: null)
+            : new Reply(reply.Payload, callId, new GrainLeaseAcknowledgement(grain, objectId, reply.LeaseId, _insideGrains));
     }
 
     /// <inheritdoc/>
@@ -171,7 +204,8 @@ internal sealed class OrleansCallChannel : ICallChannel
         ThrowIfClosed();
         try
         {
-            return await _grains.GetGrain<ISharedObjectGrain>(objectId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            _heartbeat.Forget(objectId);
+            return await ObjectGrains.Get(_grains, objectId).DeleteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
         {
@@ -191,6 +225,29 @@ internal sealed class OrleansCallChannel : ICallChannel
         }
     }
 
+    private static long NewSession()
+    {
+        Span<byte> bytes = stackalloc byte[sizeof(long)];
+        long session;
+        do
+        {
+            RandomNumberGenerator.Fill(bytes);
+            session = BinaryPrimitives.ReadInt64LittleEndian(bytes) & long.MaxValue;
+        }
+        while (session == 0);
+
+        return session;
+    }
+
+    private static TimeSpan WaitSliceOf(IGrainFactory grains)
+    {
+        IServiceProvider? services = (grains as IClusterClient)?.ServiceProvider;
+        TimeSpan response = services?.GetService<IOptions<ClientMessagingOptions>>()?.Value.ResponseTimeout
+            ?? services?.GetService<IOptions<SiloMessagingOptions>>()?.Value.ResponseTimeout
+            ?? s_defaultResponseTimeout;
+        return response / 3;
+    }
+
     private static InvalidOperationException ReentryRefused(long objectId, string member, string why)
         => new($"The call of {member} on object {objectId} was refused: {why} (docs/cluster.md, \"Calls between objects\").");
 
@@ -199,6 +256,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
+            // Before the client stops: the objects give back what this channel's session held at once.
+            _heartbeat.End(s_sessionEndBound);
             _owned?.Dispose();
         }
     }

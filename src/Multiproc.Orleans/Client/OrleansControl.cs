@@ -50,7 +50,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         for (int attempt = 0; attempt < CreateAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            ISharedObjectGrain grain = grains.GetGrain<ISharedObjectGrain>(NewObjectId());
+            ISharedObjectGrain grain = ObjectGrains.ForCreate(grains, NewObjectId(), call);
             byte[]? reply = await CreateOnceAsync(grain, call, cancellationToken).ConfigureAwait(false);
             if (reply is not null)
             {
@@ -122,7 +122,7 @@ internal sealed class OrleansControl(IGrainFactory grains, OrleansCallChannel ch
         string name = ReadName(ref reader);
         long objectId = reader.ReadInt64();
         bool replace = reader.ReadBoolean();
-        string typeId = await grains.GetGrain<ISharedObjectGrain>(objectId).GetTypeIdAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
+        string typeId = await ObjectGrains.Get(grains, objectId).GetTypeIdAsync().WaitAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new KeyNotFoundException($"No shared object with id {objectId}: it was deleted, lost with its silo, or never existed.");
         bool bound = await grains.GetGrain<INameGrain>(name).PublishAsync(new NameBinding(objectId, typeId), replace).WaitAsync(cancellationToken).ConfigureAwait(false);
         return ReplyPayload.Result(callId, bound, Serialization.ValueCodec.GetWriter(typeof(bool)), channel.SerializerOptions);

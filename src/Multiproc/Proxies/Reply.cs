@@ -15,6 +15,7 @@ internal readonly struct Reply
 {
     private readonly byte[] _buffer;
     private readonly int _length;
+    private readonly IResultAcknowledgement? _acknowledgement;
 
     /// <param name="payload">The reply message.</param>
     /// <param name="callId">The call it answers.</param>
@@ -26,6 +27,15 @@ internal readonly struct Reply
         CallId = callId;
         ReceiptTo = receiptTo;
         payload.CopyTo(_buffer);
+    }
+
+    /// <param name="payload">The reply message.</param>
+    /// <param name="callId">The call it answers.</param>
+    /// <param name="acknowledgement">Acknowledges a leased result once it is decoded (<see cref="IResultAcknowledgement"/>); null for other replies.</param>
+    public Reply(ReadOnlySpan<byte> payload, uint callId, IResultAcknowledgement? acknowledgement)
+        : this(payload, callId, receiptTo: null)
+    {
+        _acknowledgement = acknowledgement;
     }
 
     public uint CallId { get; }
@@ -52,7 +62,8 @@ internal readonly struct Reply
     }
 
     /// <summary>Decodes the value (or throws the remote error) and returns the buffer to the pool.</summary>
-    /// <remarks>A receipt still owed is sent first: written before the value is decoded and returned.</remarks>
+    /// <remarks>A receipt still owed is sent first: written before the value is decoded and returned. An
+    /// acknowledgement (<see cref="IResultAcknowledgement"/>) is sent after the decode, before the value is returned.</remarks>
     /// <exception cref="ManagerUnavailableException">A leased result could not be acknowledged (the manager takes it back).</exception>
     public object? Decode(ValueReader? valueReader, MessagePackSerializerOptions options)
     {
@@ -69,7 +80,9 @@ internal readonly struct Reply
 
             ReceiptTo?.SendReceipt(CallId);
 
-            return valueReader is null ? null : valueReader(ref reader, options);
+            object? value = valueReader is null ? null : valueReader(ref reader, options);
+            _acknowledgement?.Acknowledge();
+            return value;
         }
         finally
         {

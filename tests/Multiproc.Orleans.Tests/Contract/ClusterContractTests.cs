@@ -15,18 +15,6 @@ public sealed class ClusterContractTests(ClusterFixture cluster) : ManagerContra
     protected override Task<Manager> ConnectAnotherAsync(CancellationToken cancellationToken)
         => OrleansManager.ConnectAsync(cluster.Address, cancellationToken);
 
-    // The one switch: remove this override, and WaitingBuiltIn_IsRefused_WithAMessageThatSaysWhy below, when the
-    // waiting built-ins are served by a cluster (branch waits).
-    protected override string? WaitingBuiltInsSkipReason => "waiting built-ins on a cluster: branch waits";
-
-    [Fact(Timeout = 30_000)]
-    public async Task WaitingBuiltIn_IsRefused_WithAMessageThatSaysWhy()
-    {
-        ArgumentException refused = await Assert.ThrowsAsync<ArgumentException>(() => Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token()));
-
-        Assert.Contains("not served by an Orleans cluster yet", refused.Message, StringComparison.Ordinal);
-    }
-
     [Fact(Timeout = 30_000)]
     public async Task DisposingAProxy_ReleasesNothing_TheObjectLivesUntilDeleted()
     {

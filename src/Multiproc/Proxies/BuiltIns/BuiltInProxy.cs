@@ -104,7 +104,7 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     /// settled call, or, on a channel that limits how long one call may wait
     /// (<see cref="ICallChannel.MaxWaitSlice"/>), repeated bounded calls until one is done.
     /// </summary>
-    /// <remarks>Only for members where an attempt that times out leaves nothing behind (a take, a put, an acquire, an event wait).</remarks>
+    /// <remarks>Only for members where an attempt that times out leaves nothing behind (a take, a put, an acquire, an event wait, a barrier signal that withdraws, a condition wait that holds the lock again).</remarks>
     protected TResult CallWaiting<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
     {
         TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;

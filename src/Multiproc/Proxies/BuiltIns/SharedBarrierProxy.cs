@@ -8,6 +8,9 @@ internal sealed class SharedBarrierProxy : BuiltInProxy, ISharedBarrier
 {
     private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
 
+    // A sliced signal is done once a phase completed; a slice that ran out withdrew its arrival (SharedBarrierServer), so signalling again is sound.
+    private static readonly Func<long, bool> s_passed = static phase => phase >= 0;
+
     public SharedBarrierProxy(SharedObject handle)
         : base(handle)
     {
@@ -26,14 +29,14 @@ internal sealed class SharedBarrierProxy : BuiltInProxy, ISharedBarrier
     public bool SignalAndWait(TimeSpan timeout) => Signal(WaitTimeout.Validate(timeout)) >= 0;
 
     public Task<long> SignalAndWaitAsync(CancellationToken cancellationToken = default)
-        => CallSettledAsync<long>(BarrierMembers.SignalAndWait, [Timeout.InfiniteTimeSpan], s_timeout, cancellationToken);
+        => CallWaitingAsync(BarrierMembers.SignalAndWait, [Timeout.InfiniteTimeSpan], 0, s_timeout, s_passed, cancellationToken);
 
     public async Task<bool> SignalAndWaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => await CallSettledAsync<long>(BarrierMembers.SignalAndWait, [WaitTimeout.Validate(timeout)], s_timeout, cancellationToken).ConfigureAwait(false) >= 0;
+        => await CallWaitingAsync(BarrierMembers.SignalAndWait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_passed, cancellationToken).ConfigureAwait(false) >= 0;
 
     public void Reset() => Call(BarrierMembers.Reset, [], []);
 
     /// <summary>Returns the completed phase, or -1 when the time ran out.</summary>
     private long Signal(TimeSpan timeout)
-        => CallSettled<long>(BarrierMembers.SignalAndWait, [timeout], s_timeout, default);
+        => CallWaiting(BarrierMembers.SignalAndWait, [timeout], 0, s_timeout, s_passed, default);
 }

@@ -18,6 +18,7 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
     private readonly Lock _sync = new();
     private readonly WaitQueue<bool> _waiters;
     private readonly EncodedValue _lockReference;
+    private readonly bool _borrowsLock;
     private bool _disposed;
 
     /// <param name="lockReference">A shared lock or condition (its lock is used), or nil for a new lock.</param>
@@ -49,12 +50,20 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
         Lock = new SharedLockServer(reentrant, clock);
     }
 
+    /// <summary>A condition over a lock another host object keeps (a cluster's lock grain, which holds both): never disposed with the condition.</summary>
+    internal SharedConditionServer(SharedLockServer sharedLock, TimeProvider clock)
+    {
+        _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
+        Lock = sharedLock;
+        _borrowsLock = true;
+    }
+
     /// <inheritdoc/>
     bool IConnectionHoldings.IsLock => true;
 
     /// <inheritdoc/>
     /// <remarks>Only a lock of the condition's own: a shared lock it was given is in the table and counted there.</remarks>
-    int IConnectionHoldings.HeldBy(long connectionId) => _lockReference.IsDefault && Lock.IsOwnedBy(connectionId) ? 1 : 0;
+    int IConnectionHoldings.HeldBy(long connectionId) => _lockReference.IsDefault && !_borrowsLock && Lock.IsOwnedBy(connectionId) ? 1 : 0;
 
     /// <summary>Gets the lock the condition works with.</summary>
     internal SharedLockServer Lock { get; }
@@ -141,13 +150,13 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
             _waiters.FailAll(new ObjectDisposedException(nameof(ISharedCondition), "The shared condition was released while waiting."));
         }
 
-        if (_lockReference.IsDefault)
-        {
-            Lock.Dispose();
-        }
-        else
+        if (!_lockReference.IsDefault)
         {
             _lockReference.Release();
+        }
+        else if (!_borrowsLock)
+        {
+            Lock.Dispose();
         }
     }
 

@@ -1,0 +1,80 @@
+using Multiproc.Server;
+
+namespace Multiproc.Orleans.Silo;
+
+/// <summary>
+/// The queue items handed to takers and not yet acknowledged: each lease is committed by its
+/// taker's acknowledgement, or returned (its items go back to the front of the queue) when its time ends.
+/// </summary>
+/// <remarks>
+/// A manager commits a take when the taker's receipt arrives and returns it when the taker's
+/// connection closes; a grain cannot see a process die, so time stands in for the closing.
+/// Thread-safe: leases end on timer threads.
+/// </remarks>
+internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisposable
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<long, (Lease Lease, ITimer Expiry)> _leases = [];
+    private long _lastId;
+
+    /// <summary>Holds <paramref name="taken"/> until acknowledged or expired.</summary>
+    /// <returns>The lease id the taker acknowledges.</returns>
+    public long Add(Lease taken)
+    {
+        lock (_lock)
+        {
+            long id = ++_lastId;
+            ITimer expiry = clock.CreateTimer(
+                static state =>
+                {
+                    (ItemLeaseTable table, long leaseId) = ((ItemLeaseTable, long))state!;
+                    table.Settle(leaseId)?.Return();
+                },
+                (this, id),
+                lease,
+                Timeout.InfiniteTimeSpan);
+            _leases[id] = (taken, expiry);
+            return id;
+        }
+    }
+
+    /// <summary>Commits a lease: its items are the taker's.</summary>
+    /// <exception cref="KeyNotFoundException">No such lease: acknowledged already, or it ended and its items went back to the queue.</exception>
+    public void Acknowledge(long leaseId)
+    {
+        Lease acknowledged = Settle(leaseId) ?? throw new KeyNotFoundException(
+            $"No queue lease {leaseId}: it was acknowledged already, or it ended and its items went back to the queue (delivery is at-least-once).");
+        acknowledged.Commit();
+    }
+
+    /// <summary>Returns every open lease's items to the queue (the object is being dropped).</summary>
+    public void Dispose()
+    {
+        (Lease Lease, ITimer Expiry)[] open;
+        lock (_lock)
+        {
+            open = [.. _leases.Values];
+            _leases.Clear();
+        }
+
+        foreach ((Lease taken, ITimer expiry) in open)
+        {
+            expiry.Dispose();
+            taken.Return();
+        }
+    }
+
+    private Lease? Settle(long leaseId)
+    {
+        lock (_lock)
+        {
+            if (!_leases.Remove(leaseId, out (Lease Lease, ITimer Expiry) entry))
+            {
+                return null;
+            }
+
+            entry.Expiry.Dispose();
+            return entry.Lease;
+        }
+    }
+}
