@@ -4,12 +4,12 @@ namespace Multiproc.Orleans.Failover;
 
 /// <summary>
 /// Measures failover of a 2-silo Redis cluster (redis-server from PATH; docs/cluster.md):
-/// SIGKILL, median of 3 rounds, and SIGSTOP, one round, each with Orleans' default membership
+/// SIGKILL, median of 3 rounds, and SIGSTOP, one round by default, each with Orleans' default membership
 /// settings and with <see cref="FailoverSettings"/>' recommended settings. Each round runs on a fresh cluster.
 /// </summary>
 /// <remarks>
 /// <c>--short</c>: one SIGKILL round with the recommended settings (a smoke check).
-/// <c>--rounds N</c>: SIGKILL rounds per setting (default 3). <c>--no-freeze</c>: skip SIGSTOP; <c>--no-kill</c>: skip SIGKILL.
+/// <c>--rounds N</c>: SIGKILL rounds per setting (default 3); <c>--freeze-rounds N</c>: SIGSTOP rounds (default 1). <c>--no-freeze</c>: skip SIGSTOP; <c>--no-kill</c>: skip SIGKILL.
 /// <c>--recommended-only</c>: skip Orleans' defaults. <c>--max-probe-timeout S</c>: the recommended settings with
 /// another <see cref="FailoverSettings.MaxProbeTimeout"/> (to compare values).
 /// Progress goes to stderr; the table to stdout.
@@ -25,6 +25,8 @@ public static class Program
         bool isShort = args.Contains("--short");
         bool freeze = !isShort && !args.Contains("--no-freeze");
         bool kill = !args.Contains("--no-kill");
+        int freezeAt = Array.IndexOf(args, "--freeze-rounds");
+        int freezeRounds = freezeAt >= 0 && freezeAt + 1 < args.Length ? int.Parse(args[freezeAt + 1], CultureInfo.InvariantCulture) : 1;
         int rounds = isShort ? 1 : 3;
         int roundsAt = Array.IndexOf(args, "--rounds");
         if (roundsAt >= 0 && roundsAt + 1 < args.Length)
@@ -44,7 +46,7 @@ public static class Program
                 results.Add(await RunAsync(recommended, Fault.Kill, s_killLimit, total.Token));
             }
 
-            if (freeze)
+            for (int round = 0; freeze && round < freezeRounds; round++)
             {
                 results.Add(await RunAsync(recommended, Fault.Freeze, s_freezeLimit, total.Token));
             }
