@@ -25,7 +25,9 @@ public static class FailoverSettings
     /// objects, this and the client setting on; a shared 2-core machine at load 13–27): every object of a
     /// SIGKILLed silo answered again after 2.1–4.4 s (median of 3: 2.25 s; Orleans' defaults: 12–17 s, median
     /// 14.9 s); every object of a SIGSTOPped (frozen) silo after 8.4–8.5 s (Orleans' defaults: 118–120 s).
-    /// A call to such an object meanwhile is rejected or times out (<see cref="ManagerUnavailableException"/>).</para>
+    /// A call to such an object meanwhile is rejected or times out (<see cref="ManagerUnavailableException"/>).
+    /// The frozen case with a 4 s ceiling took 10.5–12.7 s; with 1 s, 4.2–8.9 s but with a sign of a false eviction,
+    /// hence 2 s.</para>
     /// <para>Why the ceiling matters: Orleans suppresses a vote against a silo whose connection carried a message
     /// within <c>MaxProbeTimeout × NumMissedProbesLimit</c>, and a frozen silo's open sockets keep that window
     /// alive. With Orleans' defaults the window is 60 s, which is why a frozen silo takes a minute or more to be

@@ -47,15 +47,22 @@ public sealed class SiloKillTests
 
         using var stopWriters = new CancellationTokenSource();
         Writer[] writers = [.. victims.Take(WriterCount).Select(i => new Writer(staff[i], stopWriters.Token))];
-        await Task.WhenAll(writers.Select(w => w.FirstAcknowledged.WaitAsync(TestTimeout.Token(30))));
-
-        var sinceKill = Stopwatch.StartNew();
-        victimSilo.Kill();
-        await victimSilo.WaitForExitAsync(TestTimeout.Token(10));
-        ProbeOutcome[] outcomes = await Task.WhenAll(staff.Select(e
-            => RecoveryProbe.FirstAnswerAsync<decimal>(SharedObject.FromProxy(e), "get_Salary", sinceKill, s_recoveryLimit, s_probeTimeout)));
-        await stopWriters.CancelAsync();
-        await Task.WhenAll(writers.Select(w => w.Completion.WaitAsync(TestTimeout.Token(30))));
+        ProbeOutcome[] outcomes;
+        try
+        {
+            await Task.WhenAll(writers.Select(w => w.FirstAcknowledged.WaitAsync(TestTimeout.Token(30))));
+            var sinceKill = Stopwatch.StartNew();
+            victimSilo.Kill();
+            await victimSilo.WaitForExitAsync(TestTimeout.Token(10));
+            outcomes = await Task.WhenAll(staff.Select(e
+                => RecoveryProbe.FirstAnswerAsync<decimal>(SharedObject.FromProxy(e), "get_Salary", sinceKill, s_recoveryLimit, s_probeTimeout)));
+        }
+        finally
+        {
+            // Writers stop on every path, so none outlives the test.
+            await stopWriters.CancelAsync();
+            await Task.WhenAll(writers.Select(w => w.Completion.WaitAsync(TestTimeout.Token(30))));
+        }
 
         int[] lost = [.. Enumerable.Range(0, ObjectCount).Where(i => outcomes[i].Lost is not null)];
         Assert.True(lost.Length == 0, $"{lost.Length} objects were lost with the killed silo (of {victims.Length} on it): {Describe(staff, lost)}: {outcomes[lost.FirstOrDefault()].Lost}");
