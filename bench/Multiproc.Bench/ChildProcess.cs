@@ -33,6 +33,9 @@ internal sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(info)!);
     }
 
+    /// <summary>Gets the child's process id.</summary>
+    public int Id => _process.Id;
+
     public string ReadLine() => _process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("The child exited early.");
 
     public void Dispose()

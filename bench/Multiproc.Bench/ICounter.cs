@@ -7,6 +7,9 @@ public interface ICounter
     int Add(int delta);
 
     Task<int> AddAsync(int delta);
+
+    /// <summary>The process the counter lives in (on a cluster: its silo's).</summary>
+    int ProcessId();
 }
 
 /// <summary>The shared implementation.</summary>
@@ -17,4 +20,6 @@ public sealed class Counter : ICounter
     public int Add(int delta) => _value += delta;
 
     public Task<int> AddAsync(int delta) => Task.FromResult(_value += delta);
+
+    public int ProcessId() => Environment.ProcessId;
 }

@@ -15,10 +15,21 @@ using Multiproc.Bench;
 //   dotnet run -c Release --project bench/Multiproc.Bench -- tls [--quick]         (sync and pipelined calls over tls:// next to tcp:// and unix:)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- pool-starvation   (sync calls from blocked pool threads)
 //   dotnet run -c Release --project bench/Multiproc.Bench -- python [--quick] [--python path]  (a stock CPython client against the Python listener and CPython's server)
+//   dotnet run -c Release --project bench/Multiproc.Bench -- cluster [--quick]     (one object: single manager vs 2-silo Orleans clusters without and with Redis persistence vs a bare echo grain)
 if (args.Length >= 2 && args[0] == "serve-echo")
 {
     EchoServer.Serve(args[1]);
     return 0;
+}
+
+if (args.Length >= 6 && args[0] == "cluster-silo")
+{
+    return await ClusterSilo.RunAsync(args);
+}
+
+if (args.Length >= 1 && args[0] == "cluster")
+{
+    return await ClusterComparison.RunAsync(args.Contains("--quick"));
 }
 
 if (args.Length >= 1 && args[0] == "serve-manager")
