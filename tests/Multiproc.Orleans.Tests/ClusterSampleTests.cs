@@ -1,7 +1,7 @@
+using Multiproc.Orleans.SiloHost.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Multiproc.Orleans.Tests.Persistence;
 
 namespace Multiproc.Orleans.Tests;
 
@@ -26,10 +26,10 @@ public sealed partial class ClusterSampleTests
     {
         await using RedisServer redis = await RedisServer.StartAsync(TestTimeout.Token(30));
 
-        (int exitCode, string output, string errors) = await RunSampleAsync(TimeSpan.FromSeconds(150), "--redis", redis.Endpoint, "--employees", "60", "--work-ms", "0", "--quiet");
+        (int exitCode, string output, string errors) = await RunSampleAsync(TimeSpan.FromSeconds(150), "--redis", redis.Address, "--employees", "60", "--work-ms", "0", "--quiet");
 
         AssertScenarioRanAndSilosStopped(exitCode, output, errors);
-        Assert.Contains($"Connected to orleans+redis://{redis.Endpoint}/", output, StringComparison.Ordinal);
+        Assert.Contains($"Connected to orleans+redis://{redis.Address}/", output, StringComparison.Ordinal);
     }
 
     private static void AssertScenarioRanAndSilosStopped(int exitCode, string output, string errors)

@@ -61,7 +61,10 @@ internal static class OrleansConnector
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         if (address.Redis is { } redis)
         {
-            builder.UseOrleansClient(client => client.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis)));
+            // A frozen silo's gateway stays in the list until the client re-reads it: every 5 s, not every minute.
+            builder.UseOrleansClient(client => client
+                .UseRedisClustering(o => o.ConfigurationOptions = RedisOptions(redis))
+                .UseRecommendedFailover());
         }
         else
         {

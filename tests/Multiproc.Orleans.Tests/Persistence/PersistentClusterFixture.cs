@@ -1,3 +1,4 @@
+using Multiproc.Orleans.SiloHost.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
@@ -26,7 +27,7 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
         _redis = await RedisServer.StartAsync(TestTimeout.Token(30));
         var builder = new TestClusterBuilder(initialSilosCount: 2);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = _redis.Endpoint }));
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = _redis.Address }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
