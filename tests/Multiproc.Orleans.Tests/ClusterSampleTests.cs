@@ -1,7 +1,7 @@
-using Multiproc.Orleans.SiloHost.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Multiproc.Orleans.SiloHost.Harness;
 
 namespace Multiproc.Orleans.Tests;
 

@@ -1,8 +1,8 @@
-using Multiproc.Orleans.SiloHost.Harness;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Runtime;
+using Multiproc.Orleans.SiloHost.Harness;
 using Multiproc.Tests.Fixtures;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using StackExchange.Redis;
 
