@@ -8,13 +8,13 @@ namespace Multiproc.Orleans.Tests.Waiting;
 
 /// <summary>
 /// A two-silo cluster with short timeouts, so the waiting built-ins' slices and leases show in a test:
-/// Orleans' response timeout is 5 s (a wait slice is a third of it), a session lease and a queue item lease 2 s.
+/// Orleans' response timeout is 8 s (a wait slice is a third of it), a session lease and a queue item lease 2 s.
 /// </summary>
 public sealed class WaitingClusterFixture : IAsyncLifetime
 {
     /// <summary>Orleans' response timeout on the silos and the test client.</summary>
-    /// <remarks>Short, but with room for a slice's reply on a loaded machine (3 s was seen to time out with every test class running).</remarks>
-    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+    /// <remarks>Short, but with room for a slice's reply on a loaded machine (3 s and 5 s were seen to time out with every test class running on a loaded machine).</remarks>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(8);
 
     /// <summary>The session lease and queue item lease of the silos.</summary>
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(2);
