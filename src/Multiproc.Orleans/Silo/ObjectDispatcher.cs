@@ -23,7 +23,6 @@ internal sealed class ObjectDispatcher
 {
     private readonly TypeRegistry _registry;
     private readonly Lazy<MessagePackSerializerOptions> _options;
-    private readonly SharedMemoryQuota _noSharedMemory = new(0);
     private readonly int _maxResultBytes;
 
     /// <param name="registry">The registered types.</param>
@@ -238,29 +237,6 @@ internal sealed class ObjectDispatcher
             return factory.DynamicInvoke() ?? throw new InvalidOperationException($"The factory of '{binding.TypeId}' returned null.");
         }
 
-        Exception? lastError = null;
-        foreach (ServerConstructor constructor in binding.Constructors)
-        {
-            if (constructor.Parameters.Count != count)
-            {
-                continue;
-            }
-
-            MessagePackReader attempt = reader;
-            object?[] arguments = new object?[count];
-            bool decoded = true;
-            for (int i = 0; i < count && decoded; i++)
-            {
-                decoded = ArgumentDecoder.TryRead(constructor.ArgumentReaders[i], constructor.Parameters[i], i, constructor.Signature, ref attempt, Options, out arguments[i], out lastError);
-            }
-
-            if (decoded)
-            {
-                return constructor.Construct(arguments, TimeProvider.System, _noSharedMemory);
-            }
-        }
-
-        throw lastError ?? new MissingMethodException(
-            $"'{binding.TypeId}' has no public constructor taking {count} argument(s); it has: {string.Join(", ", binding.Constructors.Select(c => c.Signature))}.");
+        return ConstructorChoice.Construct(binding, ref reader, count, Options);
     }
 }

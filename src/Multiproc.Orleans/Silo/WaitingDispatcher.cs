@@ -26,7 +26,6 @@ internal sealed class WaitingDispatcher
 
     private readonly TypeRegistry _registry = new(BuiltInTypeIds.Waiting);
     private readonly Lazy<MessagePackSerializerOptions> _options;
-    private readonly SharedMemoryQuota _noSharedMemory = new(0);
 
     private WaitingDispatcher(IServiceProvider services)
     {
@@ -52,29 +51,7 @@ internal sealed class WaitingDispatcher
             throw new ArgumentException($"'{typeId}' is not a waiting built-in.");
         }
 
-        Exception? lastError = null;
-        foreach (ServerConstructor constructor in binding.Constructors)
-        {
-            if (constructor.Parameters.Count != count)
-            {
-                continue;
-            }
-
-            MessagePackReader attempt = reader;
-            object?[] arguments = new object?[count];
-            bool decoded = true;
-            for (int i = 0; i < count && decoded; i++)
-            {
-                decoded = ArgumentDecoder.TryRead(constructor.ArgumentReaders[i], constructor.Parameters[i], i, constructor.Signature, ref attempt, Options, out arguments[i], out lastError);
-            }
-
-            if (decoded)
-            {
-                return new WaitingObject(binding, constructor.Construct(arguments, TimeProvider.System, _noSharedMemory));
-            }
-        }
-
-        throw lastError ?? new ArgumentException($"'{typeId}' has no constructor taking {count} argument(s).");
+        return new WaitingObject(binding, ConstructorChoice.Construct(binding, ref reader, count, Options));
     }
 
     /// <summary>Runs a Call message on <paramref name="target"/> for <paramref name="caller"/>.</summary>
