@@ -45,6 +45,11 @@ public sealed class MetricsTests : IDisposable
 
         Assert.Throws<InvalidOperationException>(() => employee.Fail("invalid"));
 
+        // A call's duration is recorded once its reply is written, which its caller may see first.
+        await TestTimeout.UntilAsync(
+            () => Task.FromResult(Durations().Any(r => r.Tag("rpc.method") == "Fail") && _recorded.Any(r => r.Instrument == "multiproc.server.errors")),
+            because: "the failed call was not timed");
+
         Recorded[] raises = [.. Durations().Where(r => r.Tag("rpc.service") == EmployeeTypeId && r.Tag("rpc.method") == "Raise")];
         Assert.Equal(5, raises.Length);
         Assert.All(raises, r =>
