@@ -40,7 +40,7 @@ internal sealed class NameGrain(ObjectStore store) : Grain, INameGrain
         if (store.Enabled && binding != _binding)
         {
             _stored.State = new NameRecord { ObjectId = binding.ObjectId, TypeId = binding.TypeId };
-            await store.WriteNameAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+            await StoreAsync(store.WriteNameAsync(this.GetGrainId(), _stored)).ConfigureAwait(true);
         }
 
         _binding = binding;
@@ -65,11 +65,26 @@ internal sealed class NameGrain(ObjectStore store) : Grain, INameGrain
         bool bound = _binding is not null;
         if (store.Enabled && bound)
         {
-            await store.ClearNameAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+            await StoreAsync(store.ClearNameAsync(this.GetGrainId(), _stored)).ConfigureAwait(true);
         }
 
         _binding = null;
         DeactivateOnIdle();
         return bound;
+    }
+
+    // A write that failed may still have reached storage (a timeout), leaving this activation's ETag stale and its
+    // record ahead of its binding: drop the activation, so the next one reads what storage holds.
+    private async Task StoreAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(true);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 }

@@ -26,6 +26,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     private HostedObject? _object;
     private StateWriter? _writer;
     private string? _absence;
+    private bool _reloading;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -98,7 +99,9 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
                 dispatcher.CheckRoundTrip(Id, created, image, call);
             }
         }
-        catch (InvalidOperationException ex)
+#pragma warning disable CA1031 // Whatever the image or the user's OnDeserialization throws refuses this create, and disposes its object.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
             await DisposeAsync(created).ConfigureAwait(true);
             DeactivateOnIdle();
@@ -138,6 +141,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         ArgumentNullException.ThrowIfNull(call);
         bool comesBack = CallChain.Contains(Id);
         CallChain.Enter(Id);
+        ThrowIfReloading();
         if (_object is null)
         {
             DeactivateOnIdle();
@@ -149,10 +153,21 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         TurnGate.Turn? turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
         try
         {
-            reply = await dispatcher.InvokeAsync(_object, call, _absence, cancellationToken).ConfigureAwait(true);
-            if (_writer is not null && _object is not null)
+            ThrowIfReloading();
+
+            // Locals: a failed write of another call may drop the fields while this call's user code awaits; its change
+            // must then fail too (the writer refuses every stage after a failure), never be acknowledged unstored.
+            if (_object is not { } target)
             {
-                stored = _writer.StageAsync(dispatcher.Capture(_object));
+                // Deleted while this call waited for its turn.
+                return await dispatcher.InvokeAsync(null, call, _absence, cancellationToken).ConfigureAwait(true);
+            }
+
+            StateWriter? writer = _writer;
+            reply = await dispatcher.InvokeAsync(target, call, _absence, cancellationToken).ConfigureAwait(true);
+            if (writer is not null)
+            {
+                stored = writer.StageAsync(dispatcher.Capture(target));
                 if (!store.Options.CoalesceWrites)
                 {
                     await StoredAsync(stored).ConfigureAwait(true);
@@ -205,7 +220,16 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         {
             // A tombstone: the id answers "deleted" and is never taken by another create.
             _stored.State = new ObjectRecord { TypeId = deleted.Binding.TypeId, Deleted = true };
-            await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+            try
+            {
+                await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
+            }
+            catch
+            {
+                // The record in memory is a tombstone that may not be stored: read back whatever storage holds.
+                DropForReload();
+                throw;
+            }
         }
 
         _object = null;
@@ -225,11 +249,26 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         catch
         {
             // Memory may now hold changes storage does not: forget them, so the next activation reads what is stored.
-            _object = null;
-            _writer = null;
-            _absence = $"The shared object {Id} could not be stored and is being reloaded; retry the call.";
-            DeactivateOnIdle();
+            DropForReload();
             throw;
+        }
+    }
+
+    /// <summary>Forgets what memory holds after a write that may have failed: the next activation reads storage.</summary>
+    private void DropForReload()
+    {
+        _object = null;
+        _writer = null;
+        _reloading = true;
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Fails a call that reaches an activation being dropped: thrown, so its caller gets <see cref="ManagerUnavailableException"/> and may retry.</summary>
+    private void ThrowIfReloading()
+    {
+        if (_reloading)
+        {
+            throw new InvalidOperationException($"The shared object {Id} could not be stored and is being reloaded from storage; retry the call.");
         }
     }
 

@@ -78,8 +78,12 @@ internal sealed class FieldImage
     }
 
     /// <summary>Builds an instance from an image <see cref="Capture"/> wrote.</summary>
+    /// <param name="image">The image.</param>
+    /// <param name="options">The silo's wire options (references become proxies).</param>
+    /// <param name="completeRestore">False for a copy that is only compared and dropped: the type's
+    /// <see cref="IDeserializationCallback"/>, which may start timers or open files, does not run.</param>
     /// <exception cref="MessagePackSerializationException">The image is malformed or a value does not fit its field.</exception>
-    public object Restore(byte[] image, MessagePackSerializerOptions options)
+    public object Restore(byte[] image, MessagePackSerializerOptions options, bool completeRestore = true)
     {
         object instance = RuntimeHelpers.GetUninitializedObject(_type);
         var reader = new MessagePackReader(image);
@@ -96,7 +100,11 @@ internal sealed class FieldImage
             field.SetValue(instance, MessagePackSerializer.Deserialize(field.FieldType, ref reader, options));
         }
 
-        (instance as IDeserializationCallback)?.OnDeserialization(null);
+        if (completeRestore)
+        {
+            (instance as IDeserializationCallback)?.OnDeserialization(null);
+        }
+
         return instance;
     }
 

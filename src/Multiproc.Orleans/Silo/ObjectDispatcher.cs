@@ -181,8 +181,9 @@ internal sealed class ObjectDispatcher
             return;
         }
 
-        HostedObject copy = Restore(objectId, new ObjectRecord { TypeId = created.Binding.TypeId, Image = image, CreateCall = createCall });
-        if (!Capture(copy).AsSpan().SequenceEqual(image))
+        // A copy only to compare: its OnDeserialization does not run (it could start what the real object owns).
+        object copy = FieldImage.For(created.Instance.GetType()).Restore(image, Options, completeRestore: false);
+        if (!Capture(new HostedObject(created.Binding, copy)).AsSpan().SequenceEqual(image))
         {
             throw new InvalidOperationException(
                 $"'{created.Binding.TypeId}' cannot be persisted: its state does not read back the same (a field whose value loses part of itself in MessagePack). Keep it in memory with Volatile<{created.Binding.Contract.Name}>() (docs/cluster.md, \"Persistence\").");

@@ -80,22 +80,23 @@ internal sealed class StateWriter(Func<byte[], Task> write, byte[]? lastWritten)
         }
     }
 
+    // Faults as the write does: a caller whose image was already staged waits on this task (the "same image" path).
     private async Task ChainAsync(byte[] image, TaskCompletionSource done)
     {
-        if (_failure is not null)
-        {
-            done.SetException(_failure);
-            return;
-        }
-
         try
         {
+            if (_failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(_failure);
+            }
+
             await WriteAsync(image).ConfigureAwait(true);
             done.SetResult();
         }
         catch (Exception ex)
         {
-            done.SetException(ex);
+            done.TrySetException(ex);
+            throw;
         }
     }
 }
