@@ -28,8 +28,12 @@ public sealed class ConnectOptions
         {
             ManagerOptions.RequirePositive(value, TimeSpan.FromHours(1));
             _connectTimeout = value;
+            ConnectTimeoutGiven = true;
         }
     }
+
+    /// <summary>Gets whether <see cref="ConnectTimeout"/> was set: a backend whose connect is slower than a socket's (an Orleans client's start) applies its own bound otherwise.</summary>
+    internal bool ConnectTimeoutGiven { get; private set; }
 
     /// <summary>Gets or sets how long a connection with calls in flight may go without hearing from the manager before those calls fail; default 10 seconds.</summary>
     /// <remarks>

@@ -27,7 +27,7 @@ namespace Multiproc.Orleans.Client;
 /// </remarks>
 internal sealed class OrleansCallChannel : ICallChannel
 {
-    // Orleans' default response timeout, for a grain factory whose options cannot be read (a silo's).
+    // Orleans' default response timeout, for a grain factory whose options cannot be read.
     private static readonly TimeSpan s_defaultResponseTimeout = TimeSpan.FromSeconds(30);
 
     // How long a closing channel waits for its objects to end its session (they end it by lease otherwise).
@@ -57,8 +57,14 @@ internal sealed class OrleansCallChannel : ICallChannel
         SerializerOptions = WireOptions.Create(new ClientReferenceCodec(this));
         _control = new OrleansControl(grains, this);
         _heartbeat = new SessionHeartbeat(grains, _session);
-        MaxWaitSlice = WaitSliceOf(grains);
+        ResponseTimeout = ResponseTimeoutOf(grains);
     }
+
+    /// <summary>Gets the client's or the silo's grain factory the channel calls through.</summary>
+    internal IGrainFactory Grains => _grains;
+
+    /// <summary>Gets Orleans' response timeout for this channel's calls (<c>MessagingOptions.ResponseTimeout</c>); a silo's channel is given its silo's.</summary>
+    public TimeSpan ResponseTimeout { get; init; }
 
     /// <inheritdoc/>
     public string Address { get; }
@@ -78,7 +84,7 @@ internal sealed class OrleansCallChannel : ICallChannel
 
     /// <inheritdoc/>
     /// <remarks>A third of Orleans' response timeout (<c>MessagingOptions.ResponseTimeout</c>, 30 s by default): a wait comes back well before its call would time out.</remarks>
-    public TimeSpan? MaxWaitSlice { get; }
+    public TimeSpan? MaxWaitSlice => ResponseTimeout / 3;
 
     /// <inheritdoc/>
     /// <exception cref="InvalidOperationException">Inside a silo: the call would re-enter an object up its own call chain, which cannot run it until this call returns.</exception>
@@ -239,13 +245,12 @@ internal sealed class OrleansCallChannel : ICallChannel
         return session;
     }
 
-    private static TimeSpan WaitSliceOf(IGrainFactory grains)
+    private static TimeSpan ResponseTimeoutOf(IGrainFactory grains)
     {
         IServiceProvider? services = (grains as IClusterClient)?.ServiceProvider;
-        TimeSpan response = services?.GetService<IOptions<ClientMessagingOptions>>()?.Value.ResponseTimeout
+        return services?.GetService<IOptions<ClientMessagingOptions>>()?.Value.ResponseTimeout
             ?? services?.GetService<IOptions<SiloMessagingOptions>>()?.Value.ResponseTimeout
             ?? s_defaultResponseTimeout;
-        return response / 3;
     }
 
     private static InvalidOperationException ReentryRefused(long objectId, string member, string why)

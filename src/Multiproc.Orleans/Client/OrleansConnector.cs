@@ -37,7 +37,7 @@ internal static class OrleansConnector
 
         // Starting an Orleans client (and fetching the cluster's manifest) takes seconds in a fresh process on a busy
         // machine: a worker reconnecting with the default settings gets a longer bound than a manager's socket needs.
-        TimeSpan connectTimeout = settings == ConnectSettings.Default ? DefaultConnectTimeout : settings.ConnectTimeout;
+        TimeSpan connectTimeout = ConnectTimeoutOf(settings);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(connectTimeout);
         IHost? host = null;
@@ -55,6 +55,9 @@ internal static class OrleansConnector
         IClusterClient clusterClient = host.Services.GetRequiredService<IClusterClient>();
         return new OrleansCallChannel(clusterClient, parsed.ToString(), ClusterIdentity.Of(parsed.ServiceId, parsed.ClusterId), insideGrains: false, new ClientHostLease(host));
     }
+
+    /// <summary>The bound of a connect: the caller's <see cref="ConnectOptions.ConnectTimeout"/> when set, else <see cref="DefaultConnectTimeout"/>.</summary>
+    internal static TimeSpan ConnectTimeoutOf(ConnectSettings settings) => settings.ConnectTimeoutGiven ? settings.ConnectTimeout : DefaultConnectTimeout;
 
     private static async Task<IHost> StartClientAsync(OrleansAddress address, CancellationToken cancellationToken)
     {
@@ -115,7 +118,11 @@ internal static class OrleansConnector
     {
         ClusterOptions cluster = services.GetRequiredService<IOptions<ClusterOptions>>().Value;
         return new OrleansCallChannel(services.GetRequiredService<IGrainFactory>(), new OrleansAddress([], null, cluster.ClusterId, cluster.ServiceId).ToString(),
-            ClusterIdentity.Of(cluster.ServiceId, cluster.ClusterId), insideGrains: true, owned: null);
+            ClusterIdentity.Of(cluster.ServiceId, cluster.ClusterId), insideGrains: true, owned: null)
+        {
+            // A silo's grain factory does not expose its options: the waits its objects make are sliced by the silo's own timeout.
+            ResponseTimeout = services.GetRequiredService<IOptions<SiloMessagingOptions>>().Value.ResponseTimeout,
+        };
     }
 
     private static async Task<IPEndPoint[]> ResolveAsync(OrleansAddress address, CancellationToken cancellationToken)
