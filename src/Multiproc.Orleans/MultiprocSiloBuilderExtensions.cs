@@ -37,7 +37,8 @@ public static class MultiprocSiloBuilderExtensions
     /// </remarks>
     /// <exception cref="ArgumentException">A registration is invalid (as <see cref="ManagerOptions.Register{TInterface, TImplementation}(string?)"/> says),
     /// uses a factory, its type is marked <see cref="AllowConcurrentCallsAttribute"/> (a cluster serves neither), or a type that is
-    /// not volatile has a field whose state would not survive being written and read back (the message names the field and why).</exception>
+    /// not volatile has a field whose state would not survive being written and read back (the message names the field and why), or a waiting
+    /// built-in is given an idle timeout.</exception>
     public static ISiloBuilder UseMultiproc(this ISiloBuilder builder, Action<ManagerOptions> configure, Action<MultiprocSiloOptions> cluster)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -48,6 +49,11 @@ public static class MultiprocSiloBuilderExtensions
         var siloOptions = new MultiprocSiloOptions();
         cluster(siloOptions);
         HashSet<Type> contracts = [.. options.Registrations.Select(r => r.Contract)];
+        if (siloOptions.IdleTimeoutTypeIds.FirstOrDefault(BuiltInTypeIds.IsWaiting) is { } waiting)
+        {
+            throw new ArgumentException($"'{waiting}' is a waiting built-in: its holders wait between calls, so it takes no idle timeout; delete it with OrleansManager.DeleteAsync.", nameof(cluster));
+        }
+
         foreach (Registration registration in options.Registrations)
         {
             ClusterRegistrationCheck.Check(registration);

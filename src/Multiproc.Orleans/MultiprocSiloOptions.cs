@@ -17,6 +17,8 @@ public sealed class MultiprocSiloOptions
 
     private readonly HashSet<Type> _volatileContracts = [];
     private readonly HashSet<string> _volatileTypeIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, TimeSpan> _idleContracts = [];
+    private readonly Dictionary<string, TimeSpan> _idleTypeIds = new(StringComparer.Ordinal);
     private string _storageName = DefaultStorageName;
     private int _maxResultBytes = 64 * 1024 * 1024;
 
@@ -90,7 +92,62 @@ public sealed class MultiprocSiloOptions
         return this;
     }
 
+    /// <summary>
+    /// Deletes an object of <typeparamref name="TInterface"/> once no call has reached it for <paramref name="timeout"/>:
+    /// the cluster's stand-in for a manager's reference counts, for objects nobody deletes.
+    /// </summary>
+    /// <typeparam name="TInterface">The registered interface.</typeparam>
+    /// <param name="timeout">How long an object may go without a call; at least one second.</param>
+    /// <returns>These options.</returns>
+    /// <remarks>
+    /// <para>An expired object is deleted as by <see cref="OrleansManager.DeleteAsync"/>: a tombstone is stored, and its
+    /// proxies, names included, get <see cref="KeyNotFoundException"/> saying it expired. Only calls count: holding a
+    /// proxy, a published name or a reference stored in another object keeps nothing alive. A call running longer than
+    /// the timeout is never cut short: the clock starts when the last call ends.</para>
+    /// <para>The check runs every quarter of the timeout, so an object goes between 1 and 1.25 timeouts after its last
+    /// call. A persisted object of a dead silo counts from its restore, which its first call makes: one that nobody
+    /// calls again stays in storage until deleted.</para>
+    /// <para>Not for the waiting built-ins (queue, lock, semaphore, event, condition, barrier), whose holders wait
+    /// between calls; <c>UseMultiproc</c> refuses that.</para>
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is under one second.</exception>
+    public MultiprocSiloOptions IdleTimeout<TInterface>(TimeSpan timeout)
+        where TInterface : class
+    {
+        _idleContracts[typeof(TInterface)] = RequireIdleTimeout(timeout);
+        return this;
+    }
+
+    /// <summary>Deletes an object of the type registered as <paramref name="typeId"/> (a list's, dictionary's, value's or namespace's too) once no call has reached it for <paramref name="timeout"/>.</summary>
+    /// <param name="typeId">A registered type id.</param>
+    /// <param name="timeout">How long an object may go without a call; at least one second.</param>
+    /// <returns>These options.</returns>
+    /// <remarks>As <see cref="IdleTimeout{TInterface}(TimeSpan)"/>.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="typeId"/> is null or empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is under one second.</exception>
+    public MultiprocSiloOptions IdleTimeout(string typeId, TimeSpan timeout)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeId);
+        _idleTypeIds[typeId] = RequireIdleTimeout(timeout);
+        return this;
+    }
+
+    /// <summary>Gets the type ids given an idle timeout by id (checked against the waiting built-ins at <c>UseMultiproc</c>).</summary>
+    internal IEnumerable<string> IdleTimeoutTypeIds => _idleTypeIds.Keys;
+
+    /// <summary>Returns the idle timeout of objects of <paramref name="registration"/>, or null when they live until deleted.</summary>
+    internal TimeSpan? IdleTimeoutOf(Registration registration)
+        => _idleTypeIds.TryGetValue(registration.TypeId, out TimeSpan byId) ? byId
+            : _idleContracts.TryGetValue(registration.Contract, out TimeSpan byContract) ? byContract
+            : null;
+
     /// <summary>Returns whether objects of <paramref name="registration"/> are kept in memory only.</summary>
     internal bool IsVolatile(Registration registration)
         => _volatileTypeIds.Contains(registration.TypeId) || _volatileContracts.Contains(registration.Contract);
+
+    private static TimeSpan RequireIdleTimeout(TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.FromSeconds(1));
+        return timeout;
+    }
 }

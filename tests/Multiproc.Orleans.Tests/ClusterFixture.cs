@@ -5,7 +5,7 @@ namespace Multiproc.Orleans.Tests;
 
 /// <summary>
 /// One in-process Orleans cluster of two silos, shared by the tests of a class, with Multiproc's test types registered
-/// and, unless made with <c>persistObjects: false</c>, a memory grain storage under Multiproc's storage name, so the
+/// (<see cref="IScratchpad"/> with an idle timeout) and, unless made with <c>persistObjects: false</c>, a memory grain storage under Multiproc's storage name, so the
 /// silos persist their objects.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
@@ -32,6 +32,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
     }
+
+    /// <summary>The idle timeout of <see cref="IScratchpad"/> objects on this cluster.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
 
     public TestCluster Cluster { get; }
 
@@ -68,6 +71,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
             .AddMemoryGrainStorageAsDefault()
-            .UseMultiproc(options => ContractTypes.Register(options));
+            .UseMultiproc(
+                options => ContractTypes.Register(options).Register<IScratchpad, Scratchpad>(),
+                cluster => cluster.IdleTimeout<IScratchpad>(IdleTimeout));
     }
 }

@@ -27,6 +27,8 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     private StateWriter? _writer;
     private string? _absence;
     private bool _reloading;
+    private IdleExpiry? _idle;
+    private IGrainTimer? _idleTimer;
 
     private long Id => this.GetPrimaryKeyLong();
 
@@ -49,7 +51,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         ObjectRecord record = Record;
         if (record.Deleted)
         {
-            _absence = $"No shared object with id {Id}: it was deleted.";
+            _absence = record.Expired ? ExpiredAbsence(null) : $"No shared object with id {Id}: it was deleted.";
         }
         else if (record.Volatile)
         {
@@ -61,6 +63,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             {
                 _object = dispatcher.Restore(Id, record);
                 _writer = new StateWriter(WriteImageAsync, record.Image);
+                StartIdleExpiry(_object);
             }
             catch (InvalidOperationException ex)
             {
@@ -132,6 +135,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
         _object = created;
         _writer = durable ? new StateWriter(WriteImageAsync, image) : null;
+        StartIdleExpiry(created);
         return reply;
     }
 
@@ -150,9 +154,12 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
         byte[] reply;
         Task stored = Task.CompletedTask;
-        TurnGate.Turn? turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
+        IdleExpiry? idle = _idle;
+        idle?.CallStarted();
+        TurnGate.Turn? turn = null;
         try
         {
+            turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
             ThrowIfReloading();
 
             // Locals: a failed write of another call may drop the fields while this call's user code awaits; its change
@@ -177,6 +184,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         finally
         {
             turn?.Dispose();
+            idle?.CallEnded();
         }
 
         await StoredAsync(stored).ConfigureAwait(true);
@@ -203,6 +211,31 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         }
 
         using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
+        return await DeleteInTurnAsync($"No shared object with id {Id}: it was deleted.", expired: false).ConfigureAwait(true);
+    }
+
+    /// <summary>Deletes the object after its idle timeout passed with no call (the grain's timer; <see cref="IdleExpiry"/>).</summary>
+    private async Task ExpireIfIdleAsync()
+    {
+        if (_idle is not { IsIdle: true } idle)
+        {
+            return;
+        }
+
+        using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
+        // A call that arrived meanwhile is counted from its arrival, so it keeps the object.
+        if (ReferenceEquals(_idle, idle) && idle.IsIdle)
+        {
+            await DeleteInTurnAsync(ExpiredAbsence(idle.Timeout), expired: true).ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>Deletes the object, holding the gate: stores a tombstone, then disposes the instance.</summary>
+    /// <param name="absence">What later calls on the id are told.</param>
+    /// <param name="expired">Whether the object goes by its idle timeout (the tombstone says so to later activations).</param>
+    /// <returns>False when there was no object.</returns>
+    private async Task<bool> DeleteInTurnAsync(string absence, bool expired)
+    {
         HostedObject? deleted = _object;
         if (deleted is null)
         {
@@ -219,7 +252,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         if (store.Enabled)
         {
             // A tombstone: the id answers "deleted" and is never taken by another create.
-            _stored.State = new ObjectRecord { TypeId = deleted.Binding.TypeId, Deleted = true };
+            _stored.State = new ObjectRecord { TypeId = deleted.Binding.TypeId, Deleted = true, Expired = expired };
             try
             {
                 await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
@@ -234,7 +267,8 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
         _object = null;
         _writer = null;
-        _absence = $"No shared object with id {Id}: it was deleted.";
+        _absence = absence;
+        StopIdleExpiry();
         DeactivateOnIdle();
         await DisposeAsync(deleted).ConfigureAwait(true);
         return true;
@@ -254,9 +288,33 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         }
     }
 
+    private string ExpiredAbsence(TimeSpan? timeout)
+        => $"No shared object with id {Id}: it was deleted after going {(timeout is { } t ? $"{t.TotalSeconds:0.###} s " : string.Empty)}without a call (the idle timeout of its type).";
+
+    /// <summary>Starts the idle check of an object whose type has an idle timeout.</summary>
+    private void StartIdleExpiry(HostedObject hosted)
+    {
+        if (store.Options.IdleTimeoutOf(hosted.Binding.Registration) is not { } timeout)
+        {
+            return;
+        }
+
+        _idle = new IdleExpiry(timeout, TimeProvider.System);
+        // Interleaved: the check waits for the gate like a call, so it never runs beside user code.
+        _idleTimer = this.RegisterGrainTimer(static grain => grain.ExpireIfIdleAsync(), this, new GrainTimerCreationOptions(_idle.CheckPeriod, _idle.CheckPeriod) { Interleave = true });
+    }
+
+    private void StopIdleExpiry()
+    {
+        _idleTimer?.Dispose();
+        _idleTimer = null;
+        _idle = null;
+    }
+
     /// <summary>Forgets what memory holds after a write that may have failed: the next activation reads storage.</summary>
     private void DropForReload()
     {
+        StopIdleExpiry();
         _object = null;
         _writer = null;
         _reloading = true;

@@ -31,4 +31,9 @@ internal sealed class ObjectRecord
     /// <summary>Gets or sets whether the object was deleted (a tombstone).</summary>
     [Id(4)]
     public bool Deleted { get; set; }
+
+    /// <summary>Gets or sets whether a deleted object went by its type's idle timeout (<see cref="MultiprocSiloOptions.IdleTimeout{TInterface}(TimeSpan)"/>), not by a delete.</summary>
+    /// <remarks>Id 9, apart from the others: a gap left for fields of the record's own kinds.</remarks>
+    [Id(9)]
+    public bool Expired { get; set; }
 }
