@@ -59,7 +59,8 @@ internal sealed class FieldImage
 
     /// <summary>Writes <paramref name="instance"/>'s fields.</summary>
     /// <remarks>No reflection per call: each field has a compiled getter and its formatter (<see cref="FieldSlot{T}"/>).</remarks>
-    /// <exception cref="InvalidOperationException">A field's value has no image (for example an object that is not a proxy, held in an interface-typed field).</exception>
+    /// <exception cref="InvalidOperationException">A field's value has no image (for example an object that is not a proxy, held in an
+    /// interface-typed field, or a collection with a comparer of its own: <see cref="ImageResolver"/>).</exception>
     public byte[] Capture(object instance, MessagePackSerializerOptions options)
     {
         ArrayBufferWriter<byte> buffer = s_buffer ?? new ArrayBufferWriter<byte>();
