@@ -75,7 +75,7 @@ internal sealed class ComparerGuardFormatter<T>(IMessagePackFormatter<T> inner) 
             }
             else
             {
-                _defaultTypes = [.. new[] { DefaultOf(typeof(EqualityComparer<>), item), Untrusted(item), item == typeof(string) ? StringComparer.Ordinal : null }
+                _defaultTypes = [.. new[] { DefaultOf(typeof(EqualityComparer<>), item), UntrustedHashing.ComparerFor(item), item == typeof(string) ? StringComparer.Ordinal : null }
                     .OfType<object>().Select(c => c.GetType())];
             }
         }
@@ -86,21 +86,6 @@ internal sealed class ComparerGuardFormatter<T>(IMessagePackFormatter<T> inner) 
 
         // By type: these comparers hold no settings of their own.
         public bool IsDefault(object comparer) => Array.IndexOf(_defaultTypes, comparer.GetType()) >= 0;
-
-        // What MessagePack gives a collection it reads from untrusted data; none for a key type it has no such comparer for
-        // (it then refuses to read the collection at all, which the create-time round trip reports).
-        private static object? Untrusted(Type item)
-        {
-            try
-            {
-                return typeof(MessagePackSecurity).GetMethod(nameof(MessagePackSecurity.GetEqualityComparer), 1, Type.EmptyTypes)!
-                    .MakeGenericMethod(item).Invoke(MessagePackSecurity.UntrustedData, null);
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException is TypeAccessException)
-            {
-                return null;
-            }
-        }
 
         private static object DefaultOf(Type comparer, Type item)
             => comparer.MakeGenericType(item).GetProperty("Default", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;

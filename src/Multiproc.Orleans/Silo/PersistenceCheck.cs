@@ -36,6 +36,14 @@ internal static class PersistenceCheck
         typeof(Manager), typeof(SharedObject), typeof(IDisposable), typeof(IAsyncDisposable), typeof(IEnumerator),
     ];
 
+    // Collections MessagePack reads back with its collision-resistant comparer (MessagePackSecurity.UntrustedData).
+    private static readonly HashSet<Type> s_hashed =
+    [
+        typeof(Dictionary<,>), typeof(HashSet<>), typeof(IDictionary<,>), typeof(IReadOnlyDictionary<,>), typeof(ISet<>), typeof(IReadOnlySet<>),
+        typeof(System.Collections.ObjectModel.ReadOnlyDictionary<,>), typeof(System.Collections.Immutable.ImmutableDictionary<,>),
+        typeof(System.Collections.Immutable.ImmutableHashSet<>),
+    ];
+
     /// <summary>Throws when objects of <paramref name="registration"/> cannot be persisted.</summary>
     /// <param name="registration">A registered user type (not a built-in: those have their own image).</param>
     /// <param name="contracts">Every registered interface: a field of one holds a reference, which persists.</param>
@@ -97,6 +105,12 @@ internal static class PersistenceCheck
         {
             if (type.IsGenericType && IsCollectionOrTuple(type))
             {
+                if (s_hashed.Contains(type.GetGenericTypeDefinition()) && type.GetGenericArguments()[0] is var key && UntrustedHashing.ComparerFor(key) is null)
+                {
+                    return $"is a {Describe(type)}, keyed by {Describe(key)}: MessagePack reads a hashed collection back only with keys it can hash safely "
+                        + "(strings, integers, enums, Guid, DateTime, ...), so it could never be restored. Key it by one of those, or use a SortedDictionary or a list of pairs";
+                }
+
                 return type.GetGenericArguments().Select(a => WhyNot(a, contracts, seen)).FirstOrDefault(w => w is not null);
             }
 

@@ -62,6 +62,15 @@ public sealed class SiloConfigurationRefusalTests
     }
 
     [Fact]
+    public void TypeWithADictionaryKeyedByDecimal_IsRefused_NamingTheFieldAndTheKeyType()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, PriceJournal>()));
+
+        Assert.Contains("_byPrice", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("keyed by Decimal", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TypeHoldingNestedObjectsSetBackByInitSetterOrConstructor_IsAccepted()
         => Configure(o => o.Register<IJournal, SettableJournal>());
 
@@ -209,6 +218,13 @@ public sealed class SiloConfigurationRefusalTests
         private readonly List<Shape> _shapes = [];
 
         public void Write(string line) => _shapes.Add(new Circle { Id = line.Length });
+    }
+
+    public sealed class PriceJournal : IJournal
+    {
+        private readonly Dictionary<decimal, string> _byPrice = [];
+
+        public void Write(string line) => _byPrice[line.Length] = line;
     }
 
     public sealed class Mark
