@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using MessagePack;
 using MessagePack.Formatters;
 using Multiproc.Orleans.Silo;
@@ -43,6 +44,10 @@ public sealed class FieldImageTests
             Sorted = new SortedDictionary<string, int> { ["b"] = 2 },
             Nested = [[3]],
             Concurrent = new ConcurrentDictionary<int, string> { [4] = "four" },
+            SortedSet = ["s"],
+            Immutable = ImmutableDictionary<string, int>.Empty.Add("i", 5),
+            ImmutableSet = [6],
+            ImmutableSorted = ImmutableSortedDictionary<string, int>.Empty.Add("j", 7),
         };
         FieldImage image = FieldImage.For(typeof(Holder));
 
@@ -56,6 +61,10 @@ public sealed class FieldImageTests
         Assert.Contains("x", back.Set);
         Assert.Equal(2, back.Sorted["b"]);
         Assert.Equal("four", back.Concurrent[4]);
+        Assert.Contains("s", back.SortedSet);
+        Assert.Equal(5, back.Immutable["i"]);
+        Assert.Contains(6, back.ImmutableSet);
+        Assert.Equal(7, back.ImmutableSorted["j"]);
     }
 
     [Fact]
@@ -85,6 +94,14 @@ public sealed class FieldImageTests
         public List<HashSet<int>> Nested { get; set; } = [];
 
         public ConcurrentDictionary<int, string> Concurrent { get; set; } = [];
+
+        public SortedSet<string> SortedSet { get; set; } = [];
+
+        public ImmutableDictionary<string, int> Immutable { get; set; } = ImmutableDictionary<string, int>.Empty;
+
+        public ImmutableHashSet<int> ImmutableSet { get; set; } = [];
+
+        public ImmutableSortedDictionary<string, int> ImmutableSorted { get; set; } = ImmutableSortedDictionary<string, int>.Empty;
     }
 
     public sealed class ModuloComparer : IEqualityComparer<int>
