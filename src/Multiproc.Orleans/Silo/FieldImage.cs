@@ -22,17 +22,21 @@ internal sealed class FieldImage
 {
     private static readonly ConcurrentDictionary<Type, FieldImage> s_images = new();
 
+    // Images of objects that grew past this are not kept for the next capture on the thread.
+    private const int KeepLimit = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? s_buffer;
+
     private readonly Type _type;
-    private readonly FieldInfo[] _fields;
-    private readonly string[] _names;
-    private readonly Dictionary<string, FieldInfo> _byName;
+    private readonly FieldSlot[] _slots;
+    private readonly Dictionary<string, FieldSlot> _byName;
 
     private FieldImage(Type type)
     {
         _type = type;
-        _fields = [.. Fields(type)];
-        _names = [.. _fields.Select(f => NameOf(type, f))];
-        _byName = _fields.Zip(_names).ToDictionary(p => p.Second, p => p.First, StringComparer.Ordinal);
+        _slots = [.. Fields(type).Select(f => FieldSlot.Create(f, NameOf(type, f)))];
+        _byName = _slots.ToDictionary(s => s.Name, StringComparer.Ordinal);
     }
 
     /// <summary>Gets the image of <paramref name="type"/>'s objects.</summary>
@@ -54,27 +58,37 @@ internal sealed class FieldImage
     }
 
     /// <summary>Writes <paramref name="instance"/>'s fields.</summary>
-    /// <exception cref="InvalidOperationException">A field's value has no image (for example an object that is not a proxy, held in an interface-typed field).</exception>
+    /// <remarks>No reflection per call: each field has a compiled getter and its formatter (<see cref="FieldSlot{T}"/>).</remarks>
+    /// <exception cref="InvalidOperationException">A field's value has no image (for example an object that is not a proxy, held in an
+    /// interface-typed field, or a collection with a comparer of its own: <see cref="ImageResolver"/>).</exception>
     public byte[] Capture(object instance, MessagePackSerializerOptions options)
     {
-        var buffer = new ArrayBufferWriter<byte>();
+        ArrayBufferWriter<byte> buffer = s_buffer ?? new ArrayBufferWriter<byte>();
+        s_buffer = null;
+        buffer.ResetWrittenCount();
         var writer = new MessagePackWriter(buffer);
-        writer.WriteMapHeader(_fields.Length);
-        for (int i = 0; i < _fields.Length; i++)
+        writer.WriteMapHeader(_slots.Length);
+        foreach (FieldSlot slot in _slots)
         {
-            writer.Write(_names[i]);
+            writer.WriteRaw(slot.EncodedName);
             try
             {
-                MessagePackSerializer.Serialize(_fields[i].FieldType, ref writer, _fields[i].GetValue(instance), options);
+                slot.Write(ref writer, instance, options);
             }
-            catch (MessagePackSerializationException ex)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                throw new InvalidOperationException($"The field {_names[i]} of {_type.Name} could not be written to its image: {ex.InnerException?.Message ?? ex.Message}", ex);
+                throw new InvalidOperationException($"The field {slot.Name} of {_type.Name} could not be written to its image: {ex.Message}", ex);
             }
         }
 
         writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        byte[] image = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= KeepLimit)
+        {
+            s_buffer = buffer;
+        }
+
+        return image;
     }
 
     /// <summary>Builds an instance from an image <see cref="Capture"/> wrote.</summary>
@@ -91,13 +105,20 @@ internal sealed class FieldImage
         for (int i = 0; i < count; i++)
         {
             string name = reader.ReadString() ?? string.Empty;
-            if (!_byName.TryGetValue(name, out FieldInfo? field))
+            if (!_byName.TryGetValue(name, out FieldSlot? slot))
             {
                 reader.Skip();
                 continue;
             }
 
-            field.SetValue(instance, MessagePackSerializer.Deserialize(field.FieldType, ref reader, options));
+            try
+            {
+                slot.Read(ref reader, instance, options);
+            }
+            catch (Exception ex) when (ex is not (MessagePackSerializationException or OutOfMemoryException))
+            {
+                throw new MessagePackSerializationException($"The field {slot.Name} of {_type.Name} could not be read from its image: {ex.Message}", ex);
+            }
         }
 
         if (completeRestore)

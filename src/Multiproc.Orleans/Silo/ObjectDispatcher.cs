@@ -23,6 +23,7 @@ internal sealed class ObjectDispatcher
 {
     private readonly TypeRegistry _registry;
     private readonly Lazy<MessagePackSerializerOptions> _options;
+    private readonly Lazy<MessagePackSerializerOptions> _imageOptions;
     private readonly int _maxResultBytes;
 
     /// <param name="registry">The registered types.</param>
@@ -33,9 +34,12 @@ internal sealed class ObjectDispatcher
         _registry = registry;
         _maxResultBytes = maxResultBytes;
         _options = new Lazy<MessagePackSerializerOptions>(() => WireOptions.Create(new SiloReferenceCodec(channel())));
+        _imageOptions = new Lazy<MessagePackSerializerOptions>(() => ImageResolver.Options(Options));
     }
 
     private MessagePackSerializerOptions Options => _options.Value;
+
+    private MessagePackSerializerOptions ImageOptions => _imageOptions.Value;
 
     /// <summary>Creates an object from a <c>create</c> Call message and returns it with its reply (a reference to <paramref name="objectId"/>).</summary>
     /// <returns>The object, or null with an Error payload when it could not be created.</returns>
@@ -142,7 +146,7 @@ internal sealed class ObjectDispatcher
     public byte[] Capture(HostedObject target)
         => BuiltInImage.Handles(target.Instance)
             ? BuiltInImage.Capture(target.Instance)
-            : FieldImage.For(target.Instance.GetType()).Capture(target.Instance, Options);
+            : FieldImage.For(target.Instance.GetType()).Capture(target.Instance, ImageOptions);
 
     /// <summary>Rebuilds a persisted object from its record.</summary>
     /// <exception cref="InvalidOperationException">The type is not registered on this silo, or the image does not fit it.</exception>
@@ -159,7 +163,7 @@ internal sealed class ObjectDispatcher
             if (!BuiltInTypeIds.IsBuiltIn(record.TypeId))
             {
                 Type type = binding.Registration.Implementation ?? throw new InvalidOperationException($"'{record.TypeId}' is registered with a factory.");
-                return new HostedObject(binding, FieldImage.For(type).Restore(image, Options));
+                return new HostedObject(binding, FieldImage.For(type).Restore(image, ImageOptions));
             }
 
             HostedObject created = Construct(record.CreateCall);
@@ -182,7 +186,7 @@ internal sealed class ObjectDispatcher
         }
 
         // A copy only to compare: its OnDeserialization does not run (it could start what the real object owns).
-        object copy = FieldImage.For(created.Instance.GetType()).Restore(image, Options, completeRestore: false);
+        object copy = FieldImage.For(created.Instance.GetType()).Restore(image, ImageOptions, completeRestore: false);
         if (!Capture(new HostedObject(created.Binding, copy)).AsSpan().SequenceEqual(image))
         {
             throw new InvalidOperationException(

@@ -29,6 +29,52 @@ public sealed class SiloConfigurationRefusalTests
     }
 
     [Fact]
+    public void TypeHoldingANestedObjectWithAPrivateSetter_IsRefused_NamingTheFieldAndTheProperty()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, TallyJournal>()));
+
+        Assert.Contains("TallyJournal", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("_tally", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("property Lines", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be set back", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeHoldingANestedObjectWithAGetOnlyPropertyNoConstructorSets_IsRefused_NamingTheProperty()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, StampJournal>()));
+
+        Assert.Contains("_stamp", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("property Ticks", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeWithAFieldOfAClassThatIsNotSealed_IsRefused_NamingTheFieldAndTheClass()
+    {
+        ArgumentException direct = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, ShapeJournal>()));
+        ArgumentException inAList = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, ShapesJournal>()));
+
+        Assert.Contains("ShapeJournal", direct.Message, StringComparison.Ordinal);
+        Assert.Contains("_shape", direct.Message, StringComparison.Ordinal);
+        Assert.Contains("class Shape, which is not sealed", direct.Message, StringComparison.Ordinal);
+        Assert.Contains("_shapes", inAList.Message, StringComparison.Ordinal);
+        Assert.Contains("class Shape, which is not sealed", inAList.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeWithADictionaryKeyedByDecimal_IsRefused_NamingTheFieldAndTheKeyType()
+    {
+        ArgumentException thrown = Assert.Throws<ArgumentException>(() => Configure(o => o.Register<IJournal, PriceJournal>()));
+
+        Assert.Contains("_byPrice", thrown.Message, StringComparison.Ordinal);
+        Assert.Contains("keyed by Decimal", thrown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypeHoldingNestedObjectsSetBackByInitSetterOrConstructor_IsAccepted()
+        => Configure(o => o.Register<IJournal, SettableJournal>());
+
+    [Fact]
     public void UnpersistableType_IsAccepted_WhenVolatile_OrWithTheFieldNonSerialized()
     {
         Configure(o => o.Register<IJournal, StreamJournal>(), c => c.Volatile<IJournal>());
@@ -113,5 +159,102 @@ public sealed class SiloConfigurationRefusalTests
         private readonly Ledger _ledger = new();
 
         public void Write(string line) => _ledger.Add(line);
+    }
+
+    public sealed class Tally
+    {
+        public int Lines { get; private set; }
+
+        public void Add() => Lines++;
+    }
+
+    public sealed class TallyJournal : IJournal
+    {
+        private readonly Tally _tally = new();
+
+        public void Write(string line) => _tally.Add();
+    }
+
+    public sealed class Stamp
+    {
+        public Stamp()
+        {
+        }
+
+        public Stamp(long ticks, int offset)
+        {
+            Ticks = ticks + offset;
+        }
+
+        public long Ticks { get; }
+    }
+
+    public sealed class StampJournal : IJournal
+    {
+        private Stamp _stamp = new();
+
+        public void Write(string line) => _stamp = new Stamp(DateTime.UtcNow.Ticks, line.Length);
+    }
+
+    public class Shape
+    {
+        public int Id { get; set; }
+    }
+
+    public sealed class Circle : Shape
+    {
+        public int Radius { get; set; }
+    }
+
+    public sealed class ShapeJournal : IJournal
+    {
+        private Shape _shape = new();
+
+        public void Write(string line) => _shape = new Circle { Id = line.Length, Radius = 1 };
+    }
+
+    public sealed class ShapesJournal : IJournal
+    {
+        private readonly List<Shape> _shapes = [];
+
+        public void Write(string line) => _shapes.Add(new Circle { Id = line.Length });
+    }
+
+    public sealed class PriceJournal : IJournal
+    {
+        private readonly Dictionary<decimal, string> _byPrice = [];
+
+        public void Write(string line) => _byPrice[line.Length] = line;
+    }
+
+    public sealed class Mark
+    {
+        public Mark(string text)
+        {
+            Text = text;
+        }
+
+        public string Text { get; }
+    }
+
+    public sealed class Counted
+    {
+        public int Count { get; init; }
+    }
+
+    public readonly record struct Span(int Start, int Length);
+
+    public sealed class SettableJournal : IJournal
+    {
+        private Mark _last = new(string.Empty);
+        private Counted _counted = new();
+        private Span _span;
+
+        public void Write(string line)
+        {
+            _last = new Mark(line);
+            _counted = new Counted { Count = _counted.Count + 1 };
+            _span = new Span(_span.Start + _span.Length, line.Length);
+        }
     }
 }
