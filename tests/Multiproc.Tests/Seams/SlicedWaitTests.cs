@@ -63,7 +63,7 @@ public sealed class SlicedWaitTests
         Assert.Equal(3, attempts);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact]
     public void UnavailableAttempt_WithoutARepeat_OrFailingForLongerThanTheFailoverWindow_Throws()
     {
         var clock = new FakeTimeProvider();
