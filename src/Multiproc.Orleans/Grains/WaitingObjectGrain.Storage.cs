@@ -52,7 +52,17 @@ internal sealed partial class WaitingObjectGrain
         }
         else
         {
-            Restore(record);
+            try
+            {
+                Restore(record);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or MessagePack.MessagePackSerializationException)
+            {
+                // Answered to every call, rather than failing the activation (which callers would see as unavailable, forever).
+                _object = null;
+                _conditionHost = 0;
+                _absence = $"The shared object {id} ('{record.TypeId}') could not be restored from storage: {ex.Message}";
+            }
         }
     }
 
