@@ -6,6 +6,7 @@ using Multiproc.Protocol.BuiltIns;
 using Multiproc.Serialization;
 using Multiproc.Server;
 using Multiproc.Server.BuiltIns;
+using Multiproc.Server.Dispatch;
 using Orleans.Concurrency;
 
 namespace Multiproc.Orleans.Grains;
@@ -20,13 +21,15 @@ namespace Multiproc.Orleans.Grains;
 /// a session's end cancels its waits and gives back its lock, permits and barrier place.</para>
 /// <para>A condition created over a shared lock lives in the lock's grain: its own grain forwards
 /// every call there, so release, wait and reacquire are one grain-local step on one lock.</para>
-/// <para>State is in memory (the object lives until deleted or its silo dies; see docs/cluster-notes-waits.md
-/// for how it would be persisted). Never collected when idle, since that would lose it.</para>
+/// <para><b>Persistence</b> (WaitingObjectGrain.Storage.cs): on a silo with Multiproc's storage, as an ordinary object's
+/// grain: a record at create, the object's snapshot (<see cref="WaitingImage"/>) after every call that changed it and
+/// before that call's reply, a tombstone at delete; a volatile type's record holds only its type. Never collected
+/// when idle, since a volatile object would be lost.</para>
 /// </remarks>
 [Reentrant]
 [CollectionAgeLimit(AlwaysActive = true)]
 #pragma warning disable CA1001 // Orleans ends a grain with OnDeactivateAsync, which disposes the tables; a grain is not disposed.
-internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options) : Grain, IWaitingObjectGrain
+internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> options, ObjectStore store) : Grain, IWaitingObjectGrain
 #pragma warning restore CA1001
 {
     private readonly SessionTable _sessions = new(options.Value.SessionLease);
@@ -45,15 +48,17 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     public async Task<byte[]?> CreateAsync(byte[] call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (Holds)
+        if (Holds || _stored.RecordExists)
         {
-            // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id.
-            return _createCall is not null && _createCall.AsSpan().SequenceEqual(call)
+            // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id,
+            // as does any create of a deleted or lost id.
+            return Holds && _createCall is not null && _createCall.AsSpan().SequenceEqual(call)
                 ? ReplyPayload.Reference(ReadCallId(call), this.GetPrimaryKeyLong(), _conditionHost != 0 ? BuiltInTypes.Condition : _object!.Binding.TypeId)
                 : null;
         }
 
         CallHeader header = default;
+        SharedTypeBinding binding;
         try
         {
             (header, string typeId, long lockId) = ReadCreate(call);
@@ -72,13 +77,15 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
                     _createCall = null;
                     throw;
                 }
+
+                binding = Dispatcher.Binding(typeId);
             }
             else
             {
                 _object = Create(typeId, call);
                 _createCall = call;
+                binding = _object.Binding;
             }
-            return ReplyPayload.Reference(header.CallId, this.GetPrimaryKeyLong(), typeId);
         }
 #pragma warning disable CA1031 // A failed construction is the caller's error, returned as its reply.
         catch (Exception ex)
@@ -87,6 +94,23 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             DeactivateIfEmpty();
             return ReplyPayload.Error(header.CallId, ex);
         }
+
+        try
+        {
+            await StoreCreatedAsync(binding, call).ConfigureAwait(true);
+        }
+        catch
+        {
+            // Not acknowledged: the object must not exist in memory only. Thrown, so the client retries the create.
+            (_object?.Instance as IDisposable)?.Dispose();
+            _object = null;
+            _conditionHost = 0;
+            _createCall = null;
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return ReplyPayload.Reference(header.CallId, this.GetPrimaryKeyLong(), binding.TypeId);
     }
 
     /// <inheritdoc/>
@@ -98,8 +122,11 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             return await GrainFactory.GetGrain<IWaitingObjectGrain>(_conditionHost).CallHostedAsync(this.GetPrimaryKeyLong(), call, cancellationToken).ConfigureAwait(true);
         }
 
+        ThrowIfReloading();
         DeactivateIfEmpty();
-        return await RunAsync(_object, call, cancellationToken).ConfigureAwait(true);
+        WaitingReply reply = await RunAsync(_object, call, cancellationToken).ConfigureAwait(true);
+        await StoreAsync().ConfigureAwait(true);
+        return reply;
     }
 
     /// <inheritdoc/>
@@ -110,16 +137,20 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         if (reply.LeaseId != 0)
         {
             _leases.Acknowledge(reply.LeaseId);
+            await StoreAsync().ConfigureAwait(true);
         }
 
         return reply.Payload;
     }
 
     /// <inheritdoc/>
-    public Task AcknowledgeAsync(long leaseId)
+    public async Task AcknowledgeAsync(long leaseId)
     {
+        ThrowIfReloading();
         _leases.Acknowledge(leaseId);
-        return Task.CompletedTask;
+
+        // Before the acknowledgement returns: an acknowledged item must not come back after a failover.
+        await StoreAsync().ConfigureAwait(true);
     }
 
     /// <inheritdoc/>
@@ -148,7 +179,10 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             return GrainFactory.GetGrain<IWaitingObjectGrain>(_conditionHost).EndSessionAsync();
         }
 
-        _sessions.End(SessionContext.Current);
+        // As a manager's closed connection: what the session held is given back, its unacknowledged items at once.
+        long session = SessionContext.Current;
+        _sessions.End(session);
+        _leases.ReturnSession(session);
         return Task.CompletedTask;
     }
 
@@ -165,6 +199,12 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         bool held = Holds;
         long host = _conditionHost;
         WaitingObject? deleted = _object;
+        if (held)
+        {
+            // A tombstone first: if it cannot be stored the object stays as it was (the call fails as unavailable).
+            await StoreTombstoneAsync(host != 0 ? BuiltInTypes.Condition : deleted!.Binding.TypeId).ConfigureAwait(true);
+        }
+
         _object = null;
         _conditionHost = 0;
         _createCall = null;
@@ -200,6 +240,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
     /// <inheritdoc/>
     public Task HostConditionAsync(long conditionId)
     {
+        ThrowIfReloading();
         if (_object?.Instance is not SharedLockServer sharedLock)
         {
             throw new ArgumentException(_object is null
@@ -207,13 +248,20 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
                 : $"A condition's lock must be a shared lock (ISharedLock), not a {_object.Binding.TypeId}.");
         }
 
-        _hostedConditions[conditionId] = new WaitingObject(Dispatcher.Binding(BuiltInTypes.Condition), new SharedConditionServer(sharedLock, TimeProvider.System));
-        return Task.CompletedTask;
+        Host(conditionId, sharedLock);
+
+        // Stored with the lock: the condition comes back with it.
+        return StoreAsync();
     }
 
     /// <inheritdoc/>
-    public Task<WaitingReply> CallHostedAsync(long conditionId, byte[] call, CancellationToken cancellationToken)
-        => RunAsync(_hostedConditions.GetValueOrDefault(conditionId), call, cancellationToken);
+    public async Task<WaitingReply> CallHostedAsync(long conditionId, byte[] call, CancellationToken cancellationToken)
+    {
+        ThrowIfReloading();
+        WaitingReply reply = await RunAsync(_hostedConditions.GetValueOrDefault(conditionId), call, cancellationToken).ConfigureAwait(true);
+        await StoreAsync().ConfigureAwait(true);
+        return reply;
+    }
 
     /// <inheritdoc/>
     public Task DropConditionAsync(long conditionId)
@@ -223,8 +271,11 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             ((IDisposable)condition.Instance).Dispose();
         }
 
-        return Task.CompletedTask;
+        return StoreAsync();
     }
+
+    private void Host(long conditionId, SharedLockServer sharedLock)
+        => _hostedConditions[conditionId] = new WaitingObject(Dispatcher.Binding(BuiltInTypes.Condition), new SharedConditionServer(sharedLock, TimeProvider.System));
 
     private async Task<WaitingReply> RunAsync(WaitingObject? target, byte[] call, CancellationToken cancellationToken)
     {
@@ -236,6 +287,12 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
         catch (InvalidOperationException ex)
         {
             return new WaitingReply(ReplyPayload.Error(ReadCallId(call), ex), 0, _sessions.Lease);
+        }
+
+        if (target is null && _absence is not null)
+        {
+            _sessions.Exit(caller);
+            return new WaitingReply(ReplyPayload.Error(ReadCallId(call), new KeyNotFoundException(_absence)), 0, _sessions.Lease);
         }
 
         // A dead client's wait ends with its slice (the caller's timeout, at most ICallChannel.MaxWaitSlice);
@@ -253,7 +310,7 @@ internal sealed class WaitingObjectGrain(IOptions<WaitingObjectOptions> options)
             _sessions.Exit(caller);
         }
 
-        long leaseId = lease is null ? 0 : _leases.Add(lease);
+        long leaseId = lease is null ? 0 : _leases.Add(lease, caller.ConnectionId);
         return new WaitingReply(reply, leaseId, _sessions.Lease);
     }
 

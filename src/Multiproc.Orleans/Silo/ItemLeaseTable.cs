@@ -14,12 +14,14 @@ namespace Multiproc.Orleans.Silo;
 internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<long, (Lease Lease, ITimer Expiry)> _leases = [];
+    private readonly Dictionary<long, (Lease Lease, long Session, ITimer Expiry)> _leases = [];
     private long _lastId;
 
-    /// <summary>Holds <paramref name="taken"/> until acknowledged or expired.</summary>
+    /// <summary>Holds <paramref name="taken"/> until acknowledged, expired, or its taker's session ends.</summary>
+    /// <param name="taken">What a take handed over.</param>
+    /// <param name="session">The taker's session.</param>
     /// <returns>The lease id the taker acknowledges.</returns>
-    public long Add(Lease taken)
+    public long Add(Lease taken, long session)
     {
         lock (_lock)
         {
@@ -33,7 +35,7 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
                 (this, id),
                 lease,
                 Timeout.InfiniteTimeSpan);
-            _leases[id] = (taken, expiry);
+            _leases[id] = (taken, session, expiry);
             return id;
         }
     }
@@ -47,17 +49,41 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
         acknowledged.Commit();
     }
 
+    /// <summary>Returns the items of every open lease of <paramref name="session"/> to the queue at once (its client closed: it will acknowledge nothing more).</summary>
+    public void ReturnSession(long session)
+    {
+        var open = new List<(Lease Lease, long Session, ITimer Expiry)>();
+        lock (_lock)
+        {
+            foreach (long id in _leases.Keys.ToArray())
+            {
+                if (_leases[id].Session == session && _leases.Remove(id, out (Lease Lease, long Session, ITimer Expiry) entry))
+                {
+                    open.Add(entry);
+                }
+            }
+        }
+
+        Return([.. open]);
+    }
+
     /// <summary>Returns every open lease's items to the queue (the object is being dropped).</summary>
     public void Dispose()
     {
-        (Lease Lease, ITimer Expiry)[] open;
+        (Lease Lease, long Session, ITimer Expiry)[] open;
         lock (_lock)
         {
             open = [.. _leases.Values];
             _leases.Clear();
         }
 
-        foreach ((Lease taken, ITimer expiry) in open)
+        Return(open);
+    }
+
+    // Outside the lock: a return takes the queue's lock.
+    private static void Return((Lease Lease, long Session, ITimer Expiry)[] open)
+    {
+        foreach ((Lease taken, _, ITimer expiry) in open)
         {
             expiry.Dispose();
             taken.Return();
@@ -68,7 +94,7 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
     {
         lock (_lock)
         {
-            if (!_leases.Remove(leaseId, out (Lease Lease, ITimer Expiry) entry))
+            if (!_leases.Remove(leaseId, out (Lease Lease, long Session, ITimer Expiry) entry))
             {
                 return null;
             }

@@ -48,6 +48,17 @@ internal sealed class SessionTable(TimeSpan lease) : IDisposable
         }
     }
 
+    /// <summary>Starts a fresh lease for a session a restored object names as a holder (its clock starts now, on this activation).</summary>
+    /// <returns>The caller the server classes watch for the session's end.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="session"/> is 0.</exception>
+    public Caller Restore(long session)
+    {
+        lock (_lock)
+        {
+            return new Caller(session, Find(session).Source.Token);
+        }
+    }
+
     /// <summary>Extends the session's lease (starting one if needed).</summary>
     /// <exception cref="InvalidOperationException"><paramref name="session"/> is 0.</exception>
     public void Renew(long session)

@@ -10,11 +10,18 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// A cluster of two in-process silos whose objects are persisted in a real redis-server of the test's own
-/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile; results are limited to 1 MiB. One per test class: its tests kill silos.
+/// (Orleans' Redis grain storage, named "multiproc"); <see cref="ICounter"/> is volatile, and so are the type ids given
+/// to the constructor; results are limited to 1 MiB; a taken queue item waits a minute for its acknowledgement (so a
+/// test sees who gives it back). One per test class: its tests kill silos.
 /// </summary>
-public sealed class PersistentClusterFixture : IAsyncLifetime
+/// <param name="volatileTypeIds">Further type ids (built-ins' included) to keep in memory only.</param>
+public sealed class PersistentClusterFixture(params string[] volatileTypeIds) : IAsyncLifetime
 {
+    /// <summary>How long a taken queue item waits for its acknowledgement on these silos.</summary>
+    public static readonly TimeSpan QueueItemLease = TimeSpan.FromMinutes(1);
+
     private const string RedisKey = "MultiprocTests:Redis";
+    private const string VolatileKey = "MultiprocTests:Volatile";
     private RedisServer? _redis;
     private Manager? _manager;
 
@@ -27,7 +34,11 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
         _redis = await RedisServer.StartAsync(TestTimeout.Token(30));
         var builder = new TestClusterBuilder(initialSilosCount: 2);
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { [RedisKey] = _redis.Address }));
+        builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [RedisKey] = _redis.Address,
+            [VolatileKey] = string.Join(',', volatileTypeIds),
+        }));
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -56,6 +67,8 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder siloBuilder) => siloBuilder
+            .ConfigureServices(services => services.Configure<WaitingObjectOptions>(o => o.QueueItemLease = QueueItemLease))
+
             // Random placement: Orleans' default (resource-optimized) may put every object of a burst on one silo,
             // and the tests need objects on both.
             .ConfigureServices(services => services.AddSingleton<PlacementStrategy, RandomPlacement>())
@@ -68,6 +81,11 @@ public sealed class PersistentClusterFixture : IAsyncLifetime
                 cluster =>
                 {
                     cluster.Volatile<ICounter>();
+                    foreach (string typeId in (siloBuilder.Configuration[VolatileKey] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        cluster.Volatile(typeId);
+                    }
+
                     cluster.MaxResultBytes = 1024 * 1024;
                 });
     }

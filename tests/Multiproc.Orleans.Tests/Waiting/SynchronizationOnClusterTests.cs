@@ -56,6 +56,35 @@ public sealed class SynchronizationOnClusterTests(WaitingClusterFixture cluster)
         seen.Release();
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Condition_LockHeldByAnotherClientPastTheResponseTimeout_WaitReturnsHoldingTheLock()
+    {
+        ISharedCondition condition = await cluster.Manager.CreateConditionAsync(cancellationToken: TestTimeout.Token());
+        await using Manager other = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        ISharedCondition seen = await cluster.LookUpAsync<ISharedCondition>(other, condition);
+
+        // The waiter is the test's client, whose calls time out after WaitingClusterFixture.ResponseTimeout.
+        await condition.AcquireAsync(TestTimeout.Token());
+        Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(60), TestTimeout.Token(80));
+        await cluster.WaitForCallsInProgressAsync(condition, 1, TestTimeout.Token());
+        seen.Acquire();
+        Assert.Equal(1, seen.Notify());
+
+        // Notified, the waiter must get the lock back before its wait returns; the other client keeps the lock for
+        // longer than one grain call may last, so the reacquire outlasts a call (it used to fail the wait as
+        // unavailable while the grain later gave the lock to the waiter's session).
+        TimeSpan held = WaitingClusterFixture.ResponseTimeout + TimeSpan.FromSeconds(4);
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting.WaitAsync(held));
+        seen.Release();
+
+        Assert.True(await waiting.WaitAsync(TestTimeout.Token(30)));
+        Assert.False(seen.TryAcquire(TimeSpan.Zero));
+        condition.Release();
+        Assert.True(seen.TryAcquire(TimeSpan.Zero));
+        seen.Release();
+        await cluster.WaitForCallsInProgressAsync(condition, 0, TestTimeout.Token());
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Condition_OverASharedLock_WaitsOnThatLock_AcrossSlices()
     {

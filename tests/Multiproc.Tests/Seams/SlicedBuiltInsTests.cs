@@ -91,5 +91,32 @@ public sealed class SlicedBuiltInsTests : ObjectHostTestBase
         Assert.Equal(1, Calls(channel, QueueMembers.Take));
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task ConditionWait_LockHeldElsewhereForManySlices_ResumesTheReacquire_AndReturnsHoldingTheLock()
+    {
+        Manager notifier = Manager.Over(new InMemoryChannel(Host));
+        var channel = new InMemoryChannel(Host, s_slice);
+        Manager waiter = Manager.Over(channel);
+        using ISharedCondition condition = await notifier.CreateConditionAsync(cancellationToken: TestTimeout.Token());
+        await notifier.PublishAsync("condition", condition, TestTimeout.Token());
+        using ISharedCondition waiting = await waiter.LookupAsync<ISharedCondition>("condition", TestTimeout.Token());
+        await waiting.AcquireAsync(TestTimeout.Token());
+
+        Task<bool> wait = waiting.WaitAsync(TimeSpan.FromSeconds(10), TestTimeout.Token());
+        await TestTimeout.UntilAsync(() => Task.FromResult(!condition.IsLocked), because: "the wait did not release the lock");
+        await condition.AcquireAsync(TestTimeout.Token());
+        Assert.Equal(1, condition.Notify());
+
+        // The lock stays here for many slices: each slice of the waiter resumes its reacquire instead of failing.
+        int before = Calls(channel, ConditionMembers.WaitSlice);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Calls(channel, ConditionMembers.WaitSlice) >= before + 3), because: "the reacquire was not resumed");
+        Assert.False(wait.IsCompleted);
+        condition.Release();
+
+        Assert.True(await wait);
+        Assert.False(await condition.TryAcquireAsync(TimeSpan.Zero, TestTimeout.Token()));
+        waiting.Release();
+    }
+
     private static int Calls(InMemoryChannel channel, string member) => channel.CallsByMember.GetValueOrDefault(member);
 }

@@ -50,4 +50,33 @@ public sealed class SlicedWaitTests
         Assert.Equal(42, got);
         Assert.Equal(5, attempts);
     }
+
+    [Fact(Timeout = 10_000)]
+    public async Task UnavailableAttempt_WhenARepeatIsAllowed_IsRepeatedUntilTheObjectAnswersAgain()
+    {
+        int attempts = 0;
+
+        bool got = await SlicedWait.RunAsync(Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(10), new FakeTimeProvider(), slice =>
+            ++attempts < 3 ? throw new ManagerUnavailableException("The silo died.") : Task.FromResult(true), done => done, () => true);
+
+        Assert.True(got);
+        Assert.Equal(3, attempts);
+    }
+
+    [Fact]
+    public void UnavailableAttempt_WithoutARepeat_OrFailingForLongerThanTheFailoverWindow_Throws()
+    {
+        var clock = new FakeTimeProvider();
+        int attempts = 0;
+
+        Assert.Throws<ManagerUnavailableException>(() => SlicedWait.Run<bool>(Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(10), clock, slice =>
+            throw new ManagerUnavailableException("The manager is gone."), done => done));
+        Assert.Throws<ManagerUnavailableException>(() => SlicedWait.Run<bool>(Timeout.InfiniteTimeSpan, TimeSpan.FromSeconds(10), clock, slice =>
+        {
+            attempts++;
+            clock.Advance(SlicedWait.FailoverWindow / 2);
+            throw new ManagerUnavailableException("The silo died.");
+        }, done => done, () => true));
+        Assert.Equal(3, attempts);
+    }
 }

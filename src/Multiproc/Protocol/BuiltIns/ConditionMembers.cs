@@ -6,4 +6,7 @@ internal static class ConditionMembers
     public const string Notify = "Notify";
     public const string NotifyAll = "NotifyAll";
     public const string Wait = "Wait";
+
+    /// <summary>One slice of a wait on a backend that slices waits: returns a <see cref="WaitSliceOutcome"/>.</summary>
+    public const string WaitSlice = "WaitSlice";
 }

@@ -104,14 +104,20 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     /// settled call, or, on a channel that limits how long one call may wait
     /// (<see cref="ICallChannel.MaxWaitSlice"/>), repeated bounded calls until one is done.
     /// </summary>
-    /// <remarks>Only for members where an attempt that times out leaves nothing behind (a take, a put, an acquire, an event wait, a barrier signal that withdraws, a condition wait that holds the lock again).</remarks>
-    protected TResult CallWaiting<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Only for members where an attempt that times out leaves nothing behind (a take, a put, an acquire, an event wait,
+    /// a barrier signal that withdraws, a condition wait that holds the lock again). With <paramref name="retryUnavailable"/>,
+    /// only for members whose repeat is harmless when a lost attempt did take effect (a take, an event wait, a join):
+    /// a slice that fails as unavailable is repeated, so the wait goes on across a cluster's failover (<see cref="SlicedWait"/>).
+    /// </remarks>
+    protected TResult CallWaiting<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken, bool retryUnavailable = false)
     {
-        TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;
-        return slice is null
+        ICallChannel channel = Handle.ChannelForCall();
+        return channel.MaxWaitSlice is not { } slice
             ? CallSettled<TResult>(member, args, writers, cancellationToken)
             : SlicedWait.Run((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
-                next => CallSettled<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone);
+                next => CallSettled<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone,
+                RetryWhile(channel, retryUnavailable, cancellationToken));
     }
 
     /// <summary>The asynchronous form of <see cref="CallWaiting{TResult}"/>.</summary>
@@ -119,14 +125,19 @@ internal abstract class BuiltInProxy : IProxy, IDisposable, IAsyncDisposable
     /// Async so that a disposed proxy or a lost manager faults the returned task, as every other
     /// asynchronous member does, instead of throwing before a task exists.
     /// </remarks>
-    protected async Task<TResult> CallWaitingAsync<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken)
+    protected async Task<TResult> CallWaitingAsync<TResult>(string member, object?[] args, int timeoutIndex, ValueWriter[] writers, Func<TResult, bool> isDone, CancellationToken cancellationToken, bool retryUnavailable = false)
     {
-        TimeSpan? slice = Handle.ChannelForCall().MaxWaitSlice;
-        return slice is null
+        ICallChannel channel = Handle.ChannelForCall();
+        return channel.MaxWaitSlice is not { } slice
             ? await CallSettledAsync<TResult>(member, args, writers, cancellationToken).ConfigureAwait(false)
             : await SlicedWait.RunAsync((TimeSpan)args[timeoutIndex]!, slice, TimeProvider.System,
-                next => CallSettledAsync<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone).ConfigureAwait(false);
+                next => CallSettledAsync<TResult>(member, WithTimeout(args, timeoutIndex, next), writers, cancellationToken), isDone,
+                RetryWhile(channel, retryUnavailable, cancellationToken)).ConfigureAwait(false);
     }
+
+    /// <summary>Repeats an unavailable slice while the channel is open (a disposed one fails every call) and the caller still waits.</summary>
+    private static Func<bool>? RetryWhile(ICallChannel channel, bool retryUnavailable, CancellationToken cancellationToken)
+        => retryUnavailable ? () => !channel.IsBroken && !cancellationToken.IsCancellationRequested : null;
 
     private static object?[] WithTimeout(object?[] args, int timeoutIndex, TimeSpan timeout)
     {

@@ -21,12 +21,57 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     public void Wait() => Wait(Timeout.InfiniteTimeSpan);
 
     public bool Wait(TimeSpan timeout)
-        => CallWaiting(ConditionMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_notified, default);
+    {
+        WaitTimeout.Validate(timeout);
+        return Handle.ChannelForCall().MaxWaitSlice is { } slice
+            ? SlicedWait.Run(timeout, slice, TimeProvider.System, next => WaitSlice(next, slice), s_notified)
+            : CallWaiting(ConditionMembers.Wait, [timeout], 0, s_timeout, s_notified, default);
+    }
 
     public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallWaitingAsync(ConditionMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_notified, cancellationToken);
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        WaitTimeout.Validate(timeout);
+        return Handle.ChannelForCall().MaxWaitSlice is { } slice
+            ? await SlicedWait.RunAsync(timeout, slice, TimeProvider.System, next => WaitSliceAsync(next, slice, cancellationToken), s_notified).ConfigureAwait(false)
+            : await CallWaitingAsync(ConditionMembers.Wait, [timeout], 0, s_timeout, s_notified, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One slice of a wait on a channel that slices waits; a reacquire of the lock that outlasts the slice is resumed
+    /// by further calls until the lock is held again (the server keeps it for this connection meanwhile).
+    /// </summary>
+    private bool WaitSlice(TimeSpan timeout, TimeSpan slice)
+    {
+        int outcome = CallSettled<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, default);
+        while (outcome == WaitSliceOutcome.Reacquiring)
+        {
+            outcome = CallSettled<int>(ConditionMembers.WaitSlice, [slice], s_timeout, default);
+        }
+
+        return outcome == WaitSliceOutcome.Notified;
+    }
+
+    /// <summary>The asynchronous form of <see cref="WaitSlice"/>: a cancelled wait still gets the lock back before it throws, as on a manager.</summary>
+    private async Task<bool> WaitSliceAsync(TimeSpan timeout, TimeSpan slice, CancellationToken cancellationToken)
+    {
+        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            while (outcome == WaitSliceOutcome.Reacquiring)
+            {
+                // Not cancellable: the lock must be held again before the wait ends, cancelled or not.
+                outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [slice], s_timeout, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
+
+        return outcome == WaitSliceOutcome.Notified;
+    }
 
     public int Notify(int count = 1)
     {

@@ -23,10 +23,10 @@ internal sealed class SharedEventProxy : BuiltInProxy, ISharedEvent
     public void Wait() => Wait(Timeout.InfiniteTimeSpan);
 
     public bool Wait(TimeSpan timeout)
-        => CallWaiting<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, default);
+        => CallWaiting<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, default, retryUnavailable: true);
 
     public Task WaitAsync(CancellationToken cancellationToken = default) => WaitAsync(Timeout.InfiniteTimeSpan, cancellationToken);
 
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallWaitingAsync<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, cancellationToken);
+        => CallWaitingAsync<bool>(EventMembers.Wait, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_set, cancellationToken, retryUnavailable: true);
 }

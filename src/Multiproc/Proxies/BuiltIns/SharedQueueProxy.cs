@@ -106,21 +106,21 @@ internal sealed class SharedQueueProxy<T> : BuiltInProxy, ISharedQueue<T>
     public void Join() => Join(Timeout.InfiniteTimeSpan);
 
     public bool Join(TimeSpan timeout)
-        => CallWaiting<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, default);
+        => CallWaiting<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, default, retryUnavailable: true);
 
     public Task JoinAsync(CancellationToken cancellationToken = default)
-        => CallWaitingAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], 0, s_timeout, s_true, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Join, [Timeout.InfiniteTimeSpan], 0, s_timeout, s_true, cancellationToken, retryUnavailable: true);
 
     public Task<bool> JoinAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-        => CallWaitingAsync<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, cancellationToken);
+        => CallWaitingAsync<bool>(QueueMembers.Join, [WaitTimeout.Validate(timeout)], 0, s_timeout, s_true, cancellationToken, retryUnavailable: true);
 
     private static T Single(T[]? taken)
         => taken is [var item] ? item : throw new InvalidOperationException("The shared queue is completed: adding was completed and it is empty.");
 
     /// <summary>Takes 1..max items: empty on timeout, null once the queue is completed.</summary>
     private T[]? TakeCore(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallWaiting<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken);
+        => CallWaiting<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken, retryUnavailable: true);
 
     private Task<T[]?> TakeCoreAsync(int max, TimeSpan timeout, CancellationToken cancellationToken)
-        => CallWaitingAsync<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken);
+        => CallWaitingAsync<T[]?>(QueueMembers.Take, [max, timeout], 1, s_maxTimeout, s_tookOrCompleted, cancellationToken, retryUnavailable: true);
 }

@@ -43,6 +43,18 @@ internal sealed class Deque<T>
         return item;
     }
 
+    /// <summary>Returns every item in order, leaving them in place.</summary>
+    public T[] ToArray()
+    {
+        T[] items = new T[Count];
+        for (int i = 0; i < items.Length; i++)
+        {
+            items[i] = _buffer[(_head + i) % _buffer.Length];
+        }
+
+        return items;
+    }
+
     /// <summary>Removes every item and returns them in order.</summary>
     public T[] RemoveAll()
     {

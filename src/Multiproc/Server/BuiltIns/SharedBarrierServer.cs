@@ -117,6 +117,45 @@ internal sealed class SharedBarrierServer : IDisposable
         }
     }
 
+    /// <summary>Takes a consistent snapshot for a host that persists the barrier: the phase, the participating sessions and why it is broken (null if not).</summary>
+    /// <remarks>
+    /// Arrivals waiting in the current phase are not state: their calls have not returned, and a restored barrier
+    /// starts the phase with none arrived (a signal whose call failed is simply sent again).
+    /// </remarks>
+    internal (long Phase, long[] Participants, string? BrokenBecause) CaptureImage()
+    {
+        lock (_lock)
+        {
+            return (_phase, [.. _participants], _brokenBecause);
+        }
+    }
+
+    /// <summary>Gives a freshly created, unused barrier the state <see cref="CaptureImage"/> took.</summary>
+    /// <param name="phase">The current phase number.</param>
+    /// <param name="participants">The sessions that have signalled since the last reset.</param>
+    /// <param name="brokenBecause">Why the barrier is broken, or null.</param>
+    /// <param name="sessionOf">The caller of a session, whose closing is watched from now on (a fresh lease): a dead participant breaks the barrier by it.</param>
+    internal void RestoreImage(long phase, long[] participants, string? brokenBecause, Func<long, Caller> sessionOf)
+    {
+        lock (_lock)
+        {
+            _phase = phase;
+            _brokenBecause = brokenBecause;
+            foreach (long session in participants)
+            {
+                _participants.Add(session);
+                try
+                {
+                    _watch.Watch(sessionOf(session));
+                }
+                catch (OperationCanceledException)
+                {
+                    _brokenBecause ??= $"The shared barrier is broken: participant connection {session} closed (its process exited or was killed) in phase {_phase}.";
+                }
+            }
+        }
+    }
+
     private async ValueTask<long> WaitAsync(Waiter<long> waiter, TimeSpan timeout, CancellationToken cancellationToken)
     {
         (bool granted, long phase) = await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);

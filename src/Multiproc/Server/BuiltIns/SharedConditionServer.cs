@@ -13,12 +13,13 @@ namespace Multiproc.Server.BuiltIns;
 /// <para>A lock passed in is held as a reference, so it lives as long as the condition.</para>
 /// </remarks>
 [AllowConcurrentCalls]
-internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
+internal sealed partial class SharedConditionServer : IDisposable, IConnectionHoldings
 {
     private readonly Lock _sync = new();
     private readonly WaitQueue<bool> _waiters;
     private readonly EncodedValue _lockReference;
     private readonly bool _borrowsLock;
+    private readonly TimeProvider _clock;
     private bool _disposed;
 
     /// <param name="lockReference">A shared lock or condition (its lock is used), or nil for a new lock.</param>
@@ -27,6 +28,7 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
     public SharedConditionServer(EncodedValue lockReference, TimeProvider clock)
     {
         _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
+        _clock = clock;
         if (lockReference.IsNil)
         {
             Lock = new SharedLockServer(reentrant: false, clock);
@@ -47,6 +49,7 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
     internal SharedConditionServer(bool reentrant, TimeProvider clock)
     {
         _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
+        _clock = clock;
         Lock = new SharedLockServer(reentrant, clock);
     }
 
@@ -54,6 +57,7 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
     internal SharedConditionServer(SharedLockServer sharedLock, TimeProvider clock)
     {
         _waiters = new WaitQueue<bool>(WaitKinds.Condition, _sync, clock);
+        _clock = clock;
         Lock = sharedLock;
         _borrowsLock = true;
     }
@@ -82,39 +86,10 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
     public async ValueTask<bool> Wait(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         WaitTimeout.Validate(timeout);
-        Waiter<bool> waiter;
-        lock (_sync)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            ThrowIfNotOwner(caller);
-            waiter = _waiters.Enqueue(caller.ConnectionId);
-        }
-
-        int depth;
+        (Waiter<bool> waiter, int depth) = Leave(caller);
         try
         {
-            depth = Lock.ReleaseAll(caller.ConnectionId);
-        }
-        catch (SynchronizationLockException)
-        {
-            lock (_sync)
-            {
-                _waiters.Remove(waiter);
-            }
-
-            throw;
-        }
-
-        try
-        {
-            bool notified = (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
-            if (notified && caller.Disconnected.IsCancellationRequested)
-            {
-                // The waiter's process is gone: pass its notification on rather than lose it.
-                Wake(1);
-            }
-
-            return notified;
+            return await AwaitNotificationAsync(waiter, timeout, caller, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -150,6 +125,8 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
             _waiters.FailAll(new ObjectDisposedException(nameof(ISharedCondition), "The shared condition was released while waiting."));
         }
 
+        AbandonParked();
+
         if (!_lockReference.IsDefault)
         {
             _lockReference.Release();
@@ -158,6 +135,46 @@ internal sealed class SharedConditionServer : IDisposable, IConnectionHoldings
         {
             Lock.Dispose();
         }
+    }
+
+    /// <summary>Queues the caller as a waiter and releases every level of its hold on the lock.</summary>
+    /// <exception cref="SynchronizationLockException">The caller's connection does not hold the lock.</exception>
+    private (Waiter<bool> Waiter, int Depth) Leave(Caller caller)
+    {
+        Waiter<bool> waiter;
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotOwner(caller);
+            waiter = _waiters.Enqueue(caller.ConnectionId);
+        }
+
+        try
+        {
+            return (waiter, Lock.ReleaseAll(caller.ConnectionId));
+        }
+        catch (SynchronizationLockException)
+        {
+            lock (_sync)
+            {
+                _waiters.Remove(waiter);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Waits for a notification (not holding the lock); a notification that reaches a closed connection is passed on.</summary>
+    private async ValueTask<bool> AwaitNotificationAsync(Waiter<bool> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    {
+        bool notified = (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
+        if (notified && caller.Disconnected.IsCancellationRequested)
+        {
+            // The waiter's process is gone: pass its notification on rather than lose it.
+            Wake(1);
+        }
+
+        return notified;
     }
 
     private int Wake(int count)

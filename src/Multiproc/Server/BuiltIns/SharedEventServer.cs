@@ -74,6 +74,15 @@ internal sealed class SharedEventServer : IDisposable
         }
     }
 
+    /// <summary>Restores the flag a host persisted (<see cref="IsSet"/> is its snapshot); waiters are not state.</summary>
+    internal void RestoreImage(bool isSet)
+    {
+        lock (_lock)
+        {
+            _isSet = isSet;
+        }
+    }
+
     private async ValueTask<bool> WaitAsync(Waiter<bool> waiter, TimeSpan timeout, CancellationToken cancellationToken)
         => (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
 }

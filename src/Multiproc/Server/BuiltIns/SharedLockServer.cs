@@ -168,6 +168,44 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
         }
     }
 
+    /// <summary>Takes a consistent snapshot for a host that persists the lock: the owning session, its depth, the current and the last fencing token.</summary>
+    /// <remarks>Waiting acquires are not state: their calls have not returned.</remarks>
+    internal (long Owner, int Depth, long Token, long LastToken) CaptureImage()
+    {
+        lock (_lock)
+        {
+            return (_owner, _depth, _token, _lastToken);
+        }
+    }
+
+    /// <summary>Gives a freshly created, unused lock the state <see cref="CaptureImage"/> took.</summary>
+    /// <param name="owner">The owning session, or 0.</param>
+    /// <param name="depth">The owner's depth.</param>
+    /// <param name="token">The fencing token of the hold.</param>
+    /// <param name="lastToken">The last token granted: tokens keep growing after a restore.</param>
+    /// <param name="sessionOf">The caller of a session, whose closing is watched from now on (a fresh lease): a dead owner's hold ends by it.</param>
+    internal void RestoreImage(long owner, int depth, long token, long lastToken, Func<long, Caller> sessionOf)
+    {
+        lock (_lock)
+        {
+            _lastToken = lastToken;
+            if (owner == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                _watch.Watch(sessionOf(owner));
+                (_owner, _depth, _token) = (owner, depth, token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The owner's session is already gone: the lock is free, as when it closes.
+            }
+        }
+    }
+
     private async ValueTask<long> WaitAsync(Waiter<long> waiter, TimeSpan timeout, CancellationToken cancellationToken)
     {
         (bool granted, long token) = await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false);

@@ -4,6 +4,10 @@ namespace Multiproc.Server.BuiltIns;
 /// <summary>The delivery half: leases on taken items, their commit or return, and joinable-task counting per taker.</summary>
 internal sealed partial class SharedQueueServer
 {
+    // Items handed to a taker whose lease is neither committed nor returned yet, by sequence: a snapshot
+    // (CaptureImage) counts them as still queued, since an unacknowledged take is given back.
+    private readonly Dictionary<long, QueuedItem> _handedOut = [];
+
     /// <summary>Gets or sets a callback told of every committed take (tests and diagnostics; not callable remotely).</summary>
     /// <remarks>Called after the commit, outside the queue's lock, on the thread that processed the receipt.</remarks>
     internal Action<Caller, EncodedValue[]>? Committed { get; set; }
@@ -35,6 +39,11 @@ internal sealed partial class SharedQueueServer
 
         lock (_lock)
         {
+            foreach (QueuedItem item in items)
+            {
+                _handedOut.Remove(item.Sequence);
+            }
+
             try
             {
                 _takerWatch.Watch(caller);
@@ -61,6 +70,11 @@ internal sealed partial class SharedQueueServer
     {
         lock (_lock)
         {
+            foreach (QueuedItem item in items)
+            {
+                _handedOut.Remove(item.Sequence);
+            }
+
             if (!_disposed)
             {
                 // Items given back are older than every item never taken, so at most a front run of
@@ -90,6 +104,15 @@ internal sealed partial class SharedQueueServer
         foreach (QueuedItem item in items)
         {
             item.Value.Release();
+        }
+    }
+
+    /// <summary>Notes items leaving the queue for a taker, until their lease is committed or returned (under the lock).</summary>
+    private void HandOut(QueuedItem[] items)
+    {
+        foreach (QueuedItem item in items)
+        {
+            _handedOut[item.Sequence] = item;
         }
     }
 

@@ -262,6 +262,8 @@ internal sealed partial class SharedQueueServer : IDisposable
                     batch[i] = Admit(pending);
                 }
 
+                HandOut(batch);
+
                 taker.TrySetResult(batch);
             }
             else if (_capacity == 0 || _items.Count < _capacity)
@@ -296,6 +298,8 @@ internal sealed partial class SharedQueueServer : IDisposable
         {
             Array.Resize(ref batch, count);
         }
+
+        HandOut(batch);
 
         while (_putters.Peek() is { } putter && _items.Count < _capacity)
         {

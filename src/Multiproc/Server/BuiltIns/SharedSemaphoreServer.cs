@@ -133,6 +133,41 @@ internal sealed class SharedSemaphoreServer : IDisposable, IConnectionHoldings
         }
     }
 
+    /// <summary>Takes a consistent snapshot for a host that persists the semaphore: the free permits and, owned, each session's holding.</summary>
+    /// <remarks>Waiting acquires are not state: their calls have not returned.</remarks>
+    internal (int Count, (long Session, int Held)[] Held) CaptureImage()
+    {
+        lock (_lock)
+        {
+            return (_count, [.. _held.Select(static pair => (pair.Key, pair.Value))]);
+        }
+    }
+
+    /// <summary>Gives a freshly created, unused semaphore the state <see cref="CaptureImage"/> took.</summary>
+    /// <param name="count">The free permits.</param>
+    /// <param name="held">Owned: each session's permits.</param>
+    /// <param name="sessionOf">The caller of a session, whose closing is watched from now on (a fresh lease): a dead holder's permits come back by it.</param>
+    internal void RestoreImage(int count, (long Session, int Held)[] held, Func<long, Caller> sessionOf)
+    {
+        lock (_lock)
+        {
+            _count = Math.Clamp(count, 0, _maxCount);
+            foreach ((long session, int permits) in held)
+            {
+                try
+                {
+                    _watch?.Watch(sessionOf(session));
+                    Hold(session, permits);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The holder's session is already gone: its permits come back, as when it closes.
+                    _count = Math.Min(_maxCount, _count + permits);
+                }
+            }
+        }
+    }
+
     private async ValueTask<bool> WaitAsync(Waiter<bool> waiter, TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
     {
         bool granted = (await _waiters.WaitAsync(waiter, timeout, cancellationToken).ConfigureAwait(false)).Granted;
@@ -173,11 +208,11 @@ internal sealed class SharedSemaphoreServer : IDisposable, IConnectionHoldings
         }
     }
 
-    private void Hold(long connectionId)
+    private void Hold(long connectionId, int permits = 1)
     {
         if (IsOwned)
         {
-            _held[connectionId] = _held.GetValueOrDefault(connectionId) + 1;
+            _held[connectionId] = _held.GetValueOrDefault(connectionId) + permits;
         }
     }
 
