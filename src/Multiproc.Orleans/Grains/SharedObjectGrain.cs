@@ -9,8 +9,8 @@ namespace Multiproc.Orleans.Grains;
 /// </summary>
 /// <remarks>
 /// <para><b>One call at a time.</b> The grain is reentrant only so that calls may wait for a storage write together
-/// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call that comes back
-/// up its own call chain, as Orleans' call-chain reentrancy would.</para>
+/// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call nested in the turn
+/// that holds it (one that comes back up that turn's call chain, which carries the turn's token), one at a time.</para>
 /// <para><b>Persistence</b> (<see cref="ObjectStore"/>): a record per id, written at create, after each call that
 /// changed a persisted object's image (before the call is acknowledged), and at delete (a tombstone). A volatile
 /// object's record holds only its type, so after its silo dies its callers are told it was lost.</para>
@@ -139,8 +139,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     public async Task<byte[]> InvokeAsync(byte[] call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        bool comesBack = CallChain.Contains(Id);
-        CallChain.Enter(Id);
+        long chainToken = CallChain.TokenOf(Id);
         ThrowIfReloading();
         if (_object is null)
         {
@@ -150,10 +149,11 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
         byte[] reply;
         Task stored = Task.CompletedTask;
-        TurnGate.Turn? turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
+        TurnGate.Turn turn = await _gate.EnterAsync(chainToken).ConfigureAwait(true);
         try
         {
             ThrowIfReloading();
+            CallChain.Enter(Id, turn.Token);
 
             // Locals: a failed write of another call may drop the fields while this call's user code awaits; its change
             // must then fail too (the writer refuses every stage after a failure), never be acknowledged unstored.
@@ -176,7 +176,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         }
         finally
         {
-            turn?.Dispose();
+            turn.Dispose();
         }
 
         await StoredAsync(stored).ConfigureAwait(true);
