@@ -198,10 +198,19 @@ internal sealed class OrleansCallChannel : ICallChannel
     }
 
     /// <summary>Deletes an object: its grain drops the instance (see <see cref="OrleansManager.DeleteAsync"/>).</summary>
+    /// <exception cref="InvalidOperationException">Inside a silo: the object is up this call's chain (one of its calls is still running).</exception>
     /// <exception cref="ManagerUnavailableException">The cluster did not answer.</exception>
     public async Task<bool> DeleteAsync(long objectId, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+
+        // Refused here, where it is a usage error: the grain refuses too, but whatever a grain call throws reaches its
+        // caller as the cluster's failure (OrleansFailure), and this is no availability problem.
+        if (_insideGrains && CallChain.Contains(objectId))
+        {
+            throw new InvalidOperationException($"The shared object {objectId} cannot be deleted from inside its own call chain: one of its calls is still running.");
+        }
+
         try
         {
             _heartbeat.Forget(objectId);

@@ -76,6 +76,19 @@ public sealed class ClusterContractTests(ClusterFixture cluster) : ManagerContra
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task DeleteAsync_OfAnObjectUpItsOwnCallChain_IsRefusedAsAUsageError_AndTheObjectLivesOn()
+    {
+        (ITeam a, ITeam b) = await TeamPairAsync();
+
+        // b deletes a while a's call (which awaits b) is running: a usage error, not the cluster's unavailability.
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => a.AskPartnerToDeleteThisAsync());
+
+        Assert.Contains("cannot be deleted from inside its own call chain", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await a.BounceAsync(3));
+        Assert.True(await b.DeletePartnerAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task TwoParallelCallsThatComeBack_RunOneAtATime_InTheObjectThatWaitsForThem()
     {
         // a awaits b and c at once; both call back into a: each is nested in a's turn, but they must not overlap.
