@@ -34,6 +34,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     private static readonly TimeSpan s_sessionEndBound = TimeSpan.FromSeconds(2);
 
     private readonly IGrainFactory _grains;
+    private readonly GrainReferenceCache<ISharedObjectGrain> _objectGrains;
+    private readonly GrainReferenceCache<IWaitingObjectGrain> _waitingGrains;
     private readonly long _session = NewSession();
     private readonly SessionHeartbeat _heartbeat;
     private readonly bool _insideGrains;
@@ -50,6 +52,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     public OrleansCallChannel(IGrainFactory grains, string address, Guid cluster, bool insideGrains, IDisposable? owned)
     {
         _grains = grains;
+        _objectGrains = new GrainReferenceCache<ISharedObjectGrain>(grains);
+        _waitingGrains = new GrainReferenceCache<IWaitingObjectGrain>(grains);
         Address = address;
         ServerId = cluster;
         _insideGrains = insideGrains;
@@ -133,7 +137,7 @@ internal sealed class OrleansCallChannel : ICallChannel
 
             reply = objectId == ProtocolConstants.ControlObjectId
                 ? await _control.CallAsync(callId, member, call, cancellationToken).ConfigureAwait(false)
-                : await _grains.GetGrain<ISharedObjectGrain>(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+                : await _objectGrains.Get(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
         {
@@ -149,7 +153,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     /// </summary>
     private async Task<Reply> CallWaitingAsync(uint callId, long objectId, byte[] call, CancellationToken cancellationToken)
     {
-        IWaitingObjectGrain grain = _grains.GetGrain<IWaitingObjectGrain>(objectId);
+        IWaitingObjectGrain grain = _waitingGrains.Get(objectId);
         SessionContext.Set(_session);
         WaitingReply reply = await grain.CallAsync(call, cancellationToken).ConfigureAwait(false);
         _heartbeat.Track(objectId, reply.SessionLease);
