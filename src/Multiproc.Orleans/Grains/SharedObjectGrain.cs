@@ -74,6 +74,10 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     {
         ArgumentNullException.ThrowIfNull(call);
         using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
+
+        // An activation that dropped its object holds a record storage may not: a retried create must not be told
+        // "taken" here (its client would make a second object), but retry where the next activation reads storage.
+        ThrowIfReloading();
         if (_object is not null || _stored.RecordExists)
         {
             // A retried create (its reply was lost) finds its own object; any other create picks another id.
@@ -118,9 +122,10 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             }
             catch
             {
-                // Not acknowledged: the object must not exist in memory only.
+                // Not acknowledged: the object must not exist in memory only. The write may still have reached storage
+                // (a timeout): a retry of this create is sent on to the next activation, which reads what storage holds.
                 await DisposeAsync(created).ConfigureAwait(true);
-                DeactivateOnIdle();
+                DropForReload();
                 throw;
             }
         }
