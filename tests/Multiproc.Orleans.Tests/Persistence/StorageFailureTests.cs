@@ -166,8 +166,8 @@ public sealed class StorageFailureTests : IAsyncLifetime
         Task<byte[]?> retried = grain.CreateAsync(create);
         await ReachedAsync(ledger);
         storage.ReleaseOldest(fail: true);
-        Ledger.Release(tag);
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => first);
+        Ledger.Release(tag);
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => running);
         storage.HoldWrites = false;
 
