@@ -85,7 +85,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         Assert.Equal(5m, await AnswerAsync(() => bob.Salary));
         Assert.Equal(6m, bob.Raise(1m));
         // What storage holds says the object lives: the unstored tombstone did not ride along with the next write.
-        Assert.DoesNotContain(s_storage.Storage.States.OfType<Silo.ObjectRecord>(), r => r.Deleted);
+        Assert.DoesNotContain(s_storage.Storage.States.OfType<Orleans.Silo.ObjectRecord>(), r => r.Deleted);
         Assert.True(await OrleansManager.DeleteAsync(bob, TestTimeout.Token()));
         Assert.Throws<KeyNotFoundException>(() => bob.Salary);
     }
