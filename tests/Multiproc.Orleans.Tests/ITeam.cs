@@ -27,4 +27,10 @@ public interface ITeam
 
     /// <summary>Blocks on the partner's <see cref="BounceAsync"/> (sync over async in the object's own code).</summary>
     int Relay();
+
+    /// <summary>Awaits the partner's <see cref="DeletePartnerAsync"/>: the partner deletes this object while this call runs.</summary>
+    Task<bool> AskPartnerToDeleteThisAsync();
+
+    /// <summary>Deletes the partner (<see cref="OrleansManager.DeleteAsync"/>, on a cluster only).</summary>
+    Task<bool> DeletePartnerAsync();
 }

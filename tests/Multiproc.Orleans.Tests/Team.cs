@@ -20,4 +20,8 @@ public sealed class Team : ITeam
     public int CallPartnerRelay() => (Partner ?? throw new InvalidOperationException("No partner.")).Relay();
 
     public int Relay() => (Partner ?? throw new InvalidOperationException("No partner.")).BounceAsync(1).GetAwaiter().GetResult();
+
+    public Task<bool> AskPartnerToDeleteThisAsync() => (Partner ?? throw new InvalidOperationException("No partner.")).DeletePartnerAsync();
+
+    public Task<bool> DeletePartnerAsync() => OrleansManager.DeleteAsync(Partner ?? throw new InvalidOperationException("No partner."));
 }

@@ -34,6 +34,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     private static readonly TimeSpan s_sessionEndBound = TimeSpan.FromSeconds(2);
 
     private readonly IGrainFactory _grains;
+    private readonly GrainReferenceCache<ISharedObjectGrain> _objectGrains;
+    private readonly GrainReferenceCache<IWaitingObjectGrain> _waitingGrains;
     private readonly long _session = NewSession();
     private readonly SessionHeartbeat _heartbeat;
     private readonly bool _insideGrains;
@@ -50,6 +52,8 @@ internal sealed class OrleansCallChannel : ICallChannel
     public OrleansCallChannel(IGrainFactory grains, string address, Guid cluster, bool insideGrains, IDisposable? owned)
     {
         _grains = grains;
+        _objectGrains = new GrainReferenceCache<ISharedObjectGrain>(grains);
+        _waitingGrains = new GrainReferenceCache<IWaitingObjectGrain>(grains);
         Address = address;
         ServerId = cluster;
         _insideGrains = insideGrains;
@@ -139,7 +143,7 @@ internal sealed class OrleansCallChannel : ICallChannel
 
             reply = objectId == ProtocolConstants.ControlObjectId
                 ? await _control.CallAsync(callId, member, call, cancellationToken).ConfigureAwait(false)
-                : await _grains.GetGrain<ISharedObjectGrain>(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
+                : await _objectGrains.Get(objectId).InvokeAsync(call, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (OrleansFailure.IsUnavailable(ex, cancellationToken))
         {
@@ -155,7 +159,7 @@ internal sealed class OrleansCallChannel : ICallChannel
     /// </summary>
     private async Task<Reply> CallWaitingAsync(uint callId, long objectId, byte[] call, CancellationToken cancellationToken)
     {
-        IWaitingObjectGrain grain = _grains.GetGrain<IWaitingObjectGrain>(objectId);
+        IWaitingObjectGrain grain = _waitingGrains.Get(objectId);
         SessionContext.Set(_session);
         WaitingReply reply = await grain.CallAsync(call, cancellationToken).ConfigureAwait(false);
         _heartbeat.Track(objectId, reply.SessionLease);
@@ -204,10 +208,19 @@ internal sealed class OrleansCallChannel : ICallChannel
     }
 
     /// <summary>Deletes an object: its grain drops the instance (see <see cref="OrleansManager.DeleteAsync"/>).</summary>
+    /// <exception cref="InvalidOperationException">Inside a silo: the object is up this call's chain (one of its calls is still running).</exception>
     /// <exception cref="ManagerUnavailableException">The cluster did not answer.</exception>
     public async Task<bool> DeleteAsync(long objectId, CancellationToken cancellationToken)
     {
         ThrowIfClosed();
+
+        // Refused here, where it is a usage error: the grain refuses too, but whatever a grain call throws reaches its
+        // caller as the cluster's failure (OrleansFailure), and this is no availability problem.
+        if (_insideGrains && CallChain.Contains(objectId))
+        {
+            throw new InvalidOperationException($"The shared object {objectId} cannot be deleted from inside its own call chain: one of its calls is still running.");
+        }
+
         try
         {
             _heartbeat.Forget(objectId);

@@ -16,8 +16,11 @@ internal interface ISharedObjectGrain : IGrainWithIntegerKey
     Task<byte[]?> CreateAsync(byte[] call);
 
     /// <summary>Runs a Call message on the object.</summary>
+    /// <param name="call">The Call message; <c>[Immutable]</c>: the caller never changes it after the call, so Orleans sends it without a defensive copy.</param>
+    /// <param name="cancellationToken">The caller's cancellation, forwarded by Orleans.</param>
     /// <returns>The Result or Error payload; a failure of the user's code is an Error payload, never a thrown exception.</returns>
-    Task<byte[]> InvokeAsync(byte[] call, CancellationToken cancellationToken);
+    [return: Immutable]
+    Task<byte[]> InvokeAsync([Immutable] byte[] call, CancellationToken cancellationToken);
 
     /// <summary>Returns the object's type id, or null when this id holds no object.</summary>
     Task<string?> GetTypeIdAsync();

@@ -9,8 +9,8 @@ namespace Multiproc.Orleans.Grains;
 /// </summary>
 /// <remarks>
 /// <para><b>One call at a time.</b> The grain is reentrant only so that calls may wait for a storage write together
-/// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call that comes back
-/// up its own call chain, as Orleans' call-chain reentrancy would.</para>
+/// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call nested in the turn
+/// that holds it (one that comes back up that turn's call chain, which carries the turn's token), one at a time.</para>
 /// <para><b>Persistence</b> (<see cref="ObjectStore"/>): a record per id, written at create, after each call that
 /// changed a persisted object's image (before the call is acknowledged), and at delete (a tombstone). A volatile
 /// object's record holds only its type, so after its silo dies its callers are told it was lost.</para>
@@ -77,6 +77,10 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     {
         ArgumentNullException.ThrowIfNull(call);
         using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
+
+        // An activation that dropped its object holds a record storage may not: a retried create must not be told
+        // "taken" here (its client would make a second object), but retry where the next activation reads storage.
+        ThrowIfReloading();
         if (_object is not null || _stored.RecordExists)
         {
             // A retried create (its reply was lost) finds its own object; any other create picks another id.
@@ -121,9 +125,10 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             }
             catch
             {
-                // Not acknowledged: the object must not exist in memory only.
+                // Not acknowledged: the object must not exist in memory only. The write may still have reached storage
+                // (a timeout): a retry of this create is sent on to the next activation, which reads what storage holds.
                 await DisposeAsync(created).ConfigureAwait(true);
-                DeactivateOnIdle();
+                DropForReload();
                 throw;
             }
         }
@@ -143,8 +148,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     public async Task<byte[]> InvokeAsync(byte[] call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
-        bool comesBack = CallChain.Contains(Id);
-        CallChain.Enter(Id);
+        long chainToken = CallChain.TokenOf(Id);
         ThrowIfReloading();
         if (_object is null)
         {
@@ -156,11 +160,11 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         Task stored = Task.CompletedTask;
         IdleExpiry? idle = _idle;
         idle?.CallStarted();
-        TurnGate.Turn? turn = null;
+        TurnGate.Turn turn = await _gate.EnterAsync(chainToken).ConfigureAwait(true);
         try
         {
-            turn = comesBack ? null : await _gate.EnterAsync().ConfigureAwait(true);
             ThrowIfReloading();
+            CallChain.Enter(Id, turn.Token);
 
             // Locals: a failed write of another call may drop the fields while this call's user code awaits; its change
             // must then fail too (the writer refuses every stage after a failure), never be acknowledged unstored.
@@ -174,7 +178,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             reply = await dispatcher.InvokeAsync(target, call, _absence, cancellationToken).ConfigureAwait(true);
             if (writer is not null)
             {
-                stored = writer.StageAsync(dispatcher.Capture(target));
+                stored = writer.StageAsync(CaptureOrDrop(target));
                 if (!store.Options.CoalesceWrites)
                 {
                     await StoredAsync(stored).ConfigureAwait(true);
@@ -183,7 +187,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         }
         finally
         {
-            turn?.Dispose();
+            turn.Dispose();
             idle?.CallEnded();
         }
 
@@ -290,6 +294,22 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
     private string ExpiredAbsence(TimeSpan? timeout)
         => $"No shared object with id {Id}: it was deleted after going {(timeout is { } t ? $"{t.TotalSeconds:0.###} s " : string.Empty)}without a call (the idle timeout of its type).";
+
+    /// <summary>Takes the object's image after a call; if it has none (a value the image refuses), the call's change is in memory only: drop it.</summary>
+    private byte[] CaptureOrDrop(HostedObject target)
+    {
+        try
+        {
+            return dispatcher.Capture(target);
+        }
+        catch
+        {
+            // Like a failed write: the next activation reads the last stored state, so no later call builds on a change
+            // that was never stored (and every later capture would fail the same way).
+            DropForReload();
+            throw;
+        }
+    }
 
     /// <summary>Starts the idle check of an object whose type has an idle timeout.</summary>
     private void StartIdleExpiry(HostedObject hosted)

@@ -98,10 +98,11 @@ internal sealed class ObjectDispatcher
     /// <returns>The Result or Error payload; user code's exceptions become Error payloads.</returns>
     public async Task<byte[]> InvokeAsync(HostedObject? target, byte[] call, string? absence, CancellationToken cancellationToken)
     {
-        uint callId = ReadHeader(call).CallId;
+        (CallHeader header, int argumentsAt) = ReadHeader(call);
+        uint callId = header.CallId;
         try
         {
-            (ServerMethod method, object?[] arguments) = Bind(target, call, absence);
+            (ServerMethod method, object?[] arguments) = Bind(target, header, call.AsMemory(argumentsAt), absence);
             if (method.CancellationTokenIndex >= 0)
             {
                 arguments[method.CancellationTokenIndex] = cancellationToken;
@@ -194,16 +195,18 @@ internal sealed class ObjectDispatcher
         }
     }
 
-    private static CallHeader ReadHeader(byte[] call)
-    {
-        var reader = new MessagePackReader(call);
-        return CallPayload.ReadHeader(ref reader);
-    }
-
-    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, byte[] call, string? absence)
+    /// <summary>Reads a call's header once: the arguments are decoded from where it ends.</summary>
+    /// <exception cref="MessagePackSerializationException">The bytes are not a Call message.</exception>
+    private static (CallHeader Header, int ArgumentsAt) ReadHeader(byte[] call)
     {
         var reader = new MessagePackReader(call);
         CallHeader header = CallPayload.ReadHeader(ref reader);
+        return (header, (int)reader.Consumed);
+    }
+
+    private (ServerMethod Method, object?[] Arguments) Bind(HostedObject? target, CallHeader header, ReadOnlyMemory<byte> encodedArguments, string? absence)
+    {
+        var reader = new MessagePackReader(encodedArguments);
         if (target is null)
         {
             throw new KeyNotFoundException(absence ?? $"No shared object with id {header.ObjectId}: it was deleted, lost with its silo, or never existed.");

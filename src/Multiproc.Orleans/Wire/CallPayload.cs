@@ -15,18 +15,26 @@ internal static class CallPayload
 
     /// <summary>Writes a call with its arguments encoded by <paramref name="options"/> (references as ext 42).</summary>
     /// <exception cref="ArgumentException">An argument cannot be serialized.</exception>
+    /// <remarks>Written into the thread's reusable <see cref="FrameBuffer"/>: the only allocation is the returned array.</remarks>
     public static byte[] Write(uint callId, long objectId, string member, in CallArguments arguments, MessagePackSerializerOptions options)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(HeaderFields + arguments.Count);
-        writer.Write((byte)MessageKind.Call);
-        writer.Write(callId);
-        writer.Write(objectId);
-        writer.Write(member);
-        arguments.WriteTo(ref writer, options);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        FrameBuffer frame = FrameBuffer.Rent();
+        try
+        {
+            var writer = new MessagePackWriter(frame);
+            writer.WriteArrayHeader(HeaderFields + arguments.Count);
+            writer.Write((byte)MessageKind.Call);
+            writer.Write(callId);
+            writer.Write(objectId);
+            writer.Write(member);
+            arguments.WriteTo(ref writer, options);
+            writer.Flush();
+            return frame.Payload.ToArray();
+        }
+        finally
+        {
+            FrameBuffer.Return(frame);
+        }
     }
 
     /// <summary>Reads the header of a call; <paramref name="reader"/> is left at the first argument.</summary>

@@ -76,6 +76,58 @@ public sealed class ClusterContractTests(ClusterFixture cluster) : ManagerContra
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task DeleteAsync_OfAnObjectUpItsOwnCallChain_IsRefusedAsAUsageError_AndTheObjectLivesOn()
+    {
+        (ITeam a, ITeam b) = await TeamPairAsync();
+
+        // b deletes a while a's call (which awaits b) is running: a usage error, not the cluster's unavailability.
+        InvalidOperationException refused = await Assert.ThrowsAsync<InvalidOperationException>(() => a.AskPartnerToDeleteThisAsync());
+
+        Assert.Contains("cannot be deleted from inside its own call chain", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await a.BounceAsync(3));
+        Assert.True(await b.DeletePartnerAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task TwoParallelCallsThatComeBack_RunOneAtATime_InTheObjectThatWaitsForThem()
+    {
+        // a awaits b and c at once; both call back into a: each is nested in a's turn, but they must not overlap.
+        string tag = UniqueName("fan-out");
+        IOverlapProbe a = await Manager.CreateAsync<IOverlapProbe>([tag], TestTimeout.Token());
+        IOverlapProbe b = await Manager.CreateAsync<IOverlapProbe>([UniqueName("b")], TestTimeout.Token());
+        IOverlapProbe c = await Manager.CreateAsync<IOverlapProbe>([UniqueName("c")], TestTimeout.Token());
+        b.Partner = a;
+        c.Partner = a;
+
+        // Each call back stays inside a until the other comes in too, or for 1.5 s when it stays alone.
+        await a.FanOutAsync(b, c, holdMilliseconds: 1_500).WaitAsync(TestTimeout.Token());
+
+        Assert.Equal(2, OverlapProbe.Ended(tag));
+        Assert.Equal(1, OverlapProbe.MostInside(tag));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task ACallStartedByAMethodThatReturned_WaitsItsTurn_InsteadOfEnteringTheObject()
+    {
+        // a starts b.CallBackWhenReleasedAsync without awaiting it and returns; b calls back once a is held by another call.
+        string tag = UniqueName("un-awaited");
+        string bTag = UniqueName("b");
+        IOverlapProbe a = await Manager.CreateAsync<IOverlapProbe>([tag], TestTimeout.Token());
+        IOverlapProbe b = await Manager.CreateAsync<IOverlapProbe>([bTag], TestTimeout.Token());
+        b.Partner = a;
+        a.Partner = b;
+        a.StartCallBack(holdMilliseconds: 1_500);
+
+        Task holding = a.HoldAsync(1_500);
+        await TestTimeout.UntilAsync(() => Task.FromResult(OverlapProbe.Inside(tag) == 1), because: "the client's call holds a");
+        OverlapProbe.Release(bTag);
+        await holding.WaitAsync(TestTimeout.Token());
+        await TestTimeout.UntilAsync(() => Task.FromResult(OverlapProbe.Ended(tag) == 2), because: "b's call back ends");
+
+        Assert.Equal(1, OverlapProbe.MostInside(tag));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task GetStatsAsync_IsNotServedByACluster()
         => await Assert.ThrowsAsync<NotSupportedException>(() => Manager.GetStatsAsync(TestTimeout.Token()));
 }

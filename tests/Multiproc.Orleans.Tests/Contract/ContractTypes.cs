@@ -10,5 +10,6 @@ internal static class ContractTypes
         .Register<IEmployee, Employee>()
         .Register<ICounter, RacyCounter>()
         .Register<ITeam, Team>()
-        .Register<ITracked, Tracked>();
+        .Register<ITracked, Tracked>()
+        .Register<IOverlapProbe, OverlapProbe>();
 }

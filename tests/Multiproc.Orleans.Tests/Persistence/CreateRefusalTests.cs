@@ -63,6 +63,27 @@ public sealed class CreateRefusalTests : IAsyncLifetime
         Exception thrown = Assert.ThrowsAny<Exception>(tags.IgnoreCase);
 
         Assert.Contains("OrdinalIgnoreCaseComparer", thrown.ToString(), StringComparison.Ordinal);
+
+        // The change was never stored: the object comes back with its last stored state (case-sensitive), not stuck on it.
+        Assert.True(await AddOnceReloadedAsync(tags, "b", TestTimeout.Token(20)));
+        Assert.True(tags.Add("B"));
+        Assert.False(tags.Add("a"));
+    }
+
+    /// <summary>Adds once the activation that dropped its object has made way for one that read storage.</summary>
+    private static async Task<bool> AddOnceReloadedAsync(ITags tags, string tag, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return tags.Add(tag);
+            }
+            catch (ManagerUnavailableException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
     }
 
     public sealed class Tags : ITags

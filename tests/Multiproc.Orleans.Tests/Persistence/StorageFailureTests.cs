@@ -1,4 +1,9 @@
+using System.Buffers;
+using System.Globalization;
+using MessagePack;
 using Microsoft.Extensions.DependencyInjection;
+using Multiproc.Orleans.Grains;
+using Multiproc.Proxies;
 using Multiproc.Tests.Fixtures;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -10,7 +15,10 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// When a storage write fails, the call whose change it held fails as unavailable, and no state that storage does not
 /// hold is ever seen afterwards: the object comes back with its last stored state. A failed delete leaves the object.
 /// </summary>
-/// <remarks>Its own one-silo cluster: its storage (<see cref="FailingStorage"/>, one per process) is switched to fail.</remarks>
+/// <remarks>
+/// Its own one-silo cluster: its storage (<see cref="FailingStorage"/>, one per process) is switched to fail, or holds
+/// its writes until a test fails or stores each one, so a write fails at a chosen moment, never by timing.
+/// </remarks>
 public sealed class StorageFailureTests : IAsyncLifetime
 {
     private static readonly FailingStorageHolder s_storage = new();
@@ -30,7 +38,13 @@ public sealed class StorageFailureTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        s_storage.Storage?.FailWrites = false;
+        if (s_storage.Storage is { } storage)
+        {
+            storage.FailWrites = false;
+            storage.StoreThenFail = false;
+            storage.ReleaseAll();
+        }
+
         if (_manager is not null)
         {
             await _manager.DisposeAsync();
@@ -71,9 +85,159 @@ public sealed class StorageFailureTests : IAsyncLifetime
         Assert.Equal(5m, await AnswerAsync(() => bob.Salary));
         Assert.Equal(6m, bob.Raise(1m));
         // What storage holds says the object lives: the unstored tombstone did not ride along with the next write.
-        Assert.DoesNotContain(s_storage.Storage.States.OfType<Silo.ObjectRecord>(), r => r.Deleted);
+        Assert.DoesNotContain(s_storage.Storage.States.OfType<Orleans.Silo.ObjectRecord>(), r => r.Deleted);
         Assert.True(await OrleansManager.DeleteAsync(bob, TestTimeout.Token()));
         Assert.Throws<KeyNotFoundException>(() => bob.Salary);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task WriteFails_TheCallRunningMeanwhileAndTheCallWaitingItsTurn_FailAsUnavailable_NoneIsAcknowledgedUnstored()
+    {
+        string tag = UniqueTag();
+        ILedger ledger = await Manager.CreateAsync<ILedger>([tag], TestTimeout.Token());
+        FailingStorage storage = Storage;
+        storage.HoldWrites = true;
+
+        Task<int> first = AddAsync(ledger, 1);
+        await TestTimeout.UntilAsync(() => Task.FromResult(storage.HeldWrites == 1), because: "the first call's write is held");
+        Task<int> running = ledger.AddWhenReleasedAsync(2);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Ledger.IsWaiting(tag)), because: "the second call's user code runs");
+        Task<int> waiting = AddAsync(ledger, 4);
+        await ReachedAsync(ledger);
+
+        storage.ReleaseOldest(fail: true);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => first);
+        Ledger.Release(tag);
+
+        // The running call changed an object whose write failed: never acknowledged. The waiting call reaches an
+        // activation being reloaded: unavailable (retry), not "no such object".
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => running);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => waiting);
+        storage.HoldWrites = false;
+        Assert.Equal(0, await AnswerAsync(() => ledger.Total));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task MergedWriteFails_EveryCallerWaitingOnIt_SeesTheFailure_AlsoOneWhoseImageWasAlreadyStaged()
+    {
+        string tag = UniqueTag();
+        ILedger ledger = await Manager.CreateAsync<ILedger>([tag], TestTimeout.Token());
+        FailingStorage storage = Storage;
+        storage.HoldWrites = true;
+
+        Task<int> first = AddAsync(ledger, 1);
+        await TestTimeout.UntilAsync(() => Task.FromResult(storage.HeldWrites == 1), because: "the first write is held");
+        Task<int> merged = AddAsync(ledger, 2);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Ledger.Adds(tag) == 2), because: "the second change waits for the next write");
+        storage.ReleaseOldest(fail: false);
+        Assert.Equal(1, await first.WaitAsync(TestTimeout.Token()));
+        await TestTimeout.UntilAsync(() => Task.FromResult(storage.HeldWrites == 1), because: "the merged write is held");
+
+        // A read changes nothing: it waits for the write in flight, which holds the change it reads.
+        Task<int> read = SharedObject.FromProxy(ledger).InvokeAsync<int>("get_Total", [], TestTimeout.Token());
+        await TestTimeout.UntilAsync(() => Task.FromResult(Ledger.Reads(tag) == 1), because: "the read ran");
+        storage.ReleaseOldest(fail: true);
+
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => merged);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => read);
+        storage.HoldWrites = false;
+        Assert.Equal(1, await AnswerAsync(() => ledger.Total));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task CreateRetriedToAnActivationThatDroppedItsObject_IsSentOnToWhatStorageHolds_NotToldTheIdIsTaken()
+    {
+        string tag = UniqueTag();
+        SharedObject probe = SharedObject.FromProxy(await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token()));
+        long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: false);
+        ISharedObjectGrain grain = _cluster!.Client.GetGrain<ISharedObjectGrain>(id);
+        byte[] create = CreateCall(callId: 7, probe.TypeId, tag);
+        byte[]? made = await grain.CreateAsync(create).WaitAsync(TestTimeout.Token());
+        Assert.NotNull(made);
+        ILedger ledger = probe.Channel.Adopt(new HandoverDescriptor(probe.Channel.Address, [], id.ToString(CultureInfo.InvariantCulture), probe.TypeId)).As<ILedger>();
+
+        // The create is sent again (its reply was lost) and waits for its turn while a failed write drops the object.
+        FailingStorage storage = Storage;
+        storage.HoldWrites = true;
+        Task<int> first = AddAsync(ledger, 1);
+        await TestTimeout.UntilAsync(() => Task.FromResult(storage.HeldWrites == 1), because: "the call's write is held");
+        Task<int> running = ledger.AddWhenReleasedAsync(2);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Ledger.IsWaiting(tag)), because: "a call holds the object's turn");
+        Task<byte[]?> retried = grain.CreateAsync(create);
+        await ReachedAsync(ledger);
+        storage.ReleaseOldest(fail: true);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => first);
+        Ledger.Release(tag);
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => running);
+        storage.HoldWrites = false;
+
+        // Answered "taken" (null), its client would make a second object. Told to retry, it finds its own.
+        byte[]? answer = await Record.ExceptionAsync(() => retried) is null ? await retried : await CreateUntilAnsweredAsync(grain, create);
+        Assert.Equal(made, answer);
+        Assert.Equal(0, await AnswerAsync(() => ledger.Total));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task NameWriteFailsAfterReachingStorage_TheNameThenAnswersWhatStorageHolds()
+    {
+        ILedger one = await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token());
+        ILedger two = await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token());
+        string name = UniqueTag();
+        await Manager.PublishAsync(name, one, TestTimeout.Token());
+
+        Storage.StoreThenFail = true;
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => Manager.PublishAsync(name, two, TestTimeout.Token()));
+        Storage.StoreThenFail = false;
+
+        // The failed write reached storage: the name's activation was dropped, so the next one reads the stored binding.
+        ILedger found = await Manager.LookupAsync<ILedger>(name, TestTimeout.Token());
+        Assert.Equal(SharedObject.FromProxy(two).ObjectId, SharedObject.FromProxy(found).ObjectId);
+    }
+
+    private static FailingStorage Storage => s_storage.Storage ?? throw new InvalidOperationException("The silo has not built its storage.");
+
+    private static string UniqueTag() => $"ledger-{Guid.NewGuid():N}";
+
+    /// <summary>Starts a synchronous member as an async call: the call is sent before this returns.</summary>
+    private static Task<int> AddAsync(ILedger ledger, int amount)
+        => SharedObject.FromProxy(ledger).InvokeAsync<int>(nameof(ILedger.Add), [amount], TestTimeout.Token());
+
+    /// <summary>
+    /// Waits until the calls sent to <paramref name="ledger"/> before this one have reached its activation: a grain
+    /// call that takes no turn, sent after them on the same connection, is answered after they were delivered.
+    /// </summary>
+    private async Task ReachedAsync(ILedger ledger)
+        => await _cluster!.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
+
+    private static async Task<byte[]?> CreateUntilAnsweredAsync(ISharedObjectGrain grain, byte[] create)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            try
+            {
+                return await grain.CreateAsync(create).WaitAsync(deadline.Token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !deadline.IsCancellationRequested)
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+        }
+    }
+
+    private static byte[] CreateCall(uint callId, string typeId, string tag)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(6);
+        writer.Write((byte)1);
+        writer.Write(callId);
+        writer.Write(0L);
+        writer.Write("create");
+        writer.Write(typeId);
+        writer.Write(tag);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static async Task<T> AnswerAsync<T>(Func<T> call)
@@ -103,6 +267,6 @@ public sealed class StorageFailureTests : IAsyncLifetime
             .ConfigureServices(services => services.AddKeyedSingleton<IGrainStorage>(
                 MultiprocSiloOptions.DefaultStorageName,
                 (provider, _) => s_storage.Storage = new FailingStorage(provider.GetRequiredService<DeepCopier>())))
-            .UseMultiproc(options => options.Register<IEmployee, Employee>());
+            .UseMultiproc(options => options.Register<IEmployee, Employee>().Register<ILedger, Ledger>());
     }
 }
