@@ -165,7 +165,7 @@ internal sealed class OrleansCallChannel : ICallChannel
         _heartbeat.Track(objectId, reply.SessionLease);
         return reply.LeaseId == 0
             ? new Reply(reply.Payload, callId, receiptTo: null)
-            : new Reply(reply.Payload, callId, new GrainLeaseAcknowledgement(grain, objectId, reply.LeaseId, _insideGrains));
+            : new Reply(reply.Payload, callId, new GrainLeaseAcknowledgement(grain, reply.LeaseId, _insideGrains));
     }
 
     /// <inheritdoc/>

@@ -15,7 +15,9 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<long, (Lease Lease, long Session, ITimer Expiry)> _leases = [];
-    private long _lastId;
+    // Random per activation: an acknowledgement sent to an earlier activation of the object (before a failover or a
+    // reload) must not find, and commit, another taker's lease here.
+    private long _lastId = Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     /// <summary>Holds <paramref name="taken"/> until acknowledged, expired, or its taker's session ends.</summary>
     /// <param name="taken">What a take handed over.</param>

@@ -11,8 +11,11 @@ namespace Multiproc.Proxies;
 /// </remarks>
 internal interface IResultAcknowledgement
 {
-    /// <summary>Acknowledges the result; returns once the host has it.</summary>
-    /// <exception cref="ManagerUnavailableException">The host did not answer: it will hand the value out again.</exception>
-    /// <exception cref="KeyNotFoundException">The host no longer knows the lease (it ended first, and the value went back).</exception>
+    /// <summary>Acknowledges the result; returns once the host has it, or once it is known that it cannot be confirmed.</summary>
+    /// <remarks>
+    /// The value is decoded and is the caller's either way: an acknowledgement that may not have landed (the host did
+    /// not answer, or the lease had ended) means only that the host may hand the value out again (at-least-once).
+    /// Throwing would drop a value whose acknowledgement landed and whose reply was lost.
+    /// </remarks>
     void Acknowledge();
 }

@@ -20,12 +20,13 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
         queue.PutMany([1, 2]);
 
         // A second client whose acknowledgements never reach the cluster: it takes item 1 and dies
-        // before its acknowledgement arrives, as a process killed right after the take would.
-        using (IHost consumer = await StartClientAsync(dropAcknowledgements: true))
+        // before its acknowledgement arrives, as a process killed right after the take would. The take itself
+        // returns the item (decoded, it is the taker's); the cluster cannot know, so it delivers it again.
+        using (IHost consumer = await StartClientAsync(Acknowledgements.NeverSent))
         {
             await using Manager dying = OrleansManager.Connect(consumer.Services.GetRequiredService<IClusterClient>());
             ISharedQueue<int> seen = await cluster.LookUpAsync<ISharedQueue<int>>(dying, queue);
-            Assert.Throws<ManagerUnavailableException>(() => seen.Take());
+            Assert.Equal(1, seen.Take());
             await consumer.StopAsync(TestTimeout.Token());
         }
 
@@ -35,6 +36,26 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
         Assert.True(took);
         Assert.Equal(1, item);
         Assert.Equal(0, queue.Count);
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Queue_TakeWhoseAcknowledgementLandedButItsReplyWasLost_ReturnsTheItem_WhichIsNotDeliveredAgain()
+    {
+        ISharedQueue<int> queue = await cluster.Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.PutMany([1, 2]);
+
+        using (IHost consumer = await StartClientAsync(Acknowledgements.ReplyLost))
+        {
+            await using Manager unlucky = OrleansManager.Connect(consumer.Services.GetRequiredService<IClusterClient>());
+            ISharedQueue<int> seen = await cluster.LookUpAsync<ISharedQueue<int>>(unlucky, queue);
+            Assert.Equal(1, seen.Take());
+            await consumer.StopAsync(TestTimeout.Token());
+        }
+
+        // Item 1 was committed by its acknowledgement: past its lease, only item 2 is left.
+        Assert.Equal(2, queue.Take());
+        (bool took, _) = await queue.TryTakeAsync(2 * WaitingClusterFixture.Lease, TestTimeout.Token());
+        Assert.False(took);
     }
 
     [Fact(Timeout = 90_000)]
@@ -134,8 +155,8 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
 
     private static long SignalInWorker(ISharedBarrier barrier) => barrier.SignalAndWait();
 
-    /// <summary>Starts a second Orleans client on the cluster; with <paramref name="dropAcknowledgements"/>, its queue acknowledgements fail before they are sent.</summary>
-    private async Task<IHost> StartClientAsync(bool dropAcknowledgements)
+    /// <summary>Starts a second Orleans client on the cluster whose queue acknowledgements fail as <paramref name="acknowledgements"/> says.</summary>
+    private async Task<IHost> StartClientAsync(Acknowledgements acknowledgements)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.UseOrleansClient(client =>
@@ -146,15 +167,33 @@ public sealed class LeaseExpiryTests(WaitingClusterFixture cluster)
                     o.ClusterId = cluster.Cluster.Options.ClusterId;
                     o.ServiceId = cluster.Cluster.Options.ServiceId;
                 });
-            if (dropAcknowledgements)
+            client.AddOutgoingGrainCallFilter(async context =>
             {
-                client.AddOutgoingGrainCallFilter(context => context.InterfaceMethod?.Name == nameof(Grains.IWaitingObjectGrain.AcknowledgeAsync)
-                    ? throw new IOException("The consumer died before its acknowledgement was sent.")
-                    : context.Invoke());
-            }
+                bool acknowledgement = context.InterfaceMethod?.Name == nameof(Grains.IWaitingObjectGrain.AcknowledgeAsync);
+                if (acknowledgement && acknowledgements == Acknowledgements.NeverSent)
+                {
+                    throw new IOException("The consumer died before its acknowledgement was sent.");
+                }
+
+                await context.Invoke();
+                if (acknowledgement && acknowledgements == Acknowledgements.ReplyLost)
+                {
+                    throw new IOException("The acknowledgement's reply was lost.");
+                }
+            });
         });
         IHost host = builder.Build();
         await host.StartAsync(TestTimeout.Token());
         return host;
+    }
+
+    /// <summary>What happens to a test client's queue acknowledgements.</summary>
+    private enum Acknowledgements
+    {
+        /// <summary>Never sent: the client died right after the take.</summary>
+        NeverSent,
+
+        /// <summary>Received and stored by the grain, but the reply is lost on the way back.</summary>
+        ReplyLost,
     }
 }
