@@ -85,6 +85,33 @@ public sealed class SynchronizationOnClusterTests(WaitingClusterFixture cluster)
         await cluster.WaitForCallsInProgressAsync(condition, 0, TestTimeout.Token());
     }
 
+    [Fact(Timeout = 90_000)]
+    public async Task Condition_WaitCancelledWhileAnotherClientHoldsTheLock_ThrowsOnlyOnceItHoldsTheLockAgain()
+    {
+        ISharedCondition condition = await cluster.Manager.CreateConditionAsync(cancellationToken: TestTimeout.Token());
+        await using Manager other = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token());
+        ISharedCondition seen = await cluster.LookUpAsync<ISharedCondition>(other, condition);
+
+        await condition.AcquireAsync(TestTimeout.Token());
+        using var cancel = new CancellationTokenSource();
+        Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(60), cancel.Token);
+        await cluster.WaitForCallsInProgressAsync(condition, 1, TestTimeout.Token());
+        seen.Acquire();
+        await cancel.CancelAsync();
+
+        // As on a manager, a cancelled wait gets the lock back before it throws: not while the other client holds it
+        // (it used to throw at once, and the grain later gave the lock to the waiter's session behind its back).
+        TimeSpan window = (2 * WaitingClusterFixture.ResponseTimeout / 3) + TimeSpan.FromSeconds(1);
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting.WaitAsync(window));
+        seen.Release();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TestTimeout.Token(30)));
+        Assert.False(seen.TryAcquire(TimeSpan.Zero));
+        condition.Release();
+        Assert.True(seen.TryAcquire(TimeSpan.Zero));
+        seen.Release();
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Condition_OverASharedLock_WaitsOnThatLock_AcrossSlices()
     {

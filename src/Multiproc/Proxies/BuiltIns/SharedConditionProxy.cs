@@ -54,9 +54,16 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     }
 
     /// <summary>The asynchronous form of <see cref="WaitSlice"/>: a cancelled wait still gets the lock back before it throws, as on a manager.</summary>
+    /// <remarks>
+    /// The token is checked before each slice, when the caller holds the lock (before the first, and after each slice
+    /// that ended with the lock reacquired), never passed into a slice: a grain call cancelled by the caller completes at
+    /// once while its grain still reacquires the lock for this session, so the wait would throw without the lock and the
+    /// lock would stay with the session. A cancellation is thus seen within one slice (a third of the response timeout).
+    /// </remarks>
     private async Task<bool> WaitSliceAsync(TimeSpan timeout, TimeSpan slice, CancellationToken cancellationToken)
     {
-        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, CancellationToken.None).ConfigureAwait(false);
         try
         {
             while (outcome == WaitSliceOutcome.Reacquiring)
