@@ -59,7 +59,8 @@ public sealed class CliTests : IDisposable
             Signals.Interrupt(serve.Id);
         }
 
-        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(5)));
+        // A bound against a hang, not a speed target: 5 s was missed once in CI beside the Orleans tests on 2 cores.
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
         Assert.Throws<ManagerUnavailableException>(() => ann.Raise(1m));
     }
