@@ -145,22 +145,26 @@ internal static class WaitingImage
 
     private static void WriteLock(ref MessagePackWriter writer, SharedLockServer sharedLock)
     {
-        (long owner, int depth, long token, long lastToken) = sharedLock.CaptureImage();
-        writer.WriteArrayHeader(4);
+        (long owner, int depth, long token, long lastToken, long grantWait) = sharedLock.CaptureImage();
+        writer.WriteArrayHeader(5);
         writer.Write(owner);
         writer.Write(depth);
         writer.Write(token);
         writer.Write(lastToken);
+        writer.Write(grantWait);
     }
 
     private static void ReadLock(ref MessagePackReader reader, SharedLockServer sharedLock, Func<long, Caller> sessionOf)
     {
-        reader.ReadArrayHeader();
+        int fields = reader.ReadArrayHeader();
         long owner = reader.ReadInt64();
         int depth = reader.ReadInt32();
         long token = reader.ReadInt64();
         long lastToken = reader.ReadInt64();
-        sharedLock.RestoreImage(owner, depth, token, lastToken, sessionOf);
+
+        // An image written before the grant's wait was recorded has four fields.
+        long grantWait = fields > 4 ? reader.ReadInt64() : 0;
+        sharedLock.RestoreImage(owner, depth, token, lastToken, grantWait, sessionOf);
     }
 
     private static void WritePairs(ref MessagePackWriter writer, (long Session, long Count)[] pairs)

@@ -8,6 +8,9 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
 {
     private static readonly ValueWriter[] s_timeout = [ValueCodec<TimeSpan>.Writer];
     private static readonly ValueWriter[] s_count = [ValueCodec<int>.Writer];
+    private static readonly ValueWriter[] s_slice = [ValueCodec<TimeSpan>.Writer, ValueCodec<long>.Writer, ValueCodec<int>.Writer];
+    private static readonly Func<int, bool> s_reacquired = static outcome => !WaitSliceOutcome.IsReacquiring(outcome);
+    private static readonly Func<bool> s_resumeIsRepeatable = static () => true;
 
     // A sliced wait is done once notified. Between slices the caller holds the lock again, so no
     // notifier can run in the gap: a notification is never missed (SharedConditionServer).
@@ -40,14 +43,25 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
 
     /// <summary>
     /// One slice of a wait on a channel that slices waits; a reacquire of the lock that outlasts the slice is resumed
-    /// by further calls until the lock is held again (the server keeps it for this connection meanwhile).
+    /// by further calls until the lock is held again (the server keeps it for this wait meanwhile).
     /// </summary>
+    /// <remarks>
+    /// Each slice is a wait of its own, named by a fresh id, so two waits of one process on one condition never take
+    /// each other's reacquire. A resume that fails as unavailable is repeated (within <see cref="SlicedWait.FailoverWindow"/>):
+    /// a resume is answered the same however often it comes, also by a host that lost the parked reacquire with its
+    /// memory (a cluster's failover), since it names the wait and the depth to restore.
+    /// </remarks>
     private bool WaitSlice(TimeSpan timeout, TimeSpan slice)
     {
-        int outcome = CallSettled<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, default);
-        while (outcome == WaitSliceOutcome.Reacquiring)
+        long waitId = NewWaitId();
+        int outcome = CallSettled<int>(ConditionMembers.WaitSlice, [timeout, waitId, 0], s_slice, default);
+        if (WaitSliceOutcome.IsReacquiring(outcome))
         {
-            outcome = CallSettled<int>(ConditionMembers.WaitSlice, [slice], s_timeout, default);
+            int depth = WaitSliceOutcome.DepthOf(outcome);
+            outcome = SlicedWait.Run(
+                Timeout.InfiniteTimeSpan, slice, TimeProvider.System,
+                next => CallSettled<int>(ConditionMembers.WaitSlice, [next, waitId, depth], s_slice, default),
+                s_reacquired, s_resumeIsRepeatable);
         }
 
         return outcome == WaitSliceOutcome.Notified;
@@ -63,13 +77,18 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     private async Task<bool> WaitSliceAsync(TimeSpan timeout, TimeSpan slice, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout], s_timeout, CancellationToken.None).ConfigureAwait(false);
+        long waitId = NewWaitId();
+        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout, waitId, 0], s_slice, CancellationToken.None).ConfigureAwait(false);
         try
         {
-            while (outcome == WaitSliceOutcome.Reacquiring)
+            if (WaitSliceOutcome.IsReacquiring(outcome))
             {
                 // Not cancellable: the lock must be held again before the wait ends, cancelled or not.
-                outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [slice], s_timeout, CancellationToken.None).ConfigureAwait(false);
+                int depth = WaitSliceOutcome.DepthOf(outcome);
+                outcome = await SlicedWait.RunAsync(
+                    Timeout.InfiniteTimeSpan, slice, TimeProvider.System,
+                    next => CallSettledAsync<int>(ConditionMembers.WaitSlice, [next, waitId, depth], s_slice, CancellationToken.None),
+                    s_reacquired, s_resumeIsRepeatable).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
@@ -79,6 +98,9 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
 
         return outcome == WaitSliceOutcome.Notified;
     }
+
+    // Random rather than counted: ids from two proxies of one process (one session) must not meet either.
+    private static long NewWaitId() => Random.Shared.NextInt64(1, long.MaxValue);
 
     public int Notify(int count = 1)
     {

@@ -9,40 +9,78 @@ namespace Multiproc.Server.BuiltIns;
 /// </summary>
 /// <remarks>
 /// <para>A wait's reacquire waits for the lock as long as it takes (as <see cref="Wait"/> does). When it has not got
-/// the lock within the slice, the slice returns <see cref="WaitSliceOutcome.Reacquiring"/> and the reacquire
-/// is parked for the caller's connection: its next <see cref="WaitSlice"/> call resumes it, and returns only once the
-/// lock is held again (or parks it again). So a wait that returns always holds the lock, and one whose caller gave up
-/// never keeps it: a parked reacquire nobody resumes within <see cref="ResumeWindow"/> is withdrawn, and the lock,
-/// if it was granted meanwhile, passed on.</para>
-/// <para>Parked reacquires are not state: a host that persists the condition loses them with its memory.</para>
+/// the lock within the slice, the slice answers <see cref="WaitSliceOutcome.Reacquiring"/> with the depth it restores,
+/// and the reacquire is parked under the caller's connection and the wait's id (the caller's own, so two waits of
+/// one process never meet). The caller's next <see cref="WaitSlice"/> call, with that id and depth, resumes it and
+/// returns only once the lock is held again (or parks it again). So a wait that returns always holds the lock, and
+/// one whose caller gave up never keeps it: a parked reacquire nobody resumes within <see cref="ResumeWindow"/> is
+/// withdrawn, and the lock, if its reacquire was granted it meanwhile, passed on (only that grant, by its fencing
+/// token).</para>
+/// <para>Parked reacquires are not state: a host that persists the condition loses them with its memory. A resume
+/// that finds nothing parked (after such a loss, or after a withdrawal) is never taken for a new wait: if the lock is
+/// held by the grant of this very wait (recorded with the lock, so stored with it), the wait is done; otherwise its
+/// reacquire starts again at the depth the caller sent. Either way it returns <see cref="WaitSliceOutcome.Notified"/>,
+/// a spurious wakeup for a wait that was not notified, which a condition's callers check for anyway.</para>
 /// </remarks>
 internal sealed partial class SharedConditionServer
 {
     /// <summary>How long a parked reacquire waits for its caller to resume it.</summary>
     internal static readonly TimeSpan ResumeWindow = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<long, ParkedReacquire> _parked = [];
+    private readonly Dictionary<(long Connection, long Wait), ParkedReacquire> _parked = [];
+
+    // Withdrawn reacquires whose grant, if they got one, is not passed on yet: a resume of the same wait arriving
+    // meanwhile waits for that first, so it never takes the withdrawn grant for its own.
+    private readonly Dictionary<(long Connection, long Wait), ParkedReacquire> _withdrawing = [];
 
     /// <summary>
     /// Waits for a notification within <paramref name="timeout"/> and reacquires the lock within as long again; or,
-    /// when the caller's connection has a parked reacquire, resumes that for up to <paramref name="timeout"/>.
+    /// given the <paramref name="resumeDepth"/> of an earlier slice's answer, resumes that wait's reacquire for up to
+    /// <paramref name="timeout"/>.
     /// </summary>
+    /// <param name="timeout">How long this slice may wait.</param>
+    /// <param name="waitId">The caller's id of the wait (not 0): the same for every slice of one wait.</param>
+    /// <param name="resumeDepth">0 for a new wait; for a resume, the depth the earlier <see cref="WaitSliceOutcome.Reacquiring"/> answer gave.</param>
+    /// <param name="caller">The waiting connection.</param>
+    /// <param name="cancellationToken">Ends the wait for a notification (the lock is still reacquired).</param>
     /// <returns>A <see cref="WaitSliceOutcome"/>.</returns>
     /// <exception cref="SynchronizationLockException">A new wait whose caller's connection does not hold the lock.</exception>
     /// <exception cref="OperationCanceledException">The wait was cancelled; thrown once the lock is held again.</exception>
-    public async ValueTask<int> WaitSlice(TimeSpan timeout, Caller caller, CancellationToken cancellationToken)
+    /// <exception cref="ArgumentOutOfRangeException">The wait id is 0, or the depth negative.</exception>
+    public async ValueTask<int> WaitSlice(TimeSpan timeout, long waitId, int resumeDepth, Caller caller, CancellationToken cancellationToken)
     {
         WaitTimeout.Validate(timeout);
+        ArgumentOutOfRangeException.ThrowIfZero(waitId);
+        ArgumentOutOfRangeException.ThrowIfNegative(resumeDepth);
         ParkedReacquire? reacquire;
+        ParkedReacquire? withdrawing = null;
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            _parked.Remove(caller.ConnectionId, out reacquire);
+            if (!_parked.Remove((caller.ConnectionId, waitId), out reacquire) && resumeDepth > 0)
+            {
+                withdrawing = _withdrawing.GetValueOrDefault((caller.ConnectionId, waitId));
+            }
         }
 
         if (reacquire is not null)
         {
             reacquire.Expiry?.Dispose();
+        }
+        else if (resumeDepth > 0)
+        {
+            if (withdrawing is not null)
+            {
+                await withdrawing.Withdrawn.ConfigureAwait(false);
+            }
+
+            if (Lock.IsHeldByWait(caller.ConnectionId, waitId))
+            {
+                return WaitSliceOutcome.Notified;
+            }
+
+            reacquire = new ParkedReacquire(caller, waitId, resumeDepth);
+            reacquire.Start(ReacquireAsync(reacquire, notified: true, failure: null));
         }
         else
         {
@@ -60,24 +98,23 @@ internal sealed partial class SharedConditionServer
                 failure = ExceptionDispatchInfo.Capture(ex);
             }
 
-            reacquire = new ParkedReacquire(caller);
-            reacquire.Start(ReacquireAsync(reacquire, depth, notified, failure));
+            reacquire = new ParkedReacquire(caller, waitId, depth);
+            reacquire.Start(ReacquireAsync(reacquire, notified, failure));
         }
 
         if (!await CompletesWithinAsync(reacquire.Task!, timeout).ConfigureAwait(false))
         {
             Park(reacquire);
-            return WaitSliceOutcome.Reacquiring;
+            return WaitSliceOutcome.Reacquiring(reacquire.Depth);
         }
 
         reacquire.Dispose();
         return await reacquire.Task!.ConfigureAwait(false) ? WaitSliceOutcome.Notified : WaitSliceOutcome.TimedOut;
     }
 
-    private async Task<bool> ReacquireAsync(ParkedReacquire reacquire, int depth, bool notified, ExceptionDispatchInfo? failure)
+    private async Task<bool> ReacquireAsync(ParkedReacquire reacquire, bool notified, ExceptionDispatchInfo? failure)
     {
-        await Lock.ReacquireAsync(reacquire.Caller, depth, reacquire.Abandoned).ConfigureAwait(false);
-        reacquire.Held = true;
+        reacquire.GrantToken = await Lock.ReacquireAsync(reacquire.Caller, reacquire.Depth, reacquire.WaitId, reacquire.Abandoned).ConfigureAwait(false);
         failure?.Throw();
         return notified;
     }
@@ -114,7 +151,7 @@ internal sealed partial class SharedConditionServer
         {
             if (!_disposed)
             {
-                _parked[reacquire.Caller.ConnectionId] = reacquire;
+                _parked[reacquire.Key] = reacquire;
                 reacquire.Expiry = _clock.CreateTimer(
                     static state =>
                     {
@@ -136,18 +173,19 @@ internal sealed partial class SharedConditionServer
     {
         lock (_sync)
         {
-            if (!_parked.TryGetValue(reacquire.Caller.ConnectionId, out ParkedReacquire? current) || current != reacquire)
+            if (!_parked.TryGetValue(reacquire.Key, out ParkedReacquire? current) || current != reacquire)
             {
                 return;
             }
 
-            _parked.Remove(reacquire.Caller.ConnectionId);
+            _parked.Remove(reacquire.Key);
+            _withdrawing[reacquire.Key] = reacquire;
         }
 
         Withdraw(reacquire);
     }
 
-    /// <summary>Stops a reacquire nobody will receive; if it got the lock first, passes the lock on.</summary>
+    /// <summary>Stops a reacquire nobody will receive; if it got the lock first, passes that grant on (and only that one).</summary>
     private void Withdraw(ParkedReacquire reacquire)
     {
         reacquire.Cancel();
@@ -155,12 +193,21 @@ internal sealed partial class SharedConditionServer
             (_, state) =>
             {
                 var withdrawn = (ParkedReacquire)state!;
-                if (withdrawn.Held && Lock.IsOwnedBy(withdrawn.Caller.ConnectionId))
+                if (withdrawn.GrantToken != 0)
                 {
-                    Lock.ReleaseAll(withdrawn.Caller.ConnectionId);
+                    Lock.ReleaseGrant(withdrawn.Caller.ConnectionId, withdrawn.GrantToken);
+                }
+
+                lock (_sync)
+                {
+                    if (_withdrawing.GetValueOrDefault(withdrawn.Key) == withdrawn)
+                    {
+                        _withdrawing.Remove(withdrawn.Key);
+                    }
                 }
 
                 withdrawn.Dispose();
+                withdrawn.MarkWithdrawn();
             },
             reacquire,
             CancellationToken.None,
@@ -185,11 +232,20 @@ internal sealed partial class SharedConditionServer
     }
 
     /// <summary>One wait's reacquire of the lock, which may outlast the slice that started it.</summary>
-    private sealed class ParkedReacquire(Caller caller) : IDisposable
+    private sealed class ParkedReacquire(Caller caller, long waitId, int depth) : IDisposable
     {
         private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(caller.Disconnected);
+        private readonly TaskCompletionSource _withdrawn = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Caller Caller => caller;
+
+        public long WaitId => waitId;
+
+        /// <summary>Gets the levels of the hold the reacquire restores.</summary>
+        public int Depth => depth;
+
+        /// <summary>Gets the key it is parked under: the caller's connection and its id of the wait.</summary>
+        public (long Connection, long Wait) Key => (caller.ConnectionId, waitId);
 
         /// <summary>Gets a token cancelled when the reacquire is withdrawn or the caller's connection closes.</summary>
         public CancellationToken Abandoned => _abandon.Token;
@@ -197,12 +253,17 @@ internal sealed partial class SharedConditionServer
         /// <summary>Gets the reacquire: the wait's outcome, once the lock is held again.</summary>
         public Task<bool>? Task { get; private set; }
 
-        /// <summary>Gets or sets whether the lock was got back.</summary>
-        public bool Held { get; set; }
+        /// <summary>Gets or sets the fencing token of the grant the reacquire got; 0 until it got the lock.</summary>
+        public long GrantToken { get; set; }
+
+        /// <summary>Gets a task that completes once the reacquire is withdrawn and its grant, if any, passed on.</summary>
+        public Task Withdrawn => _withdrawn.Task;
 
         public ITimer? Expiry { get; set; }
 
         public void Start(Task<bool> task) => Task = task;
+
+        public void MarkWithdrawn() => _withdrawn.TrySetResult();
 
         public void Cancel()
         {

@@ -93,7 +93,7 @@ internal sealed partial class SharedConditionServer : IDisposable, IConnectionHo
         }
         finally
         {
-            await Lock.ReacquireAsync(caller, depth, caller.Disconnected).ConfigureAwait(false);
+            await Lock.ReacquireAsync(caller, depth, waitId: 0, caller.Disconnected).ConfigureAwait(false);
         }
     }
 

@@ -25,6 +25,10 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     private int _depth;
     private long _token;
     private long _lastToken;
+
+    // The condition wait whose reacquire got the current hold (0: any other acquire). A wait resumed after its host
+    // lost its memory (a cluster's failover) finds by it whether the lock it holds is its own grant.
+    private long _grantWait;
     private bool _disposed;
 
     public SharedLockServer(bool reentrant, TimeProvider clock)
@@ -156,25 +160,60 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     }
 
     /// <summary>Acquires again after a condition wait and restores the levels <see cref="ReleaseAll"/> took.</summary>
-    internal async ValueTask ReacquireAsync(Caller caller, int depth, CancellationToken cancellationToken)
+    /// <param name="caller">The waiting connection.</param>
+    /// <param name="depth">The levels to restore.</param>
+    /// <param name="waitId">The wait, recorded with the grant (<see cref="IsHeldByWait"/>); 0 for none.</param>
+    /// <param name="cancellationToken">Ends the reacquire (the connection closed, or the wait was withdrawn).</param>
+    /// <returns>The fencing token of the grant.</returns>
+    internal async ValueTask<long> ReacquireAsync(Caller caller, int depth, long waitId, CancellationToken cancellationToken)
     {
-        await Acquire(Timeout.InfiniteTimeSpan, caller, cancellationToken).ConfigureAwait(false);
+        long token = await Acquire(Timeout.InfiniteTimeSpan, caller, cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
-            if (_owner == caller.ConnectionId)
+            if (_owner == caller.ConnectionId && _token == token)
             {
                 _depth += depth - 1;
+                _grantWait = waitId;
+            }
+        }
+
+        return token;
+    }
+
+    /// <summary>Whether the connection holds the lock by the grant of the condition wait <paramref name="waitId"/>'s reacquire.</summary>
+    internal bool IsHeldByWait(long connectionId, long waitId)
+    {
+        lock (_lock)
+        {
+            return waitId != 0 && _owner == connectionId && _grantWait == waitId;
+        }
+    }
+
+    /// <summary>
+    /// Releases every level of the hold granted with <paramref name="token"/>, if the connection still holds it by that
+    /// grant: a withdrawn reacquire passes on its own grant, never a hold the connection took since.
+    /// </summary>
+    internal void ReleaseGrant(long connectionId, long token)
+    {
+        lock (_lock)
+        {
+            if (_owner == connectionId && _token == token)
+            {
+                PassOn();
             }
         }
     }
 
-    /// <summary>Takes a consistent snapshot for a host that persists the lock: the owning session, its depth, the current and the last fencing token.</summary>
+    /// <summary>
+    /// Takes a consistent snapshot for a host that persists the lock: the owning session, its depth, the current and the
+    /// last fencing token, and the condition wait whose reacquire got the hold (0 for none).
+    /// </summary>
     /// <remarks>Waiting acquires are not state: their calls have not returned.</remarks>
-    internal (long Owner, int Depth, long Token, long LastToken) CaptureImage()
+    internal (long Owner, int Depth, long Token, long LastToken, long GrantWait) CaptureImage()
     {
         lock (_lock)
         {
-            return (_owner, _depth, _token, _lastToken);
+            return (_owner, _depth, _token, _lastToken, _grantWait);
         }
     }
 
@@ -183,8 +222,9 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     /// <param name="depth">The owner's depth.</param>
     /// <param name="token">The fencing token of the hold.</param>
     /// <param name="lastToken">The last token granted: tokens keep growing after a restore.</param>
+    /// <param name="grantWait">The condition wait whose reacquire got the hold, or 0.</param>
     /// <param name="sessionOf">The caller of a session, whose closing is watched from now on (a fresh lease): a dead owner's hold ends by it.</param>
-    internal void RestoreImage(long owner, int depth, long token, long lastToken, Func<long, Caller> sessionOf)
+    internal void RestoreImage(long owner, int depth, long token, long lastToken, long grantWait, Func<long, Caller> sessionOf)
     {
         lock (_lock)
         {
@@ -197,7 +237,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
             try
             {
                 _watch.Watch(sessionOf(owner));
-                (_owner, _depth, _token) = (owner, depth, token);
+                (_owner, _depth, _token, _grantWait) = (owner, depth, token, grantWait);
             }
             catch (OperationCanceledException)
             {
@@ -218,6 +258,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
         _owner = connectionId;
         _depth = 1;
         _token = ++_lastToken;
+        _grantWait = 0;
         return _token;
     }
 
@@ -237,6 +278,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
         _owner = 0;
         _depth = 0;
         _token = 0;
+        _grantWait = 0;
         if (_waiters.Dequeue() is { } next)
         {
             next.TrySetResult(Grant(next.Owner));
