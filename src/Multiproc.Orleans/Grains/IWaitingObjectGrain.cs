@@ -42,4 +42,7 @@ internal interface IWaitingObjectGrain : ISharedObjectGrain
 
     /// <summary>Counts the calls running on this object now, waits included (diagnostics and tests: a wait whose caller gave up must not stay).</summary>
     Task<int> CountCallsInProgressAsync();
+
+    /// <summary>Counts the condition waits whose reacquire of the lock outlasted a slice and awaits its caller's resume (diagnostics and tests).</summary>
+    Task<int> CountParkedReacquiresAsync();
 }

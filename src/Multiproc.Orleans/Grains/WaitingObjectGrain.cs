@@ -230,6 +230,11 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     public Task<int> CountCallsInProgressAsync() => Task.FromResult(_callsInProgress);
 
     /// <inheritdoc/>
+    public Task<int> CountParkedReacquiresAsync()
+        => Task.FromResult(((_object?.Instance as SharedConditionServer)?.ParkedReacquires ?? 0)
+            + _hostedConditions.Values.Sum(static hosted => ((SharedConditionServer)hosted.Instance).ParkedReacquires));
+
+    /// <inheritdoc/>
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _leases.Dispose();

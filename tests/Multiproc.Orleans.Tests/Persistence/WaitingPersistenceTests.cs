@@ -179,6 +179,48 @@ public sealed class WaitingPersistenceTests
         }
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task ConditionWait_WhoseReacquireWasParkedWhenItsSiloDied_GoesOnOnTheNewActivation_AndReturnsHoldingTheLock()
+    {
+        var cluster = new PersistentClusterFixture();
+        await cluster.InitializeAsync();
+        try
+        {
+            Manager manager = cluster.Manager;
+            await using Manager other = OrleansManager.Connect(cluster.Cluster.Client);
+            SiloAddress doomed = cluster.Cluster.SecondarySilos[0].SiloAddress;
+            ISharedCondition condition = await OnSiloAsync(cluster, doomed, () => manager.CreateConditionAsync(cancellationToken: TestTimeout.Token()));
+            ISharedCondition seen = await LookUpAsync<ISharedCondition>(manager, other, condition);
+
+            // Notified while the other client holds the lock, the wait's reacquire outlasts its slice and is parked.
+            await condition.AcquireAsync(TestTimeout.Token());
+            Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(150), TestTimeout.Token(170));
+            await TestTimeout.UntilAsync(async () => await CallsInProgressAsync(cluster, condition) == 1);
+            await seen.AcquireAsync(TestTimeout.Token());
+            Assert.Equal(1, seen.Notify());
+            Grains.IWaitingObjectGrain grain = cluster.Cluster.Client.GetGrain<Grains.IWaitingObjectGrain>(SharedObject.FromProxy(condition).ObjectId);
+            await TestTimeout.UntilAsync(async () => await grain.CountParkedReacquiresAsync() == 1, because: "the reacquire was not parked", seconds: 60);
+
+            // The parked reacquire dies with the silo; the lock comes back held by the other (live) client.
+            await cluster.Cluster.KillSiloAsync(cluster.Cluster.SecondarySilos[0]);
+            await AnswersAgainAsync(() => Task.Run(() => seen.IsLocked));
+            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+
+            // The waiter's resumes reach the new activation, which starts its reacquire again: it gets the lock once
+            // the other client lets go, and the wait returns holding it (it used to fail as unavailable).
+            seen.Release();
+            Assert.True(await waiting.WaitAsync(TestTimeout.Token(90)));
+            Assert.False(seen.TryAcquire(TimeSpan.Zero));
+            condition.Release();
+            Assert.True(seen.TryAcquire(TimeSpan.Zero));
+            seen.Release();
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
     /// <summary>Creates objects until one lands on <paramref name="silo"/> (random placement; the others stay, unused).</summary>
     private static async Task<T> OnSiloAsync<T>(PersistentClusterFixture cluster, SiloAddress silo, Func<Task<T>> create)
         where T : class

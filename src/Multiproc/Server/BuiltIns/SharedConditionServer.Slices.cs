@@ -33,6 +33,18 @@ internal sealed partial class SharedConditionServer
     // meanwhile waits for that first, so it never takes the withdrawn grant for its own.
     private readonly Dictionary<(long Connection, long Wait), ParkedReacquire> _withdrawing = [];
 
+    /// <summary>Gets how many reacquires are parked, awaiting their callers' resumes (diagnostics).</summary>
+    internal int ParkedReacquires
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _parked.Count;
+            }
+        }
+    }
+
     /// <summary>
     /// Waits for a notification within <paramref name="timeout"/> and reacquires the lock within as long again; or,
     /// given the <paramref name="resumeDepth"/> of an earlier slice's answer, resumes that wait's reacquire for up to
