@@ -125,7 +125,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         ThrowIfReloading();
         DeactivateIfEmpty();
         WaitingReply reply = await RunAsync(_object, call, cancellationToken).ConfigureAwait(true);
-        await StoreAsync().ConfigureAwait(true);
+        await StoreThenStartLeaseAsync(reply).ConfigureAwait(true);
         return reply;
     }
 
@@ -264,7 +264,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     {
         ThrowIfReloading();
         WaitingReply reply = await RunAsync(_hostedConditions.GetValueOrDefault(conditionId), call, cancellationToken).ConfigureAwait(true);
-        await StoreAsync().ConfigureAwait(true);
+        await StoreThenStartLeaseAsync(reply).ConfigureAwait(true);
         return reply;
     }
 
@@ -277,6 +277,19 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         }
 
         return StoreAsync();
+    }
+
+    /// <summary>Stores the call's effect; a take's lease runs from then (also when the write failed: its items then come back a lease later, if the activation is not dropped first).</summary>
+    private async Task StoreThenStartLeaseAsync(WaitingReply reply)
+    {
+        try
+        {
+            await StoreAsync().ConfigureAwait(true);
+        }
+        finally
+        {
+            _leases.StartClock(reply.LeaseId);
+        }
     }
 
     private void Host(long conditionId, SharedLockServer sharedLock)

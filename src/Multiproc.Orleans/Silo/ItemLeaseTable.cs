@@ -20,6 +20,7 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
     private long _lastId = Random.Shared.NextInt64(1, long.MaxValue / 2);
 
     /// <summary>Holds <paramref name="taken"/> until acknowledged, expired, or its taker's session ends.</summary>
+    /// <remarks>The lease's time starts with <see cref="StartClock"/>, once the take's reply can leave.</remarks>
     /// <param name="taken">What a take handed over.</param>
     /// <param name="session">The taker's session.</param>
     /// <returns>The lease id the taker acknowledges.</returns>
@@ -35,10 +36,27 @@ internal sealed class ItemLeaseTable(TimeSpan lease, TimeProvider clock) : IDisp
                     table.Settle(leaseId)?.Return();
                 },
                 (this, id),
-                lease,
+                Timeout.InfiniteTimeSpan,
                 Timeout.InfiniteTimeSpan);
             _leases[id] = (taken, session, expiry);
             return id;
+        }
+    }
+
+    /// <summary>
+    /// Starts a lease's time: after the write that holds the take (a reply waits for it), so a slow write does not eat
+    /// into the taker's time to acknowledge (with a write slower than the lease, the items came back before the
+    /// taker had them, and were delivered twice).
+    /// </summary>
+    /// <param name="leaseId">The lease; 0 (no take) or a lease already settled is ignored.</param>
+    public void StartClock(long leaseId)
+    {
+        lock (_lock)
+        {
+            if (_leases.TryGetValue(leaseId, out (Lease Lease, long Session, ITimer Expiry) entry))
+            {
+                entry.Expiry.Change(lease, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
