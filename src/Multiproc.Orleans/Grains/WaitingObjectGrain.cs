@@ -48,7 +48,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     public async Task<byte[]?> CreateAsync(byte[] call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (Holds || _stored.RecordExists)
+        if (Holds || Stored.RecordExists)
         {
             // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id,
             // as does any create of a deleted or lost id.
@@ -101,12 +101,12 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         }
         catch
         {
-            // Not acknowledged: the object must not exist in memory only. Thrown, so the client retries the create.
+            // Not acknowledged (the activation is dropped for reload): the object must not exist in memory only. Thrown, so
+            // the client retries the create.
             (_object?.Instance as IDisposable)?.Dispose();
             _object = null;
             _conditionHost = 0;
             _createCall = null;
-            DeactivateOnIdle();
             throw;
         }
 
@@ -202,7 +202,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         if (held)
         {
             // A tombstone first: if it cannot be stored the object stays as it was (the call fails as unavailable).
-            await StoreTombstoneAsync(host != 0 ? BuiltInTypes.Condition : deleted!.Binding.TypeId).ConfigureAwait(true);
+            await Stored.WriteTombstoneAsync(host != 0 ? BuiltInTypes.Condition : deleted!.Binding.TypeId, expired: false, Stored.DeletedAbsence).ConfigureAwait(true);
         }
 
         _object = null;
@@ -289,10 +289,10 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
             return new WaitingReply(ReplyPayload.Error(ReadCallId(call), ex), 0, _sessions.Lease);
         }
 
-        if (target is null && _absence is not null)
+        if (target is null && Stored.Absence is { } absence)
         {
             _sessions.Exit(caller);
-            return new WaitingReply(ReplyPayload.Error(ReadCallId(call), new KeyNotFoundException(_absence)), 0, _sessions.Lease);
+            return new WaitingReply(ReplyPayload.Error(ReadCallId(call), new KeyNotFoundException(absence)), 0, _sessions.Lease);
         }
 
         // A dead client's wait ends with its slice (the caller's timeout, at most ICallChannel.MaxWaitSlice);
