@@ -39,6 +39,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     private long _conditionHost;
     private int _callsInProgress;
     private byte[]? _createCall;
+    private Task _creating = Task.CompletedTask;
 
     private WaitingDispatcher Dispatcher => WaitingDispatcher.For(ServiceProvider);
 
@@ -48,6 +49,16 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     public async Task<byte[]?> CreateAsync(byte[] call)
     {
         ArgumentNullException.ThrowIfNull(call);
+
+        // Reentrant with no turn gate: a create that arrives while another is made (a retry whose reply was lost) is
+        // answered once that one is stored or failed (WhenAny: its failure is checked below, not thrown here), never of
+        // an object storage may not hold. An activation dropped by a failed write sends it on to the next one.
+        while (!_creating.IsCompleted)
+        {
+            await Task.WhenAny(_creating).ConfigureAwait(true);
+        }
+
+        ThrowIfReloading();
         if (Holds || Stored.RecordExists)
         {
             // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id,
@@ -57,6 +68,14 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
                 : null;
         }
 
+        Task<byte[]?> creating = CreateNewAsync(call);
+        _creating = creating;
+        return await creating.ConfigureAwait(true);
+    }
+
+    /// <summary>Makes and stores the object of a create on an id that holds none.</summary>
+    private async Task<byte[]?> CreateNewAsync(byte[] call)
+    {
         CallHeader header = default;
         SharedTypeBinding binding;
         try
