@@ -8,58 +8,59 @@ namespace Multiproc.Orleans.Tests.Persistence;
 
 /// <summary>
 /// A one-silo cluster whose Multiproc storage is a <see cref="FailingStorage"/>, so a test fails a write at a chosen
-/// moment, never by timing; a test class starts one per test (a failed write may leave an activation being dropped).
+/// moment, never by timing. A test class holds one per test (a failed write may leave an activation being dropped),
+/// and passes its <see cref="IAsyncLifetime"/> calls on.
 /// </summary>
 /// <remarks>The storage is the silo's own service: each cluster has its own, so test classes may run in parallel.</remarks>
-internal sealed class FailingStorageCluster : IAsyncDisposable
+internal sealed class FailingStorageCluster : IAsyncLifetime
 {
-    private readonly Manager _manager;
+    private readonly TestCluster _cluster;
+    private Manager? _manager;
+    private FailingStorage? _storage;
 
-    private FailingStorageCluster(TestCluster cluster)
-    {
-        Cluster = cluster;
-        _manager = OrleansManager.Connect(cluster.Client);
-        var silo = (InProcessSiloHandle)(cluster.Primary ?? throw new InvalidOperationException("The cluster has no silo."));
-        Storage = silo.SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(MultiprocSiloOptions.DefaultStorageName) as FailingStorage
-            ?? throw new InvalidOperationException("The silo's Multiproc storage is not the failing storage.");
-    }
-
-    /// <summary>Gets the cluster.</summary>
-    public TestCluster Cluster { get; }
-
-    /// <summary>Gets a manager over the cluster's test client.</summary>
-    public Manager Manager => _manager;
-
-    /// <summary>Gets the silo's storage.</summary>
-    public FailingStorage Storage { get; }
-
-    /// <summary>Deploys a cluster.</summary>
-    public static async Task<FailingStorageCluster> StartAsync()
+    public FailingStorageCluster()
     {
         var builder = new TestClusterBuilder(initialSilosCount: 1);
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        TestCluster cluster = builder.Build();
-        try
-        {
-            await cluster.DeployAsync();
-            return new FailingStorageCluster(cluster);
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
-        }
+        _cluster = builder.Build();
+    }
+
+    /// <summary>Gets the cluster's test client.</summary>
+    public IClusterClient Client => _cluster.Client;
+
+    /// <summary>Gets a manager over the cluster's test client.</summary>
+    public Manager Manager => _manager ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>Gets the silo's storage.</summary>
+    public FailingStorage Storage => _storage ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>Deploys the cluster.</summary>
+    public async Task InitializeAsync()
+    {
+        await _cluster.DeployAsync();
+        _manager = OrleansManager.Connect(_cluster.Client);
+        var silo = (InProcessSiloHandle)(_cluster.Primary ?? throw new InvalidOperationException("The cluster has no silo."));
+        _storage = silo.SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(MultiprocSiloOptions.DefaultStorageName) as FailingStorage
+            ?? throw new InvalidOperationException("The silo's Multiproc storage is not the failing storage.");
     }
 
     /// <summary>Lets every held write store, then stops the silo.</summary>
-    public async ValueTask DisposeAsync()
+    public async Task DisposeAsync()
     {
-        Storage.FailWrites = false;
-        Storage.StoreThenFail = false;
-        Storage.ReleaseAll();
-        await _manager.DisposeAsync();
-        await Cluster.StopAllSilosAsync();
-        await Cluster.DisposeAsync();
+        if (_storage is { } storage)
+        {
+            storage.FailWrites = false;
+            storage.StoreThenFail = false;
+            storage.ReleaseAll();
+        }
+
+        if (_manager is not null)
+        {
+            await _manager.DisposeAsync();
+        }
+
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
     }
 
     /// <summary>Calls until the call is answered: after a failed write, a call may be refused as unavailable while the dropped activation goes.</summary>

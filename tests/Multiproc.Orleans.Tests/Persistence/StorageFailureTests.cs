@@ -18,23 +18,15 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// </remarks>
 public sealed class StorageFailureTests : IAsyncLifetime
 {
-    private FailingStorageCluster? _cluster;
+    private readonly FailingStorageCluster _cluster = new();
 
-    private FailingStorageCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    private Manager Manager => _cluster.Manager;
 
-    private Manager Manager => Cluster.Manager;
+    private FailingStorage Storage => _cluster.Storage;
 
-    private FailingStorage Storage => Cluster.Storage;
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task InitializeAsync() => _cluster = await FailingStorageCluster.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact(Timeout = 60_000)]
     public async Task WriteFails_TheCallFailsAsUnavailable_AndTheObjectComesBackWithItsLastStoredState()
@@ -143,7 +135,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         string tag = UniqueTag();
         SharedObject probe = SharedObject.FromProxy(await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token()));
         long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: false);
-        ISharedObjectGrain grain = Cluster.Cluster.Client.GetGrain<ISharedObjectGrain>(id);
+        ISharedObjectGrain grain = _cluster.Client.GetGrain<ISharedObjectGrain>(id);
         byte[] create = CreateCall(callId: 7, probe.TypeId, tag);
         byte[]? made = await grain.CreateAsync(create).WaitAsync(TestTimeout.Token());
         Assert.NotNull(made);
@@ -198,7 +190,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
     /// call that takes no turn, sent after them on the same connection, is answered after they were delivered.
     /// </summary>
     private async Task ReachedAsync(ILedger ledger)
-        => await Cluster.Cluster.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
+        => await _cluster.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
 
     private static byte[] CreateCall(uint callId, string typeId, string tag)
     {

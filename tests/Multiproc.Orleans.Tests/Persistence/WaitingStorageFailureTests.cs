@@ -1,7 +1,6 @@
-using System.Buffers;
-using MessagePack;
 using Multiproc.Orleans.Grains;
 using Multiproc.Orleans.Silo;
+using Multiproc.Orleans.Tests.Waiting;
 using Multiproc.Protocol.BuiltIns;
 
 namespace Multiproc.Orleans.Tests.Persistence;
@@ -15,23 +14,15 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// <remarks>A one-silo cluster per test (<see cref="FailingStorageCluster"/>), as <see cref="StorageFailureTests"/>.</remarks>
 public sealed class WaitingStorageFailureTests : IAsyncLifetime
 {
-    private FailingStorageCluster? _cluster;
+    private readonly FailingStorageCluster _cluster = new();
 
-    private FailingStorageCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+    private Manager Manager => _cluster.Manager;
 
-    private Manager Manager => Cluster.Manager;
+    private FailingStorage Storage => _cluster.Storage;
 
-    private FailingStorage Storage => Cluster.Storage;
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-    public async Task InitializeAsync() => _cluster = await FailingStorageCluster.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_cluster is not null)
-        {
-            await _cluster.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact(Timeout = 60_000)]
     public async Task PutWhoseWriteFails_FailsAsUnavailable_AndTheQueueComesBackWithoutItsItem_ARetryIsStored()
@@ -117,8 +108,8 @@ public sealed class WaitingStorageFailureTests : IAsyncLifetime
     public async Task CreateRetriedWhileTheFirstCreatesRecordIsWritten_WaitsForThatWrite_AndFailsWithIt()
     {
         long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: true);
-        IWaitingObjectGrain grain = Cluster.Cluster.Client.GetGrain<IWaitingObjectGrain>(id);
-        byte[] create = EventCreateCall(callId: 7);
+        IWaitingObjectGrain grain = _cluster.Client.GetGrain<IWaitingObjectGrain>(id);
+        byte[] create = WaitingObjectGrainTests.CreateCall(callId: 7, BuiltInTypes.Event);
 
         Storage.HoldWrites = true;
         Task<byte[]?> first = grain.CreateAsync(create);
@@ -143,21 +134,5 @@ public sealed class WaitingStorageFailureTests : IAsyncLifetime
     {
         Assert.NotNull(failure);
         Assert.False(failure is OperationCanceledException, $"The create was not answered in time: {failure}");
-    }
-
-    /// <summary><c>[Call, callId, 0, "create", typeId, initialState]</c>: an event's create.</summary>
-    private static byte[] EventCreateCall(uint callId)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new MessagePackWriter(buffer);
-        writer.WriteArrayHeader(6);
-        writer.Write((byte)1);
-        writer.Write(callId);
-        writer.Write(0L);
-        writer.Write("create");
-        writer.Write(BuiltInTypes.Event);
-        writer.Write(false);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 }
