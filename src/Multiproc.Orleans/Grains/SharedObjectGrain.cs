@@ -11,7 +11,7 @@ namespace Multiproc.Orleans.Grains;
 /// <para><b>One call at a time.</b> The grain is reentrant only so that calls may wait for a storage write together
 /// (group commit); <see cref="TurnGate"/> keeps user code from overlapping, and lets in only a call nested in the turn
 /// that holds it (one that comes back up that turn's call chain, which carries the turn's token), one at a time.</para>
-/// <para><b>Persistence</b> (<see cref="ObjectStore"/>): a record per id, written at create, after each call that
+/// <para><b>Persistence</b> (<see cref="StoredObject"/>): a record per id, written at create, after each call that
 /// changed a persisted object's image (before the call is acknowledged), and at delete (a tombstone). A volatile
 /// object's record holds only its type, so after its silo dies its callers are told it was lost.</para>
 /// <para>Never collected when idle: a volatile object would be lost. An activation that holds no object (an unknown,
@@ -22,53 +22,32 @@ namespace Multiproc.Orleans.Grains;
 internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore store) : Grain, ISharedObjectGrain
 {
     private readonly TurnGate _gate = new();
-    private readonly GrainState<ObjectRecord> _stored = new(new ObjectRecord());
+    private StoredObject? _stored;
     private HostedObject? _object;
-    private StateWriter? _writer;
-    private string? _absence;
-    private bool _reloading;
     private IdleExpiry? _idle;
     private IGrainTimer? _idleTimer;
 
     private long Id => this.GetPrimaryKeyLong();
 
-    private ObjectRecord Record => _stored.State ??= new ObjectRecord();
+    private StoredObject Stored => _stored ??= new StoredObject(store, this.GetGrainId(), Dropped);
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!store.Enabled)
+        if (await Stored.ReadAsync().ConfigureAwait(true) is not { } record)
         {
             return;
         }
 
-        await store.ReadAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
-        if (!_stored.RecordExists)
+        try
         {
-            return;
+            _object = dispatcher.Restore(Id, record);
+            Stored.Restored();
+            StartIdleExpiry(_object);
         }
-
-        ObjectRecord record = Record;
-        if (record.Deleted)
+        catch (InvalidOperationException ex)
         {
-            _absence = record.Expired ? ExpiredAbsence(null) : $"No shared object with id {Id}: it was deleted.";
-        }
-        else if (record.Volatile)
-        {
-            _absence = $"The shared object {Id} (a volatile '{record.TypeId}', kept in memory only) was lost with its silo.";
-        }
-        else
-        {
-            try
-            {
-                _object = dispatcher.Restore(Id, record);
-                _writer = new StateWriter(WriteImageAsync, record.Image);
-                StartIdleExpiry(_object);
-            }
-            catch (InvalidOperationException ex)
-            {
-                _absence = ex.Message;
-            }
+            Stored.Absence = ex.Message;
         }
     }
 
@@ -80,11 +59,11 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
 
         // An activation that dropped its object holds a record storage may not: a retried create must not be told
         // "taken" here (its client would make a second object), but retry where the next activation reads storage.
-        ThrowIfReloading();
-        if (_object is not null || _stored.RecordExists)
+        Stored.ThrowIfReloading();
+        if (_object is not null || Stored.RecordExists)
         {
             // A retried create (its reply was lost) finds its own object; any other create picks another id.
-            return _object is not null && Record.CreateCall.AsSpan().SequenceEqual(call)
+            return _object is not null && Stored.Record.CreateCall.AsSpan().SequenceEqual(call)
                 ? ObjectDispatcher.CreatedReply(Id, _object.Binding.TypeId, call)
                 : null;
         }
@@ -115,31 +94,18 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             return Wire.ReplyPayload.Error(CallIdOf(call), ex);
         }
 
-        _stored.State = new ObjectRecord { TypeId = created.Binding.TypeId, CreateCall = call, Image = image, Volatile = !durable };
-        if (store.Enabled)
+        try
         {
-            try
-            {
-                await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
-                _stored.RecordExists = true;
-            }
-            catch
-            {
-                // Not acknowledged: the object must not exist in memory only. The write may still have reached storage
-                // (a timeout): a retry of this create is sent on to the next activation, which reads what storage holds.
-                await DisposeAsync(created).ConfigureAwait(true);
-                DropForReload();
-                throw;
-            }
+            await Stored.WriteCreatedAsync(new ObjectRecord { TypeId = created.Binding.TypeId, CreateCall = call, Image = image, Volatile = !durable }).ConfigureAwait(true);
         }
-        else
+        catch
         {
-            // Memory only: remembered so a retried create is recognised.
-            _stored.RecordExists = true;
+            // Not acknowledged (the activation is dropped for reload): the object must not exist in memory only.
+            await DisposeAsync(created).ConfigureAwait(true);
+            throw;
         }
 
         _object = created;
-        _writer = durable ? new StateWriter(WriteImageAsync, image) : null;
         StartIdleExpiry(created);
         return reply;
     }
@@ -149,39 +115,40 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
     {
         ArgumentNullException.ThrowIfNull(call);
         long chainToken = CallChain.TokenOf(Id);
-        ThrowIfReloading();
+        StoredObject stored = Stored;
+        stored.ThrowIfReloading();
         if (_object is null)
         {
             DeactivateOnIdle();
-            return await dispatcher.InvokeAsync(null, call, _absence, cancellationToken).ConfigureAwait(true);
+            return await dispatcher.InvokeAsync(null, call, stored.Absence, cancellationToken).ConfigureAwait(true);
         }
 
         byte[] reply;
-        Task stored = Task.CompletedTask;
+        Task written = Task.CompletedTask;
         IdleExpiry? idle = _idle;
         idle?.CallStarted();
         TurnGate.Turn turn = await _gate.EnterAsync(chainToken).ConfigureAwait(true);
         try
         {
-            ThrowIfReloading();
+            stored.ThrowIfReloading();
             CallChain.Enter(Id, turn.Token);
 
-            // Locals: a failed write of another call may drop the fields while this call's user code awaits; its change
-            // must then fail too (the writer refuses every stage after a failure), never be acknowledged unstored.
+            // Locals: a failed write of another call may drop the object while this call's user code awaits; its change
+            // must then fail too (a dropped activation refuses every stage), never be acknowledged unstored.
             if (_object is not { } target)
             {
                 // Deleted while this call waited for its turn.
-                return await dispatcher.InvokeAsync(null, call, _absence, cancellationToken).ConfigureAwait(true);
+                return await dispatcher.InvokeAsync(null, call, stored.Absence, cancellationToken).ConfigureAwait(true);
             }
 
-            StateWriter? writer = _writer;
-            reply = await dispatcher.InvokeAsync(target, call, _absence, cancellationToken).ConfigureAwait(true);
-            if (writer is not null)
+            bool writesImages = stored.WritesImages;
+            reply = await dispatcher.InvokeAsync(target, call, stored.Absence, cancellationToken).ConfigureAwait(true);
+            if (writesImages)
             {
-                stored = writer.StageAsync(CaptureOrDrop(target));
+                written = stored.StageAsync(() => dispatcher.Capture(target));
                 if (!store.Options.CoalesceWrites)
                 {
-                    await StoredAsync(stored).ConfigureAwait(true);
+                    await stored.StoredAsync(written).ConfigureAwait(true);
                 }
             }
         }
@@ -191,7 +158,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             idle?.CallEnded();
         }
 
-        await StoredAsync(stored).ConfigureAwait(true);
+        await stored.StoredAsync(written).ConfigureAwait(true);
         return reply;
     }
 
@@ -215,7 +182,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         }
 
         using TurnGate.Turn turn = await _gate.EnterAsync().ConfigureAwait(true);
-        return await DeleteInTurnAsync($"No shared object with id {Id}: it was deleted.", expired: false).ConfigureAwait(true);
+        return await DeleteInTurnAsync(Stored.DeletedAbsence, expired: false).ConfigureAwait(true);
     }
 
     /// <summary>Deletes the object after its idle timeout passed with no call (the grain's timer; <see cref="IdleExpiry"/>).</summary>
@@ -230,7 +197,7 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         // A call that arrived meanwhile is counted from its arrival, so it keeps the object.
         if (ReferenceEquals(_idle, idle) && idle.IsIdle)
         {
-            await DeleteInTurnAsync(ExpiredAbsence(idle.Timeout), expired: true).ConfigureAwait(true);
+            await DeleteInTurnAsync(Stored.ExpiredAbsence(idle.Timeout), expired: true).ConfigureAwait(true);
         }
     }
 
@@ -247,68 +214,12 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
             return false;
         }
 
-        if (_writer is not null)
-        {
-            // One write at a time: the tombstone goes after the last image.
-            await _writer.IdleAsync().ConfigureAwait(true);
-        }
-
-        if (store.Enabled)
-        {
-            // A tombstone: the id answers "deleted" and is never taken by another create.
-            _stored.State = new ObjectRecord { TypeId = deleted.Binding.TypeId, Deleted = true, Expired = expired };
-            try
-            {
-                await store.WriteAsync(this.GetGrainId(), _stored).ConfigureAwait(true);
-            }
-            catch
-            {
-                // The record in memory is a tombstone that may not be stored: read back whatever storage holds.
-                DropForReload();
-                throw;
-            }
-        }
-
+        await Stored.WriteTombstoneAsync(deleted.Binding.TypeId, expired, absence).ConfigureAwait(true);
         _object = null;
-        _writer = null;
-        _absence = absence;
         StopIdleExpiry();
         DeactivateOnIdle();
         await DisposeAsync(deleted).ConfigureAwait(true);
         return true;
-    }
-
-    private async Task StoredAsync(Task stored)
-    {
-        try
-        {
-            await stored.ConfigureAwait(true);
-        }
-        catch
-        {
-            // Memory may now hold changes storage does not: forget them, so the next activation reads what is stored.
-            DropForReload();
-            throw;
-        }
-    }
-
-    private string ExpiredAbsence(TimeSpan? timeout)
-        => $"No shared object with id {Id}: it was deleted after going {(timeout is { } t ? $"{t.TotalSeconds:0.###} s " : string.Empty)}without a call (the idle timeout of its type).";
-
-    /// <summary>Takes the object's image after a call; if it has none (a value the image refuses), the call's change is in memory only: drop it.</summary>
-    private byte[] CaptureOrDrop(HostedObject target)
-    {
-        try
-        {
-            return dispatcher.Capture(target);
-        }
-        catch
-        {
-            // Like a failed write: the next activation reads the last stored state, so no later call builds on a change
-            // that was never stored (and every later capture would fail the same way).
-            DropForReload();
-            throw;
-        }
     }
 
     /// <summary>Starts the idle check of an object whose type has an idle timeout.</summary>
@@ -331,29 +242,12 @@ internal sealed class SharedObjectGrain(ObjectDispatcher dispatcher, ObjectStore
         _idle = null;
     }
 
-    /// <summary>Forgets what memory holds after a write that may have failed: the next activation reads storage.</summary>
-    private void DropForReload()
+    /// <summary>The grain's part of <see cref="StoredObject.DropForReload"/>: forgets the object, so the next activation reads storage.</summary>
+    private void Dropped()
     {
         StopIdleExpiry();
         _object = null;
-        _writer = null;
-        _reloading = true;
         DeactivateOnIdle();
-    }
-
-    /// <summary>Fails a call that reaches an activation being dropped: thrown, so its caller gets <see cref="ManagerUnavailableException"/> and may retry.</summary>
-    private void ThrowIfReloading()
-    {
-        if (_reloading)
-        {
-            throw new InvalidOperationException($"The shared object {Id} could not be stored and is being reloaded from storage; retry the call.");
-        }
-    }
-
-    private Task WriteImageAsync(byte[] image)
-    {
-        Record.Image = image;
-        return store.WriteAsync(this.GetGrainId(), _stored);
     }
 
     private static uint CallIdOf(byte[] call)

@@ -39,6 +39,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     private long _conditionHost;
     private int _callsInProgress;
     private byte[]? _createCall;
+    private Task _creating = Task.CompletedTask;
 
     private WaitingDispatcher Dispatcher => WaitingDispatcher.For(ServiceProvider);
 
@@ -48,7 +49,17 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
     public async Task<byte[]?> CreateAsync(byte[] call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (Holds || _stored.RecordExists)
+
+        // Reentrant with no turn gate: a create that arrives while another is made (a retry whose reply was lost) is
+        // answered once that one is stored or failed (WhenAny: its failure is checked below, not thrown here), never of
+        // an object storage may not hold. An activation dropped by a failed write sends it on to the next one.
+        while (!_creating.IsCompleted)
+        {
+            await Task.WhenAny(_creating).ConfigureAwait(true);
+        }
+
+        ThrowIfReloading();
+        if (Holds || Stored.RecordExists)
         {
             // A retried create (its reply was lost, OrleansControl) finds its own object; any other create picks another id,
             // as does any create of a deleted or lost id.
@@ -57,6 +68,14 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
                 : null;
         }
 
+        Task<byte[]?> creating = CreateNewAsync(call);
+        _creating = creating;
+        return await creating.ConfigureAwait(true);
+    }
+
+    /// <summary>Makes and stores the object of a create on an id that holds none.</summary>
+    private async Task<byte[]?> CreateNewAsync(byte[] call)
+    {
         CallHeader header = default;
         SharedTypeBinding binding;
         try
@@ -101,12 +120,12 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         }
         catch
         {
-            // Not acknowledged: the object must not exist in memory only. Thrown, so the client retries the create.
+            // Not acknowledged (the activation is dropped for reload): the object must not exist in memory only. Thrown, so
+            // the client retries the create.
             (_object?.Instance as IDisposable)?.Dispose();
             _object = null;
             _conditionHost = 0;
             _createCall = null;
-            DeactivateOnIdle();
             throw;
         }
 
@@ -202,7 +221,7 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
         if (held)
         {
             // A tombstone first: if it cannot be stored the object stays as it was (the call fails as unavailable).
-            await StoreTombstoneAsync(host != 0 ? BuiltInTypes.Condition : deleted!.Binding.TypeId).ConfigureAwait(true);
+            await Stored.WriteTombstoneAsync(host != 0 ? BuiltInTypes.Condition : deleted!.Binding.TypeId, expired: false, Stored.DeletedAbsence).ConfigureAwait(true);
         }
 
         _object = null;
@@ -307,10 +326,10 @@ internal sealed partial class WaitingObjectGrain(IOptions<WaitingObjectOptions> 
             return new WaitingReply(ReplyPayload.Error(ReadCallId(call), ex), 0, _sessions.Lease);
         }
 
-        if (target is null && _absence is not null)
+        if (target is null && Stored.Absence is { } absence)
         {
             _sessions.Exit(caller);
-            return new WaitingReply(ReplyPayload.Error(ReadCallId(call), new KeyNotFoundException(_absence)), 0, _sessions.Lease);
+            return new WaitingReply(ReplyPayload.Error(ReadCallId(call), new KeyNotFoundException(absence)), 0, _sessions.Lease);
         }
 
         // A dead client's wait ends with its slice (the caller's timeout, at most ICallChannel.MaxWaitSlice);

@@ -1,13 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using MessagePack;
-using Microsoft.Extensions.DependencyInjection;
 using Multiproc.Orleans.Grains;
 using Multiproc.Proxies;
 using Multiproc.Tests.Fixtures;
-using Orleans.Serialization;
-using Orleans.Storage;
-using Orleans.TestingHost;
 
 namespace Multiproc.Orleans.Tests.Persistence;
 
@@ -16,46 +12,21 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// hold is ever seen afterwards: the object comes back with its last stored state. A failed delete leaves the object.
 /// </summary>
 /// <remarks>
-/// Its own one-silo cluster: its storage (<see cref="FailingStorage"/>, one per process) is switched to fail, or holds
-/// its writes until a test fails or stores each one, so a write fails at a chosen moment, never by timing.
+/// A one-silo cluster per test (<see cref="FailingStorageCluster"/>): its storage is switched to fail, or holds its
+/// writes until a test fails or stores each one, so a write fails at a chosen moment, never by timing. The waiting
+/// built-ins' grain: <see cref="WaitingStorageFailureTests"/>.
 /// </remarks>
 public sealed class StorageFailureTests : IAsyncLifetime
 {
-    private static readonly FailingStorageHolder s_storage = new();
-    private TestCluster? _cluster;
-    private Manager? _manager;
+    private readonly FailingStorageCluster _cluster = new();
 
-    private Manager Manager => _manager ?? throw new InvalidOperationException("The cluster is not deployed.");
+    private Manager Manager => _cluster.Manager;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new TestClusterBuilder(initialSilosCount: 1);
-        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        _manager = OrleansManager.Connect(_cluster.Client);
-    }
+    private FailingStorage Storage => _cluster.Storage;
 
-    public async Task DisposeAsync()
-    {
-        if (s_storage.Storage is { } storage)
-        {
-            storage.FailWrites = false;
-            storage.StoreThenFail = false;
-            storage.ReleaseAll();
-        }
+    public Task InitializeAsync() => _cluster.InitializeAsync();
 
-        if (_manager is not null)
-        {
-            await _manager.DisposeAsync();
-        }
-
-        if (_cluster is not null)
-        {
-            await _cluster.StopAllSilosAsync();
-            await _cluster.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _cluster.DisposeAsync();
 
     [Fact(Timeout = 60_000)]
     public async Task WriteFails_TheCallFailsAsUnavailable_AndTheObjectComesBackWithItsLastStoredState()
@@ -63,13 +34,13 @@ public sealed class StorageFailureTests : IAsyncLifetime
         IEmployee ann = await Manager.CreateAsync<IEmployee>(["Ann", 1000m], TestTimeout.Token());
         ann.Raise(1m);
 
-        s_storage.Storage!.FailWrites = true;
+        Storage.FailWrites = true;
         Assert.Throws<ManagerUnavailableException>(() => ann.Raise(10m));
-        s_storage.Storage.FailWrites = false;
+        Storage.FailWrites = false;
 
         // The raise that was not stored is never seen: the object is read back from storage (a call meanwhile may be
         // refused as unavailable while the failed activation goes, never answered from its memory).
-        Assert.Equal(1001m, await AnswerAsync(() => ann.Salary));
+        Assert.Equal(1001m, await FailingStorageCluster.AnswerAsync(() => ann.Salary));
         Assert.Equal(1003m, ann.Raise(2m));
     }
 
@@ -78,16 +49,30 @@ public sealed class StorageFailureTests : IAsyncLifetime
     {
         IEmployee bob = await Manager.CreateAsync<IEmployee>(["Bob", 5m], TestTimeout.Token());
 
-        s_storage.Storage!.FailWrites = true;
+        Storage.FailWrites = true;
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => OrleansManager.DeleteAsync(bob, TestTimeout.Token()));
-        s_storage.Storage.FailWrites = false;
+        Storage.FailWrites = false;
 
-        Assert.Equal(5m, await AnswerAsync(() => bob.Salary));
+        Assert.Equal(5m, await FailingStorageCluster.AnswerAsync(() => bob.Salary));
         Assert.Equal(6m, bob.Raise(1m));
         // What storage holds says the object lives: the unstored tombstone did not ride along with the next write.
-        Assert.DoesNotContain(s_storage.Storage.States.OfType<Orleans.Silo.ObjectRecord>(), r => r.Deleted);
+        Assert.DoesNotContain(Storage.States.OfType<Orleans.Silo.ObjectRecord>(), r => r.Deleted);
         Assert.True(await OrleansManager.DeleteAsync(bob, TestTimeout.Token()));
         Assert.Throws<KeyNotFoundException>(() => bob.Salary);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task DeleteWhoseTombstoneIsStoredButReportsAFailure_Fails_AndTheObjectThenAnswersWhatStorageHolds_Deleted()
+    {
+        IEmployee cid = await Manager.CreateAsync<IEmployee>(["Cid", 5m], TestTimeout.Token());
+
+        Storage.StoreThenFail = true;
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => OrleansManager.DeleteAsync(cid, TestTimeout.Token()));
+        Storage.StoreThenFail = false;
+
+        // The tombstone reached storage: the activation was dropped, so the next one reads it, not the object in memory.
+        KeyNotFoundException deleted = await FailingStorageCluster.AbsentAsync(() => cid.Salary);
+        Assert.Contains("deleted", deleted.Message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
@@ -114,7 +99,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => running);
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => waiting);
         storage.HoldWrites = false;
-        Assert.Equal(0, await AnswerAsync(() => ledger.Total));
+        Assert.Equal(0, await FailingStorageCluster.AnswerAsync(() => ledger.Total));
     }
 
     [Fact(Timeout = 60_000)]
@@ -141,7 +126,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => merged);
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => read);
         storage.HoldWrites = false;
-        Assert.Equal(1, await AnswerAsync(() => ledger.Total));
+        Assert.Equal(1, await FailingStorageCluster.AnswerAsync(() => ledger.Total));
     }
 
     [Fact(Timeout = 60_000)]
@@ -150,7 +135,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         string tag = UniqueTag();
         SharedObject probe = SharedObject.FromProxy(await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token()));
         long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: false);
-        ISharedObjectGrain grain = _cluster!.Client.GetGrain<ISharedObjectGrain>(id);
+        ISharedObjectGrain grain = _cluster.Client.GetGrain<ISharedObjectGrain>(id);
         byte[] create = CreateCall(callId: 7, probe.TypeId, tag);
         byte[]? made = await grain.CreateAsync(create).WaitAsync(TestTimeout.Token());
         Assert.NotNull(made);
@@ -172,9 +157,9 @@ public sealed class StorageFailureTests : IAsyncLifetime
         storage.HoldWrites = false;
 
         // Answered "taken" (null), its client would make a second object. Told to retry, it finds its own.
-        byte[]? answer = await Record.ExceptionAsync(() => retried) is null ? await retried : await CreateUntilAnsweredAsync(grain, create);
+        byte[]? answer = await Record.ExceptionAsync(() => retried) is null ? await retried : await FailingStorageCluster.CreateUntilAnsweredAsync(() => grain.CreateAsync(create));
         Assert.Equal(made, answer);
-        Assert.Equal(0, await AnswerAsync(() => ledger.Total));
+        Assert.Equal(0, await FailingStorageCluster.AnswerAsync(() => ledger.Total));
     }
 
     [Fact(Timeout = 60_000)]
@@ -194,8 +179,6 @@ public sealed class StorageFailureTests : IAsyncLifetime
         Assert.Equal(SharedObject.FromProxy(two).ObjectId, SharedObject.FromProxy(found).ObjectId);
     }
 
-    private static FailingStorage Storage => s_storage.Storage ?? throw new InvalidOperationException("The silo has not built its storage.");
-
     private static string UniqueTag() => $"ledger-{Guid.NewGuid():N}";
 
     /// <summary>Starts a synchronous member as an async call: the call is sent before this returns.</summary>
@@ -207,23 +190,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
     /// call that takes no turn, sent after them on the same connection, is answered after they were delivered.
     /// </summary>
     private async Task ReachedAsync(ILedger ledger)
-        => await _cluster!.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
-
-    private static async Task<byte[]?> CreateUntilAnsweredAsync(ISharedObjectGrain grain, byte[] create)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            try
-            {
-                return await grain.CreateAsync(create).WaitAsync(deadline.Token);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && !deadline.IsCancellationRequested)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-    }
+        => await _cluster.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
 
     private static byte[] CreateCall(uint callId, string typeId, string tag)
     {
@@ -238,35 +205,5 @@ public sealed class StorageFailureTests : IAsyncLifetime
         writer.Write(tag);
         writer.Flush();
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static async Task<T> AnswerAsync<T>(Func<T> call)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            try
-            {
-                return call();
-            }
-            catch (ManagerUnavailableException) when (!deadline.IsCancellationRequested)
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-        }
-    }
-
-    private sealed class FailingStorageHolder
-    {
-        public FailingStorage? Storage { get; set; }
-    }
-
-    private sealed class SiloConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) => siloBuilder
-            .ConfigureServices(services => services.AddKeyedSingleton<IGrainStorage>(
-                MultiprocSiloOptions.DefaultStorageName,
-                (provider, _) => s_storage.Storage = new FailingStorage(provider.GetRequiredService<DeepCopier>())))
-            .UseMultiproc(options => options.Register<IEmployee, Employee>().Register<ILedger, Ledger>());
     }
 }

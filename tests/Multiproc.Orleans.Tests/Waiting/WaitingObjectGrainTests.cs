@@ -28,7 +28,7 @@ public sealed class WaitingObjectGrainTests(WaitingClusterFixture cluster)
     }
 
     /// <summary><c>[Call, callId, 0, "create", typeId, initialState]</c>: an event's create.</summary>
-    private static byte[] CreateCall(uint callId, string typeId)
+    internal static byte[] CreateCall(uint callId, string typeId)
     {
         var buffer = new ArrayBufferWriter<byte>();
         var writer = new MessagePackWriter(buffer);

@@ -1,0 +1,138 @@
+using Multiproc.Orleans.Grains;
+using Multiproc.Orleans.Silo;
+using Multiproc.Orleans.Tests.Waiting;
+using Multiproc.Protocol.BuiltIns;
+
+namespace Multiproc.Orleans.Tests.Persistence;
+
+/// <summary>
+/// The waiting built-ins' grain when a storage write fails: the call whose change it held fails as unavailable, and the
+/// object comes back with its last stored state (a put not there, a taken item whose acknowledgement was not stored back
+/// in the queue, a lock not held); a failed delete leaves the object and no tombstone; a create retried while the
+/// first one's record is written waits for that write, and fails with it.
+/// </summary>
+/// <remarks>A one-silo cluster per test (<see cref="FailingStorageCluster"/>), as <see cref="StorageFailureTests"/>.</remarks>
+public sealed class WaitingStorageFailureTests : IAsyncLifetime
+{
+    private readonly FailingStorageCluster _cluster = new();
+
+    private Manager Manager => _cluster.Manager;
+
+    private FailingStorage Storage => _cluster.Storage;
+
+    public Task InitializeAsync() => _cluster.InitializeAsync();
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    [Fact(Timeout = 60_000)]
+    public async Task PutWhoseWriteFails_FailsAsUnavailable_AndTheQueueComesBackWithoutItsItem_ARetryIsStored()
+    {
+        ISharedQueue<int> queue = await Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.Put(1);
+
+        Storage.FailWrites = true;
+        Assert.Throws<ManagerUnavailableException>(() => queue.Put(2));
+        Storage.FailWrites = false;
+
+        Assert.Equal(1, await FailingStorageCluster.AnswerAsync(() => queue.Count));
+        queue.Put(2);
+        Assert.Equal([1, 2], queue.TakeMany(10));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task TakeWhoseAcknowledgementIsNotStored_LosesNoItem_ItIsThereAgainAfterTheReload()
+    {
+        ISharedQueue<int> queue = await Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.PutMany([1, 2]);
+
+        // The take itself changes no snapshot (an unacknowledged item is kept in it); the write of its acknowledgement
+        // fails, which the take does not see (delivery is at-least-once).
+        Storage.FailWrites = true;
+        Assert.True(queue.TryTake(out int taken, TimeSpan.Zero));
+        Assert.Equal(1, taken);
+        Storage.FailWrites = false;
+
+        // Storage holds the item unacknowledged: the next activation has it back at the front.
+        Assert.Equal(2, await FailingStorageCluster.AnswerAsync(() => queue.Count));
+        Assert.Equal([1, 2], queue.TakeMany(10));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task AcquireWhoseWriteFails_FailsAsUnavailable_AndTheLockIsNotHeld()
+    {
+        ISharedLock gate = await Manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
+
+        Storage.FailWrites = true;
+        Assert.Throws<ManagerUnavailableException>(() => gate.TryAcquire(TimeSpan.Zero));
+        Storage.FailWrites = false;
+
+        Assert.False(await FailingStorageCluster.AnswerAsync(() => gate.IsLocked));
+        Assert.True(gate.TryAcquire(TimeSpan.Zero));
+        gate.Release();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task DeleteWhoseTombstoneIsNotStored_Fails_AndTheObjectLivesOn_WithNoTombstoneStored()
+    {
+        ISharedQueue<int> queue = await Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.Put(1);
+
+        Storage.FailWrites = true;
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => OrleansManager.DeleteAsync(queue, TestTimeout.Token()));
+        Storage.FailWrites = false;
+
+        Assert.Equal(1, await FailingStorageCluster.AnswerAsync(() => queue.Count));
+        queue.Put(2);
+        // What storage holds says the queue lives: the unstored tombstone did not ride along with the next write.
+        Assert.DoesNotContain(Storage.States.OfType<ObjectRecord>(), r => r.Deleted);
+        Assert.True(await OrleansManager.DeleteAsync(queue, TestTimeout.Token()));
+        Assert.Throws<KeyNotFoundException>(() => queue.Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task DeleteWhoseTombstoneIsStoredButReportsAFailure_Fails_AndTheObjectThenAnswersWhatStorageHolds_Deleted()
+    {
+        ISharedEvent flag = await Manager.CreateEventAsync(cancellationToken: TestTimeout.Token());
+        flag.Set();
+
+        Storage.StoreThenFail = true;
+        await Assert.ThrowsAsync<ManagerUnavailableException>(() => OrleansManager.DeleteAsync(flag, TestTimeout.Token()));
+        Storage.StoreThenFail = false;
+
+        // The tombstone reached storage: the activation was dropped, so the next one reads it, not the event in memory.
+        KeyNotFoundException deleted = await FailingStorageCluster.AbsentAsync(() => flag.IsSet);
+        Assert.Contains("deleted", deleted.Message, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task CreateRetriedWhileTheFirstCreatesRecordIsWritten_WaitsForThatWrite_AndFailsWithIt()
+    {
+        long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: true);
+        IWaitingObjectGrain grain = _cluster.Client.GetGrain<IWaitingObjectGrain>(id);
+        byte[] create = WaitingObjectGrainTests.CreateCall(callId: 7, BuiltInTypes.Event);
+
+        Storage.HoldWrites = true;
+        Task<byte[]?> first = grain.CreateAsync(create);
+        await TestTimeout.UntilAsync(() => Task.FromResult(Storage.HeldWrites == 1), because: "the first create's record is held");
+        Task<byte[]?> retried = grain.CreateAsync(create);
+        // A grain call sent after the retry on the same connection is answered after the retry was delivered.
+        await grain.GetTypeIdAsync().WaitAsync(TestTimeout.Token());
+        Storage.ReleaseOldest(fail: true);
+
+        // Answered before the write completed, the retry would tell its client of an object that storage never held.
+        AssertFailed(await Record.ExceptionAsync(() => first.WaitAsync(TestTimeout.Token())));
+        AssertFailed(await Record.ExceptionAsync(() => retried.WaitAsync(TestTimeout.Token())));
+        Storage.HoldWrites = false;
+
+        // Sent again, the create makes its object on the next activation.
+        Assert.NotNull(await FailingStorageCluster.CreateUntilAnsweredAsync(() => grain.CreateAsync(create)));
+        Assert.Equal(BuiltInTypes.Event, await grain.GetTypeIdAsync().WaitAsync(TestTimeout.Token()));
+        Assert.Contains(Storage.States.OfType<ObjectRecord>(), r => r.TypeId == BuiltInTypes.Event && !r.Deleted);
+    }
+
+    private static void AssertFailed(Exception? failure)
+    {
+        Assert.NotNull(failure);
+        Assert.False(failure is OperationCanceledException, $"The create was not answered in time: {failure}");
+    }
+}
