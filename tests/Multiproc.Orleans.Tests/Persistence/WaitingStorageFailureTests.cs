@@ -58,6 +58,31 @@ public sealed class WaitingStorageFailureTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task TakeWhoseReplyWaitsOnAWriteSlowerThanTheItemLease_IsAcknowledgedInTime_TheItemIsNotDeliveredTwice()
+    {
+        ISharedQueue<int> queue = await Manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
+        queue.Put(1);
+
+        // A put's write is slow; a take's reply waits for it, since that write holds the take's state too.
+        Storage.HoldWrites = true;
+        Task put = queue.PutAsync(2, TestTimeout.Token());
+        await TestTimeout.UntilAsync(() => Task.FromResult(Storage.HeldWrites == 1), because: "the put's write was not held");
+        Task<(bool Taken, int Item)> take = queue.TryTakeAsync(TimeSpan.Zero, TestTimeout.Token());
+
+        // The fault: the write takes longer than a taken item's lease (WaitingObjectOptions.QueueItemLease, 5 s here).
+        await Task.Delay(new WaitingObjectOptions().QueueItemLease + TimeSpan.FromSeconds(1), TestTimeout.Token());
+        Assert.False(take.IsCompleted);
+        Storage.HoldWrites = false;
+        Storage.ReleaseAll();
+        await put.WaitAsync(TestTimeout.Token());
+        Assert.Equal((true, 1), await take.WaitAsync(TestTimeout.Token()));
+
+        // The lease ran from the reply, so the acknowledgement committed it: 1 is not back (it came back while the
+        // write was held, and was delivered twice, when the lease ran from the take).
+        Assert.Equal([2], queue.TakeMany(10));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task AcquireWhoseWriteFails_FailsAsUnavailable_AndTheLockIsNotHeld()
     {
         ISharedLock gate = await Manager.CreateLockAsync(cancellationToken: TestTimeout.Token());
