@@ -161,6 +161,67 @@ public sealed class ConditionWaitSliceTests
         condition.Release(waiter);
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task WaitSlice_FirstSliceSentAgainWhileItsWaitIsKnown_AttendsToThatWait_NeverStartsASecond()
+    {
+        var clock = new FakeTimeProvider();
+        using var condition = new SharedConditionServer(reentrant: false, clock);
+        var waiter = new Caller(1, CancellationToken.None);
+        var holder = new Caller(2, CancellationToken.None);
+        await condition.Acquire(TimeSpan.Zero, waiter, CancellationToken.None);
+        Task<int> lost = condition.WaitSlice(TimeSpan.FromSeconds(1), WaitId, 0, waiter, CancellationToken.None).AsTask();
+
+        // The first slice's answer is lost to its caller, which sends it again while the wait goes on.
+        Task<int> repeated = condition.WaitSlice(TimeSpan.FromSeconds(1), WaitId, WaitSliceOutcome.RepeatedFirstSlice, waiter, CancellationToken.None).AsTask();
+        await condition.Acquire(TimeSpan.Zero, holder, CancellationToken.None);
+        Assert.Equal(1, condition.Notify(1, holder));
+        condition.Release(holder);
+
+        Assert.Equal(WaitSliceOutcome.Notified, await repeated.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(WaitSliceOutcome.Notified, await lost.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // One hold, at depth 1: a second wait would have queued a second reacquire behind it.
+        condition.Release(waiter);
+        Assert.False(condition.IsLocked());
+        clock.Advance(SharedConditionServer.ResumeWindow + TimeSpan.FromSeconds(1));
+        Assert.NotEqual(0, await condition.Acquire(TimeSpan.Zero, holder, CancellationToken.None));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task WaitSlice_FirstSliceSentAgainToAHostThatLostItsMemory_AfterItsReleaseWasStored_ReacquiresTheLock()
+    {
+        // A restored lock grain: the wait's release was stored (the lock is free); the wait itself was lost.
+        var clock = new FakeTimeProvider();
+        var waiter = new Caller(1, CancellationToken.None);
+        using var restored = new SharedLockServer(reentrant: false, clock);
+        restored.RestoreImage(owner: 0, depth: 0, token: 0, lastToken: 5, grantWait: 0, _ => waiter);
+        using var condition = new SharedConditionServer(restored, clock);
+
+        // Not a new wait (that would throw: the caller holds nothing); its reacquire starts again.
+        Assert.Equal(WaitSliceOutcome.Notified, await condition.WaitSlice(TimeSpan.FromSeconds(1), WaitId, WaitSliceOutcome.RepeatedFirstSlice, waiter, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(6, condition.FencingToken(waiter));
+    }
+
+    [Fact(Timeout = 20_000)]
+    public async Task WaitSlice_FirstSliceSentAgainToAHostWhoseStoredLockIsStillTheCallers_StartsTheWaitAfresh()
+    {
+        // The wait's release was never stored: the restored lock is still the caller's.
+        var clock = new FakeTimeProvider();
+        var waiter = new Caller(1, CancellationToken.None);
+        var holder = new Caller(2, CancellationToken.None);
+        using var restored = new SharedLockServer(reentrant: false, clock);
+        restored.RestoreImage(owner: 1, depth: 1, token: 5, lastToken: 5, grantWait: 0, _ => waiter);
+        using var condition = new SharedConditionServer(restored, clock);
+
+        Task<int> repeated = condition.WaitSlice(TimeSpan.FromSeconds(30), WaitId, WaitSliceOutcome.RepeatedFirstSlice, waiter, CancellationToken.None).AsTask();
+        Assert.NotEqual(0, await condition.Acquire(TimeSpan.FromSeconds(5), holder, CancellationToken.None));
+        Assert.Equal(1, condition.Notify(1, holder));
+        condition.Release(holder);
+
+        Assert.Equal(WaitSliceOutcome.Notified, await repeated.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(condition.FencingToken(waiter) > 5);
+    }
+
     // The slice's timers run on the fake clock: move it on in small steps until the slice answers (bounded).
     private static async Task<int> AdvanceUntilAsync(FakeTimeProvider clock, Task<int> slice, TimeSpan step)
     {

@@ -8,6 +8,12 @@ namespace Multiproc.Protocol.BuiltIns;
 /// </remarks>
 internal static class WaitSliceOutcome
 {
+    /// <summary>
+    /// The <c>resumeDepth</c> argument of a first slice sent again because its answer was lost (the depth it would
+    /// have given is unknown); 0 starts a wait, a positive depth resumes one.
+    /// </summary>
+    public const int RepeatedFirstSlice = -1;
+
     /// <summary>The slice's time ran out; the caller holds the lock again.</summary>
     public const int TimedOut = 0;
 

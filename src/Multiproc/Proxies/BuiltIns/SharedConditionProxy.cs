@@ -11,6 +11,7 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     private static readonly ValueWriter[] s_slice = [ValueCodec<TimeSpan>.Writer, ValueCodec<long>.Writer, ValueCodec<int>.Writer];
     private static readonly Func<int, bool> s_reacquired = static outcome => !WaitSliceOutcome.IsReacquiring(outcome);
     private static readonly Func<bool> s_resumeIsRepeatable = static () => true;
+    private static readonly Func<int, bool> s_anyAnswer = static _ => true;
 
     // A sliced wait is done once notified. Between slices the caller holds the lock again, so no
     // notifier can run in the gap: a notification is never missed (SharedConditionServer).
@@ -47,14 +48,19 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     /// </summary>
     /// <remarks>
     /// Each slice is a wait of its own, named by a fresh id, so two waits of one process on one condition never take
-    /// each other's reacquire. A resume that fails as unavailable is repeated (within <see cref="SlicedWait.FailoverWindow"/>):
-    /// a resume is answered the same however often it comes, also by a host that lost the parked reacquire with its
-    /// memory (a cluster's failover), since it names the wait and the depth to restore.
+    /// each other's reacquire. A call that fails as unavailable is repeated (within <see cref="SlicedWait.FailoverWindow"/>):
+    /// the host answers a call of a wait it knows by attending to that wait, never starting a second one, and one of a
+    /// wait it lost with its memory (a cluster's failover) from the lock it stored, since the call names the wait and
+    /// the depth to restore (<see cref="WaitSliceOutcome.RepeatedFirstSlice"/> when the first slice's answer was lost).
     /// </remarks>
     private bool WaitSlice(TimeSpan timeout, TimeSpan slice)
     {
         long waitId = NewWaitId();
-        int outcome = CallSettled<int>(ConditionMembers.WaitSlice, [timeout, waitId, 0], s_slice, default);
+        int first = 0;
+        int outcome = SlicedWait.Run(
+            Timeout.InfiniteTimeSpan, slice, TimeProvider.System,
+            _ => CallSettled<int>(ConditionMembers.WaitSlice, [timeout, waitId, first], s_slice, default),
+            s_anyAnswer, () => RepeatFirst(ref first));
         if (WaitSliceOutcome.IsReacquiring(outcome))
         {
             int depth = WaitSliceOutcome.DepthOf(outcome);
@@ -78,7 +84,11 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
     {
         cancellationToken.ThrowIfCancellationRequested();
         long waitId = NewWaitId();
-        int outcome = await CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout, waitId, 0], s_slice, CancellationToken.None).ConfigureAwait(false);
+        int first = 0;
+        int outcome = await SlicedWait.RunAsync(
+            Timeout.InfiniteTimeSpan, slice, TimeProvider.System,
+            _ => CallSettledAsync<int>(ConditionMembers.WaitSlice, [timeout, waitId, first], s_slice, CancellationToken.None),
+            s_anyAnswer, () => RepeatFirst(ref first)).ConfigureAwait(false);
         try
         {
             if (WaitSliceOutcome.IsReacquiring(outcome))
@@ -97,6 +107,13 @@ internal sealed class SharedConditionProxy : SharedLockProxy, ISharedCondition
         }
 
         return outcome == WaitSliceOutcome.Notified;
+    }
+
+    // The first slice's answer was lost: it is sent again as such (a repeat the host may not know of).
+    private static bool RepeatFirst(ref int first)
+    {
+        first = WaitSliceOutcome.RepeatedFirstSlice;
+        return true;
     }
 
     // Random rather than counted: ids from two proxies of one process (one session) must not meet either.

@@ -9,38 +9,42 @@ namespace Multiproc.Server.BuiltIns;
 /// </summary>
 /// <remarks>
 /// <para>A wait's reacquire waits for the lock as long as it takes (as <see cref="Wait"/> does). When it has not got
-/// the lock within the slice, the slice answers <see cref="WaitSliceOutcome.Reacquiring"/> with the depth it restores,
-/// and the reacquire is parked under the caller's connection and the wait's id (the caller's own, so two waits of
-/// one process never meet). The caller's next <see cref="WaitSlice"/> call, with that id and depth, resumes it and
-/// returns only once the lock is held again (or parks it again). So a wait that returns always holds the lock, and
-/// one whose caller gave up never keeps it: a parked reacquire nobody resumes within <see cref="ResumeWindow"/> is
-/// withdrawn, and the lock, if its reacquire was granted it meanwhile, passed on (only that grant, by its fencing
-/// token).</para>
-/// <para>Parked reacquires are not state: a host that persists the condition loses them with its memory. A resume
-/// that finds nothing parked (after such a loss, or after a withdrawal) is never taken for a new wait: if the lock is
-/// held by the grant of this very wait (recorded with the lock, so stored with it), the wait is done; otherwise its
-/// reacquire starts again at the depth the caller sent. Either way it returns <see cref="WaitSliceOutcome.Notified"/>,
-/// a spurious wakeup for a wait that was not notified, which a condition's callers check for anyway.</para>
+/// the lock within the slice, the slice answers <see cref="WaitSliceOutcome.Reacquiring"/> with the depth it restores.
+/// The wait stays known under the caller's connection and the wait's id (the caller's own, so two waits of one process
+/// never meet) from its first slice until its outcome is answered. The caller's next <see cref="WaitSlice"/> call, with
+/// that id and depth, resumes it and returns only once the lock is held again (or answers "reacquiring" again). So a
+/// wait that returns always holds the lock, and one whose caller gave up never keeps it: a wait no call attends to for
+/// <see cref="ResumeWindow"/> is withdrawn, and the lock, if its reacquire was granted it meanwhile, passed on (only
+/// that grant, by its fencing token).</para>
+/// <para>A call of a wait that is still known (a resume, or a first slice sent again because its answer was lost)
+/// attends to it: it never starts a second one. Waits in progress are not state: a host that persists the condition
+/// loses them with its memory. A call that finds its wait unknown (after such a loss, or after a withdrawal) is never
+/// taken for a new wait: if the lock is held by the grant of this very wait (recorded with the lock, so stored with
+/// it), the wait is done; otherwise its reacquire starts again at the depth the caller sent (1 when a first slice's
+/// answer was lost, the depth being unknown). Either way it returns <see cref="WaitSliceOutcome.Notified"/>, a spurious
+/// wakeup for a wait that was not notified, which a condition's callers check for anyway. A first slice sent again to
+/// a host whose stored lock still has the caller's connection as owner (its release was never stored) starts the wait
+/// afresh.</para>
 /// </remarks>
 internal sealed partial class SharedConditionServer
 {
-    /// <summary>How long a parked reacquire waits for its caller to resume it.</summary>
+    /// <summary>How long a wait no call attends to waits for its caller to resume it.</summary>
     internal static readonly TimeSpan ResumeWindow = TimeSpan.FromSeconds(10);
 
-    private readonly Dictionary<(long Connection, long Wait), ParkedReacquire> _parked = [];
+    private readonly Dictionary<(long Connection, long Wait), SlicedWaitState> _waits = [];
 
-    // Withdrawn reacquires whose grant, if they got one, is not passed on yet: a resume of the same wait arriving
-    // meanwhile waits for that first, so it never takes the withdrawn grant for its own.
-    private readonly Dictionary<(long Connection, long Wait), ParkedReacquire> _withdrawing = [];
+    // Withdrawn waits whose grant, if they got one, is not passed on yet: a call of the same wait arriving meanwhile
+    // waits for that first, so it never takes the withdrawn grant for its own.
+    private readonly Dictionary<(long Connection, long Wait), SlicedWaitState> _withdrawing = [];
 
-    /// <summary>Gets how many reacquires are parked, awaiting their callers' resumes (diagnostics).</summary>
+    /// <summary>Gets how many waits have outlasted their slice and await their callers' resumes (diagnostics).</summary>
     internal int ParkedReacquires
     {
         get
         {
             lock (_sync)
             {
-                return _parked.Count;
+                return _waits.Values.Count(static wait => wait.Calls == 0);
             }
         }
     }
@@ -52,83 +56,207 @@ internal sealed partial class SharedConditionServer
     /// </summary>
     /// <param name="timeout">How long this slice may wait.</param>
     /// <param name="waitId">The caller's id of the wait (not 0): the same for every slice of one wait.</param>
-    /// <param name="resumeDepth">0 for a new wait; for a resume, the depth the earlier <see cref="WaitSliceOutcome.Reacquiring"/> answer gave.</param>
+    /// <param name="resumeDepth">
+    /// 0 for a new wait; for a resume, the depth the earlier <see cref="WaitSliceOutcome.Reacquiring"/> answer gave;
+    /// <see cref="WaitSliceOutcome.RepeatedFirstSlice"/> for a first slice sent again because its answer was lost.
+    /// </param>
     /// <param name="caller">The waiting connection.</param>
     /// <param name="cancellationToken">Ends the wait for a notification (the lock is still reacquired).</param>
     /// <returns>A <see cref="WaitSliceOutcome"/>.</returns>
     /// <exception cref="SynchronizationLockException">A new wait whose caller's connection does not hold the lock.</exception>
     /// <exception cref="OperationCanceledException">The wait was cancelled; thrown once the lock is held again.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The wait id is 0, or the depth negative.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The wait id is 0, or the depth below <see cref="WaitSliceOutcome.RepeatedFirstSlice"/>.</exception>
     public async ValueTask<int> WaitSlice(TimeSpan timeout, long waitId, int resumeDepth, Caller caller, CancellationToken cancellationToken)
     {
         WaitTimeout.Validate(timeout);
         ArgumentOutOfRangeException.ThrowIfZero(waitId);
-        ArgumentOutOfRangeException.ThrowIfNegative(resumeDepth);
-        ParkedReacquire? reacquire;
-        ParkedReacquire? withdrawing = null;
+        ArgumentOutOfRangeException.ThrowIfLessThan(resumeDepth, WaitSliceOutcome.RepeatedFirstSlice);
+        var key = (caller.ConnectionId, waitId);
+        SlicedWaitState? wait;
+        SlicedWaitState? withdrawing;
         lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (!_parked.Remove((caller.ConnectionId, waitId), out reacquire) && resumeDepth > 0)
+            withdrawing = _withdrawing.GetValueOrDefault(key);
+            if (_waits.TryGetValue(key, out wait))
             {
-                withdrawing = _withdrawing.GetValueOrDefault((caller.ConnectionId, waitId));
+                wait.Attend();
             }
         }
 
-        if (reacquire is not null)
-        {
-            reacquire.Expiry?.Dispose();
-        }
-        else if (resumeDepth > 0)
+        TimeSpan within = timeout;
+        if (wait is null)
         {
             if (withdrawing is not null)
             {
                 await withdrawing.Withdrawn.ConfigureAwait(false);
             }
 
-            if (Lock.IsHeldByWait(caller.ConnectionId, waitId))
+            if (resumeDepth != 0 && Lock.IsHeldByWait(caller.ConnectionId, waitId))
             {
                 return WaitSliceOutcome.Notified;
             }
 
-            reacquire = new ParkedReacquire(caller, waitId, resumeDepth);
-            reacquire.Start(ReacquireAsync(reacquire, notified: true, failure: null));
-        }
-        else
-        {
-            (Waiter<bool> waiter, int depth) = Leave(caller);
-            ExceptionDispatchInfo? failure = null;
-            bool notified = false;
-            try
+            if (resumeDepth > 0 || (resumeDepth == WaitSliceOutcome.RepeatedFirstSlice && !Lock.IsOwnedBy(caller.ConnectionId)))
             {
-                notified = await AwaitNotificationAsync(waiter, timeout, caller, cancellationToken).ConfigureAwait(false);
+                wait = Track(new SlicedWaitState(caller, waitId, Math.Max(resumeDepth, 1)));
+                wait.Start(ReacquireAsync(wait, notified: true, failure: null));
             }
-#pragma warning disable CA1031 // Rethrown by the reacquire, once the lock is held again (as Wait does).
-            catch (Exception ex)
-#pragma warning restore CA1031
+            else
             {
-                failure = ExceptionDispatchInfo.Capture(ex);
+                wait = Begin(timeout, caller, waitId, cancellationToken);
+
+                // The notification's time, then the reacquire's.
+                within = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout + timeout;
             }
-
-            reacquire = new ParkedReacquire(caller, waitId, depth);
-            reacquire.Start(ReacquireAsync(reacquire, notified, failure));
         }
 
-        if (!await CompletesWithinAsync(reacquire.Task!, timeout).ConfigureAwait(false))
+        bool completed = await CompletesWithinAsync(wait.Task!, within).ConfigureAwait(false);
+        int depth = wait.Depth;
+        if (!completed && Park(wait))
         {
-            Park(reacquire);
-            return WaitSliceOutcome.Reacquiring(reacquire.Depth);
+            return WaitSliceOutcome.Reacquiring(depth);
         }
 
-        reacquire.Dispose();
-        return await reacquire.Task!.ConfigureAwait(false) ? WaitSliceOutcome.Notified : WaitSliceOutcome.TimedOut;
+        Forget(wait);
+        return await wait.Task!.ConfigureAwait(false) ? WaitSliceOutcome.Notified : WaitSliceOutcome.TimedOut;
     }
 
-    private async Task<bool> ReacquireAsync(ParkedReacquire reacquire, bool notified, ExceptionDispatchInfo? failure)
+    /// <summary>Starts a new wait: leaves the lock, and waits for a notification, then for the lock.</summary>
+    private SlicedWaitState Begin(TimeSpan timeout, Caller caller, long waitId, CancellationToken cancellationToken)
     {
-        reacquire.GrantToken = await Lock.ReacquireAsync(reacquire.Caller, reacquire.Depth, reacquire.WaitId, reacquire.Abandoned).ConfigureAwait(false);
+        (Waiter<bool> waiter, int depth) = Leave(caller);
+        SlicedWaitState wait = Track(new SlicedWaitState(caller, waitId, depth));
+        wait.Start(NotifiedThenReacquiredAsync(wait, waiter, timeout, cancellationToken));
+        return wait;
+    }
+
+    private async Task<bool> NotifiedThenReacquiredAsync(SlicedWaitState wait, Waiter<bool> waiter, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ExceptionDispatchInfo? failure = null;
+        bool notified = false;
+        try
+        {
+            notified = await AwaitNotificationAsync(waiter, timeout, wait.Caller, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Rethrown by the reacquire, once the lock is held again (as Wait does).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            failure = ExceptionDispatchInfo.Capture(ex);
+        }
+
+        return await ReacquireAsync(wait, notified, failure).ConfigureAwait(false);
+    }
+
+    private async Task<bool> ReacquireAsync(SlicedWaitState wait, bool notified, ExceptionDispatchInfo? failure)
+    {
+        wait.GrantToken = await Lock.ReacquireAsync(wait.Caller, wait.Depth, wait.WaitId, wait.Abandoned).ConfigureAwait(false);
         failure?.Throw();
         return notified;
+    }
+
+    /// <summary>Makes a wait known under its key, with the calling slice attending to it.</summary>
+    private SlicedWaitState Track(SlicedWaitState wait)
+    {
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _waits[wait.Key] = wait;
+            wait.Attend();
+            return wait;
+        }
+    }
+
+    /// <summary>A slice ends before its wait: the wait is left to its caller's next call, withdrawn if none comes in time.</summary>
+    /// <returns>False when the wait ended meanwhile (the slice answers its outcome).</returns>
+    private bool Park(SlicedWaitState wait)
+    {
+        lock (_sync)
+        {
+            if (wait.Task!.IsCompleted)
+            {
+                return false;
+            }
+
+            // Disposed, the condition cancelled its waits: the caller's next call is told.
+            if (wait.LeaveCall() == 0 && !_disposed && _waits.GetValueOrDefault(wait.Key) == wait)
+            {
+                wait.Expiry = _clock.CreateTimer(
+                    static state =>
+                    {
+                        (SharedConditionServer condition, SlicedWaitState left) = ((SharedConditionServer, SlicedWaitState))state!;
+                        condition.Expire(left);
+                    },
+                    (this, wait),
+                    ResumeWindow,
+                    Timeout.InfiniteTimeSpan);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>A slice answers the wait's outcome: the wait is no longer known (a call that comes for it again finds its grant).</summary>
+    private void Forget(SlicedWaitState wait)
+    {
+        lock (_sync)
+        {
+            if (_waits.GetValueOrDefault(wait.Key) == wait)
+            {
+                _waits.Remove(wait.Key);
+            }
+        }
+
+        wait.Dispose();
+    }
+
+    /// <summary>No call attended to a wait in time: its caller gave up.</summary>
+    private void Expire(SlicedWaitState wait)
+    {
+        lock (_sync)
+        {
+            if (wait.Calls != 0 || _waits.GetValueOrDefault(wait.Key) != wait)
+            {
+                return;
+            }
+
+            _waits.Remove(wait.Key);
+            _withdrawing[wait.Key] = wait;
+        }
+
+        // Outside the condition's lock: the cancellation runs the lock's handlers, under the lock's own lock.
+        Withdraw(wait);
+    }
+
+    /// <summary>Stops a wait nobody will receive; if its reacquire got the lock first, passes that grant on (and only that one), once the reacquire ends.</summary>
+    private void Withdraw(SlicedWaitState wait)
+    {
+        wait.Cancel();
+        _ = wait.Task!.ContinueWith(
+            (_, state) =>
+            {
+                var withdrawn = (SlicedWaitState)state!;
+                if (withdrawn.GrantToken != 0)
+                {
+                    Lock.ReleaseGrant(withdrawn.Caller.ConnectionId, withdrawn.GrantToken);
+                }
+
+                lock (_sync)
+                {
+                    if (_withdrawing.GetValueOrDefault(withdrawn.Key) == withdrawn)
+                    {
+                        _withdrawing.Remove(withdrawn.Key);
+                    }
+                }
+
+                withdrawn.Dispose();
+                withdrawn.MarkWithdrawn();
+            },
+            wait,
+            CancellationToken.None,
+            TaskContinuationOptions.RunContinuationsAsynchronously,
+            TaskScheduler.Default);
     }
 
     private async ValueTask<bool> CompletesWithinAsync(Task task, TimeSpan timeout)
@@ -157,94 +285,24 @@ internal sealed partial class SharedConditionServer
         return true;
     }
 
-    private void Park(ParkedReacquire reacquire)
-    {
-        lock (_sync)
-        {
-            if (!_disposed)
-            {
-                _parked[reacquire.Key] = reacquire;
-                reacquire.Expiry = _clock.CreateTimer(
-                    static state =>
-                    {
-                        (SharedConditionServer condition, ParkedReacquire parked) = ((SharedConditionServer, ParkedReacquire))state!;
-                        condition.Expire(parked);
-                    },
-                    (this, reacquire),
-                    ResumeWindow,
-                    Timeout.InfiniteTimeSpan);
-                return;
-            }
-        }
-
-        Withdraw(reacquire);
-    }
-
-    /// <summary>Nobody resumed a parked reacquire in time: its caller gave up.</summary>
-    private void Expire(ParkedReacquire reacquire)
-    {
-        lock (_sync)
-        {
-            if (!_parked.TryGetValue(reacquire.Key, out ParkedReacquire? current) || current != reacquire)
-            {
-                return;
-            }
-
-            _parked.Remove(reacquire.Key);
-            _withdrawing[reacquire.Key] = reacquire;
-        }
-
-        Withdraw(reacquire);
-    }
-
-    /// <summary>Stops a reacquire nobody will receive; if it got the lock first, passes that grant on (and only that one).</summary>
-    private void Withdraw(ParkedReacquire reacquire)
-    {
-        reacquire.Cancel();
-        _ = reacquire.Task!.ContinueWith(
-            (_, state) =>
-            {
-                var withdrawn = (ParkedReacquire)state!;
-                if (withdrawn.GrantToken != 0)
-                {
-                    Lock.ReleaseGrant(withdrawn.Caller.ConnectionId, withdrawn.GrantToken);
-                }
-
-                lock (_sync)
-                {
-                    if (_withdrawing.GetValueOrDefault(withdrawn.Key) == withdrawn)
-                    {
-                        _withdrawing.Remove(withdrawn.Key);
-                    }
-                }
-
-                withdrawn.Dispose();
-                withdrawn.MarkWithdrawn();
-            },
-            reacquire,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
     private void AbandonParked()
     {
-        ParkedReacquire[] parked;
+        SlicedWaitState[] waits;
         lock (_sync)
         {
-            parked = [.. _parked.Values];
-            _parked.Clear();
+            waits = [.. _waits.Values];
+            _waits.Clear();
         }
 
-        foreach (ParkedReacquire reacquire in parked)
+        foreach (SlicedWaitState wait in waits)
         {
-            reacquire.Expiry?.Dispose();
-            reacquire.Cancel();
+            wait.Expiry?.Dispose();
+            wait.Cancel();
         }
     }
 
-    /// <summary>One wait's reacquire of the lock, which may outlast the slice that started it.</summary>
-    private sealed class ParkedReacquire(Caller caller, long waitId, int depth) : IDisposable
+    /// <summary>One sliced wait, from its first slice until a slice answers its outcome: its notification, then its reacquire of the lock.</summary>
+    private sealed class SlicedWaitState(Caller caller, long waitId, int depth) : IDisposable
     {
         private readonly CancellationTokenSource _abandon = CancellationTokenSource.CreateLinkedTokenSource(caller.Disconnected);
         private readonly TaskCompletionSource _withdrawn = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -256,24 +314,39 @@ internal sealed partial class SharedConditionServer
         /// <summary>Gets the levels of the hold the reacquire restores.</summary>
         public int Depth => depth;
 
-        /// <summary>Gets the key it is parked under: the caller's connection and its id of the wait.</summary>
+        /// <summary>Gets the key it is known under: the caller's connection and its id of the wait.</summary>
         public (long Connection, long Wait) Key => (caller.ConnectionId, waitId);
 
-        /// <summary>Gets a token cancelled when the reacquire is withdrawn or the caller's connection closes.</summary>
+        /// <summary>Gets a token cancelled when the wait is withdrawn or the caller's connection closes.</summary>
         public CancellationToken Abandoned => _abandon.Token;
 
-        /// <summary>Gets the reacquire: the wait's outcome, once the lock is held again.</summary>
+        /// <summary>Gets the wait: its outcome, once the lock is held again.</summary>
         public Task<bool>? Task { get; private set; }
 
         /// <summary>Gets or sets the fencing token of the grant the reacquire got; 0 until it got the lock.</summary>
         public long GrantToken { get; set; }
 
-        /// <summary>Gets a task that completes once the reacquire is withdrawn and its grant, if any, passed on.</summary>
-        public Task Withdrawn => _withdrawn.Task;
+        /// <summary>Gets how many calls attend to the wait now (under the condition's lock).</summary>
+        public int Calls { get; private set; }
 
+        /// <summary>Gets or sets the timer that withdraws the wait when no call attends to it in time.</summary>
         public ITimer? Expiry { get; set; }
 
+        /// <summary>Gets a task that completes once the wait is withdrawn and its grant, if any, passed on.</summary>
+        public Task Withdrawn => _withdrawn.Task;
+
         public void Start(Task<bool> task) => Task = task;
+
+        /// <summary>A call attends to the wait (under the condition's lock): it is not withdrawn meanwhile.</summary>
+        public void Attend()
+        {
+            Calls++;
+            Expiry?.Dispose();
+            Expiry = null;
+        }
+
+        /// <summary>A call leaves the wait (under the condition's lock); returns how many still attend.</summary>
+        public int LeaveCall() => --Calls;
 
         public void MarkWithdrawn() => _withdrawn.TrySetResult();
 
