@@ -2,6 +2,10 @@ using System.CommandLine;
 using Multiproc.Cli;
 
 // The multiproc tool (docs/cli.md): serve a standalone manager, make key files.
+// First, before anything initializes .NET's signal handling: a SIGINT inherited ignored (a script's background job)
+// would otherwise never reach the handler below, and serve would never stop.
+InterruptSignal.RestoreDefaultIfIgnored();
+
 var root = new RootCommand("Multiproc: shared objects for processes, served by a standalone manager.")
 {
     ServeCommand.Create(),

@@ -53,9 +53,22 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
-    public static CliProcess Start(params string[] arguments)
+    public static CliProcess Start(params string[] arguments) => Start(ignoredSignal: null, arguments);
+
+    /// <summary>Starts the tool with <paramref name="ignoredSignal"/> (INT, TERM) ignored, as a non-interactive shell starts a background job (SIGINT).</summary>
+    public static CliProcess StartIgnoring(string ignoredSignal, params string[] arguments) => Start(ignoredSignal, arguments);
+
+    private static CliProcess Start(string? ignoredSignal, string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(ignoredSignal is null ? "dotnet" : "/bin/sh") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (ignoredSignal is not null)
+        {
+            // The shell ignores the signal and execs the tool in its place (same pid), which inherits the ignore.
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add($"trap '' {ignoredSignal}; exec dotnet \"$@\"");
+            info.ArgumentList.Add("sh");
+        }
+
         info.ArgumentList.Add(ToolPath);
         foreach (string argument in arguments)
         {

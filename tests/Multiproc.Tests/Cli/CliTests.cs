@@ -38,7 +38,7 @@ public sealed class CliTests : IDisposable
 
     [Theory(Timeout = 90_000)]
     [InlineData("TERM")]
-    [InlineData("INT", Skip = "Quarantined in session 12: in two clean-clone CI runs beside the Orleans tests the serve process did not exit within 30 s of SIGINT (it passes alone in 1 s; the TERM case passes). Cause not found: see the session-12 note.")]
+    [InlineData("INT")]
     public async Task Serve_ServesTheMarkedTypes_AndOnASignalExitsZeroRemovesItsSocketAndFailsItsClients(string signal)
     {
         (CliProcess serve, string address, string keyPath) = await ServeFixturesAsync();
@@ -63,6 +63,33 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
         Assert.Throws<ManagerUnavailableException>(() => ann.Raise(1m));
+    }
+
+    // The INT case above hangs, as it did in CI, when the test run is a background job of a non-interactive shell:
+    // SIGINT is then ignored from dotnet test down to the tool, and .NET keeps an inherited SIGINT ignore
+    // (InterruptSignal). TERM: the runtime overrides an inherited ignore itself; kept so that stays true.
+    [Theory(Timeout = 90_000)]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    public async Task Serve_StartedWithItsStopSignalIgnored_AsAScriptsBackgroundJobIs_StillStopsOnItAndExitsZero(string signal)
+    {
+        string keyPath = Path.Combine(_directory, "key");
+        await KeygenAsync(keyPath);
+        using CliProcess serve = CliProcess.StartIgnoring(signal, "serve", "--key-file", keyPath);
+        string address = await serve.ReadValueAsync("address:");
+        string socketDirectory = Path.GetDirectoryName(address["unix:".Length..])!;
+
+        if (signal == "TERM")
+        {
+            Signals.Terminate(serve.Id);
+        }
+        else
+        {
+            Signals.Interrupt(serve.Id);
+        }
+
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
     }
 
     [Fact(Timeout = 90_000)]
