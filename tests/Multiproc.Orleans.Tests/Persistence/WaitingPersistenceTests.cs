@@ -221,6 +221,44 @@ public sealed class WaitingPersistenceTests
         }
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task ConditionWait_ForANotificationWhenItsSiloDies_GoesOnOnTheNewActivation_AndIsNotifiedThere()
+    {
+        var cluster = new PersistentClusterFixture();
+        await cluster.InitializeAsync();
+        try
+        {
+            Manager manager = cluster.Manager;
+            await using Manager other = OrleansManager.Connect(cluster.Cluster.Client);
+            SiloAddress doomed = cluster.Cluster.SecondarySilos[0].SiloAddress;
+            ISharedCondition condition = await OnSiloAsync(cluster, doomed, () => manager.CreateConditionAsync(cancellationToken: TestTimeout.Token()));
+            ISharedCondition seen = await LookUpAsync<ISharedCondition>(manager, other, condition);
+            await condition.AcquireAsync(TestTimeout.Token());
+            Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(150), TestTimeout.Token(170));
+            await TestTimeout.UntilAsync(async () => await CallsInProgressAsync(cluster, condition) == 1);
+
+            // The wait's first slice dies with the silo, before anything notified it.
+            await cluster.Cluster.KillSiloAsync(cluster.Cluster.SecondarySilos[0]);
+
+            // Its caller sends that slice again to the new activation, which starts the wait afresh (the release at the
+            // wait's start died unstored with the slice): another client gets the lock once the waiter has let it go,
+            // and its notification reaches the wait (which used to fail as unavailable).
+            Assert.True(await Task.Run(() => seen.TryAcquire(TimeSpan.FromSeconds(120))).WaitAsync(TestTimeout.Token(130)));
+            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+            Assert.Equal(1, seen.Notify());
+            seen.Release();
+            Assert.True(await waiting.WaitAsync(TestTimeout.Token(60)));
+            Assert.False(seen.TryAcquire(TimeSpan.Zero));
+            condition.Release();
+            Assert.True(seen.TryAcquire(TimeSpan.Zero));
+            seen.Release();
+        }
+        finally
+        {
+            await cluster.DisposeAsync();
+        }
+    }
+
     /// <summary>Creates objects until one lands on <paramref name="silo"/> (random placement; the others stay, unused).</summary>
     private static async Task<T> OnSiloAsync<T>(PersistentClusterFixture cluster, SiloAddress silo, Func<Task<T>> create)
         where T : class
