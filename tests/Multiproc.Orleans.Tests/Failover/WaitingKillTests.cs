@@ -168,6 +168,9 @@ public sealed class WaitingKillTests(ITestOutputHelper output)
 
         AssertLiveHoldings(locks, tokens, semaphores);
 
+        // Every call renews its session's lease: from here on only the heartbeat can keep the live client's holdings.
+        var sinceLastCall = Stopwatch.StartNew();
+
         // The dead client's holdings come back a lease after the restore (the test's margin: as long again).
         var sinceAnswer = Stopwatch.StartNew();
         Assert.True(await workerLock.TryAcquireAsync(2 * s_sessionLease, TestTimeout.Token(60)), $"The dead worker's lock was not given back within {2 * s_sessionLease.TotalSeconds} s.");
@@ -175,9 +178,10 @@ public sealed class WaitingKillTests(ITestOutputHelper output)
         Assert.True(workerLock.FencingToken > 0);
         await TestTimeout.UntilAsync(() => Task.FromResult(workerPermits.CurrentCount == 2), seconds: 30, because: "the dead worker's permit comes back a lease after the restore");
 
-        // The live client's heartbeat kept its holdings past a whole lease on the new activations (a restore gives each
-        // session a fresh lease, which ends unless renewed): the remaining wait only extends the check.
-        TimeSpan pastLease = lastAnswer + s_sessionLease + TimeSpan.FromSeconds(1) - sinceKill.Elapsed;
+        // The live client's heartbeat kept its holdings past a whole lease since its last call on the new activations
+        // (a restore gives each session a fresh lease, which ends unless renewed). Not a synchronisation: the rest of
+        // a lease period is waited out so that a lease without renewals would have ended.
+        TimeSpan pastLease = s_sessionLease + TimeSpan.FromSeconds(2) - sinceLastCall.Elapsed;
         if (pastLease > TimeSpan.Zero)
         {
             await Task.Delay(pastLease, TestTimeout.Token(30));
