@@ -8,6 +8,7 @@ namespace Multiproc.Bench;
 internal sealed class LocalCluster : IDisposable
 {
     private readonly List<ChildProcess> _silos = [];
+    private readonly List<int> _siloPorts = [];
     private readonly List<int> _gateways = [];
 
     private LocalCluster(string clusterId)
@@ -40,6 +41,9 @@ internal sealed class LocalCluster : IDisposable
 
     /// <summary>Which silo (1 or 2) runs in process <paramref name="processId"/>; 0 if neither.</summary>
     public int SiloOf(int processId) => _silos.FindIndex(s => s.Id == processId) + 1;
+
+    /// <summary>The silo-to-silo port of silo <paramref name="silo"/> (1 or 2): the port of its Orleans <c>SiloAddress</c>.</summary>
+    public int SiloPort(int silo) => _siloPorts[silo - 1];
 
     /// <summary>An Orleans client for both gateways, started, that sends every grain's calls through one gateway.</summary>
     /// <remarks>
@@ -102,6 +106,7 @@ internal sealed class LocalCluster : IDisposable
                 throw new InvalidOperationException($"Silo {_silos.Count} of {ClusterId} said '{ready}' instead of ready.");
             }
 
+            _siloPorts.Add(siloPort);
             _gateways.Add(gatewayPort);
             return siloPort;
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Runtime.Placement;
 using StackExchange.Redis;
 
 namespace Multiproc.Orleans.SiloHost.Harness;
@@ -85,14 +86,37 @@ public sealed class FailoverCluster : IAsyncDisposable
         var placement = new Dictionary<long, string>();
         foreach (DetailedGrainStatistic activation in activations)
         {
+            // An object's grain (SharedObjectGrain), or a waiting built-in's (WaitingObjectGrain).
             if (activation.GrainId.TryGetIntegerKey(out long key, out _) && wanted.Contains(key)
-                && activation.GrainType.Contains("sharedobject", StringComparison.OrdinalIgnoreCase))
+                && (activation.GrainType.Contains("sharedobject", StringComparison.OrdinalIgnoreCase)
+                    || activation.GrainType.Contains("waitingobject", StringComparison.OrdinalIgnoreCase)))
             {
                 placement[key] = activation.SiloAddress.ToString();
             }
         }
 
         return placement;
+    }
+
+    /// <summary>Runs <paramref name="create"/> with Orleans' placement hint set to <paramref name="silo"/>, so the grain its call activates is placed there.</summary>
+    /// <remarks>Orleans' default placement honours the hint for the activating call; check the placement (<see cref="PlacementAsync"/>) where it matters.</remarks>
+    /// <exception cref="InvalidOperationException"><paramref name="silo"/> is not an active silo of the cluster.</exception>
+    public async Task<T> PlacedOnAsync<T>(SiloProcess silo, Func<Task<T>> create)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(create);
+        Dictionary<SiloAddress, SiloStatus> hosts = await Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false);
+        SiloAddress address = hosts.Keys.FirstOrDefault(a => a.ToString() == silo.SiloAddress)
+            ?? throw new InvalidOperationException($"{silo.SiloAddress} is not an active silo of {ClusterId}.");
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, address);
+        try
+        {
+            return await create().ConfigureAwait(false);
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 
     /// <summary>Picks the silo to kill or freeze: the one that holds most of <paramref name="objectIds"/> (Orleans' default placement may put a burst of creates mostly on one silo).</summary>

@@ -16,7 +16,7 @@ public sealed class ConsumerKillTests
     [Fact(Timeout = 180_000)]
     public async Task QueueConsumerProcessKilledMidWait_LosesNoItem()
     {
-        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommendedFailover: true, responseTimeout: TimeSpan.FromSeconds(5), TestTimeout.Token(120));
+        await using FailoverCluster cluster = await FailoverScenario.StartClusterAsync();
         await using Manager manager = await OrleansManager.ConnectAsync(cluster.Address, TestTimeout.Token(30));
         ISharedQueue<int> queue = await manager.CreateQueueAsync<int>(cancellationToken: TestTimeout.Token());
 

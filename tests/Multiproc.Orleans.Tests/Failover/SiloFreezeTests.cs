@@ -20,14 +20,12 @@ public sealed class SiloFreezeTests
 {
     private const int ObjectCount = 40;
     private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
 
     [Fact(Timeout = 240_000)]
     public async Task SiloFrozen_EveryObjectItHeldAnswersAgainWithItsState_UnderTheRecommendedSettings()
     {
-        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommendedFailover: true, responseTimeout: TimeSpan.FromSeconds(5), TestTimeout.Token(120));
-        IEmployee[] staff = await Task.WhenAll(Enumerable.Range(0, ObjectCount)
-            .Select(i => cluster.Manager.CreateAsync<IEmployee>([$"E{i}", 10m * i], TestTimeout.Token(60))));
+        await using FailoverCluster cluster = await FailoverScenario.StartClusterAsync();
+        IEmployee[] staff = await FailoverScenario.CreateStaffAsync(cluster.Manager, ObjectCount);
         long[] ids = [.. staff.Select(e => SharedObject.FromProxy(e).ObjectId)];
         for (int i = 0; i < ObjectCount; i++)
         {
@@ -40,12 +38,9 @@ public sealed class SiloFreezeTests
 
         var sinceFreeze = Stopwatch.StartNew();
         frozen.Freeze();
-        ProbeOutcome[] outcomes = await Task.WhenAll(victims.Select(i
-            => RecoveryProbe.FirstAnswerAsync<decimal>(SharedObject.FromProxy(staff[i]), "get_Salary", sinceFreeze, s_recoveryLimit, s_probeTimeout)));
+        ProbeOutcome[] outcomes = await FailoverScenario.ProbeAsync<decimal>(victims.Select(i => staff[i]), "get_Salary", sinceFreeze, s_recoveryLimit);
 
-        Assert.All(outcomes, o => Assert.Null(o.Lost));
-        int late = outcomes.Count(o => o.AnsweredAfter is null);
-        Assert.True(late == 0, $"{late} of {victims.Length} objects of the frozen silo did not answer within {s_recoveryLimit.TotalSeconds} s.");
+        FailoverScenario.AssertEveryAnswered(outcomes, v => $"E{victims[v]}", s_recoveryLimit);
         foreach (int i in victims)
         {
             Assert.Equal(11m * i, staff[i].Salary);

@@ -17,16 +17,13 @@ public sealed class SiloKillTests
 {
     private const int ObjectCount = 100;
     private const int WriterCount = 10;
-    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
 
     [Fact(Timeout = 240_000)]
     public async Task SiloKilled_EveryObjectAnswersWithin10s_WithItsAcknowledgedStateAndReferences()
     {
-        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommendedFailover: true, responseTimeout: TimeSpan.FromSeconds(5), TestTimeout.Token(120));
+        await using FailoverCluster cluster = await FailoverScenario.StartClusterAsync();
         Manager manager = cluster.Manager;
-        IEmployee[] staff = await Task.WhenAll(Enumerable.Range(0, ObjectCount)
-            .Select(i => manager.CreateAsync<IEmployee>([$"E{i}", 10m * i], TestTimeout.Token(60))));
+        IEmployee[] staff = await FailoverScenario.CreateStaffAsync(manager, ObjectCount);
         long[] ids = [.. staff.Select(e => SharedObject.FromProxy(e).ObjectId)];
         // Acknowledged changes: a reference to the next object, a raise, a record value.
         for (int i = 0; i < ObjectCount; i++)
@@ -51,11 +48,8 @@ public sealed class SiloKillTests
         try
         {
             await Task.WhenAll(writers.Select(w => w.FirstAcknowledged.WaitAsync(TestTimeout.Token(30))));
-            var sinceKill = Stopwatch.StartNew();
-            victimSilo.Kill();
-            await victimSilo.WaitForExitAsync(TestTimeout.Token(10));
-            outcomes = await Task.WhenAll(staff.Select(e
-                => RecoveryProbe.FirstAnswerAsync<decimal>(SharedObject.FromProxy(e), "get_Salary", sinceKill, s_recoveryLimit, s_probeTimeout)));
+            Stopwatch sinceKill = await FailoverScenario.KillAsync(victimSilo);
+            outcomes = await FailoverScenario.ProbeAsync<decimal>(staff, "get_Salary", sinceKill);
         }
         finally
         {
@@ -64,10 +58,7 @@ public sealed class SiloKillTests
             await Task.WhenAll(writers.Select(w => w.Completion.WaitAsync(TestTimeout.Token(30))));
         }
 
-        int[] lost = [.. Enumerable.Range(0, ObjectCount).Where(i => outcomes[i].Lost is not null)];
-        Assert.True(lost.Length == 0, $"{lost.Length} objects were lost with the killed silo (of {victims.Length} on it): {Describe(staff, lost)}: {outcomes[lost.FirstOrDefault()].Lost}");
-        int[] late = [.. Enumerable.Range(0, ObjectCount).Where(i => outcomes[i].AnsweredAfter is null)];
-        Assert.True(late.Length == 0, $"{late.Length} objects did not answer within {s_recoveryLimit.TotalSeconds} s of the kill (of {victims.Length} on the killed silo): {Describe(staff, late)}");
+        FailoverScenario.AssertEveryAnswered(outcomes, i => $"E{i}#{ids[i]}{(onVictim.Contains(ids[i]) ? " (on the killed silo)" : "")}");
         for (int i = 0; i < ObjectCount; i++)
         {
             decimal acknowledged = 11m * i;
@@ -96,9 +87,6 @@ public sealed class SiloKillTests
         }
     }
 
-    private static string Describe(IEmployee[] staff, int[] indexes)
-        => string.Join(", ", indexes.Take(10).Select(i => $"E{i}#{SharedObject.FromProxy(staff[i]).ObjectId}"));
-
     /// <summary>Raises one object by 1 again and again until stopped, counting acknowledged and failed raises.</summary>
     private sealed class Writer
     {
@@ -125,7 +113,7 @@ public sealed class SiloKillTests
             SharedObject handle = SharedObject.FromProxy(Employee);
             while (!stop.IsCancellationRequested)
             {
-                using var call = new CancellationTokenSource(s_probeTimeout);
+                using var call = new CancellationTokenSource(FailoverScenario.ProbeTimeout);
                 try
                 {
                     await handle.InvokeAsync<decimal>("Raise", [1m], call.Token);

@@ -15,13 +15,11 @@ namespace Multiproc.Orleans.Tests.Failover;
 public sealed class StaticGatewayTests
 {
     private const int ObjectCount = 20;
-    private static readonly TimeSpan s_recoveryLimit = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_probeTimeout = TimeSpan.FromSeconds(2);
 
     [Fact(Timeout = 180_000)]
     public async Task GatewaysSiloKilled_AClientListingBoth_GoesOnThroughTheOther_OneListingOnlyIt_FailsAsUnavailable()
     {
-        await using FailoverCluster cluster = await FailoverCluster.StartAsync(recommendedFailover: true, responseTimeout: TimeSpan.FromSeconds(5), TestTimeout.Token(120));
+        await using FailoverCluster cluster = await FailoverScenario.StartClusterAsync();
         SiloProcess dying = cluster.Silos[0];
         SiloProcess surviving = cluster.Silos[1];
         await using Manager listingBoth = await OrleansManager.ConnectAsync(AddressOf(cluster, dying, surviving), TestTimeout.Token(30));
@@ -35,14 +33,10 @@ public sealed class StaticGatewayTests
 
         IEmployee seenThroughTheDeadGateway = await CreateAndReachAsync(listingTheDeadOne);
 
-        var sinceKill = Stopwatch.StartNew();
-        dying.Kill();
-        await dying.WaitForExitAsync(TestTimeout.Token(10));
-        ProbeOutcome[] outcomes = await Task.WhenAll(staff.Select(e
-            => RecoveryProbe.FirstAnswerAsync<decimal>(SharedObject.FromProxy(e), "get_Salary", sinceKill, s_recoveryLimit, s_probeTimeout)));
+        Stopwatch sinceKill = await FailoverScenario.KillAsync(dying);
+        ProbeOutcome[] outcomes = await FailoverScenario.ProbeAsync<decimal>(staff, "get_Salary", sinceKill);
 
-        Assert.All(outcomes, o => Assert.Null(o.Lost));
-        Assert.All(outcomes, o => Assert.NotNull(o.AnsweredAfter));
+        FailoverScenario.AssertEveryAnswered(outcomes, i => $"E{i}");
         for (int i = 0; i < ObjectCount; i++)
         {
             Assert.Equal((10m * i) + 1m, staff[i].Salary);
