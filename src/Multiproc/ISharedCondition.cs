@@ -24,12 +24,11 @@ namespace Multiproc;
 /// says what has then happened). A waiting member without a timeout or token ends only with its outcome
 /// or with <see cref="ManagerUnavailableException"/>. Errors the object itself raises are listed on each
 /// member.</para>
-/// <para><b>On an Orleans cluster</b> (docs/cluster.md) a wait is served in slices. A wait whose reacquire of
-/// the lock outlasts a slice goes on, also across the death of the condition's silo, and may then return
-/// <see langword="true"/> without a notification (a spurious wakeup). A wait whose first slice is cut by a silo's
-/// death throws <see cref="ManagerUnavailableException"/> and may or may not still hold the lock: release it in a
-/// <see langword="finally"/>, which then either releases the hold or throws
-/// <see cref="System.Threading.SynchronizationLockException"/>.</para>
+/// <para><b>On an Orleans cluster</b> (docs/cluster.md) a wait is served in slices, and goes on across the death
+/// of the condition's silo (for up to a minute of failed calls; then it throws
+/// <see cref="ManagerUnavailableException"/>). A wait that went on across a failover may return
+/// <see langword="true"/> without a notification (a spurious wakeup), and one on a reentrant lock held several levels
+/// deep may come back holding one level.</para>
 /// </remarks>
 public interface ISharedCondition : ISharedLock
 {
