@@ -180,22 +180,10 @@ public sealed class WaitingPersistenceTests
     }
 
     [Fact(Timeout = 180_000)]
-    public async Task ConditionWait_WhoseReacquireWasParkedWhenItsSiloDied_GoesOnOnTheNewActivation_AndReturnsHoldingTheLock()
-    {
-        var cluster = new PersistentClusterFixture();
-        await cluster.InitializeAsync();
-        try
+    public Task ConditionWait_WhoseReacquireWasParkedWhenItsSiloDied_GoesOnOnTheNewActivation_AndReturnsHoldingTheLock()
+        => ConditionWaitAcrossTheDeathOfItsSiloAsync(async (cluster, condition, seen, waiting) =>
         {
-            Manager manager = cluster.Manager;
-            await using Manager other = OrleansManager.Connect(cluster.Cluster.Client);
-            SiloAddress doomed = cluster.Cluster.SecondarySilos[0].SiloAddress;
-            ISharedCondition condition = await OnSiloAsync(cluster, doomed, () => manager.CreateConditionAsync(cancellationToken: TestTimeout.Token()));
-            ISharedCondition seen = await LookUpAsync<ISharedCondition>(manager, other, condition);
-
             // Notified while the other client holds the lock, the wait's reacquire outlasts its slice and is parked.
-            await condition.AcquireAsync(TestTimeout.Token());
-            Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(150), TestTimeout.Token(170));
-            await TestTimeout.UntilAsync(async () => await CallsInProgressAsync(cluster, condition) == 1);
             await seen.AcquireAsync(TestTimeout.Token());
             Assert.Equal(1, seen.Notify());
             Grains.IWaitingObjectGrain grain = cluster.Cluster.Client.GetGrain<Grains.IWaitingObjectGrain>(SharedObject.FromProxy(condition).ObjectId);
@@ -207,22 +195,31 @@ public sealed class WaitingPersistenceTests
             Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
 
             // The waiter's resumes reach the new activation, which starts its reacquire again: it gets the lock once
-            // the other client lets go, and the wait returns holding it (it used to fail as unavailable).
+            // the other client lets go (it used to fail as unavailable).
             seen.Release();
-            Assert.True(await waiting.WaitAsync(TestTimeout.Token(90)));
-            Assert.False(seen.TryAcquire(TimeSpan.Zero));
-            condition.Release();
-            Assert.True(seen.TryAcquire(TimeSpan.Zero));
-            seen.Release();
-        }
-        finally
-        {
-            await cluster.DisposeAsync();
-        }
-    }
+        });
 
     [Fact(Timeout = 180_000)]
-    public async Task ConditionWait_ForANotificationWhenItsSiloDies_GoesOnOnTheNewActivation_AndIsNotifiedThere()
+    public Task ConditionWait_ForANotificationWhenItsSiloDies_GoesOnOnTheNewActivation_AndIsNotifiedThere()
+        => ConditionWaitAcrossTheDeathOfItsSiloAsync(async (cluster, _, seen, waiting) =>
+        {
+            // The wait's first slice dies with the silo, before anything notified it.
+            await cluster.Cluster.KillSiloAsync(cluster.Cluster.SecondarySilos[0]);
+
+            // Its caller sends that slice again to the new activation, which starts the wait afresh (the release at the
+            // wait's start died unstored with the slice): another client gets the lock once the waiter has let it go,
+            // and its notification reaches the wait (which used to fail as unavailable, the lock kept by its session).
+            Assert.True(await Task.Run(() => seen.TryAcquire(TimeSpan.FromSeconds(120))).WaitAsync(TestTimeout.Token(130)));
+            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
+            Assert.Equal(1, seen.Notify());
+            seen.Release();
+        });
+
+    /// <summary>
+    /// A condition on the silo that dies, waited on by the fixture's client (holding its lock to start) and looked up by
+    /// another; <paramref name="scenario"/> kills the silo and lets go of the lock; the wait must then return holding it.
+    /// </summary>
+    private static async Task ConditionWaitAcrossTheDeathOfItsSiloAsync(Func<PersistentClusterFixture, ISharedCondition, ISharedCondition, Task<bool>, Task> scenario)
     {
         var cluster = new PersistentClusterFixture();
         await cluster.InitializeAsync();
@@ -237,17 +234,9 @@ public sealed class WaitingPersistenceTests
             Task<bool> waiting = condition.WaitAsync(TimeSpan.FromSeconds(150), TestTimeout.Token(170));
             await TestTimeout.UntilAsync(async () => await CallsInProgressAsync(cluster, condition) == 1);
 
-            // The wait's first slice dies with the silo, before anything notified it.
-            await cluster.Cluster.KillSiloAsync(cluster.Cluster.SecondarySilos[0]);
+            await scenario(cluster, condition, seen, waiting);
 
-            // Its caller sends that slice again to the new activation, which starts the wait afresh (the release at the
-            // wait's start died unstored with the slice): another client gets the lock once the waiter has let it go,
-            // and its notification reaches the wait (which used to fail as unavailable).
-            Assert.True(await Task.Run(() => seen.TryAcquire(TimeSpan.FromSeconds(120))).WaitAsync(TestTimeout.Token(130)));
-            Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
-            Assert.Equal(1, seen.Notify());
-            seen.Release();
-            Assert.True(await waiting.WaitAsync(TestTimeout.Token(60)));
+            Assert.True(await waiting.WaitAsync(TestTimeout.Token(90)));
             Assert.False(seen.TryAcquire(TimeSpan.Zero));
             condition.Release();
             Assert.True(seen.TryAcquire(TimeSpan.Zero));
