@@ -179,6 +179,22 @@ public sealed class ConditionWaitSliceTests
         Assert.True(condition.FencingToken(_waiter) > 5);
     }
 
+    [Fact(Timeout = 20_000)]
+    public async Task Reacquire_GrantedWhenTheHolderReleases_HoldsItsDepthAndWait_InTheSnapshotTakenAtOnce()
+    {
+        // A cluster's lock grain stores a snapshot after each call: the one after the holder's release must already
+        // show the reacquire's grant whole, not a hold of depth 1 naming no wait (its waiter's continuation runs later).
+        using var sharedLock = new SharedLockServer(reentrant: true, _clock);
+        await sharedLock.Acquire(TimeSpan.Zero, _holder, CancellationToken.None);
+        Task<long> reacquire = sharedLock.ReacquireAsync(_waiter, depth: 2, waitId: WaitId, CancellationToken.None).AsTask();
+
+        sharedLock.Release(_holder);
+        (long owner, int depth, long token, _, long grantWait) = sharedLock.CaptureImage();
+
+        Assert.Equal((_waiter.ConnectionId, 2, WaitId), (owner, depth, grantWait));
+        Assert.Equal(token, await reacquire.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>
     /// The waiter holds the lock <paramref name="depth"/> levels deep and waits; the holder takes the lock, notifies it,
     /// and keeps the lock past the slice: the slice ends without the lock, its reacquire parked.

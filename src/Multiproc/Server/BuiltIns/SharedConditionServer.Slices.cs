@@ -29,7 +29,13 @@ namespace Multiproc.Server.BuiltIns;
 internal sealed partial class SharedConditionServer
 {
     /// <summary>How long a wait no call attends to waits for its caller to resume it.</summary>
-    internal static readonly TimeSpan ResumeWindow = TimeSpan.FromSeconds(10);
+    /// <remarks>
+    /// Longer than a live caller can be away: its proxy repeats a call that failed as unavailable for a minute
+    /// (<c>SlicedWait.FailoverWindow</c>), each attempt lasting up to a response timeout. Withdrawn sooner, a wait whose
+    /// first slice's answer was lost would come back at depth 1 (its depth unknown to the caller), and a reentrant
+    /// lock held deeper would pass on while its caller still counted levels.
+    /// </remarks>
+    internal static readonly TimeSpan ResumeWindow = TimeSpan.FromSeconds(75);
 
     private readonly Dictionary<(long Connection, long Wait), SlicedWaitState> _waits = [];
 
@@ -78,10 +84,15 @@ internal sealed partial class SharedConditionServer
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             withdrawing = _withdrawing.GetValueOrDefault(key);
-            if (_waits.TryGetValue(key, out wait))
+            if (_waits.TryGetValue(key, out wait) && wait.Task!.IsCompleted && wait.Abandoned.IsCancellationRequested)
             {
-                wait.Attend();
+                // Ended by its session's end (a lease that ran out while the caller could not reach the host), not by
+                // the caller: the caller is back, so the wait is unknown rather than failed.
+                _waits.Remove(key);
+                wait = null;
             }
+
+            wait?.Attend();
         }
 
         TimeSpan within = timeout;
@@ -99,8 +110,9 @@ internal sealed partial class SharedConditionServer
 
             if (resumeDepth > 0 || (resumeDepth == WaitSliceOutcome.RepeatedFirstSlice && !Lock.IsOwnedBy(caller.ConnectionId)))
             {
-                wait = Track(new SlicedWaitState(caller, waitId, Math.Max(resumeDepth, 1)));
-                wait.Start(ReacquireAsync(wait, notified: true, failure: null));
+                var restarted = new SlicedWaitState(caller, waitId, Math.Max(resumeDepth, 1));
+                restarted.Start(ReacquireAsync(restarted, notified: true, failure: null));
+                wait = Track(restarted);
             }
             else
             {
@@ -126,9 +138,9 @@ internal sealed partial class SharedConditionServer
     private SlicedWaitState Begin(TimeSpan timeout, Caller caller, long waitId, CancellationToken cancellationToken)
     {
         (Waiter<bool> waiter, int depth) = Leave(caller);
-        SlicedWaitState wait = Track(new SlicedWaitState(caller, waitId, depth));
+        var wait = new SlicedWaitState(caller, waitId, depth);
         wait.Start(NotifiedThenReacquiredAsync(wait, waiter, timeout, cancellationToken));
-        return wait;
+        return Track(wait);
     }
 
     private async Task<bool> NotifiedThenReacquiredAsync(SlicedWaitState wait, Waiter<bool> waiter, TimeSpan timeout, CancellationToken cancellationToken)
@@ -156,16 +168,31 @@ internal sealed partial class SharedConditionServer
         return notified;
     }
 
-    /// <summary>Makes a wait known under its key, with the calling slice attending to it.</summary>
+    /// <summary>Makes a started wait known under its key, with the calling slice attending to it.</summary>
+    /// <returns>
+    /// The wait; or one known under the key meanwhile (another call of the same wait got there first), attended to
+    /// instead, this one withdrawn. Disposed, the condition withdraws it and throws.
+    /// </returns>
+    /// <exception cref="ObjectDisposedException">The condition was disposed.</exception>
     private SlicedWaitState Track(SlicedWaitState wait)
     {
+        SlicedWaitState? known;
         lock (_sync)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            _waits[wait.Key] = wait;
-            wait.Attend();
-            return wait;
+            if (!_disposed && !_waits.TryGetValue(wait.Key, out known))
+            {
+                _waits[wait.Key] = wait;
+                wait.Attend();
+                return wait;
+            }
+
+            known = _disposed ? null : _waits[wait.Key];
+            known?.Attend();
         }
+
+        Withdraw(wait);
+        ObjectDisposedException.ThrowIf(known is null, this);
+        return known;
     }
 
     /// <summary>A slice ends before its wait: the wait is left to its caller's next call, withdrawn if none comes in time.</summary>
@@ -294,10 +321,11 @@ internal sealed partial class SharedConditionServer
             _waits.Clear();
         }
 
+        // Withdrawn, not merely cancelled: a reacquire granted a free lock meanwhile passes its grant on.
         foreach (SlicedWaitState wait in waits)
         {
             wait.Expiry?.Dispose();
-            wait.Cancel();
+            Withdraw(wait);
         }
     }
 

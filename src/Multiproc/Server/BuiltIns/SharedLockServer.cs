@@ -165,19 +165,35 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     /// <param name="waitId">The wait, recorded with the grant (<see cref="IsHeldByWait"/>); 0 for none.</param>
     /// <param name="cancellationToken">Ends the reacquire (the connection closed, or the wait was withdrawn).</param>
     /// <returns>The fencing token of the grant.</returns>
+    /// <remarks>
+    /// The depth and the wait are set with the grant itself, under the lock (<see cref="Grant"/>): a snapshot taken
+    /// between a grant and its waiter's continuation must not store a hold of depth 1 that names no wait. A re-entry
+    /// (a reentrant lock the connection holds already) adds the levels and is no grant of the wait's.
+    /// </remarks>
     internal async ValueTask<long> ReacquireAsync(Caller caller, int depth, long waitId, CancellationToken cancellationToken)
     {
-        long token = await Acquire(Timeout.InfiniteTimeSpan, caller, cancellationToken).ConfigureAwait(false);
+        // A withdrawn or disposed wait never takes a free lock.
+        cancellationToken.ThrowIfCancellationRequested();
+        Waiter<long> waiter;
         lock (_lock)
         {
-            if (_owner == caller.ConnectionId && _token == token)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _watch.Watch(caller);
+            if (_owner == 0)
             {
-                _depth += depth - 1;
-                _grantWait = waitId;
+                return Grant(caller.ConnectionId, depth, waitId);
             }
+
+            if (_reentrant && _owner == caller.ConnectionId)
+            {
+                _depth += depth;
+                return _token;
+            }
+
+            waiter = _waiters.Enqueue(caller.ConnectionId, new Restoring(depth, waitId));
         }
 
-        return token;
+        return await WaitAsync(waiter, Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the connection holds the lock by the grant of the condition wait <paramref name="waitId"/>'s reacquire.</summary>
@@ -253,12 +269,15 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
     }
 
     /// <summary>Makes <paramref name="connectionId"/> the owner with a new token (under the lock).</summary>
-    private long Grant(long connectionId)
+    /// <param name="connectionId">The new owner.</param>
+    /// <param name="depth">The levels of the hold (a condition wait's reacquire restores its own).</param>
+    /// <param name="waitId">The condition wait whose reacquire this grant is, or 0.</param>
+    private long Grant(long connectionId, int depth = 1, long waitId = 0)
     {
         _owner = connectionId;
-        _depth = 1;
+        _depth = depth;
         _token = ++_lastToken;
-        _grantWait = 0;
+        _grantWait = waitId;
         return _token;
     }
 
@@ -281,7 +300,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
         _grantWait = 0;
         if (_waiters.Dequeue() is { } next)
         {
-            next.TrySetResult(Grant(next.Owner));
+            next.TrySetResult(next.State is Restoring restoring ? Grant(next.Owner, restoring.Depth, restoring.WaitId) : Grant(next.Owner));
         }
     }
 
@@ -297,4 +316,7 @@ internal sealed class SharedLockServer : IDisposable, IConnectionHoldings
             }
         }
     }
+
+    /// <summary>What a condition wait's reacquire restores with its grant: the levels of its hold, and which wait it is.</summary>
+    private sealed record Restoring(int Depth, long WaitId);
 }
