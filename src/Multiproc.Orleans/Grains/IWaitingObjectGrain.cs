@@ -43,6 +43,6 @@ internal interface IWaitingObjectGrain : ISharedObjectGrain
     /// <summary>Counts the calls running on this object now, waits included (diagnostics and tests: a wait whose caller gave up must not stay).</summary>
     Task<int> CountCallsInProgressAsync();
 
-    /// <summary>Counts the condition waits whose reacquire of the lock outlasted a slice and awaits its caller's resume (diagnostics and tests).</summary>
+    /// <summary>Counts the condition waits that outlasted a slice (their reacquire of the lock goes on across their callers' resumes) and have not ended (diagnostics and tests).</summary>
     Task<int> CountParkedReacquiresAsync();
 }

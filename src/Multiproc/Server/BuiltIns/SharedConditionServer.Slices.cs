@@ -43,14 +43,14 @@ internal sealed partial class SharedConditionServer
     // waits for that first, so it never takes the withdrawn grant for its own.
     private readonly Dictionary<(long Connection, long Wait), SlicedWaitState> _withdrawing = [];
 
-    /// <summary>Gets how many waits have outlasted their slice and await their callers' resumes (diagnostics).</summary>
+    /// <summary>Gets how many waits have outlasted a slice and are still going on (diagnostics).</summary>
     internal int ParkedReacquires
     {
         get
         {
             lock (_sync)
             {
-                return _waits.Values.Count(static wait => wait.Calls == 0);
+                return _waits.Values.Count(static wait => wait.OutlastedASlice);
             }
         }
     }
@@ -207,6 +207,7 @@ internal sealed partial class SharedConditionServer
             }
 
             // Disposed, the condition cancelled its waits: the caller's next call is told.
+            wait.OutlastedASlice = true;
             if (wait.LeaveCall() == 0 && !_disposed && _waits.GetValueOrDefault(wait.Key) == wait)
             {
                 wait.Expiry = _clock.CreateTimer(
@@ -353,6 +354,9 @@ internal sealed partial class SharedConditionServer
 
         /// <summary>Gets or sets the fencing token of the grant the reacquire got; 0 until it got the lock.</summary>
         public long GrantToken { get; set; }
+
+        /// <summary>Gets or sets whether a slice ended before the wait did (under the condition's lock).</summary>
+        public bool OutlastedASlice { get; set; }
 
         /// <summary>Gets how many calls attend to the wait now (under the condition's lock).</summary>
         public int Calls { get; private set; }
