@@ -16,18 +16,8 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// writes until a test fails or stores each one, so a write fails at a chosen moment, never by timing. The waiting
 /// built-ins' grain: <see cref="WaitingStorageFailureTests"/>.
 /// </remarks>
-public sealed class StorageFailureTests : IAsyncLifetime
+public sealed class StorageFailureTests : FailingStorageTests
 {
-    private readonly FailingStorageCluster _cluster = new();
-
-    private Manager Manager => _cluster.Manager;
-
-    private FailingStorage Storage => _cluster.Storage;
-
-    public Task InitializeAsync() => _cluster.InitializeAsync();
-
-    public Task DisposeAsync() => _cluster.DisposeAsync();
-
     [Fact(Timeout = 60_000)]
     public async Task WriteFails_TheCallFailsAsUnavailable_AndTheObjectComesBackWithItsLastStoredState()
     {
@@ -135,7 +125,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
         string tag = UniqueTag();
         SharedObject probe = SharedObject.FromProxy(await Manager.CreateAsync<ILedger>([UniqueTag()], TestTimeout.Token()));
         long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: false);
-        ISharedObjectGrain grain = _cluster.Client.GetGrain<ISharedObjectGrain>(id);
+        ISharedObjectGrain grain = Cluster.Client.GetGrain<ISharedObjectGrain>(id);
         byte[] create = CreateCall(callId: 7, probe.TypeId, tag);
         byte[]? made = await grain.CreateAsync(create).WaitAsync(TestTimeout.Token());
         Assert.NotNull(made);
@@ -190,7 +180,7 @@ public sealed class StorageFailureTests : IAsyncLifetime
     /// call that takes no turn, sent after them on the same connection, is answered after they were delivered.
     /// </summary>
     private async Task ReachedAsync(ILedger ledger)
-        => await _cluster.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
+        => await Cluster.Client.GetGrain<ISharedObjectGrain>(SharedObject.FromProxy(ledger).ObjectId).GetTypeIdAsync().WaitAsync(TestTimeout.Token());
 
     private static byte[] CreateCall(uint callId, string typeId, string tag)
     {

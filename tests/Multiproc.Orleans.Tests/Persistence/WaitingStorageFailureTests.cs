@@ -12,18 +12,8 @@ namespace Multiproc.Orleans.Tests.Persistence;
 /// first one's record is written waits for that write, and fails with it.
 /// </summary>
 /// <remarks>A one-silo cluster per test (<see cref="FailingStorageCluster"/>), as <see cref="StorageFailureTests"/>.</remarks>
-public sealed class WaitingStorageFailureTests : IAsyncLifetime
+public sealed class WaitingStorageFailureTests : FailingStorageTests
 {
-    private readonly FailingStorageCluster _cluster = new();
-
-    private Manager Manager => _cluster.Manager;
-
-    private FailingStorage Storage => _cluster.Storage;
-
-    public Task InitializeAsync() => _cluster.InitializeAsync();
-
-    public Task DisposeAsync() => _cluster.DisposeAsync();
-
     [Fact(Timeout = 60_000)]
     public async Task PutWhoseWriteFails_FailsAsUnavailable_AndTheQueueComesBackWithoutItsItem_ARetryIsStored()
     {
@@ -133,7 +123,7 @@ public sealed class WaitingStorageFailureTests : IAsyncLifetime
     public async Task CreateRetriedWhileTheFirstCreatesRecordIsWritten_WaitsForThatWrite_AndFailsWithIt()
     {
         long id = WaitingObjectIds.Mark(Random.Shared.NextInt64(1, long.MaxValue), waiting: true);
-        IWaitingObjectGrain grain = _cluster.Client.GetGrain<IWaitingObjectGrain>(id);
+        IWaitingObjectGrain grain = Cluster.Client.GetGrain<IWaitingObjectGrain>(id);
         byte[] create = WaitingObjectGrainTests.CreateCall(callId: 7, BuiltInTypes.Event);
 
         Storage.HoldWrites = true;

@@ -50,18 +50,7 @@ public sealed class CliTests : IDisposable
         IEmployee ann = await client.CreateAsync<IEmployee>("Ann", 100m);
         Assert.Equal(110m, ann.Raise(10m));
 
-        if (signal == "TERM")
-        {
-            Signals.Terminate(serve.Id);
-        }
-        else
-        {
-            Signals.Interrupt(serve.Id);
-        }
-
-        // A bound against a hang, not a speed target: 5 s was missed once in CI beside the Orleans tests on 2 cores.
-        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
+        await AssertStopsOnAsync(serve, signal, socketDirectory);
         Assert.Throws<ManagerUnavailableException>(() => ann.Raise(1m));
     }
 
@@ -79,17 +68,7 @@ public sealed class CliTests : IDisposable
         string address = await serve.ReadValueAsync("address:");
         string socketDirectory = Path.GetDirectoryName(address["unix:".Length..])!;
 
-        if (signal == "TERM")
-        {
-            Signals.Terminate(serve.Id);
-        }
-        else
-        {
-            Signals.Interrupt(serve.Id);
-        }
-
-        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
+        await AssertStopsOnAsync(serve, signal, socketDirectory);
     }
 
     [Fact(Timeout = 90_000)]
@@ -310,6 +289,23 @@ public sealed class CliTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     /// <summary>Writes a key and serves the fixtures' marked classes with it; returns the tool, its address and the key file.</summary>
+    /// <summary>Sends <paramref name="signal"/> (INT or TERM) to a serving tool: it exits 0 and removes its socket directory.</summary>
+    private static async Task AssertStopsOnAsync(CliProcess serve, string signal, string socketDirectory)
+    {
+        if (signal == "TERM")
+        {
+            Signals.Terminate(serve.Id);
+        }
+        else
+        {
+            Signals.Interrupt(serve.Id);
+        }
+
+        // A bound against a hang, not a speed target.
+        Assert.Equal(0, await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(Directory.Exists(socketDirectory), "the socket directory was left behind");
+    }
+
     private async Task<(CliProcess Serve, string Address, string KeyPath)> ServeFixturesAsync()
     {
         string keyPath = Path.Combine(_directory, "key");
