@@ -180,6 +180,24 @@ public sealed class ConditionWaitSliceTests
     }
 
     [Fact(Timeout = 20_000)]
+    public async Task WaitSlice_LateFirstSliceOfAWaitAlreadyAnswered_LeavesTheLockAlone()
+    {
+        using var condition = new SharedConditionServer(reentrant: false, _clock);
+        await condition.Acquire(TimeSpan.Zero, _waiter, CancellationToken.None);
+
+        // The first slice's answer was lost; its repeat was answered, and the caller holds the lock again.
+        Task<int> repeated = SliceAsync(condition, WaitId, WaitSliceOutcome.RepeatedFirstSlice);
+        Assert.Equal(WaitSliceOutcome.TimedOut, await AdvanceUntilAsync(repeated));
+        long held = condition.FencingToken(_waiter);
+        Assert.NotEqual(0, held);
+
+        // The original, held up in the network, arrives now: it must not start a wait nobody knows of (which would
+        // release the caller's hold).
+        Assert.Equal(WaitSliceOutcome.TimedOut, await SliceAsync(condition, WaitId, resumeDepth: 0).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(held, condition.FencingToken(_waiter));
+    }
+
+    [Fact(Timeout = 20_000)]
     public async Task Reacquire_GrantedWhenTheHolderReleases_HoldsItsDepthAndWait_InTheSnapshotTakenAtOnce()
     {
         // A cluster's lock grain stores a snapshot after each call: the one after the holder's release must already

@@ -43,6 +43,11 @@ internal sealed partial class SharedConditionServer
     // waits for that first, so it never takes the withdrawn grant for its own.
     private readonly Dictionary<(long Connection, long Wait), SlicedWaitState> _withdrawing = [];
 
+    // Waits answered or withdrawn within the last ResumeWindow, oldest first: a first slice of one of them that arrives
+    // late (the network held it past its own repeat, which was answered) must not start a wait nobody knows of.
+    private readonly Dictionary<(long Connection, long Wait), long> _ended = [];
+    private readonly Queue<((long Connection, long Wait) Key, long EndedAt)> _endedInOrder = [];
+
     /// <summary>Gets how many waits have outlasted a slice and are still going on (diagnostics).</summary>
     internal int ParkedReacquires
     {
@@ -93,6 +98,11 @@ internal sealed partial class SharedConditionServer
             }
 
             wait?.Attend();
+            if (wait is null && resumeDepth == 0 && _ended.ContainsKey(key))
+            {
+                // A late first slice of a wait already over: its caller has its answer; this one is not read.
+                return WaitSliceOutcome.TimedOut;
+            }
         }
 
         TimeSpan within = timeout;
@@ -233,10 +243,28 @@ internal sealed partial class SharedConditionServer
             if (_waits.GetValueOrDefault(wait.Key) == wait)
             {
                 _waits.Remove(wait.Key);
+                NoteEnded(wait.Key);
             }
         }
 
         wait.Dispose();
+    }
+
+    /// <summary>Remembers a wait that ended for <see cref="ResumeWindow"/> (under <see cref="_sync"/>), forgetting those older.</summary>
+    private void NoteEnded((long Connection, long Wait) key)
+    {
+        long now = _clock.GetTimestamp();
+        while (_endedInOrder.TryPeek(out var oldest) && _clock.GetElapsedTime(oldest.EndedAt, now) > ResumeWindow)
+        {
+            _endedInOrder.Dequeue();
+            if (_ended.GetValueOrDefault(oldest.Key) == oldest.EndedAt)
+            {
+                _ended.Remove(oldest.Key);
+            }
+        }
+
+        _ended[key] = now;
+        _endedInOrder.Enqueue((key, now));
     }
 
     /// <summary>No call attended to a wait in time: its caller gave up.</summary>
@@ -251,6 +279,7 @@ internal sealed partial class SharedConditionServer
 
             _waits.Remove(wait.Key);
             _withdrawing[wait.Key] = wait;
+            NoteEnded(wait.Key);
         }
 
         // Outside the condition's lock: the cancellation runs the lock's handlers, under the lock's own lock.
