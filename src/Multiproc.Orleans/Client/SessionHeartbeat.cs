@@ -12,7 +12,8 @@ namespace Multiproc.Orleans.Client;
 /// <para>When the process dies the renewals stop, and each object gives back what the session held a
 /// lease period later (<see cref="WaitingObjectOptions.SessionLease"/>). An object that no longer
 /// exists is dropped from the rounds. A renewal that fails (a silo restarting) is retried next round.</para>
-/// <para>The timer starts with the first object and runs on the thread pool; thread-safe.</para>
+/// <para>The timer starts with the first object and runs on the thread pool; a round renews every object at once.
+/// Thread-safe.</para>
 /// </remarks>
 internal sealed class SessionHeartbeat : IDisposable
 {
@@ -120,30 +121,33 @@ internal sealed class SessionHeartbeat : IDisposable
     {
         try
         {
+            // All at once: one renewal that hangs (an object on a frozen silo) must not hold up the others' this round.
             SessionContext.Set(_session);
-            foreach (long objectId in _objects.Keys)
-            {
-                try
-                {
-                    if (await _grains.GetGrain<IWaitingObjectGrain>(objectId).RenewSessionAsync().ConfigureAwait(false) is not { } lease)
-                    {
-                        Forget(objectId);
-                    }
-                    else
-                    {
-                        Track(objectId, lease);
-                    }
-                }
-#pragma warning disable CA1031 // A renewal that fails is retried next round; the lease covers several rounds.
-                catch (Exception)
-#pragma warning restore CA1031
-                {
-                }
-            }
+            await Task.WhenAll(_objects.Keys.Select(RenewAsync)).ConfigureAwait(false);
         }
         finally
         {
             Volatile.Write(ref _beating, 0);
+        }
+    }
+
+    private async Task RenewAsync(long objectId)
+    {
+        try
+        {
+            if (await _grains.GetGrain<IWaitingObjectGrain>(objectId).RenewSessionAsync().ConfigureAwait(false) is not { } lease)
+            {
+                Forget(objectId);
+            }
+            else
+            {
+                Track(objectId, lease);
+            }
+        }
+#pragma warning disable CA1031 // A renewal that fails is retried next round; the lease covers several rounds.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 }
