@@ -1,4 +1,6 @@
 using Multiproc.Tests.Fixtures;
+using Orleans.Runtime.Placement;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 
 namespace Multiproc.Orleans.Tests;
@@ -20,10 +22,15 @@ public sealed class SiloLossTests : IAsyncLifetime
     public async Task SiloStops_ItsObjectsAreLostWithAClearError_TheOthersKeepTheirState()
     {
         Manager manager = _cluster.Manager;
-        IEmployee[] staff = await Task.WhenAll(Enumerable.Range(0, 40)
-            .Select(i => manager.CreateAsync<IEmployee>([$"E{i}", (decimal)i], TestTimeout.Token())));
-
+        SiloHandle primary = _cluster.Cluster.Primary ?? throw new InvalidOperationException("The cluster has no primary silo.");
         SiloHandle secondary = _cluster.Cluster.SecondarySilos[0];
+
+        // Half placed on each silo by Orleans' placement hint: its default placement may put a whole burst on one silo.
+        IEmployee[] staff = [
+            .. await PlacedOnAsync(primary.SiloAddress, () => CreateStaffAsync(manager, 0, 20)),
+            .. await PlacedOnAsync(secondary.SiloAddress, () => CreateStaffAsync(manager, 20, 20)),
+        ];
+
         await _cluster.Cluster.StopSiloAsync(secondary);
 
         int kept = 0;
@@ -42,6 +49,22 @@ public sealed class SiloLossTests : IAsyncLifetime
             }
         }
 
-        Assert.True(kept > 0 && lost > 0, $"Expected objects on both silos: {kept} kept, {lost} lost.");
+        Assert.True(kept == 20 && lost == 20, $"Expected the 20 objects of each silo: {kept} kept, {lost} lost.");
+    }
+
+    private static Task<IEmployee[]> CreateStaffAsync(Manager manager, int first, int count)
+        => Task.WhenAll(Enumerable.Range(first, count).Select(i => manager.CreateAsync<IEmployee>([$"E{i}", (decimal)i], TestTimeout.Token())));
+
+    private static async Task<T> PlacedOnAsync<T>(SiloAddress silo, Func<Task<T>> create)
+    {
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, silo);
+        try
+        {
+            return await create();
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
     }
 }
