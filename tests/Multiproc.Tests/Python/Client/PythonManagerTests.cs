@@ -259,12 +259,19 @@ public sealed class PythonManagerTests(ITestOutputHelper output)
         await using PythonManager observer = await server.ConnectAsync();
         int baseline = await observer.GetObjectCountAsync().WaitAsync(s_timeout);
         PythonManager manager = await server.ConnectAsync();
-        await manager.CreateAsync("list").WaitAsync(s_timeout);
-        await manager.CreateAsync("Queue").WaitAsync(s_timeout);
-        await manager.CreateListAsync([1, 2, 3]).WaitAsync(s_timeout);
+
+        // Held until the manager is disposed: a handle dropped earlier is released by its finalizer (a GC under load
+        // did so once in CI, and the count fell short).
+        object[] alive =
+        [
+            await manager.CreateAsync("list").WaitAsync(s_timeout),
+            await manager.CreateAsync("Queue").WaitAsync(s_timeout),
+            await manager.CreateListAsync([1, 2, 3]).WaitAsync(s_timeout),
+        ];
         Assert.Equal(baseline + 3, await observer.GetObjectCountAsync().WaitAsync(s_timeout));
 
         await manager.DisposeAsync().AsTask().WaitAsync(s_timeout);
+        GC.KeepAlive(alive);
 
         Assert.Equal(baseline, await observer.GetObjectCountAsync().WaitAsync(s_timeout));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => manager.CreateAsync("list"));
