@@ -1,6 +1,6 @@
 using Multiproc.Tests.Fixtures;
-using Orleans.Runtime.Placement;
 using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 
 namespace Multiproc.Orleans.Tests;
