@@ -82,14 +82,27 @@ public sealed class StorageFailureTests : FailingStorageTests
 
         storage.ReleaseOldest(fail: true);
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => first);
+
+        // A waiting call that reaches the grain only after the drop goes to the next activation (on a loaded machine,
+        // delivery order is not promised): its own write must go through.
+        storage.HoldWrites = false;
+        storage.ReleaseAll();
         Ledger.Release(tag);
 
         // The running call changed an object whose write failed: never acknowledged. The waiting call reaches an
-        // activation being reloaded: unavailable (retry), not "no such object".
+        // activation being reloaded: unavailable (retry), not "no such object"; or the next activation, stored there.
         await Assert.ThrowsAsync<ManagerUnavailableException>(() => running);
-        await Assert.ThrowsAsync<ManagerUnavailableException>(() => waiting);
-        storage.HoldWrites = false;
-        Assert.Equal(0, await FailingStorageCluster.AnswerAsync(() => ledger.Total));
+        int stored = 0;
+        if (await Record.ExceptionAsync(() => waiting) is { } failure)
+        {
+            Assert.IsType<ManagerUnavailableException>(failure);
+        }
+        else
+        {
+            stored = 4;
+        }
+
+        Assert.Equal(stored, await FailingStorageCluster.AnswerAsync(() => ledger.Total));
     }
 
     [Fact(Timeout = 60_000)]
