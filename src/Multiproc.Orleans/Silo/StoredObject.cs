@@ -81,21 +81,10 @@ internal sealed class StoredObject(ObjectStore store, GrainId grainId, Action dr
     /// <exception cref="Exception">The write failed (it may still have reached storage): the activation is dropped for reload.</exception>
     public async Task WriteCreatedAsync(ObjectRecord record)
     {
+        // On failure the object must not exist in memory only, and the write may have landed (a timeout): a retry of
+        // the create is sent on to the next activation, which reads what storage holds.
         _state.State = record;
-        if (store.Enabled)
-        {
-            try
-            {
-                await store.WriteAsync(grainId, _state).ConfigureAwait(true);
-            }
-            catch
-            {
-                // The object must not exist in memory only, and the write may have landed (a timeout): a retry of the
-                // create is sent on to the next activation, which reads what storage holds.
-                DropForReload();
-                throw;
-            }
-        }
+        await WriteRecordOrDropAsync().ConfigureAwait(true);
 
         _state.RecordExists = true;
         _writer = record.Image is { } image ? new StateWriter(WriteImageAsync, image) : null;
@@ -165,15 +154,7 @@ internal sealed class StoredObject(ObjectStore store, GrainId grainId, Action dr
         if (store.Enabled)
         {
             _state.State = new ObjectRecord { TypeId = typeId, Deleted = true, Expired = expired };
-            try
-            {
-                await store.WriteAsync(grainId, _state).ConfigureAwait(true);
-            }
-            catch
-            {
-                DropForReload();
-                throw;
-            }
+            await WriteRecordOrDropAsync().ConfigureAwait(true);
         }
 
         _writer = null;
@@ -202,6 +183,26 @@ internal sealed class StoredObject(ObjectStore store, GrainId grainId, Action dr
     /// <param name="timeout">The timeout, when known (not when read from a tombstone).</param>
     public string ExpiredAbsence(TimeSpan? timeout)
         => $"No shared object with id {Id}: it was deleted after going {(timeout is { } t ? $"{t.TotalSeconds:0.###} s " : string.Empty)}without a call (the idle timeout of its type).";
+
+    /// <summary>Writes the record as it stands (nothing without storage); a failed write drops the activation for reload.</summary>
+    private async Task WriteRecordOrDropAsync()
+    {
+        if (!store.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            // Inside the try: a storage provider may also throw before it returns a task.
+            await store.WriteAsync(grainId, _state).ConfigureAwait(true);
+        }
+        catch
+        {
+            DropForReload();
+            throw;
+        }
+    }
 
     private InvalidOperationException ReloadingException()
         => new($"The shared object {Id} could not be stored and is being reloaded from storage; retry the call.");
